@@ -1,0 +1,440 @@
+//! The command line: `check`, `import`, `export`, `stats`, `plan`, `gap` and `match`.
+//!
+//! Every option also reads an environment variable, so containers configure it without flags.
+//! Commands that answer questions (`plan`, `gap`, `match`) seed an empty database from
+//! `--seed` first, as the server does; `import`, `export`, `stats` and `check` never seed.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::{self, Catalog, ChangeKind};
+use crate::domain::{
+    LearningPlan, Level, PlanOptions, Profile, RoleGap, RoleId, SkillGraph, SkillId, Target,
+    TargetRef,
+};
+use crate::seed::{self, Problem, Seed};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skillgraph",
+    version,
+    about = "A skill dependency graph: learning paths, role gaps and role matching"
+)]
+pub struct Cli {
+    /// The sled database directory (created if missing).
+    #[arg(long, global = true, env = "SKILLGRAPH_DB", default_value = "./data")]
+    pub db: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validates a seed directory or file without a database; lists every problem, exit 1.
+    Check { path: PathBuf },
+    /// Merges a seed directory or an export file into the database, all or nothing.
+    Import { path: PathBuf },
+    /// Writes the whole database in the seed format (to stdout, or to a file).
+    Export {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Prints the size and revision of the database.
+    Stats,
+    /// Prints the learning plan from a profile to target skills and roles.
+    Plan {
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// A target skill, as SKILL or SKILL=LEVEL (level 3 when omitted); repeatable.
+        #[arg(long = "to", value_name = "SKILL[=LEVEL]")]
+        skills: Vec<String>,
+        /// A target role (all its requirements); repeatable.
+        #[arg(long = "to-role", value_name = "ROLE")]
+        roles: Vec<String>,
+        /// Follow recommended prerequisites too.
+        #[arg(long)]
+        recommended: bool,
+        /// Leave out the optional requirements of target roles.
+        #[arg(long)]
+        essential_only: bool,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Prints the gap between a profile and a role, and the plan that closes it.
+    Gap {
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// The target role.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Ranks the roles a profile is closest to.
+    Match {
+        #[command(flatten)]
+        profile: ProfileArgs,
+        #[arg(long, default_value_t = 10)]
+        first: usize,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// A held skill, as SKILL or SKILL=LEVEL (level 3 when omitted); repeatable or comma-separated.
+    #[arg(long, value_name = "SKILL[=LEVEL]", value_delimiter = ',')]
+    have: Vec<String>,
+    /// A current role whose requirements count as held.
+    #[arg(long, value_name = "ROLE")]
+    from_role: Option<String>,
+    /// Seed directory used when the database is empty.
+    #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
+    seed: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A failure the user should read; the message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Catalog(#[from] catalog::Error),
+    #[error("{}", problems_text(.0))]
+    Seed(Vec<Problem>),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<crate::store::Error> for Failure {
+    fn from(e: crate::store::Error) -> Self {
+        Failure::Catalog(e.into())
+    }
+}
+
+impl From<crate::domain::Error> for Failure {
+    fn from(e: crate::domain::Error) -> Self {
+        Failure::Catalog(e.into())
+    }
+}
+
+fn problems_text(problems: &[Problem]) -> String {
+    let mut text = format!("{} problem(s):", problems.len());
+    for p in problems {
+        let _ = write!(text, "\n  {p}");
+    }
+    text
+}
+
+/// Runs the command and turns any failure into a message on stderr and exit code 1.
+pub fn run(cli: Cli) -> ExitCode {
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), Failure> {
+    let db = cli.db;
+    match cli.command {
+        Command::Check { path } => {
+            let seed = Seed::read(&path).map_err(Failure::Seed)?;
+            let problems = seed.apply(&mut SkillGraph::new());
+            if !problems.is_empty() {
+                return Err(Failure::Seed(problems));
+            }
+            let c = seed.counts();
+            println!(
+                "ok: {} categories, {} skills, {} prerequisites, {} roles",
+                c.categories, c.skills, c.prerequisites, c.roles
+            );
+        }
+        Command::Import { path } => {
+            let catalog = Catalog::open(&db)?;
+            let counts = import_seed(&catalog, &path)?;
+            println!(
+                "imported {} categories, {} skills, {} prerequisites, {} roles; revision {}",
+                counts.categories,
+                counts.skills,
+                counts.prerequisites,
+                counts.roles,
+                catalog.snapshot().revision()
+            );
+        }
+        Command::Export { output } => {
+            let catalog = Catalog::open(&db)?;
+            let text = seed::export(&catalog.snapshot());
+            match output {
+                Some(path) => std::fs::write(path, text)?,
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+        }
+        Command::Stats => {
+            let catalog = Catalog::open(&db)?;
+            let s = catalog.snapshot().stats();
+            println!("skills         {}", s.skills);
+            println!("prerequisites  {}", s.prerequisites);
+            println!("roles          {}", s.roles);
+            println!("requirements   {}", s.requirements);
+            println!("categories     {}", s.categories);
+            println!("revision       {}", s.revision);
+            println!("size on disk   {} bytes", catalog.size_on_disk()?);
+        }
+        Command::Plan {
+            profile,
+            skills,
+            roles,
+            recommended,
+            essential_only,
+            output,
+        } => {
+            let catalog = open_seeded(&db, &profile.seed)?;
+            let graph = catalog.snapshot();
+            let mut targets = skills
+                .iter()
+                .map(|s| {
+                    let (skill, level) = skill_level(s)?;
+                    Ok(Target::Skill { skill, level })
+                })
+                .collect::<Result<Vec<_>, Failure>>()?;
+            for r in &roles {
+                targets.push(Target::Role(RoleId::parse(r)?));
+            }
+            let options = PlanOptions {
+                include_recommended: recommended,
+                include_optional: !essential_only,
+            };
+            let plan = graph.plan(&profile.parse()?, &targets, options)?;
+            if output.json {
+                print_json(&plan)?;
+            } else {
+                print!("{}", plan_table(&graph, &plan));
+            }
+        }
+        Command::Gap {
+            profile,
+            role,
+            output,
+        } => {
+            let catalog = open_seeded(&db, &profile.seed)?;
+            let graph = catalog.snapshot();
+            let gap = graph.role_gap(&profile.parse()?, &RoleId::parse(&role)?)?;
+            if output.json {
+                print_json(&gap)?;
+            } else {
+                print!("{}", gap_table(&graph, &gap));
+            }
+        }
+        Command::Match {
+            profile,
+            first,
+            output,
+        } => {
+            let catalog = open_seeded(&db, &profile.seed)?;
+            let graph = catalog.snapshot();
+            let matches = graph.match_roles(&profile.parse()?, first)?;
+            if output.json {
+                print_json(&matches)?;
+            } else {
+                println!(
+                    "{:<28} {:>9} {:>7} {:>17}",
+                    "role", "readiness", "hours", "missing essential"
+                );
+                for m in matches {
+                    println!(
+                        "{:<28} {:>8.0}% {:>7} {:>17}",
+                        m.role,
+                        m.readiness * 100.0,
+                        m.hours,
+                        m.missing_essential
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Merges a seed into the catalog in one durable write; any problem and nothing is written.
+pub fn import_seed(catalog: &Catalog, path: &Path) -> Result<seed::SeedCounts, Failure> {
+    let seed = Seed::read(path).map_err(Failure::Seed)?;
+    catalog
+        .write(ChangeKind::Imported, |graph| {
+            let problems = seed.apply(graph);
+            if problems.is_empty() {
+                Ok(seed.counts())
+            } else {
+                Err(Failure::Seed(problems))
+            }
+        })
+        .map(|written| written.value)
+}
+
+/// Opens the catalog and, when the database has never been written, loads the seed into it.
+pub fn open_seeded(db: &Path, seed: &Path) -> Result<Catalog, Failure> {
+    let catalog = Catalog::open(db)?;
+    if catalog.is_empty() {
+        import_seed(&catalog, seed)?;
+    }
+    Ok(catalog)
+}
+
+fn skill_level(text: &str) -> Result<(SkillId, Level), Failure> {
+    let (skill, level) = match text.split_once('=') {
+        Some((skill, level)) => {
+            let level: i64 = level
+                .trim()
+                .parse()
+                .map_err(|_| Failure::Usage(format!("{text:?}: the level must be a number 1-5")))?;
+            (skill, Level::new(level)?)
+        }
+        None => (text, Level::PRACTITIONER),
+    };
+    Ok((SkillId::parse(skill.trim())?, level))
+}
+
+impl ProfileArgs {
+    fn parse(&self) -> Result<Profile, Failure> {
+        Ok(Profile {
+            skills: self
+                .have
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| skill_level(s))
+                .collect::<Result<_, _>>()?,
+            role: self.from_role.as_deref().map(RoleId::parse).transpose()?,
+        })
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn level_text(level: Option<Level>) -> String {
+    level.map_or("-".into(), |l| l.to_string())
+}
+
+fn target_text(target: &TargetRef) -> String {
+    match target {
+        TargetRef::Skill(s) => s.to_string(),
+        TargetRef::Role(r) => format!("role {r}"),
+    }
+}
+
+/// The plan as a terminal table: one line per step with its stage and why it is there.
+pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} steps in {} stages: {} h in total, {} h on the critical path",
+        plan.steps.len(),
+        plan.stages,
+        plan.total_hours,
+        plan.critical_path_hours
+    );
+    let _ = writeln!(
+        out,
+        "{:>3} {:>5}  {:<34} {:>5} {:>5}  why",
+        "#", "stage", "skill", "level", "hours"
+    );
+    for step in &plan.steps {
+        let name = graph
+            .skill(step.skill.as_str())
+            .map_or("", |s| s.name.as_str());
+        let why = if step.chain.len() > 1 {
+            format!(
+                "→ {}",
+                step.chain[1..]
+                    .iter()
+                    .map(SkillId::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            )
+        } else {
+            String::new()
+        };
+        let serves: Vec<String> = step.serves.iter().map(target_text).collect();
+        let _ = writeln!(
+            out,
+            "{:>3} {:>5}  {:<34} {:>5} {:>5}  {} [{}]",
+            step.position,
+            step.stage,
+            truncate(name, 34),
+            format!("{}→{}", level_text(step.from_level), step.to_level),
+            step.hours,
+            why,
+            serves.join(", ")
+        );
+    }
+    if !plan.implied.is_empty() {
+        let implied: Vec<String> = plan
+            .implied
+            .iter()
+            .map(|i| format!("{}@{} (via {})", i.skill, i.level, i.via))
+            .collect();
+        let _ = writeln!(out, "implied by what you know: {}", implied.join(", "));
+    }
+    out
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+pub fn gap_table(graph: &SkillGraph, gap: &RoleGap) -> String {
+    let mut out = String::new();
+    let name = graph
+        .role(gap.role.as_str())
+        .map_or("", |r| r.name.as_str());
+    let _ = writeln!(
+        out,
+        "{name} ({}): {:.0}% ready, {} h to close the gap",
+        gap.role,
+        gap.readiness * 100.0,
+        gap.hours
+    );
+    for (title, list) in [
+        ("satisfied", &gap.satisfied),
+        ("under level", &gap.under_level),
+        ("missing", &gap.missing),
+    ] {
+        let _ = writeln!(out, "{title} ({}):", list.len());
+        for s in list {
+            let _ = writeln!(
+                out,
+                "  {:<34} have {} need {} ({:?})",
+                s.requirement.skill,
+                level_text(s.current),
+                s.requirement.level,
+                s.requirement.importance
+            );
+        }
+    }
+    out.push_str("\nplan:\n");
+    out.push_str(&plan_table(graph, &gap.plan));
+    out
+}

@@ -1,0 +1,24 @@
+//! The domain core: skills, roles, levels, the prerequisite graph and every algorithm over it.
+//!
+//! Pure and synchronous. It depends on std, petgraph, serde and thiserror only, and must never
+//! import tokio, axum, async-graphql or sled: storage and the API depend on this module, never
+//! the reverse. petgraph is a private detail of [`SkillGraph`]; the public API speaks skill ids.
+
+mod error;
+mod graph;
+mod id;
+mod model;
+mod plan;
+mod search;
+
+pub use error::Error;
+pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
+pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
+pub use model::{
+    Category, EdgeSpec, Importance, Level, Prerequisite, PrerequisiteKind, Profile, Requirement,
+    Resource, ResourceKind, Role, Skill,
+};
+pub use plan::{
+    ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleMatch, Step, Target,
+    TargetRef,
+};

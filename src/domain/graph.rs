@@ -1,0 +1,1061 @@
+//! [`SkillGraph`]: the skills, roles and categories and the prerequisite DAG between skills.
+//!
+//! Every mutation validates before it changes anything, so the graph is always a DAG with no
+//! edge to a missing skill, no role requirement on a missing skill and no skill in a missing
+//! category. Each mutation also records what it touched in a [`ChangeSet`], which is how the
+//! store learns what to persist without knowing anything about the graph's insides.
+//!
+//! petgraph is private here. Edges point from a skill to its prerequisite ("a requires b" is
+//! `a → b`), so outgoing edges are prerequisites and incoming ones are what a skill unlocks. The
+//! graph is a `StableDiGraph` so that deleting a skill never renumbers the others.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+use super::search::SearchKeys;
+use super::{
+    Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteKind, Requirement, Role,
+    RoleId, Skill, SkillId,
+};
+
+/// Bounds on free text, so that one request cannot grow the graph by megabytes per field.
+const MAX_NAME: usize = 200;
+const MAX_DESCRIPTION: usize = 10_000;
+const MAX_LIST: usize = 100;
+const MAX_URL: usize = 2_048;
+/// Ten years of full-time study; anything above is a typo.
+pub const MAX_HOURS: u32 = 20_000;
+
+/// The ids a batch of mutations touched. The store persists the current state of each: present
+/// means put, absent means delete, so applying a change set is idempotent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    pub categories: BTreeSet<CategoryId>,
+    pub skills: BTreeSet<SkillId>,
+    /// `(skill, requires)` pairs.
+    pub edges: BTreeSet<(SkillId, SkillId)>,
+    pub roles: BTreeSet<RoleId>,
+}
+
+impl ChangeSet {
+    pub fn is_empty(&self) -> bool {
+        self.categories.is_empty()
+            && self.skills.is_empty()
+            && self.edges.is_empty()
+            && self.roles.is_empty()
+    }
+}
+
+/// Counts that describe the size of a graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GraphStats {
+    pub skills: usize,
+    pub roles: usize,
+    pub categories: usize,
+    pub prerequisites: usize,
+    pub requirements: usize,
+    pub revision: u64,
+}
+
+/// A partial update of a skill's own data; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkillPatch {
+    pub name: Option<String>,
+    pub category: Option<CategoryId>,
+    pub hours: Option<u32>,
+    pub description: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub resources: Option<Vec<super::Resource>>,
+}
+
+#[derive(Clone)]
+pub(super) struct SkillEntry {
+    pub(super) skill: Arc<Skill>,
+    pub(super) node: NodeIndex,
+    pub(super) keys: SearchKeys,
+}
+
+/// The whole skill graph at one revision. Cloning is cheap enough for copy-on-write snapshots:
+/// skills and roles are behind `Arc`, ids are `Arc<str>`.
+#[derive(Clone, Default)]
+pub struct SkillGraph {
+    categories: BTreeMap<CategoryId, Arc<Category>>,
+    pub(super) skills: BTreeMap<SkillId, SkillEntry>,
+    pub(super) graph: StableDiGraph<SkillId, EdgeSpec>,
+    pub(super) roles: BTreeMap<RoleId, (Arc<Role>, SearchKeys)>,
+    /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
+    required_by: HashMap<SkillId, BTreeSet<RoleId>>,
+    revision: u64,
+    changes: ChangeSet,
+}
+
+impl std::fmt::Debug for SkillGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SkillGraph")
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+fn check_text(what: &str, value: &str, max: usize, required: bool) -> Result<(), Error> {
+    if required && value.trim().is_empty() {
+        return Err(Error::InvalidInput(format!("{what} must not be empty")));
+    }
+    if value.chars().count() > max {
+        return Err(Error::InvalidInput(format!(
+            "{what} is longer than {max} characters"
+        )));
+    }
+    Ok(())
+}
+
+fn check_list(what: &str, items: &[String]) -> Result<(), Error> {
+    if items.len() > MAX_LIST {
+        return Err(Error::InvalidInput(format!(
+            "{what} has more than {MAX_LIST} entries"
+        )));
+    }
+    items
+        .iter()
+        .try_for_each(|item| check_text(what, item, MAX_NAME, true))
+}
+
+impl SkillGraph {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    // ----- reading -------------------------------------------------------------------------
+
+    /// The revision this graph was stored at: it increases with every durable write.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn set_revision(&mut self, revision: u64) {
+        self.revision = revision;
+    }
+
+    pub fn stats(&self) -> GraphStats {
+        GraphStats {
+            skills: self.skills.len(),
+            roles: self.roles.len(),
+            categories: self.categories.len(),
+            prerequisites: self.graph.edge_count(),
+            requirements: self.roles.values().map(|(r, _)| r.requirements.len()).sum(),
+            revision: self.revision,
+        }
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Arc<Category>> {
+        self.categories.get(id)
+    }
+
+    /// All categories, in display order (`order`, then id).
+    pub fn categories(&self) -> Vec<&Arc<Category>> {
+        let mut all: Vec<_> = self.categories.values().collect();
+        all.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+        all
+    }
+
+    pub fn skill(&self, id: &str) -> Option<&Arc<Skill>> {
+        self.skills.get(id).map(|e| &e.skill)
+    }
+
+    /// All skills in id order.
+    pub fn skills(&self) -> impl ExactSizeIterator<Item = &Arc<Skill>> {
+        self.skills.values().map(|e| &e.skill)
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Arc<Role>> {
+        self.roles.get(id).map(|(r, _)| r)
+    }
+
+    /// All roles in id order.
+    pub fn roles(&self) -> impl ExactSizeIterator<Item = &Arc<Role>> {
+        self.roles.values().map(|(r, _)| r)
+    }
+
+    pub(super) fn entry(&self, id: &SkillId) -> Result<&SkillEntry, Error> {
+        self.skills
+            .get(id)
+            .ok_or_else(|| Error::UnknownSkill(id.clone()))
+    }
+
+    pub(super) fn role_entry(&self, id: &RoleId) -> Result<&Arc<Role>, Error> {
+        self.roles
+            .get(id)
+            .map(|(r, _)| r)
+            .ok_or_else(|| Error::UnknownRole(id.clone()))
+    }
+
+    pub(super) fn skill_at(&self, node: NodeIndex) -> &Arc<Skill> {
+        &self.skills[&self.graph[node]].skill
+    }
+
+    /// The deterministic tie-break every listing uses: category order, category id, skill id.
+    pub(super) fn order_key(&self, node: NodeIndex) -> (i32, &CategoryId, &SkillId) {
+        let skill = self.skill_at(node);
+        let order = self.categories.get(&skill.category).map_or(0, |c| c.order);
+        (order, &skill.category, &skill.id)
+    }
+
+    /// Outgoing "requires" edges of `node`, optionally without the recommended ones.
+    pub(super) fn prerequisite_edges(
+        &self,
+        node: NodeIndex,
+        include_recommended: bool,
+    ) -> impl Iterator<Item = (NodeIndex, EdgeSpec)> + '_ {
+        self.graph
+            .edges_directed(node, Outgoing)
+            .filter(move |e| include_recommended || e.weight().kind == PrerequisiteKind::Required)
+            .map(|e| (e.target(), *e.weight()))
+    }
+
+    pub fn edge(&self, skill: &SkillId, requires: &SkillId) -> Option<EdgeSpec> {
+        let (a, b) = (
+            self.skills.get(skill)?.node,
+            self.skills.get(requires)?.node,
+        );
+        self.graph.find_edge(a, b).map(|e| self.graph[e])
+    }
+
+    /// Every prerequisite edge as `(skill, requires, spec)`, sorted.
+    pub fn edges(&self) -> Vec<(SkillId, SkillId, EdgeSpec)> {
+        let mut all: Vec<_> = self
+            .graph
+            .edge_references()
+            .map(|e| {
+                (
+                    self.graph[e.source()].clone(),
+                    self.graph[e.target()].clone(),
+                    *e.weight(),
+                )
+            })
+            .collect();
+        all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        all
+    }
+
+    /// The direct prerequisites of a skill with their edge data, sorted by id.
+    pub fn direct_prerequisites(&self, id: &SkillId) -> Result<Vec<(SkillId, EdgeSpec)>, Error> {
+        let node = self.entry(id)?.node;
+        let mut out: Vec<_> = self
+            .prerequisite_edges(node, true)
+            .map(|(n, spec)| (self.graph[n].clone(), spec))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// Prerequisites of a skill: direct ones (depth 1) or all of them, transitively.
+    ///
+    /// `depth` is the length of the shortest chain. With recommended edges included, a
+    /// prerequisite counts as `Required` when some chain of only required edges reaches it and
+    /// `Recommended` otherwise. `min_level` is the one asked by the last edge of the chain
+    /// found first. Sorted by depth, then category order, then id.
+    pub fn prerequisites_of(
+        &self,
+        id: &SkillId,
+        transitive: bool,
+        include_recommended: bool,
+    ) -> Result<Vec<Prerequisite>, Error> {
+        let start = self.entry(id)?.node;
+        let max_depth = if transitive { u32::MAX } else { 1 };
+        let required_only = self.bfs(start, max_depth, |n| self.prerequisite_edges(n, false));
+        let mut found: HashMap<NodeIndex, Prerequisite> = HashMap::new();
+        for &(node, depth, spec) in &required_only {
+            found.insert(
+                node,
+                self.prerequisite(node, depth, PrerequisiteKind::Required, spec),
+            );
+        }
+        if include_recommended {
+            for (node, depth, spec) in
+                self.bfs(start, max_depth, |n| self.prerequisite_edges(n, true))
+            {
+                match found.get_mut(&node) {
+                    // The required chain may be longer than the mixed one: keep the shortest depth.
+                    Some(p) => p.depth = p.depth.min(depth),
+                    None => {
+                        let kind = if depth == 1 {
+                            spec.kind
+                        } else {
+                            PrerequisiteKind::Recommended
+                        };
+                        found.insert(node, self.prerequisite(node, depth, kind, spec));
+                    }
+                }
+            }
+        }
+        let mut out: Vec<_> = found.into_iter().collect();
+        out.sort_by(|(a, pa), (b, pb)| {
+            (pa.depth, self.order_key(*a)).cmp(&(pb.depth, self.order_key(*b)))
+        });
+        Ok(out.into_iter().map(|(_, p)| p).collect())
+    }
+
+    fn prerequisite(
+        &self,
+        node: NodeIndex,
+        depth: u32,
+        kind: PrerequisiteKind,
+        spec: EdgeSpec,
+    ) -> Prerequisite {
+        Prerequisite {
+            skill: self.graph[node].clone(),
+            kind,
+            min_level: spec.min_level,
+            depth,
+        }
+    }
+
+    /// Skills that require this one, directly or transitively, each with the length of the
+    /// shortest chain. Sorted by depth, then category order, then id.
+    pub fn unlocks(&self, id: &SkillId, transitive: bool) -> Result<Vec<(SkillId, u32)>, Error> {
+        let start = self.entry(id)?.node;
+        let max_depth = if transitive { u32::MAX } else { 1 };
+        let mut found = self.bfs(start, max_depth, |n| {
+            self.graph
+                .edges_directed(n, Incoming)
+                .map(|e| (e.source(), *e.weight()))
+        });
+        found.sort_by(|a, b| (a.1, self.order_key(a.0)).cmp(&(b.1, self.order_key(b.0))));
+        Ok(found
+            .into_iter()
+            .map(|(n, depth, _)| (self.graph[n].clone(), depth))
+            .collect())
+    }
+
+    /// Breadth-first walk from `start` (excluded) up to `max_depth`, following `next`.
+    /// Returns each reached node once, with its depth and the edge it was first reached by.
+    fn bfs<I>(
+        &self,
+        start: NodeIndex,
+        max_depth: u32,
+        next: impl Fn(NodeIndex) -> I,
+    ) -> Vec<(NodeIndex, u32, EdgeSpec)>
+    where
+        I: Iterator<Item = (NodeIndex, EdgeSpec)>,
+    {
+        let mut seen = std::collections::HashSet::from([start]);
+        let mut queue = VecDeque::from([(start, 0u32)]);
+        let mut out = Vec::new();
+        while let Some((node, depth)) = queue.pop_front() {
+            if depth == max_depth {
+                continue;
+            }
+            for (n, spec) in next(node) {
+                if seen.insert(n) {
+                    out.push((n, depth + 1, spec));
+                    queue.push_back((n, depth + 1));
+                }
+            }
+        }
+        out
+    }
+
+    /// The roles that require a skill, with the requirement, in role id order.
+    pub fn required_by(&self, id: &SkillId) -> Result<Vec<(&Arc<Role>, &Requirement)>, Error> {
+        self.entry(id)?;
+        Ok(self
+            .required_by
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|role_id| {
+                let role = self.role(role_id.as_str())?;
+                Some((role, role.requirement(id)?))
+            })
+            .collect())
+    }
+
+    // ----- changing ------------------------------------------------------------------------
+
+    /// Hands over what the mutations since the last call touched.
+    pub fn take_changes(&mut self) -> ChangeSet {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Creates or replaces a category. A parent must exist and must not be the category itself
+    /// or one of its descendants.
+    pub fn upsert_category(&mut self, category: Category) -> Result<(), Error> {
+        check_text("category name", &category.name, MAX_NAME, true)?;
+        check_text(
+            "category description",
+            category.description.as_deref().unwrap_or(""),
+            MAX_DESCRIPTION,
+            false,
+        )?;
+        if let Some(parent) = &category.parent {
+            let mut cursor = Some(parent);
+            while let Some(id) = cursor {
+                if *id == category.id {
+                    return Err(Error::CategoryCycle(category.id.clone()));
+                }
+                cursor = self
+                    .categories
+                    .get(id)
+                    .ok_or_else(|| Error::UnknownCategory(id.clone()))?
+                    .parent
+                    .as_ref();
+            }
+        }
+        if self
+            .categories
+            .get(&category.id)
+            .is_some_and(|c| **c == category)
+        {
+            return Ok(());
+        }
+        self.changes.categories.insert(category.id.clone());
+        self.categories
+            .insert(category.id.clone(), Arc::new(category));
+        Ok(())
+    }
+
+    /// Deletes a category no skill and no other category uses.
+    pub fn delete_category(&mut self, id: &CategoryId) -> Result<(), Error> {
+        if !self.categories.contains_key(id) {
+            return Err(Error::UnknownCategory(id.clone()));
+        }
+        let mut users: Vec<String> = self
+            .skills()
+            .filter(|s| s.category == *id)
+            .map(|s| format!("skill {}", s.id))
+            .collect();
+        users.extend(
+            self.categories
+                .values()
+                .filter(|c| c.parent.as_ref() == Some(id))
+                .map(|c| format!("category {}", c.id)),
+        );
+        if !users.is_empty() {
+            return Err(Error::InUse {
+                kind: "category",
+                id: id.to_string(),
+                users,
+            });
+        }
+        self.categories.remove(id);
+        self.changes.categories.insert(id.clone());
+        Ok(())
+    }
+
+    fn validate_skill(&self, skill: &Skill) -> Result<(), Error> {
+        check_text("skill name", &skill.name, MAX_NAME, true)?;
+        check_text(
+            "skill description",
+            skill.description.as_deref().unwrap_or(""),
+            MAX_DESCRIPTION,
+            false,
+        )?;
+        check_list("aliases", &skill.aliases)?;
+        check_list("tags", &skill.tags)?;
+        if skill.resources.len() > MAX_LIST {
+            return Err(Error::InvalidInput(format!(
+                "resources has more than {MAX_LIST} entries"
+            )));
+        }
+        for r in &skill.resources {
+            check_text("resource title", &r.title, MAX_NAME, true)?;
+            check_text("resource url", &r.url, MAX_URL, true)?;
+        }
+        if skill.hours > MAX_HOURS {
+            return Err(Error::InvalidInput(format!(
+                "hours must be between 0 and {MAX_HOURS}, got {}",
+                skill.hours
+            )));
+        }
+        if !self.categories.contains_key(&skill.category) {
+            return Err(Error::UnknownCategory(skill.category.clone()));
+        }
+        Ok(())
+    }
+
+    /// Adds a new skill; its id must be free.
+    pub fn create_skill(&mut self, skill: Skill) -> Result<(), Error> {
+        if self.skills.contains_key(&skill.id) {
+            return Err(Error::AlreadyExists {
+                kind: "skill",
+                id: skill.id.to_string(),
+            });
+        }
+        self.upsert_skill(skill)
+    }
+
+    /// Creates a skill or replaces its data. Its prerequisites and the roles that need it stay.
+    pub fn upsert_skill(&mut self, skill: Skill) -> Result<(), Error> {
+        self.validate_skill(&skill)?;
+        let keys = SearchKeys::new(&skill.name, &skill.aliases);
+        match self.skills.get_mut(&skill.id) {
+            Some(entry) if *entry.skill == skill => return Ok(()),
+            Some(entry) => {
+                entry.skill = Arc::new(skill.clone());
+                entry.keys = keys;
+            }
+            None => {
+                let node = self.graph.add_node(skill.id.clone());
+                let entry = SkillEntry {
+                    skill: Arc::new(skill.clone()),
+                    node,
+                    keys,
+                };
+                self.skills.insert(skill.id.clone(), entry);
+            }
+        }
+        self.changes.skills.insert(skill.id);
+        Ok(())
+    }
+
+    /// Applies a patch to an existing skill's data and returns the result.
+    pub fn update_skill(&mut self, id: &SkillId, patch: SkillPatch) -> Result<Arc<Skill>, Error> {
+        let mut skill = Skill::clone(&self.entry(id)?.skill);
+        let SkillPatch {
+            name,
+            category,
+            hours,
+            description,
+            aliases,
+            tags,
+            resources,
+        } = patch;
+        skill.name = name.unwrap_or(skill.name);
+        skill.category = category.unwrap_or(skill.category);
+        skill.hours = hours.unwrap_or(skill.hours);
+        skill.description = description.or(skill.description);
+        skill.aliases = aliases.unwrap_or(skill.aliases);
+        skill.tags = tags.unwrap_or(skill.tags);
+        skill.resources = resources.unwrap_or(skill.resources);
+        self.upsert_skill(skill)?;
+        Ok(self.entry(id)?.skill.clone())
+    }
+
+    /// Deletes a skill. Without `cascade` it refuses while other skills or roles require it
+    /// (naming them); with `cascade` those edges and requirements go with it. Its own
+    /// prerequisite edges always go.
+    pub fn delete_skill(&mut self, id: &SkillId, cascade: bool) -> Result<(), Error> {
+        let node = self.entry(id)?.node;
+        let dependents: Vec<SkillId> = self
+            .graph
+            .neighbors_directed(node, Incoming)
+            .map(|n| self.graph[n].clone())
+            .collect();
+        let roles: Vec<RoleId> = self
+            .required_by
+            .get(id)
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default();
+        let in_use = !(dependents.is_empty() && roles.is_empty());
+        if in_use && !cascade {
+            let mut users: Vec<String> = dependents.iter().map(|s| format!("skill {s}")).collect();
+            users.sort();
+            users.extend(roles.iter().map(|r| format!("role {r}")));
+            return Err(Error::InUse {
+                kind: "skill",
+                id: id.to_string(),
+                users,
+            });
+        }
+        for role in roles {
+            self.remove_requirement(&role, id)?;
+        }
+        for dependent in dependents {
+            self.changes.edges.insert((dependent, id.clone()));
+        }
+        for prerequisite in self.graph.neighbors_directed(node, Outgoing) {
+            self.changes
+                .edges
+                .insert((id.clone(), self.graph[prerequisite].clone()));
+        }
+        self.graph.remove_node(node);
+        self.skills.remove(id);
+        self.changes.skills.insert(id.clone());
+        Ok(())
+    }
+
+    /// Records that `skill` requires `requires`, or updates the edge's data if it exists.
+    /// Refuses an edge that would close a cycle, naming the cycle.
+    pub fn add_prerequisite(
+        &mut self,
+        skill: &SkillId,
+        requires: &SkillId,
+        spec: EdgeSpec,
+    ) -> Result<(), Error> {
+        if skill == requires {
+            return Err(Error::SelfPrerequisite(skill.clone()));
+        }
+        let a = self.entry(skill)?.node;
+        let b = self.entry(requires)?.node;
+        if let Some(edge) = self.graph.find_edge(a, b) {
+            if self.graph[edge] != spec {
+                self.graph[edge] = spec;
+                self.changes.edges.insert((skill.clone(), requires.clone()));
+            }
+            return Ok(());
+        }
+        if let Some(path) = self.path(b, a) {
+            // a → b, then b → … → a closes the loop.
+            let mut cycle = vec![skill.clone()];
+            cycle.extend(path.into_iter().map(|n| self.graph[n].clone()));
+            return Err(Error::Cycle(cycle));
+        }
+        self.graph.add_edge(a, b, spec);
+        self.changes.edges.insert((skill.clone(), requires.clone()));
+        Ok(())
+    }
+
+    /// The shortest chain of "requires" edges from `from` to `to`, both included.
+    fn path(&self, from: NodeIndex, to: NodeIndex) -> Option<Vec<NodeIndex>> {
+        let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+        let mut queue = VecDeque::from([from]);
+        let mut seen = std::collections::HashSet::from([from]);
+        while let Some(node) = queue.pop_front() {
+            if node == to {
+                let mut path = vec![to];
+                let mut cursor = to;
+                while let Some(&p) = parent.get(&cursor) {
+                    path.push(p);
+                    cursor = p;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for next in self.graph.neighbors_directed(node, Outgoing) {
+                if seen.insert(next) {
+                    parent.insert(next, node);
+                    queue.push_back(next);
+                }
+            }
+        }
+        None
+    }
+
+    pub fn remove_prerequisite(
+        &mut self,
+        skill: &SkillId,
+        requires: &SkillId,
+    ) -> Result<(), Error> {
+        let a = self.entry(skill)?.node;
+        let b = self.entry(requires)?.node;
+        let edge = self
+            .graph
+            .find_edge(a, b)
+            .ok_or_else(|| Error::UnknownPrerequisite {
+                skill: skill.clone(),
+                requires: requires.clone(),
+            })?;
+        self.graph.remove_edge(edge);
+        self.changes.edges.insert((skill.clone(), requires.clone()));
+        Ok(())
+    }
+
+    /// Makes `prerequisites` the complete set of a skill's prerequisites: edges not listed are
+    /// removed, listed ones added or updated. All or nothing: on error the old edges stay.
+    pub fn set_prerequisites(
+        &mut self,
+        skill: &SkillId,
+        prerequisites: &[(SkillId, EdgeSpec)],
+    ) -> Result<(), Error> {
+        let old = self.direct_prerequisites(skill)?;
+        let mut seen = BTreeSet::new();
+        for (requires, _) in prerequisites {
+            if !seen.insert(requires) {
+                return Err(Error::InvalidInput(format!(
+                    "skill {skill:?} lists prerequisite {requires:?} twice"
+                )));
+            }
+        }
+        let changes_before = self.changes.clone();
+        for (requires, _) in &old {
+            if !seen.contains(requires) {
+                self.remove_prerequisite(skill, requires)?;
+            }
+        }
+        for (requires, spec) in prerequisites {
+            if let Err(err) = self.add_prerequisite(skill, requires, *spec) {
+                self.restore_prerequisites(skill, &old);
+                self.changes = changes_before;
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    fn restore_prerequisites(&mut self, skill: &SkillId, old: &[(SkillId, EdgeSpec)]) {
+        let node = self.skills[skill].node;
+        let current: Vec<_> = self
+            .graph
+            .edges_directed(node, Outgoing)
+            .map(|e| e.id())
+            .collect();
+        for edge in current {
+            self.graph.remove_edge(edge);
+        }
+        for (requires, spec) in old {
+            let target = self.skills[requires].node;
+            self.graph.add_edge(node, target, *spec);
+        }
+    }
+
+    fn validate_role(&self, role: &Role) -> Result<(), Error> {
+        check_text("role name", &role.name, MAX_NAME, true)?;
+        check_text(
+            "role description",
+            role.description.as_deref().unwrap_or(""),
+            MAX_DESCRIPTION,
+            false,
+        )?;
+        let mut seen = BTreeSet::new();
+        for r in &role.requirements {
+            self.entry(&r.skill)?;
+            if !seen.insert(&r.skill) {
+                return Err(Error::InvalidInput(format!(
+                    "role {:?} lists skill {:?} twice",
+                    role.id, r.skill
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates or replaces a role with its requirements. Every required skill must exist.
+    pub fn upsert_role(&mut self, mut role: Role) -> Result<(), Error> {
+        self.validate_role(&role)?;
+        role.requirements.sort_by(|a, b| a.skill.cmp(&b.skill));
+        if let Some((old, _)) = self.roles.get(&role.id) {
+            if **old == role {
+                return Ok(());
+            }
+            for r in &old.requirements {
+                if let Some(set) = self.required_by.get_mut(&r.skill) {
+                    set.remove(&role.id);
+                }
+            }
+        }
+        for r in &role.requirements {
+            self.required_by
+                .entry(r.skill.clone())
+                .or_default()
+                .insert(role.id.clone());
+        }
+        self.changes.roles.insert(role.id.clone());
+        let keys = SearchKeys::new(&role.name, &[]);
+        self.roles.insert(role.id.clone(), (Arc::new(role), keys));
+        Ok(())
+    }
+
+    pub fn delete_role(&mut self, id: &RoleId) -> Result<(), Error> {
+        let (role, _) = self
+            .roles
+            .remove(id)
+            .ok_or_else(|| Error::UnknownRole(id.clone()))?;
+        for r in &role.requirements {
+            if let Some(set) = self.required_by.get_mut(&r.skill) {
+                set.remove(id);
+            }
+        }
+        self.changes.roles.insert(id.clone());
+        Ok(())
+    }
+
+    /// Adds or updates one requirement of a role.
+    pub fn set_requirement(
+        &mut self,
+        role: &RoleId,
+        requirement: Requirement,
+    ) -> Result<(), Error> {
+        let mut updated = Role::clone(self.role_entry(role)?);
+        updated
+            .requirements
+            .retain(|r| r.skill != requirement.skill);
+        updated.requirements.push(requirement);
+        self.upsert_role(updated)
+    }
+
+    pub fn remove_requirement(&mut self, role: &RoleId, skill: &SkillId) -> Result<(), Error> {
+        let mut updated = Role::clone(self.role_entry(role)?);
+        let before = updated.requirements.len();
+        updated.requirements.retain(|r| r.skill != *skill);
+        if updated.requirements.len() == before {
+            return Err(Error::UnknownRequirement {
+                role: role.clone(),
+                skill: skill.clone(),
+            });
+        }
+        self.upsert_role(updated)
+    }
+
+    /// Builds a graph from stored parts in one pass, checking the same invariants as the
+    /// mutations but the acyclicity once at the end instead of per edge: loading 400k edges
+    /// with a search per insert would make start-up quadratic in the worst case.
+    pub fn from_parts(
+        categories: Vec<Category>,
+        skills: Vec<Skill>,
+        edges: Vec<(SkillId, SkillId, EdgeSpec)>,
+        roles: Vec<Role>,
+        revision: u64,
+    ) -> Result<Self, Error> {
+        let mut graph = SkillGraph::new();
+        // Parents may come after children in id order: insert all, then check the links.
+        for c in categories {
+            graph.categories.insert(c.id.clone(), Arc::new(c));
+        }
+        for c in graph.categories.values() {
+            if let Some(parent) = c
+                .parent
+                .as_ref()
+                .filter(|p| !graph.categories.contains_key(*p))
+            {
+                return Err(Error::UnknownCategory(parent.clone()));
+            }
+        }
+        for s in skills {
+            graph.upsert_skill(s)?;
+        }
+        for (a, b, spec) in edges {
+            if a == b {
+                return Err(Error::SelfPrerequisite(a));
+            }
+            let (na, nb) = (graph.entry(&a)?.node, graph.entry(&b)?.node);
+            graph.graph.add_edge(na, nb, spec);
+        }
+        if let Err(cycle) = petgraph::algo::toposort(&graph.graph, None) {
+            let node = cycle.node_id();
+            let path = graph
+                .graph
+                .neighbors_directed(node, Outgoing)
+                .find_map(|next| graph.path(next, node))
+                .unwrap_or_default();
+            let mut ids = vec![graph.graph[node].clone()];
+            ids.extend(path.into_iter().map(|n| graph.graph[n].clone()));
+            return Err(Error::Cycle(ids));
+        }
+        for r in roles {
+            graph.upsert_role(r)?;
+        }
+        graph.revision = revision;
+        graph.changes = ChangeSet::default();
+        Ok(graph)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::{Importance, Level};
+
+    pub(crate) fn id(s: &str) -> SkillId {
+        SkillId::parse(s).unwrap()
+    }
+
+    pub(crate) fn category(cid: &str, order: i32) -> Category {
+        Category {
+            id: CategoryId::parse(cid).unwrap(),
+            name: cid.to_uppercase(),
+            description: None,
+            order,
+            parent: None,
+            external_id: None,
+        }
+    }
+
+    pub(crate) fn skill(sid: &str, cat: &str, hours: u32) -> Skill {
+        Skill {
+            id: id(sid),
+            name: sid.replace('-', " "),
+            category: CategoryId::parse(cat).unwrap(),
+            hours,
+            description: None,
+            aliases: vec![],
+            tags: vec![],
+            resources: vec![],
+            external_id: None,
+        }
+    }
+
+    /// A graph from `a>b` strings ("a requires b"), all skills 10 hours in category `c`.
+    pub(crate) fn graph(edges: &[&str]) -> SkillGraph {
+        let mut g = SkillGraph::new();
+        g.upsert_category(category("c", 1)).unwrap();
+        for e in edges {
+            let (a, b) = e.split_once('>').unwrap();
+            for s in [a, b] {
+                if g.skill(s).is_none() {
+                    g.upsert_skill(skill(s, "c", 10)).unwrap();
+                }
+            }
+            g.add_prerequisite(&id(a), &id(b), EdgeSpec::default())
+                .unwrap();
+        }
+        g
+    }
+
+    fn ids(list: &[(SkillId, u32)]) -> Vec<(&str, u32)> {
+        list.iter().map(|(s, d)| (s.as_str(), *d)).collect()
+    }
+
+    #[test]
+    fn adding_an_edge_that_closes_a_cycle_is_rejected_and_names_the_cycle() {
+        let mut g = graph(&["a>b", "b>c"]);
+        let err = g
+            .add_prerequisite(&id("c"), &id("a"), EdgeSpec::default())
+            .unwrap_err();
+        assert_eq!(err, Error::Cycle(vec![id("c"), id("a"), id("b"), id("c")]));
+        assert_eq!(err.to_string(), "prerequisite cycle: c → a → b → c");
+        assert!(
+            g.edge(&id("c"), &id("a")).is_none(),
+            "the refused edge is not there"
+        );
+    }
+
+    #[test]
+    fn a_skill_cannot_require_itself() {
+        let mut g = graph(&["a>b"]);
+        let err = g
+            .add_prerequisite(&id("a"), &id("a"), EdgeSpec::default())
+            .unwrap_err();
+        assert_eq!(err, Error::SelfPrerequisite(id("a")));
+    }
+
+    #[test]
+    fn transitive_prerequisites_carry_the_shortest_depth() {
+        let g = graph(&["d>c", "c>b", "b>a", "d>a"]);
+        let pre = g.prerequisites_of(&id("d"), true, true).unwrap();
+        let got: Vec<_> = pre.iter().map(|p| (p.skill.as_str(), p.depth)).collect();
+        assert_eq!(got, [("a", 1), ("c", 1), ("b", 2)]);
+        let direct = g.prerequisites_of(&id("d"), false, true).unwrap();
+        assert_eq!(direct.len(), 2);
+    }
+
+    #[test]
+    fn recommended_edges_are_marked_and_can_be_left_out() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_skill(skill("c", "c", 5)).unwrap();
+        let recommended = EdgeSpec {
+            kind: PrerequisiteKind::Recommended,
+            min_level: None,
+        };
+        g.add_prerequisite(&id("a"), &id("c"), recommended).unwrap();
+        let all = g.prerequisites_of(&id("b"), true, true).unwrap();
+        let kinds: Vec<_> = all.iter().map(|p| (p.skill.as_str(), p.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a", PrerequisiteKind::Required),
+                ("c", PrerequisiteKind::Recommended)
+            ]
+        );
+        let required = g.prerequisites_of(&id("b"), true, false).unwrap();
+        assert_eq!(required.len(), 1);
+    }
+
+    #[test]
+    fn unlocks_walk_the_other_way() {
+        let g = graph(&["c>b", "b>a", "x>a"]);
+        assert_eq!(
+            ids(&g.unlocks(&id("a"), false).unwrap()),
+            [("b", 1), ("x", 1)]
+        );
+        assert_eq!(
+            ids(&g.unlocks(&id("a"), true).unwrap()),
+            [("b", 1), ("x", 1), ("c", 2)]
+        );
+    }
+
+    #[test]
+    fn unknown_ids_are_errors_not_empty_answers() {
+        let g = graph(&["a>b"]);
+        assert_eq!(
+            g.unlocks(&id("zz"), true).unwrap_err(),
+            Error::UnknownSkill(id("zz"))
+        );
+        assert!(g.prerequisites_of(&id("zz"), false, false).is_err());
+    }
+
+    #[test]
+    fn deleting_a_required_skill_needs_cascade_and_names_its_users() {
+        let mut g = graph(&["b>a"]);
+        let role = Role {
+            id: RoleId::parse("r").unwrap(),
+            name: "R".into(),
+            description: None,
+            requirements: vec![Requirement {
+                skill: id("a"),
+                level: Level::new(2).unwrap(),
+                importance: Importance::Essential,
+            }],
+            external_id: None,
+        };
+        g.upsert_role(role).unwrap();
+        let err = g.delete_skill(&id("a"), false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "skill \"a\" is still used by skill b, role r"
+        );
+        g.take_changes();
+        g.delete_skill(&id("a"), true).unwrap();
+        assert!(g.skill("a").is_none());
+        assert!(g.role("r").unwrap().requirements.is_empty());
+        assert!(g.prerequisites_of(&id("b"), true, true).unwrap().is_empty());
+        let changes = g.take_changes();
+        assert!(changes.edges.contains(&(id("b"), id("a"))));
+        assert!(changes.roles.contains(&RoleId::parse("r").unwrap()));
+    }
+
+    #[test]
+    fn set_prerequisites_is_all_or_nothing() {
+        let mut g = graph(&["a>b", "c>a"]);
+        g.take_changes();
+        // b requiring c closes b → c → a → b: the old (empty) set stays, nothing recorded.
+        let err = g
+            .set_prerequisites(&id("a"), &[(id("c"), EdgeSpec::default())])
+            .unwrap_err();
+        assert!(matches!(err, Error::Cycle(_)));
+        assert_eq!(g.direct_prerequisites(&id("a")).unwrap().len(), 1);
+        assert!(g.take_changes().is_empty());
+    }
+
+    #[test]
+    fn rewriting_identical_data_records_no_change() {
+        let mut g = graph(&["a>b"]);
+        g.take_changes();
+        g.upsert_skill(skill("a", "c", 10)).unwrap();
+        g.add_prerequisite(&id("a"), &id("b"), EdgeSpec::default())
+            .unwrap();
+        g.upsert_category(category("c", 1)).unwrap();
+        assert!(g.take_changes().is_empty());
+    }
+
+    #[test]
+    fn a_skill_in_a_missing_category_or_with_huge_text_is_refused() {
+        let mut g = graph(&[]);
+        assert!(matches!(
+            g.upsert_skill(skill("a", "nope", 1)),
+            Err(Error::UnknownCategory(_))
+        ));
+        let mut big = skill("a", "c", 1);
+        big.name = "x".repeat(10_000_000);
+        assert!(matches!(g.upsert_skill(big), Err(Error::InvalidInput(_))));
+        assert!(g.skill("a").is_none());
+    }
+
+    #[test]
+    fn from_parts_rejects_a_stored_cycle() {
+        let g = graph(&["a>b", "b>c"]);
+        let skills: Vec<Skill> = g.skills().map(|s| Skill::clone(s)).collect();
+        let mut edges = g.edges();
+        edges.push((id("c"), id("a"), EdgeSpec::default()));
+        let cats = vec![category("c", 1)];
+        let err = SkillGraph::from_parts(cats, skills, edges, vec![], 7).unwrap_err();
+        assert!(
+            matches!(err, Error::Cycle(ref c) if c.len() == 4 && c[0] == c[3]),
+            "{err}"
+        );
+    }
+}

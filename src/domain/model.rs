@@ -1,0 +1,276 @@
+//! The plain values of the domain: categories, skills, roles, levels and profiles.
+//!
+//! These are data, not behaviour: the graph (`graph.rs`) owns the rules that tie them together.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CategoryId, Error, RoleId, SkillId};
+
+/// A proficiency level from 1 (aware) to 5 (expert).
+///
+/// `hours` on a skill measures the effort to reach level 3; [`Level::effort_share`] scales it to
+/// the other levels. Zero is not a level: "not held" is `None` or a `current_level` of 0 in views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Level(u8);
+
+impl Level {
+    pub const MIN: Level = Level(1);
+    pub const PRACTITIONER: Level = Level(3);
+    pub const MAX: Level = Level(5);
+
+    pub fn new(value: i64) -> Result<Self, Error> {
+        match u8::try_from(value) {
+            Ok(v @ 1..=5) => Ok(Level(v)),
+            _ => Err(Error::InvalidLevel(value)),
+        }
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "aware",
+            2 => "beginner",
+            3 => "practitioner",
+            4 => "advanced",
+            _ => "expert",
+        }
+    }
+
+    /// Cumulative share, in percent of a skill's `hours`, of the effort from nothing to `level`.
+    ///
+    /// Early levels are cheap and mastery is expensive: awareness is a tenth of the work to become
+    /// a practitioner, expertise three and a half times it. `None` (not held) costs nothing.
+    pub fn effort_share(level: Option<Level>) -> u32 {
+        match level.map(Level::get) {
+            None => 0,
+            Some(1) => 10,
+            Some(2) => 40,
+            Some(3) => 100,
+            Some(4) => 200,
+            Some(_) => 350,
+        }
+    }
+
+    /// Hours to go from `from` (or nothing) to `to`, for a skill whose level-3 effort is `hours`.
+    /// Rounded up so a step that needs any work never shows as zero hours.
+    pub fn hours_between(hours: u32, from: Option<Level>, to: Level) -> u32 {
+        let (a, b) = (Self::effort_share(from), Self::effort_share(Some(to)));
+        if b <= a {
+            return 0;
+        }
+        (u64::from(hours) * u64::from(b - a)).div_ceil(100) as u32
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Level::new(i64::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Whether a prerequisite blocks learning (`Required`) or only helps (`Recommended`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PrerequisiteKind {
+    #[default]
+    Required,
+    Recommended,
+}
+
+/// How much a role needs a skill.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Importance {
+    #[default]
+    Essential,
+    Optional,
+}
+
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceKind {
+    Course,
+    Book,
+    Documentation,
+    Tutorial,
+    Article,
+    Video,
+    Paper,
+    #[default]
+    Other,
+}
+
+/// A layer of the skill stack, or a node of an imported taxonomy's tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display and tie-break order: lower first.
+    #[serde(default)]
+    pub order: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<CategoryId>,
+    /// The id in the taxonomy this came from (an ESCO URI, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    pub title: String,
+    pub url: String,
+    #[serde(default)]
+    pub kind: ResourceKind,
+}
+
+/// A skill's own data. Its prerequisites live in the graph's edges, not here, so that there is
+/// one source of truth for them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skill {
+    pub id: SkillId,
+    pub name: String,
+    pub category: CategoryId,
+    /// Effort in hours from nothing to level 3 (practitioner).
+    pub hours: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<Resource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+/// The data on an edge "skill requires `requires`".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EdgeSpec {
+    #[serde(default)]
+    pub kind: PrerequisiteKind,
+    /// The least level of the prerequisite needed; `None` means the default rule of
+    /// [`EdgeSpec::needed_level`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<Level>,
+}
+
+impl EdgeSpec {
+    /// The level of the prerequisite needed to reach `target` in the dependent skill.
+    ///
+    /// An explicit `min_level` is taken as written. Otherwise the prerequisite is needed at the
+    /// dependent's target level, capped at practitioner: to become aware of transformers you need
+    /// only awareness of attention; to master them you need working, not expert, linear algebra.
+    pub fn needed_level(&self, target: Level) -> Level {
+        self.min_level
+            .unwrap_or_else(|| target.min(Level::PRACTITIONER))
+    }
+}
+
+/// A prerequisite as seen from the dependent skill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prerequisite {
+    pub skill: SkillId,
+    pub kind: PrerequisiteKind,
+    pub min_level: Option<Level>,
+    /// 1 for a direct prerequisite, 2 for a prerequisite of one, and so on (the shortest chain).
+    pub depth: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub skill: SkillId,
+    pub level: Level,
+    #[serde(default)]
+    pub importance: Importance,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: RoleId,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// One entry per skill, sorted by skill id.
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+impl Role {
+    pub fn requirement(&self, skill: &SkillId) -> Option<&Requirement> {
+        self.requirements
+            .binary_search_by(|r| r.skill.cmp(skill))
+            .ok()
+            .map(|i| &self.requirements[i])
+    }
+}
+
+/// What a person knows: skills at levels and, optionally, a current role whose requirements
+/// count as held at their levels. Input only; never stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub skills: Vec<(SkillId, Level)>,
+    pub role: Option<RoleId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_outside_one_to_five_are_rejected() {
+        for bad in [0, 6, -1, 300] {
+            assert!(matches!(Level::new(bad), Err(Error::InvalidLevel(v)) if v == bad));
+        }
+        assert_eq!(Level::new(4).unwrap().name(), "advanced");
+    }
+
+    #[test]
+    fn hours_scale_with_the_effort_share_of_each_level() {
+        let l = |v| Level::new(v).unwrap();
+        assert_eq!(Level::hours_between(40, None, l(3)), 40);
+        assert_eq!(Level::hours_between(40, None, l(1)), 4);
+        assert_eq!(Level::hours_between(40, Some(l(2)), l(3)), 24);
+        assert_eq!(Level::hours_between(40, Some(l(3)), l(5)), 100);
+        assert_eq!(Level::hours_between(40, Some(l(4)), l(2)), 0);
+        // Rounded up: any real work is at least an hour.
+        assert_eq!(Level::hours_between(1, None, l(1)), 1);
+    }
+
+    #[test]
+    fn an_unset_min_level_follows_the_target_capped_at_practitioner() {
+        let spec = EdgeSpec::default();
+        assert_eq!(
+            spec.needed_level(Level::new(1).unwrap()),
+            Level::new(1).unwrap()
+        );
+        assert_eq!(spec.needed_level(Level::MAX), Level::PRACTITIONER);
+        let strict = EdgeSpec {
+            min_level: Some(Level::new(4).unwrap()),
+            ..spec
+        };
+        assert_eq!(strict.needed_level(Level::MIN), Level::new(4).unwrap());
+    }
+}

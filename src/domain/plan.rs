@@ -1,0 +1,778 @@
+//! Learning plans, role gaps and role matching: the questions a person asks of the graph.
+//!
+//! # The model
+//! * **Holdings.** A profile holds skills at levels; a current role counts as holding its
+//!   requirements at their levels. Holding a skill at level L implies holding each *required*
+//!   prerequisite at [`EdgeSpec::needed_level`]`(L)`, transitively: whoever practises PyTorch
+//!   knows some Python. Such skills are reported as *implied*, never silently assumed.
+//! * **Demand.** A target (a skill at a level, or every requirement of a role) demands its skill
+//!   at a level. A demanded skill not held at that level becomes a step, and demands its own
+//!   prerequisites at `needed_level`; a skill already held stops the walk, since what it needs is
+//!   implied. So the cost of a plan grows with the part of the graph it touches, never with the
+//!   whole graph. Recommended edges join the walk only when asked.
+//! * **Stages.** A step's stage is one more than the latest stage of the steps it waits for
+//!   (its prerequisites that are steps and whose needed level is not already held), so steps of
+//!   one stage can be learned in parallel. Steps are ordered by stage, then category order, then
+//!   id: a topological order with a deterministic tie-break.
+//! * **Hours.** A step costs [`Level::hours_between`] its held level and the level it must reach.
+//!   The critical path is the heaviest chain of waiting steps: the least calendar time with
+//!   unlimited parallel study.
+//! * **Readiness** for a role is the weighted share of the role's learning effort already done:
+//!   each requirement contributes `effort(min(held, needed)) / effort(needed)` (effort as in
+//!   [`Level::effort_share`]), essentials weigh [`ESSENTIAL_WEIGHT`] and optionals 1. A role with
+//!   no requirements is fully ready.
+
+use std::collections::{BTreeSet, HashMap};
+
+use petgraph::stable_graph::NodeIndex;
+use serde::Serialize;
+
+use super::graph::SkillGraph;
+use super::{EdgeSpec, Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
+
+/// How much more an essential requirement counts than an optional one in readiness.
+pub const ESSENTIAL_WEIGHT: f64 = 3.0;
+
+/// What a plan should reach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Skill {
+        skill: SkillId,
+        level: Level,
+    },
+    /// Every requirement of the role at its level (optional ones per [`PlanOptions`]).
+    Role(RoleId),
+}
+
+/// A target as a step's reason: the skill or role the step ultimately serves.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum TargetRef {
+    Skill(SkillId),
+    Role(RoleId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Follow recommended prerequisites too, not only required ones.
+    pub include_recommended: bool,
+    /// For role targets, include optional requirements, not only essential ones.
+    pub include_optional: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            include_recommended: false,
+            include_optional: true,
+        }
+    }
+}
+
+/// One thing to learn, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// 1-based position in the plan.
+    pub position: u32,
+    /// 1-based stage; all steps this one waits for are in earlier stages.
+    pub stage: u32,
+    pub skill: SkillId,
+    /// The level held now (`None`: not at all).
+    pub from_level: Option<Level>,
+    pub to_level: Level,
+    pub hours: u32,
+    /// Later steps of this plan that wait for this one, in plan order.
+    pub because: Vec<SkillId>,
+    /// The targets this step leads to, sorted.
+    pub serves: Vec<TargetRef>,
+    /// This skill, then the skills it unlocks on the shortest way to a target, ending at a
+    /// target skill (a skill target, or a requirement of a role target).
+    pub chain: Vec<SkillId>,
+}
+
+/// A skill the plan needed that the profile holds only by implication.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImpliedSkill {
+    pub skill: SkillId,
+    pub level: Level,
+    /// The held skill whose prerequisite chain implies it.
+    pub via: SkillId,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LearningPlan {
+    pub steps: Vec<Step>,
+    pub stages: u32,
+    pub total_hours: u64,
+    pub critical_path_hours: u64,
+    pub implied: Vec<ImpliedSkill>,
+}
+
+/// A role requirement with the level the profile holds (`None`: not at all).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RequirementStatus {
+    pub requirement: Requirement,
+    pub current: Option<Level>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleGap {
+    pub role: RoleId,
+    /// In `[0, 1]`; see the module docs.
+    pub readiness: f64,
+    /// Hours of the plan that closes every unmet requirement.
+    pub hours: u64,
+    /// Each list: essential requirements first, then by category order and id.
+    pub satisfied: Vec<RequirementStatus>,
+    pub under_level: Vec<RequirementStatus>,
+    pub missing: Vec<RequirementStatus>,
+    pub plan: LearningPlan,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleMatch {
+    pub role: RoleId,
+    pub readiness: f64,
+    pub hours: u64,
+    pub missing_essential: u32,
+}
+
+/// What a profile holds, explicitly and by implication.
+struct Holdings {
+    explicit: HashMap<NodeIndex, Level>,
+    /// Explicit or implied level, with the explicitly held skill that implies it.
+    effective: HashMap<NodeIndex, (Level, NodeIndex)>,
+    role: Option<RoleId>,
+}
+
+impl Holdings {
+    fn level(&self, node: NodeIndex) -> Option<Level> {
+        self.effective.get(&node).map(|&(l, _)| l)
+    }
+}
+
+fn above(level: Level, held: Option<Level>) -> bool {
+    held.is_none_or(|h| level > h)
+}
+
+impl SkillGraph {
+    fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
+        let mut explicit: HashMap<NodeIndex, Level> = HashMap::new();
+        let mut hold = |node: NodeIndex, level: Level| {
+            let held = explicit.entry(node).or_insert(level);
+            *held = (*held).max(level);
+        };
+        if let Some(role) = &profile.role {
+            for r in &self.role_entry(role)?.requirements {
+                hold(self.entry(&r.skill)?.node, r.level);
+            }
+        }
+        for (skill, level) in &profile.skills {
+            hold(self.entry(skill)?.node, *level);
+        }
+        // Levels only rise, at most five times per node, so the worklist ends; its cost is the
+        // size of the held skills' prerequisite closure.
+        let mut effective: HashMap<NodeIndex, (Level, NodeIndex)> =
+            explicit.iter().map(|(&n, &l)| (n, (l, n))).collect();
+        let mut work: Vec<NodeIndex> = explicit.keys().copied().collect();
+        while let Some(node) = work.pop() {
+            let (level, via) = effective[&node];
+            for (prerequisite, spec) in self.prerequisite_edges(node, false) {
+                let needed = spec.needed_level(level);
+                if above(needed, effective.get(&prerequisite).map(|e| e.0)) {
+                    effective.insert(prerequisite, (needed, via));
+                    work.push(prerequisite);
+                }
+            }
+        }
+        Ok(Holdings {
+            explicit,
+            effective,
+            role: profile.role.clone(),
+        })
+    }
+
+    /// The ordered, staged plan from `profile` to `targets`. See the module docs for the rules.
+    pub fn plan(
+        &self,
+        profile: &Profile,
+        targets: &[Target],
+        options: PlanOptions,
+    ) -> Result<LearningPlan, Error> {
+        if targets.is_empty() {
+            return Err(Error::InvalidInput(
+                "a plan needs at least one target skill or role".into(),
+            ));
+        }
+        let holdings = self.holdings(profile)?;
+        self.plan_from(&holdings, targets, options)
+    }
+
+    fn plan_from(
+        &self,
+        holdings: &Holdings,
+        targets: &[Target],
+        options: PlanOptions,
+    ) -> Result<LearningPlan, Error> {
+        // 1. Demand: walk down from the targets through skills not yet held well enough.
+        let mut needed: HashMap<NodeIndex, Level> = HashMap::new();
+        let mut own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>> = HashMap::new();
+        let mut work: Vec<NodeIndex> = Vec::new();
+        let demand = |needed: &mut HashMap<NodeIndex, Level>,
+                      work: &mut Vec<NodeIndex>,
+                      node: NodeIndex,
+                      level: Level| {
+            if above(level, needed.get(&node).copied()) {
+                needed.insert(node, level);
+                if above(level, holdings.level(node)) {
+                    work.push(node);
+                }
+            }
+        };
+        for target in targets {
+            match target {
+                Target::Skill { skill, level } => {
+                    let node = self.entry(skill)?.node;
+                    demand(&mut needed, &mut work, node, *level);
+                    own_targets
+                        .entry(node)
+                        .or_default()
+                        .insert(TargetRef::Skill(skill.clone()));
+                }
+                Target::Role(role) => {
+                    for r in &self.role_entry(role)?.requirements {
+                        if r.importance == Importance::Optional && !options.include_optional {
+                            continue;
+                        }
+                        let node = self.entry(&r.skill)?.node;
+                        demand(&mut needed, &mut work, node, r.level);
+                        own_targets
+                            .entry(node)
+                            .or_default()
+                            .insert(TargetRef::Role(role.clone()));
+                    }
+                }
+            }
+        }
+        while let Some(node) = work.pop() {
+            let level = needed[&node];
+            for (prerequisite, spec) in self.prerequisite_edges(node, options.include_recommended) {
+                demand(
+                    &mut needed,
+                    &mut work,
+                    prerequisite,
+                    spec.needed_level(level),
+                );
+            }
+        }
+
+        // 2. Steps and what each waits for.
+        let is_step = |node: &NodeIndex| above(needed[node], holdings.level(*node));
+        let step_nodes: Vec<NodeIndex> = needed.keys().copied().filter(is_step).collect();
+        let waits_for = |node: NodeIndex| -> Vec<NodeIndex> {
+            self.prerequisite_edges(node, options.include_recommended)
+                .filter(|&(p, spec): &(NodeIndex, EdgeSpec)| {
+                    needed.contains_key(&p)
+                        && is_step(&p)
+                        && above(spec.needed_level(needed[&node]), holdings.level(p))
+                })
+                .map(|(p, _)| p)
+                .collect()
+        };
+        let preds: HashMap<NodeIndex, Vec<NodeIndex>> =
+            step_nodes.iter().map(|&n| (n, waits_for(n))).collect();
+        let mut succs: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        for (&node, ps) in &preds {
+            for &p in ps {
+                succs.entry(p).or_default().push(node);
+            }
+        }
+
+        // 3. Stages by Kahn layering: the graph is a DAG, so every step gets one.
+        let mut remaining: HashMap<NodeIndex, usize> =
+            preds.iter().map(|(&n, ps)| (n, ps.len())).collect();
+        let mut stage: HashMap<NodeIndex, u32> = HashMap::new();
+        let mut layer: Vec<NodeIndex> = remaining
+            .iter()
+            .filter(|&(_, &count)| count == 0)
+            .map(|(&n, _)| n)
+            .collect();
+        let mut depth = 0;
+        while !layer.is_empty() {
+            depth += 1;
+            let mut next = Vec::new();
+            for node in layer {
+                stage.insert(node, depth);
+                for &s in succs.get(&node).into_iter().flatten() {
+                    let count = remaining.get_mut(&s).expect("every successor is a step");
+                    *count -= 1;
+                    if *count == 0 {
+                        next.push(s);
+                    }
+                }
+            }
+            layer = next;
+        }
+
+        // 4. Order, then explain: reasons flow from later steps back to earlier ones.
+        let mut order = step_nodes;
+        order.sort_by(|&a, &b| (stage[&a], self.order_key(a)).cmp(&(stage[&b], self.order_key(b))));
+        let position: HashMap<NodeIndex, usize> =
+            order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        let mut serves: Vec<BTreeSet<TargetRef>> = vec![BTreeSet::new(); order.len()];
+        // (distance to a target, next skill on the way)
+        let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); order.len()];
+        for (i, &node) in order.iter().enumerate().rev() {
+            if let Some(own) = own_targets.get(&node) {
+                serves[i].extend(own.iter().cloned());
+                toward[i] = (0, None);
+            }
+            let mut dependents: Vec<usize> = succs
+                .get(&node)
+                .into_iter()
+                .flatten()
+                .map(|s| position[s])
+                .collect();
+            dependents.sort_unstable();
+            for &d in &dependents {
+                let inherited: Vec<TargetRef> = serves[d].iter().cloned().collect();
+                serves[i].extend(inherited);
+                if toward[d].0.saturating_add(1) < toward[i].0 {
+                    toward[i] = (toward[d].0 + 1, Some(d));
+                }
+            }
+        }
+
+        let mut steps = Vec::with_capacity(order.len());
+        let mut finish: Vec<u64> = vec![0; order.len()];
+        for (i, &node) in order.iter().enumerate() {
+            let skill = self.skill_at(node);
+            let from_level = holdings.level(node);
+            let to_level = needed[&node];
+            let hours = Level::hours_between(skill.hours, from_level, to_level);
+            let start = preds[&node]
+                .iter()
+                .map(|p| finish[position[p]])
+                .max()
+                .unwrap_or(0);
+            finish[i] = start + u64::from(hours);
+            let mut because: Vec<usize> = succs
+                .get(&node)
+                .into_iter()
+                .flatten()
+                .map(|s| position[s])
+                .collect();
+            because.sort_unstable();
+            let mut chain = vec![skill.id.clone()];
+            let mut cursor = toward[i].1;
+            while let Some(next) = cursor {
+                chain.push(self.graph[order[next]].clone());
+                cursor = toward[next].1;
+            }
+            steps.push(Step {
+                position: i as u32 + 1,
+                stage: stage[&node],
+                skill: skill.id.clone(),
+                from_level,
+                to_level,
+                hours,
+                because: because
+                    .into_iter()
+                    .map(|d| self.graph[order[d]].clone())
+                    .collect(),
+                serves: std::mem::take(&mut serves[i]).into_iter().collect(),
+                chain,
+            });
+        }
+
+        let mut implied: Vec<_> = needed
+            .iter()
+            .filter(|&(n, &level)| {
+                !above(level, holdings.level(*n)) && above(level, holdings.explicit.get(n).copied())
+            })
+            .map(|(&n, _)| n)
+            .collect();
+        implied.sort_by(|&a, &b| self.order_key(a).cmp(&self.order_key(b)));
+        Ok(LearningPlan {
+            stages: depth,
+            total_hours: steps.iter().map(|s| u64::from(s.hours)).sum(),
+            critical_path_hours: finish.iter().copied().max().unwrap_or(0),
+            implied: implied
+                .into_iter()
+                .map(|n| {
+                    let (level, via) = holdings.effective[&n];
+                    ImpliedSkill {
+                        skill: self.graph[n].clone(),
+                        level,
+                        via: self.graph[via].clone(),
+                    }
+                })
+                .collect(),
+            steps,
+        })
+    }
+
+    /// Where a profile stands against a role, and the plan that closes the gap.
+    pub fn role_gap(&self, profile: &Profile, role: &RoleId) -> Result<RoleGap, Error> {
+        let holdings = self.holdings(profile)?;
+        let role_data = self.role_entry(role)?;
+        let mut statuses: Vec<(NodeIndex, RequirementStatus)> = role_data
+            .requirements
+            .iter()
+            .map(|r| {
+                let node = self.entry(&r.skill)?.node;
+                let status = RequirementStatus {
+                    requirement: r.clone(),
+                    current: holdings.level(node),
+                };
+                Ok((node, status))
+            })
+            .collect::<Result<_, Error>>()?;
+        statuses.sort_by(|(a, sa), (b, sb)| {
+            (sa.requirement.importance, self.order_key(*a))
+                .cmp(&(sb.requirement.importance, self.order_key(*b)))
+        });
+        let (mut satisfied, mut under_level, mut missing) = (vec![], vec![], vec![]);
+        for (_, status) in statuses {
+            match status.current {
+                Some(level) if level >= status.requirement.level => satisfied.push(status),
+                Some(_) => under_level.push(status),
+                None => missing.push(status),
+            }
+        }
+        let plan = self.plan_from(
+            &holdings,
+            &[Target::Role(role.clone())],
+            PlanOptions::default(),
+        )?;
+        Ok(RoleGap {
+            role: role.clone(),
+            readiness: self.readiness(&holdings, &role_data.requirements)?,
+            hours: plan.total_hours,
+            satisfied,
+            under_level,
+            missing,
+            plan,
+        })
+    }
+
+    fn readiness(&self, holdings: &Holdings, requirements: &[Requirement]) -> Result<f64, Error> {
+        let (mut done, mut total) = (0.0, 0.0);
+        for r in requirements {
+            let weight = match r.importance {
+                Importance::Essential => ESSENTIAL_WEIGHT,
+                Importance::Optional => 1.0,
+            };
+            let held = holdings
+                .level(self.entry(&r.skill)?.node)
+                .map(|l| l.min(r.level));
+            let share = f64::from(Level::effort_share(held))
+                / f64::from(Level::effort_share(Some(r.level)));
+            done += weight * share;
+            total += weight;
+        }
+        Ok(if total == 0.0 { 1.0 } else { done / total })
+    }
+
+    /// Every role ranked by readiness for `profile` (best first), ties broken by the hours to
+    /// close the gap, then by id; at most `limit`. The profile's own current role is left out:
+    /// the question is where one could go next.
+    ///
+    /// Readiness is cheap and computed for all roles; the hours need a plan, so they are
+    /// computed only for the roles that can still make the cut.
+    pub fn match_roles(&self, profile: &Profile, limit: usize) -> Result<Vec<RoleMatch>, Error> {
+        let holdings = self.holdings(profile)?;
+        let mut scored: Vec<(f64, u32, &RoleId)> = self
+            .roles()
+            .filter(|r| Some(&r.id) != holdings.role.as_ref())
+            .map(|r| {
+                let readiness = self.readiness(&holdings, &r.requirements)?;
+                let missing_essential = r
+                    .requirements
+                    .iter()
+                    .filter(|q| q.importance == Importance::Essential)
+                    .map(|q| Ok(holdings.level(self.entry(&q.skill)?.node).is_none()))
+                    .collect::<Result<Vec<bool>, Error>>()?
+                    .into_iter()
+                    .filter(|&m| m)
+                    .count() as u32;
+                Ok((readiness, missing_essential, &r.id))
+            })
+            .collect::<Result<_, Error>>()?;
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(b.2)));
+        if limit == 0 || scored.is_empty() {
+            return Ok(vec![]);
+        }
+        let cut = scored[limit.min(scored.len()) - 1].0;
+        let mut matches = scored
+            .into_iter()
+            .take_while(|s| s.0 >= cut)
+            .map(|(readiness, missing_essential, role)| {
+                let plan = self.plan_from(
+                    &holdings,
+                    &[Target::Role(role.clone())],
+                    PlanOptions::default(),
+                )?;
+                Ok(RoleMatch {
+                    role: role.clone(),
+                    readiness,
+                    hours: plan.total_hours,
+                    missing_essential,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        matches.sort_by(|a, b| {
+            b.readiness
+                .total_cmp(&a.readiness)
+                .then(a.hours.cmp(&b.hours))
+                .then_with(|| a.role.cmp(&b.role))
+        });
+        matches.truncate(limit);
+        Ok(matches)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::graph::tests::{category, graph, id, skill};
+    use crate::domain::{PrerequisiteKind, Role};
+
+    fn lvl(v: i64) -> Level {
+        Level::new(v).unwrap()
+    }
+
+    fn to(s: &str, level: i64) -> Target {
+        Target::Skill {
+            skill: id(s),
+            level: lvl(level),
+        }
+    }
+
+    fn have(skills: &[(&str, i64)]) -> Profile {
+        Profile {
+            skills: skills.iter().map(|&(s, l)| (id(s), lvl(l))).collect(),
+            role: None,
+        }
+    }
+
+    fn order(plan: &LearningPlan) -> Vec<(&str, u32)> {
+        plan.steps
+            .iter()
+            .map(|s| (s.skill.as_str(), s.stage))
+            .collect()
+    }
+
+    fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
+        Role {
+            id: RoleId::parse(rid).unwrap(),
+            name: rid.into(),
+            description: None,
+            requirements: reqs
+                .iter()
+                .map(|&(s, l, importance)| Requirement {
+                    skill: id(s),
+                    level: lvl(l),
+                    importance,
+                })
+                .collect(),
+            external_id: None,
+        }
+    }
+
+    #[test]
+    fn a_plan_puts_every_prerequisite_first_and_groups_parallel_stages() {
+        // d needs b and c, both need a.
+        let g = graph(&["d>b", "d>c", "b>a", "c>a"]);
+        let plan = g
+            .plan(&Profile::default(), &[to("d", 3)], PlanOptions::default())
+            .unwrap();
+        assert_eq!(order(&plan), [("a", 1), ("b", 2), ("c", 2), ("d", 3)]);
+        assert_eq!(plan.stages, 3);
+        assert_eq!(plan.total_hours, 40);
+        assert_eq!(plan.critical_path_hours, 30);
+        let a = &plan.steps[0];
+        assert_eq!(a.because, [id("b"), id("c")]);
+        assert_eq!(a.chain, [id("a"), id("b"), id("d")]);
+        assert_eq!(a.serves, [TargetRef::Skill(id("d"))]);
+    }
+
+    #[test]
+    fn held_skills_and_their_prerequisites_are_not_relearned() {
+        let g = graph(&["d>c", "c>b", "b>a"]);
+        let plan = g
+            .plan(&have(&[("c", 3)]), &[to("d", 3)], PlanOptions::default())
+            .unwrap();
+        assert_eq!(order(&plan), [("d", 1)]);
+        // b and a were not even visited: c stops the walk, so nothing is reported as implied.
+        assert!(plan.implied.is_empty());
+
+        // Demanding b directly shows it as implied by c.
+        let plan = g
+            .plan(&have(&[("c", 3)]), &[to("b", 2)], PlanOptions::default())
+            .unwrap();
+        assert!(plan.steps.is_empty());
+        assert_eq!(
+            plan.implied,
+            [ImpliedSkill {
+                skill: id("b"),
+                level: lvl(3),
+                via: id("c")
+            }]
+        );
+    }
+
+    #[test]
+    fn an_under_level_skill_is_raised_from_its_current_level() {
+        let g = graph(&["b>a"]);
+        let plan = g
+            .plan(&have(&[("b", 2)]), &[to("b", 4)], PlanOptions::default())
+            .unwrap();
+        // a was implied at 2 by b@2; b@4 needs a at practitioner (3).
+        let got: Vec<_> = plan
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.skill.as_str(),
+                    s.from_level.map(Level::get),
+                    s.to_level.get(),
+                    s.hours,
+                )
+            })
+            .collect();
+        assert_eq!(got, [("a", Some(2), 3, 6), ("b", Some(2), 4, 16)]);
+    }
+
+    #[test]
+    fn recommended_prerequisites_join_only_when_asked() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_skill(skill("r", "c", 10)).unwrap();
+        let rec = EdgeSpec {
+            kind: PrerequisiteKind::Recommended,
+            min_level: None,
+        };
+        g.add_prerequisite(&id("b"), &id("r"), rec).unwrap();
+        let plain = g
+            .plan(&Profile::default(), &[to("b", 3)], PlanOptions::default())
+            .unwrap();
+        assert_eq!(order(&plain), [("a", 1), ("b", 2)]);
+        let options = PlanOptions {
+            include_recommended: true,
+            ..PlanOptions::default()
+        };
+        let with = g.plan(&Profile::default(), &[to("b", 3)], options).unwrap();
+        assert_eq!(order(&with), [("a", 1), ("r", 1), ("b", 2)]);
+    }
+
+    #[test]
+    fn ties_follow_category_order_then_id() {
+        let mut g = SkillGraph::new();
+        g.upsert_category(category("late", 2)).unwrap();
+        g.upsert_category(category("early", 1)).unwrap();
+        for (s, c) in [
+            ("a", "late"),
+            ("z", "early"),
+            ("m", "early"),
+            ("top", "late"),
+        ] {
+            g.upsert_skill(skill(s, c, 1)).unwrap();
+        }
+        for s in ["a", "z", "m"] {
+            g.add_prerequisite(&id("top"), &id(s), EdgeSpec::default())
+                .unwrap();
+        }
+        let plan = g
+            .plan(&Profile::default(), &[to("top", 3)], PlanOptions::default())
+            .unwrap();
+        assert_eq!(order(&plan), [("m", 1), ("z", 1), ("a", 1), ("top", 2)]);
+    }
+
+    #[test]
+    fn a_role_gap_sorts_requirements_and_scores_readiness() {
+        let mut g = graph(&["b>a", "c>a"]);
+        let r = role(
+            "r",
+            &[
+                ("a", 3, Importance::Essential),
+                ("b", 3, Importance::Essential),
+                ("c", 2, Importance::Optional),
+            ],
+        );
+        g.upsert_role(r).unwrap();
+        let gap = g
+            .role_gap(&have(&[("a", 3), ("b", 2)]), &RoleId::parse("r").unwrap())
+            .unwrap();
+        assert_eq!(gap.satisfied.len(), 1);
+        assert_eq!(gap.under_level[0].requirement.skill, id("b"));
+        assert_eq!(gap.missing[0].requirement.skill, id("c"));
+        // (3·1 + 3·0.4 + 1·0) / 7
+        assert!(
+            (gap.readiness - 4.2 / 7.0).abs() < 1e-9,
+            "{}",
+            gap.readiness
+        );
+        assert_eq!(gap.hours, 6 + 4);
+        assert_eq!(gap.hours, gap.plan.total_hours);
+    }
+
+    #[test]
+    fn holding_a_role_counts_its_requirements_as_held() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_role(role("junior", &[("a", 3, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("senior", &[("b", 3, Importance::Essential)]))
+            .unwrap();
+        let from_junior = Profile {
+            skills: vec![],
+            role: Some(RoleId::parse("junior").unwrap()),
+        };
+        let gap = g
+            .role_gap(&from_junior, &RoleId::parse("senior").unwrap())
+            .unwrap();
+        assert_eq!(order(&gap.plan), [("b", 1)]);
+        let matches = g.match_roles(&from_junior, 10).unwrap();
+        assert_eq!(
+            matches.len(),
+            1,
+            "the current role is not a match for itself"
+        );
+        assert_eq!(matches[0].missing_essential, 1);
+    }
+
+    #[test]
+    fn matches_rank_by_readiness_then_hours() {
+        let mut g = graph(&["x>a"]);
+        g.upsert_skill(skill("cheap", "c", 1)).unwrap();
+        g.upsert_role(role("far", &[("x", 5, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("near-cheap", &[("cheap", 3, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("near-dear", &[("a", 3, Importance::Essential)]))
+            .unwrap();
+        let ranked = g.match_roles(&Profile::default(), 2).unwrap();
+        let ids: Vec<_> = ranked.iter().map(|m| m.role.as_str()).collect();
+        assert_eq!(ids, ["near-cheap", "near-dear"]);
+    }
+
+    #[test]
+    fn unknown_targets_and_empty_target_lists_are_errors() {
+        let g = graph(&["b>a"]);
+        assert!(matches!(
+            g.plan(
+                &Profile::default(),
+                &[to("nope", 3)],
+                PlanOptions::default()
+            ),
+            Err(Error::UnknownSkill(_))
+        ));
+        assert!(matches!(
+            g.plan(&Profile::default(), &[], PlanOptions::default()),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(
+            g.plan(&have(&[("nope", 1)]), &[to("b", 1)], PlanOptions::default())
+                .is_err()
+        );
+    }
+}

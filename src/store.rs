@@ -1,0 +1,378 @@
+//! The sled database: one tree per kind of record and a `meta` tree with the format version and
+//! the revision. Knows domain values; knows nothing of petgraph, GraphQL or HTTP.
+//!
+//! # On-disk format (version 1)
+//! | tree | key | value |
+//! |---|---|---|
+//! | `categories` | category id | JSON [`Category`] |
+//! | `skills` | skill id | JSON [`Skill`] |
+//! | `edges` | skill id, `0x00`, required skill id | JSON [`EdgeSpec`] |
+//! | `roles` | role id | JSON [`Role`] with its requirements |
+//! | `meta` | `format` / `revision` | big-endian `u32` / `u64` |
+//!
+//! JSON keeps the records readable with any sled tool and lets fields be added with serde
+//! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`].
+//!
+//! # Writes
+//! [`Store::commit`] writes every record a [`ChangeSet`] names plus the new revision in one
+//! sled transaction across all trees, then flushes to disk before returning, so a write is either
+//! wholly durable or absent. Ids never contain `0x00`, which makes the edge key unambiguous.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Serialize, de::DeserializeOwned};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::domain::{self, Category, ChangeSet, EdgeSpec, Role, Skill, SkillGraph, SkillId};
+
+/// The on-disk format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+const FORMAT_KEY: &[u8] = b"format";
+const REVISION_KEY: &[u8] = b"revision";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "{path} is not a skillgraph database (it holds other files); pass an empty or new directory"
+    )]
+    Foreign { path: PathBuf },
+
+    #[error(
+        "the database uses format version {found}, but this build reads version {FORMAT_VERSION}; \
+         use a matching skillgraph release, or export with it and import here"
+    )]
+    Version { found: u32 },
+
+    #[error("the database is corrupt: {0}")]
+    Corrupt(String),
+
+    #[error("storage failure: {0}")]
+    Sled(#[from] sled::Error),
+}
+
+pub struct Store {
+    db: sled::Db,
+    categories: sled::Tree,
+    skills: sled::Tree,
+    edges: sled::Tree,
+    roles: sled::Tree,
+    meta: sled::Tree,
+}
+
+fn edge_key(skill: &SkillId, requires: &SkillId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(skill.as_str().len() + requires.as_str().len() + 1);
+    key.extend_from_slice(skill.as_str().as_bytes());
+    key.push(0);
+    key.extend_from_slice(requires.as_str().as_bytes());
+    key
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("domain values always serialize to JSON")
+}
+
+fn decode<T: DeserializeOwned>(tree: &str, key: &[u8], bytes: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Error::Corrupt(format!(
+            "record {:?} in tree {tree}: {e}",
+            String::from_utf8_lossy(key)
+        ))
+    })
+}
+
+fn read_all<T: DeserializeOwned>(name: &str, tree: &sled::Tree) -> Result<Vec<T>, Error> {
+    tree.iter()
+        .map(|item| {
+            let (key, value) = item?;
+            decode(name, &key, &value)
+        })
+        .collect()
+}
+
+/// Whether a directory holds files, but none that sled writes: someone else's data.
+fn is_foreign(path: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return false;
+    };
+    let names: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    !names.is_empty() && !names.iter().any(|n| n == "conf" || n == "db")
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and checks its format version.
+    pub fn open(path: &Path) -> Result<Self, Error> {
+        if path.is_file() || is_foreign(path) {
+            return Err(Error::Foreign {
+                path: path.to_owned(),
+            });
+        }
+        let db = sled::open(path)?;
+        let store = Store {
+            categories: db.open_tree("categories")?,
+            skills: db.open_tree("skills")?,
+            edges: db.open_tree("edges")?,
+            roles: db.open_tree("roles")?,
+            meta: db.open_tree("meta")?,
+            db,
+        };
+        match store.meta.get(FORMAT_KEY)? {
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(bytes.as_ref())
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| Error::Corrupt("the format version is not a u32".into()))?;
+                if found != FORMAT_VERSION {
+                    return Err(Error::Version { found });
+                }
+            }
+            None if store.is_empty() => {
+                store
+                    .meta
+                    .insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())?;
+                store.db.flush()?;
+            }
+            None => {
+                return Err(Error::Corrupt(
+                    "records exist but no format version does".into(),
+                ));
+            }
+        }
+        Ok(store)
+    }
+
+    /// Whether nothing has ever been written: the cue for seeding.
+    pub fn is_empty(&self) -> bool {
+        self.categories.is_empty()
+            && self.skills.is_empty()
+            && self.roles.is_empty()
+            && self.edges.is_empty()
+    }
+
+    pub fn revision(&self) -> Result<u64, Error> {
+        match self.meta.get(REVISION_KEY)? {
+            None => Ok(0),
+            Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| Error::Corrupt("the revision is not a u64".into())),
+        }
+    }
+
+    /// Rebuilds the whole graph from disk, checking every invariant on the way.
+    pub fn load(&self) -> Result<SkillGraph, Error> {
+        let categories: Vec<Category> = read_all("categories", &self.categories)?;
+        let skills: Vec<Skill> = read_all("skills", &self.skills)?;
+        let roles: Vec<Role> = read_all("roles", &self.roles)?;
+        let edges = self
+            .edges
+            .iter()
+            .map(|item| {
+                let (key, value) = item?;
+                let corrupt =
+                    || Error::Corrupt(format!("bad edge key {:?}", String::from_utf8_lossy(&key)));
+                let split = key.iter().position(|&b| b == 0).ok_or_else(corrupt)?;
+                let text = |bytes: &[u8]| {
+                    std::str::from_utf8(bytes)
+                        .ok()
+                        .and_then(|s| SkillId::parse(s).ok())
+                        .ok_or_else(corrupt)
+                };
+                let spec: EdgeSpec = decode("edges", &key, &value)?;
+                Ok((text(&key[..split])?, text(&key[split + 1..])?, spec))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        SkillGraph::from_parts(categories, skills, edges, roles, self.revision()?)
+            .map_err(|e: domain::Error| Error::Corrupt(e.to_string()))
+    }
+
+    /// Durably writes the current state of everything `changes` names, and `graph`'s revision.
+    pub fn commit(&self, graph: &SkillGraph, changes: &ChangeSet) -> Result<(), Error> {
+        let mut categories = sled::Batch::default();
+        for id in &changes.categories {
+            match graph.category(id.as_str()) {
+                Some(c) => categories.insert(id.as_str(), encode(&**c)),
+                None => categories.remove(id.as_str()),
+            }
+        }
+        let mut skills = sled::Batch::default();
+        for id in &changes.skills {
+            match graph.skill(id.as_str()) {
+                Some(s) => skills.insert(id.as_str(), encode(&**s)),
+                None => skills.remove(id.as_str()),
+            }
+        }
+        let mut edges = sled::Batch::default();
+        for (a, b) in &changes.edges {
+            match graph.edge(a, b) {
+                Some(spec) => edges.insert(edge_key(a, b), encode(&spec)),
+                None => edges.remove(edge_key(a, b)),
+            }
+        }
+        let mut roles = sled::Batch::default();
+        for id in &changes.roles {
+            match graph.role(id.as_str()) {
+                Some(r) => roles.insert(id.as_str(), encode(&**r)),
+                None => roles.remove(id.as_str()),
+            }
+        }
+        let revision = graph.revision().to_be_bytes();
+        (
+            &self.categories,
+            &self.skills,
+            &self.edges,
+            &self.roles,
+            &self.meta,
+        )
+            .transaction(|(c, s, e, r, m)| {
+                c.apply_batch(&categories)?;
+                s.apply_batch(&skills)?;
+                e.apply_batch(&edges)?;
+                r.apply_batch(&roles)?;
+                m.insert(REVISION_KEY, &revision)?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(e) => Error::Sled(e),
+                TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
+            })?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Bytes the database takes on disk.
+    pub fn size_on_disk(&self) -> Result<u64, Error> {
+        Ok(self.db.size_on_disk()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CategoryId, Importance, Level, Requirement, RoleId};
+
+    fn sample() -> SkillGraph {
+        let mut g = SkillGraph::new();
+        g.upsert_category(Category {
+            id: CategoryId::parse("c").unwrap(),
+            name: "C".into(),
+            description: Some("a category".into()),
+            order: 1,
+            parent: None,
+            external_id: None,
+        })
+        .unwrap();
+        for s in ["a", "b"] {
+            g.upsert_skill(Skill {
+                id: SkillId::parse(s).unwrap(),
+                name: s.into(),
+                category: CategoryId::parse("c").unwrap(),
+                hours: 5,
+                description: None,
+                aliases: vec!["alias".into()],
+                tags: vec![],
+                resources: vec![],
+                external_id: None,
+            })
+            .unwrap();
+        }
+        let (a, b) = (SkillId::parse("a").unwrap(), SkillId::parse("b").unwrap());
+        g.add_prerequisite(&a, &b, EdgeSpec::default()).unwrap();
+        g.upsert_role(Role {
+            id: RoleId::parse("r").unwrap(),
+            name: "R".into(),
+            description: None,
+            requirements: vec![Requirement {
+                skill: a,
+                level: Level::new(4).unwrap(),
+                importance: Importance::Optional,
+            }],
+            external_id: None,
+        })
+        .unwrap();
+        g.set_revision(1);
+        g
+    }
+
+    #[test]
+    fn what_is_committed_is_read_back_after_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut g = sample();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            assert!(store.is_empty());
+            let changes = g.take_changes();
+            store.commit(&g, &changes).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.stats(), g.stats());
+        assert_eq!(loaded.edges(), g.edges());
+        assert_eq!(loaded.role("r"), g.role("r"));
+        assert_eq!(loaded.skill("a"), g.skill("a"));
+        assert_eq!(loaded.revision(), 1);
+    }
+
+    #[test]
+    fn deletions_are_persisted_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut g = sample();
+        let changes = g.take_changes();
+        store.commit(&g, &changes).unwrap();
+        g.delete_skill(&SkillId::parse("b").unwrap(), true).unwrap();
+        g.set_revision(2);
+        let changes = g.take_changes();
+        store.commit(&g, &changes).unwrap();
+        let loaded = store.load().unwrap();
+        assert!(loaded.skill("b").is_none());
+        assert!(loaded.edges().is_empty());
+        assert_eq!(loaded.revision(), 2);
+    }
+
+    #[test]
+    fn a_newer_format_version_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.meta.insert(FORMAT_KEY, &99u32.to_be_bytes()).unwrap();
+            store.db.flush().unwrap();
+        }
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(matches!(err, Error::Version { found: 99 }), "{err}");
+    }
+
+    #[test]
+    fn a_directory_of_other_files_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(
+            Store::open(dir.path()),
+            Err(Error::Foreign { .. })
+        ));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing written"
+        );
+    }
+
+    #[test]
+    fn a_stored_dangling_edge_is_reported_as_corruption() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut g = sample();
+        let changes = g.take_changes();
+        store.commit(&g, &changes).unwrap();
+        let (a, ghost) = (
+            SkillId::parse("a").unwrap(),
+            SkillId::parse("ghost").unwrap(),
+        );
+        store
+            .edges
+            .insert(edge_key(&a, &ghost), encode(&EdgeSpec::default()))
+            .unwrap();
+        assert!(matches!(store.load(), Err(Error::Corrupt(_))));
+    }
+}
