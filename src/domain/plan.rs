@@ -11,8 +11,9 @@
 //!   implied. So the cost of a plan grows with the part of the graph it touches, never with the
 //!   whole graph. Recommended edges join the walk only when asked.
 //! * **Stages.** A step's stage is one more than the latest stage of the steps it waits for
-//!   (its prerequisites that are steps and whose needed level is not already held), so steps of
-//!   one stage can be learned in parallel. Steps are ordered by stage, then category order, then
+//!   (its prerequisites that are steps too), so steps of one stage can be learned in parallel.
+//!   A prerequisite that is a step always comes first, even when the dependent would make do
+//!   with the level already held: the plan stays a topological order of what it includes. Steps are ordered by stage, then category order, then
 //!   id: a topological order with a deterministic tie-break.
 //! * **Hours.** A step costs [`Level::hours_between`] its held level and the level it must reach.
 //!   The critical path is the heaviest chain of waiting steps: the least calendar time with
@@ -28,7 +29,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::{EdgeSpec, Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
+use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
 
 /// How much more an essential requirement counts than an optional one in readiness.
 pub const ESSENTIAL_WEIGHT: f64 = 3.0;
@@ -174,7 +175,9 @@ impl SkillGraph {
         // size of the held skills' prerequisite closure.
         let mut effective: HashMap<NodeIndex, (Level, NodeIndex)> =
             explicit.iter().map(|(&n, &l)| (n, (l, n))).collect();
+        // Sorted so that when two held skills imply the same level, the same one is named.
         let mut work: Vec<NodeIndex> = explicit.keys().copied().collect();
+        work.sort_by(|&a, &b| self.order_key(b).cmp(&self.order_key(a)));
         while let Some(node) = work.pop() {
             let (level, via) = effective[&node];
             for (prerequisite, spec) in self.prerequisite_edges(node, false) {
@@ -271,11 +274,7 @@ impl SkillGraph {
         let step_nodes: Vec<NodeIndex> = needed.keys().copied().filter(is_step).collect();
         let waits_for = |node: NodeIndex| -> Vec<NodeIndex> {
             self.prerequisite_edges(node, options.include_recommended)
-                .filter(|&(p, spec): &(NodeIndex, EdgeSpec)| {
-                    needed.contains_key(&p)
-                        && is_step(&p)
-                        && above(spec.needed_level(needed[&node]), holdings.level(p))
-                })
+                .filter(|(p, _)| needed.contains_key(p) && is_step(p))
                 .map(|(p, _)| p)
                 .collect()
         };
@@ -536,7 +535,7 @@ impl SkillGraph {
 mod tests {
     use super::*;
     use crate::domain::graph::tests::{category, graph, id, skill};
-    use crate::domain::{PrerequisiteKind, Role};
+    use crate::domain::{EdgeSpec, PrerequisiteKind, Role};
 
     fn lvl(v: i64) -> Level {
         Level::new(v).unwrap()

@@ -1,0 +1,146 @@
+//! The command line, run as a user runs it: the real binary on a throwaway database.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn skillgraph(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn the_shipped_seed_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout(&skillgraph(&dir.path().join("db"), &["check", "seed"]));
+    assert!(out.starts_with("ok: 9 categories"), "{out}");
+}
+
+#[test]
+fn check_lists_every_problem_with_file_and_line_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("bad");
+    std::fs::create_dir(&seed).unwrap();
+    std::fs::write(
+        seed.join("s.toml"),
+        "[[category]]\nid = \"c\"\nname = \"C\"\n\n[[skill]]\nid = \"a\"\nname = \"A\"\ncategory = \"c\"\nhours = 1\nrequires = [{ skill = \"b\" }]\n\n[[skill]]\nid = \"b\"\nname = \"B\"\ncategory = \"c\"\nhours = 1\nrequires = [{ skill = \"a\" }, { skill = \"ghost\" }]\n",
+    )
+    .unwrap();
+    let output = skillgraph(&dir.path().join("db"), &["check", seed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(
+        err.contains("s.toml:12: skill \"b\" requires \"ghost\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("a → b → a") || err.contains("b → a → b"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_import_export_round_trips_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_db = dir.path().join("first");
+    stdout(&skillgraph(&first_db, &["import", "seed"]));
+    let export = dir.path().join("export.toml");
+    stdout(&skillgraph(
+        &first_db,
+        &["export", "-o", export.to_str().unwrap()],
+    ));
+
+    let second_db = dir.path().join("second");
+    stdout(&skillgraph(
+        &second_db,
+        &["import", export.to_str().unwrap()],
+    ));
+    let again = stdout(&skillgraph(&second_db, &["export"]));
+    assert_eq!(again, std::fs::read_to_string(&export).unwrap());
+
+    // Importing the same files again changes nothing, not even the revision.
+    let before = stdout(&skillgraph(&second_db, &["stats"]));
+    stdout(&skillgraph(
+        &second_db,
+        &["import", export.to_str().unwrap()],
+    ));
+    assert_eq!(stdout(&skillgraph(&second_db, &["stats"])), before);
+}
+
+#[test]
+fn a_failed_import_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[category]]\nid = \"c\"\nname = \"C\"\n\n[[skill]]\nid = \"a\"\nname = \"A\"\ncategory = \"missing\"\nhours = 1\n",
+    )
+    .unwrap();
+    let output = skillgraph(&db, &["import", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stats = stdout(&skillgraph(&db, &["stats"]));
+    assert!(stats.contains("categories     0"), "{stats}");
+    assert!(stats.contains("revision       0"), "{stats}");
+}
+
+#[test]
+fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = skillgraph(
+        &dir.path().join("db"),
+        &[
+            "plan",
+            "--from-role",
+            "software-engineer",
+            "--to-role",
+            "ai-engineer",
+            "--json",
+        ],
+    );
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let steps = plan["steps"].as_array().unwrap();
+    let position = |id: &str| {
+        steps
+            .iter()
+            .position(|s| s["skill"] == id)
+            .unwrap_or_else(|| panic!("{id} is not in the plan"))
+    };
+    assert!(position("linear-algebra") < position("neural-networks"));
+    assert!(position("neural-networks") < position("transformers"));
+    assert!(position("transformers") < position("llm-applications"));
+    assert!(position("llm-applications") < position("rag"));
+    assert!(position("model-serving") < position("ml-monitoring"));
+    // A software engineer already knows Python: it is not relearned from zero.
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["skill"] != "python" || !s["from_level"].is_null())
+    );
+
+    let table = stdout(&skillgraph(
+        &dir.path().join("db"),
+        &[
+            "gap",
+            "--from-role",
+            "software-engineer",
+            "--role",
+            "ai-engineer",
+        ],
+    ));
+    assert!(table.contains("% ready"), "{table}");
+}
