@@ -45,6 +45,9 @@ pub enum Error {
     )]
     Version { found: u32 },
 
+    #[error("the database at {path} is in use by another process (is a server running on it?)")]
+    Locked { path: PathBuf },
+
     #[error("the database is corrupt: {0}")]
     Corrupt(String),
 
@@ -91,6 +94,28 @@ fn read_all<T: DeserializeOwned>(name: &str, tree: &sled::Tree) -> Result<Vec<T>
         .collect()
 }
 
+/// Opens sled without its periodic background flusher: every commit flushes explicitly, and
+/// that thread is what keeps the file lock alive for a moment after a `Db` is dropped (sled
+/// issues 1234, 1289), which made reopening the same directory right away fail. A lock still
+/// held is retried briefly, then reported as another process using the database.
+fn open_db(path: &Path) -> Result<sled::Db, Error> {
+    let config = sled::Config::new().path(path).flush_every_ms(None);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match config.open() {
+            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                if std::time::Instant::now() >= deadline {
+                    return Err(Error::Locked {
+                        path: path.to_owned(),
+                    });
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            result => return Ok(result?),
+        }
+    }
+}
+
 /// Whether a directory holds files, but none that sled writes: someone else's data.
 fn is_foreign(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else {
@@ -110,7 +135,7 @@ impl Store {
                 path: path.to_owned(),
             });
         }
-        let db = sled::open(path)?;
+        let db = open_db(path)?;
         let store = Store {
             categories: db.open_tree("categories")?,
             skills: db.open_tree("skills")?,
@@ -341,6 +366,13 @@ mod tests {
         }
         let err = Store::open(dir.path()).err().unwrap();
         assert!(matches!(err, Error::Version { found: 99 }), "{err}");
+    }
+
+    #[test]
+    fn a_database_in_use_is_reported_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = Store::open(dir.path()).unwrap();
+        assert!(matches!(Store::open(dir.path()), Err(Error::Locked { .. })));
     }
 
     #[test]
