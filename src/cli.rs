@@ -1,8 +1,9 @@
-//! The command line: `check`, `import`, `export`, `stats`, `plan`, `gap` and `match`.
+//! The command line: `serve`, `schema`, `check`, `import`, `export`, `stats`, `plan`, `gap`
+//! and `match`.
 //!
 //! Every option also reads an environment variable, so containers configure it without flags.
-//! Commands that answer questions (`plan`, `gap`, `match`) seed an empty database from
-//! `--seed` first, as the server does; `import`, `export`, `stats` and `check` never seed.
+//! Commands that answer questions (`serve`, `plan`, `gap`, `match`) seed an empty database from
+//! `--seed` first; `import`, `export`, `stats` and `check` never seed.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -35,6 +36,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serves the GraphQL API (GraphiQL at /), seeding an empty database first.
+    Serve(ServeArgs),
+    /// Prints the GraphQL schema (SDL) the server serves.
+    Schema,
     /// Validates a seed directory or file without a database; lists every problem, exit 1.
     Check { path: PathBuf },
     /// Merges a seed directory or an export file into the database, all or nothing.
@@ -84,6 +89,29 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SKILLGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Seed directory loaded when the database is empty.
+    #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
+    seed: PathBuf,
+    /// Bearer token for mutations. Without it (or a token file) one is generated and printed.
+    #[arg(long, env = "SKILLGRAPH_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// A file holding the admin token (e.g. a container secret).
+    #[arg(
+        long,
+        env = "SKILLGRAPH_ADMIN_TOKEN_FILE",
+        conflicts_with = "admin_token"
+    )]
+    admin_token_file: Option<PathBuf>,
+    /// An origin allowed to call the API from a browser (`*` for any); repeatable or comma-separated.
+    #[arg(long, env = "SKILLGRAPH_CORS_ORIGIN", value_delimiter = ',')]
+    cors_origin: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +181,8 @@ pub fn run(cli: Cli) -> ExitCode {
 fn execute(cli: Cli) -> Result<(), Failure> {
     let db = cli.db;
     match cli.command {
+        Command::Serve(args) => serve(&db, args)?,
+        Command::Schema => print!("{}", crate::graphql::sdl()),
         Command::Check { path } => {
             let seed = Seed::read(&path).map_err(Failure::Seed)?;
             let problems = seed.apply(&mut SkillGraph::new());
@@ -269,6 +299,79 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
+    let catalog = std::sync::Arc::new(open_seeded(db, &args.seed)?);
+    let (admin_token, generated) = match (args.admin_token, args.admin_token_file) {
+        (Some(token), _) => (token, false),
+        (None, Some(file)) => (std::fs::read_to_string(&file)?.trim().to_owned(), false),
+        (None, None) => (generate_token(), true),
+    };
+    if admin_token.len() < 16 {
+        return Err(Failure::Usage(
+            "the admin token must be at least 16 characters long".into(),
+        ));
+    }
+    let config = crate::http::ServerConfig {
+        admin_token: admin_token.clone(),
+        cors_origins: args.cors_origin,
+        limits: crate::graphql::Limits::default(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        let addr = listener.local_addr()?;
+        let stats = catalog.snapshot().stats();
+        tracing::info!(
+            %addr,
+            db = %db.display(),
+            skills = stats.skills,
+            roles = stats.roles,
+            revision = stats.revision,
+            "serving GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/"
+        );
+        if generated {
+            // Printed once, to the terminal that started the server, and never logged again.
+            println!(
+                "admin token for this run (set SKILLGRAPH_ADMIN_TOKEN to choose one): {admin_token}"
+            );
+        }
+        crate::http::serve(listener, catalog, config, shutdown_signal()).await?;
+        tracing::info!("shut down cleanly");
+        Ok::<(), Failure>(())
+    })
+}
+
+/// A random 256-bit token, hex-encoded.
+fn generate_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Resolves on Ctrl-C or SIGTERM, whichever comes first.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing in-flight requests");
 }
 
 /// Merges a seed into the catalog in one durable write; any problem and nothing is written.

@@ -11,5 +11,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod domain;
+pub mod graphql;
+pub mod http;
 pub mod seed;
 pub mod store;

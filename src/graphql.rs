@@ -1,0 +1,128 @@
+//! The GraphQL API: schema, views and resolvers over the [`Catalog`].
+//!
+//! Resolvers are thin: they parse inputs into domain values, call the domain or the catalog,
+//! and wrap the result in a view. Business rules live in [`crate::domain`]; error codes in
+//! [`error`]. Query and Mutation are split by area and merged here.
+//!
+//! Every request is answered from one snapshot of the graph ([`Snapshot`], put into the request
+//! by the HTTP layer), so a query sees one revision even while writes land.
+
+pub mod error;
+pub mod inputs;
+mod mutation;
+mod query;
+mod subscription;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, MergedObject, Schema};
+
+use crate::catalog::Catalog;
+use crate::domain::SkillGraph;
+use error::ApiError;
+
+pub use subscription::SubscriptionRoot;
+
+/// The graph revision a request reads.
+#[derive(Clone)]
+pub struct Snapshot(pub Arc<SkillGraph>);
+
+/// Who is calling: set by the HTTP layer from the `Authorization` header.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Caller {
+    pub admin: bool,
+}
+
+/// Caps that keep one request from doing unbounded work.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest `first` of a connection or of `matchRoles`.
+    pub max_page: usize,
+    /// Most targets (skills plus roles) in one learning path.
+    pub max_targets: usize,
+    /// Most skills in one profile.
+    pub max_profile_skills: usize,
+    /// Deepest query.
+    pub max_depth: usize,
+    /// Most complex query (async-graphql's count of fields).
+    pub max_complexity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_page: 100,
+            max_targets: 50,
+            max_profile_skills: 500,
+            max_depth: 15,
+            max_complexity: 2_000,
+        }
+    }
+}
+
+impl Limits {
+    pub fn check(&self, what: &'static str, got: usize, limit: usize) -> Result<(), ApiError> {
+        if got > limit {
+            return Err(ApiError::Limit { what, limit, got });
+        }
+        Ok(())
+    }
+}
+
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    query::SkillQuery,
+    query::RoleQuery,
+    query::PlanQuery,
+    query::GraphQuery,
+);
+
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(mutation::SkillMutation, mutation::RoleMutation);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// Builds the schema over a catalog.
+pub fn schema(catalog: Arc<Catalog>, limits: Limits) -> AppSchema {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .data(catalog)
+    .data(limits)
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .finish()
+}
+
+/// The SDL of the schema, as served (`schema/skillgraph.graphql` holds a copy).
+pub fn sdl() -> String {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
+}
+
+/// The catalog the schema was built over. The only place that reads it from the context.
+fn catalog<'a>(ctx: &Context<'a>) -> &'a Arc<Catalog> {
+    ctx.data_unchecked::<Arc<Catalog>>()
+}
+
+fn limits(ctx: &Context<'_>) -> Limits {
+    ctx.data_opt::<Limits>().copied().unwrap_or_default()
+}
+
+/// The snapshot this request reads: the one the HTTP layer pinned, else the current one.
+fn graph(ctx: &Context<'_>) -> Arc<SkillGraph> {
+    match ctx.data_opt::<Snapshot>() {
+        Some(snapshot) => snapshot.0.clone(),
+        None => catalog(ctx).snapshot(),
+    }
+}

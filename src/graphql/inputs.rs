@@ -1,0 +1,252 @@
+//! Input types, and their parsing into domain values: ids become validated newtypes and levels
+//! become [`Level`]s here, at the edge, or the request fails with `INVALID_INPUT`.
+
+use async_graphql::{ID, InputObject};
+
+use super::error::ApiError;
+use super::types::{Importance, PrerequisiteKind, ResourceKind};
+use crate::domain::{
+    self, Category, CategoryId, Level, Profile, Requirement, Resource, Role, RoleId, Skill,
+    SkillId, SkillPatch, Target,
+};
+
+pub fn skill_id(id: &ID) -> Result<SkillId, ApiError> {
+    Ok(SkillId::parse(id.as_str())?)
+}
+
+pub fn role_id(id: &ID) -> Result<RoleId, ApiError> {
+    Ok(RoleId::parse(id.as_str())?)
+}
+
+pub fn category_id(id: &ID) -> Result<CategoryId, ApiError> {
+    Ok(CategoryId::parse(id.as_str())?)
+}
+
+pub fn level(value: i32) -> Result<Level, ApiError> {
+    Ok(Level::new(i64::from(value))?)
+}
+
+fn hours(value: i32) -> Result<u32, ApiError> {
+    u32::try_from(value)
+        .map_err(|_| ApiError::InvalidInput(format!("hours must not be negative, got {value}")))
+}
+
+/// A skill at a level.
+#[derive(InputObject, Clone)]
+pub struct SkillLevelInput {
+    pub skill: ID,
+    /// 1 (aware) to 5 (expert).
+    pub level: i32,
+}
+
+impl SkillLevelInput {
+    fn parse(&self) -> Result<(SkillId, Level), ApiError> {
+        Ok((skill_id(&self.skill)?, level(self.level)?))
+    }
+}
+
+/// What a person knows: skills at levels and/or a current role, whose requirements count as
+/// held at their levels.
+#[derive(InputObject, Clone, Default)]
+pub struct ProfileInput {
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub skills: Option<Vec<SkillLevelInput>>,
+    pub role: Option<ID>,
+}
+
+impl ProfileInput {
+    pub fn parse(&self) -> Result<Profile, ApiError> {
+        Ok(Profile {
+            skills: self
+                .skills
+                .iter()
+                .flatten()
+                .map(SkillLevelInput::parse)
+                .collect::<Result<_, _>>()?,
+            role: self.role.as_ref().map(role_id).transpose()?,
+        })
+    }
+
+    pub fn size(&self) -> usize {
+        self.skills.as_ref().map_or(0, Vec::len)
+    }
+}
+
+/// What a learning path should reach: skills at levels and/or roles (all their requirements).
+#[derive(InputObject, Clone)]
+pub struct TargetInput {
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub skills: Option<Vec<SkillLevelInput>>,
+    #[graphql(default_with = "Some(Vec::new())")]
+    pub roles: Option<Vec<ID>>,
+}
+
+impl TargetInput {
+    pub fn parse(&self) -> Result<Vec<Target>, ApiError> {
+        let mut targets = Vec::new();
+        for s in self.skills.iter().flatten() {
+            let (skill, level) = s.parse()?;
+            targets.push(Target::Skill { skill, level });
+        }
+        for r in self.roles.iter().flatten() {
+            targets.push(Target::Role(role_id(r)?));
+        }
+        Ok(targets)
+    }
+
+    pub fn size(&self) -> usize {
+        self.skills.as_ref().map_or(0, Vec::len) + self.roles.as_ref().map_or(0, Vec::len)
+    }
+}
+
+#[derive(InputObject, Clone)]
+pub struct ResourceInput {
+    pub title: String,
+    pub url: String,
+    #[graphql(default_with = "ResourceKind::Other")]
+    pub kind: ResourceKind,
+}
+
+fn resources(list: Option<Vec<ResourceInput>>) -> Vec<Resource> {
+    list.into_iter()
+        .flatten()
+        .map(|r| Resource {
+            title: r.title,
+            url: r.url,
+            kind: r.kind.into(),
+        })
+        .collect()
+}
+
+/// A new skill.
+#[derive(InputObject)]
+pub struct SkillInput {
+    pub id: ID,
+    pub name: String,
+    pub category: ID,
+    /// Hours from nothing to level 3 (practitioner).
+    pub hours: i32,
+    pub description: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub resources: Option<Vec<ResourceInput>>,
+}
+
+impl SkillInput {
+    pub fn parse(self) -> Result<Skill, ApiError> {
+        Ok(Skill {
+            id: skill_id(&self.id)?,
+            name: self.name,
+            category: category_id(&self.category)?,
+            hours: hours(self.hours)?,
+            description: self.description,
+            aliases: self.aliases.unwrap_or_default(),
+            tags: self.tags.unwrap_or_default(),
+            resources: resources(self.resources),
+            external_id: None,
+        })
+    }
+}
+
+/// Changes to a skill's own data; omitted fields stay as they are.
+#[derive(InputObject)]
+#[graphql(name = "SkillPatch")]
+pub struct SkillPatchInput {
+    pub name: Option<String>,
+    pub category: Option<ID>,
+    pub hours: Option<i32>,
+    pub description: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub resources: Option<Vec<ResourceInput>>,
+}
+
+impl SkillPatchInput {
+    pub fn parse(self) -> Result<SkillPatch, ApiError> {
+        Ok(SkillPatch {
+            name: self.name,
+            category: self.category.as_ref().map(category_id).transpose()?,
+            hours: self.hours.map(hours).transpose()?,
+            description: self.description,
+            aliases: self.aliases,
+            tags: self.tags,
+            resources: self.resources.map(|r| resources(Some(r))),
+        })
+    }
+}
+
+/// A role's need for a skill.
+#[derive(InputObject)]
+pub struct RequirementInput {
+    pub skill: ID,
+    /// 1 (aware) to 5 (expert).
+    pub level: i32,
+    #[graphql(default_with = "Importance::Essential")]
+    pub importance: Importance,
+}
+
+/// A role with its complete list of requirements.
+#[derive(InputObject)]
+pub struct RoleInput {
+    pub id: ID,
+    pub name: String,
+    pub description: Option<String>,
+    pub requirements: Option<Vec<RequirementInput>>,
+}
+
+impl RoleInput {
+    pub fn parse(self) -> Result<Role, ApiError> {
+        Ok(Role {
+            id: role_id(&self.id)?,
+            name: self.name,
+            description: self.description,
+            requirements: self
+                .requirements
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    Ok(Requirement {
+                        skill: skill_id(&r.skill)?,
+                        level: level(r.level)?,
+                        importance: r.importance.into(),
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?,
+            external_id: None,
+        })
+    }
+}
+
+/// A category of skills.
+#[derive(InputObject)]
+pub struct CategoryInput {
+    pub id: ID,
+    pub name: String,
+    pub description: Option<String>,
+    #[graphql(default)]
+    pub order: i32,
+    pub parent: Option<ID>,
+}
+
+impl CategoryInput {
+    pub fn parse(self) -> Result<Category, ApiError> {
+        Ok(Category {
+            id: category_id(&self.id)?,
+            name: self.name,
+            description: self.description,
+            order: self.order,
+            parent: self.parent.as_ref().map(category_id).transpose()?,
+            external_id: None,
+        })
+    }
+}
+
+pub fn edge_spec(
+    kind: PrerequisiteKind,
+    min_level: Option<i32>,
+) -> Result<domain::EdgeSpec, ApiError> {
+    Ok(domain::EdgeSpec {
+        kind: kind.into(),
+        min_level: min_level.map(level).transpose()?,
+    })
+}

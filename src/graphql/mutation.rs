@@ -1,0 +1,215 @@
+//! Mutations, split by area. Each needs an admin token, returns only once its change is durable,
+//! and publishes a `graphChanged` event.
+
+use async_graphql::{Context, Guard, ID, Object};
+
+use super::error::{ApiError, OrApi};
+use super::inputs::{
+    CategoryInput, RoleInput, SkillInput, SkillPatchInput, edge_spec, level, role_id, skill_id,
+};
+use super::types::{CategoryView, Importance, PrerequisiteKind, RoleView, SkillView};
+use super::{Caller, catalog};
+use crate::catalog::{ChangeKind, Error};
+use crate::domain::{Requirement, SkillGraph};
+
+/// Lets a field run only for a caller with the admin token.
+struct Admin;
+
+impl Guard for Admin {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        match ctx.data_opt::<Caller>() {
+            Some(caller) if caller.admin => Ok(()),
+            _ => Err(ApiError::Unauthenticated.into_graphql()),
+        }
+    }
+}
+
+/// Runs one write; the edit's domain errors keep their codes, storage errors become INTERNAL.
+fn write<T>(
+    ctx: &Context<'_>,
+    kind: ChangeKind,
+    edit: impl FnOnce(&mut SkillGraph) -> Result<T, crate::domain::Error>,
+) -> async_graphql::Result<T> {
+    catalog(ctx)
+        .write(kind, |graph| edit(graph).map_err(Error::from))
+        .map(|written| written.value)
+        .api()
+}
+
+fn skill_view(ctx: &Context<'_>, id: &crate::domain::SkillId) -> async_graphql::Result<SkillView> {
+    let graph = catalog(ctx).snapshot();
+    SkillView::of(&graph, id)
+        .ok_or_else(|| ApiError::Domain(crate::domain::Error::UnknownSkill(id.clone())))
+        .api()
+}
+
+fn role_view(ctx: &Context<'_>, id: &crate::domain::RoleId) -> async_graphql::Result<RoleView> {
+    let graph = catalog(ctx).snapshot();
+    RoleView::of(&graph, id.as_str())
+        .ok_or_else(|| ApiError::Domain(crate::domain::Error::UnknownRole(id.clone())))
+        .api()
+}
+
+#[derive(Default)]
+pub struct SkillMutation;
+
+#[Object]
+impl SkillMutation {
+    /// Creates a skill; its id must be free and its category must exist.
+    #[graphql(guard = "Admin")]
+    async fn create_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: SkillInput,
+    ) -> async_graphql::Result<SkillView> {
+        let skill = input.parse().api()?;
+        let id = skill.id.clone();
+        write(ctx, ChangeKind::SkillCreated, |g| g.create_skill(skill))?;
+        skill_view(ctx, &id)
+    }
+
+    /// Changes a skill's own data; omitted fields stay as they are.
+    #[graphql(guard = "Admin")]
+    async fn update_skill(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: SkillPatchInput,
+    ) -> async_graphql::Result<SkillView> {
+        let id = skill_id(&id).api()?;
+        let patch = input.parse().api()?;
+        write(ctx, ChangeKind::SkillUpdated, |g| {
+            g.update_skill(&id, patch)
+        })?;
+        skill_view(ctx, &id)
+    }
+
+    /// Deletes a skill. Refused with CONFLICT while other skills or roles require it, unless
+    /// `cascade` removes those edges and requirements too. Returns the deleted id.
+    #[graphql(guard = "Admin")]
+    async fn delete_skill(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(default = false)] cascade: bool,
+    ) -> async_graphql::Result<ID> {
+        let skill = skill_id(&id).api()?;
+        write(ctx, ChangeKind::SkillDeleted, |g| {
+            g.delete_skill(&skill, cascade)
+        })?;
+        Ok(id)
+    }
+
+    /// Records that `skill` requires `requires` (or updates the edge). Refused with CYCLE,
+    /// naming the cycle, when it would close one.
+    #[graphql(guard = "Admin")]
+    async fn add_prerequisite(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        requires: ID,
+        #[graphql(default_with = "PrerequisiteKind::Required")] kind: PrerequisiteKind,
+        min_level: Option<i32>,
+    ) -> async_graphql::Result<SkillView> {
+        let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
+        let spec = edge_spec(kind, min_level).api()?;
+        write(ctx, ChangeKind::PrerequisiteAdded, |g| {
+            g.add_prerequisite(&skill, &requires, spec)
+        })?;
+        skill_view(ctx, &skill)
+    }
+
+    #[graphql(guard = "Admin")]
+    async fn remove_prerequisite(
+        &self,
+        ctx: &Context<'_>,
+        skill: ID,
+        requires: ID,
+    ) -> async_graphql::Result<SkillView> {
+        let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
+        write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
+            g.remove_prerequisite(&skill, &requires)
+        })?;
+        skill_view(ctx, &skill)
+    }
+
+    /// Creates or replaces a category.
+    #[graphql(guard = "Admin")]
+    async fn upsert_category(
+        &self,
+        ctx: &Context<'_>,
+        input: CategoryInput,
+    ) -> async_graphql::Result<CategoryView> {
+        let category = input.parse().api()?;
+        let id = category.id.clone();
+        write(ctx, ChangeKind::CategoryUpserted, |g| {
+            g.upsert_category(category)
+        })?;
+        CategoryView::of(&catalog(ctx).snapshot(), id.as_str())
+            .ok_or(ApiError::Domain(crate::domain::Error::UnknownCategory(id)))
+            .api()
+    }
+}
+
+#[derive(Default)]
+pub struct RoleMutation;
+
+#[Object]
+impl RoleMutation {
+    /// Creates or replaces a role with its complete list of requirements.
+    #[graphql(guard = "Admin")]
+    async fn upsert_role(
+        &self,
+        ctx: &Context<'_>,
+        input: RoleInput,
+    ) -> async_graphql::Result<RoleView> {
+        let role = input.parse().api()?;
+        let id = role.id.clone();
+        write(ctx, ChangeKind::RoleUpserted, |g| g.upsert_role(role))?;
+        role_view(ctx, &id)
+    }
+
+    /// Deletes a role; returns its id.
+    #[graphql(guard = "Admin")]
+    async fn delete_role(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        let role = role_id(&id).api()?;
+        write(ctx, ChangeKind::RoleDeleted, |g| g.delete_role(&role))?;
+        Ok(id)
+    }
+
+    /// Adds or updates one requirement of a role.
+    #[graphql(guard = "Admin")]
+    async fn set_requirement(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        skill: ID,
+        level: i32,
+        #[graphql(default_with = "Importance::Essential")] importance: Importance,
+    ) -> async_graphql::Result<RoleView> {
+        let role = role_id(&role).api()?;
+        let requirement = Requirement {
+            skill: skill_id(&skill).api()?,
+            level: self::level(level).api()?,
+            importance: importance.into(),
+        };
+        write(ctx, ChangeKind::RequirementSet, |g| {
+            g.set_requirement(&role, requirement)
+        })?;
+        role_view(ctx, &role)
+    }
+
+    #[graphql(guard = "Admin")]
+    async fn remove_requirement(
+        &self,
+        ctx: &Context<'_>,
+        role: ID,
+        skill: ID,
+    ) -> async_graphql::Result<RoleView> {
+        let (role, skill) = (role_id(&role).api()?, skill_id(&skill).api()?);
+        write(ctx, ChangeKind::RequirementRemoved, |g| {
+            g.remove_requirement(&role, &skill)
+        })?;
+        role_view(ctx, &role)
+    }
+}

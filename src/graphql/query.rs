@@ -1,0 +1,228 @@
+//! Read-only queries, split by area.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, ID, Object};
+
+use super::error::{ApiError, OrApi};
+use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
+use super::types::{
+    CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
+    RoleView, SkillView,
+};
+use super::{graph, limits};
+use crate::domain::{Level, PlanOptions};
+
+/// A page of a ranked list, with offsets as cursors.
+fn page<T, N>(
+    items: &[T],
+    first: i32,
+    after: Option<String>,
+    max: usize,
+    node: impl Fn(&T) -> N,
+) -> async_graphql::Result<Connection<usize, N>>
+where
+    N: async_graphql::OutputType,
+{
+    let first = usize::try_from(first)
+        .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
+        .api()?;
+    if first > max {
+        return Err(ApiError::Limit {
+            what: "first",
+            limit: max,
+            got: first,
+        }
+        .into_graphql());
+    }
+    let start = match after {
+        None => 0,
+        Some(cursor) => cursor
+            .parse::<usize>()
+            .map(|c| c + 1)
+            .map_err(|_| ApiError::InvalidInput(format!("{cursor:?} is not a cursor of this list")))
+            .api()?,
+    };
+    let start = start.min(items.len());
+    let end = (start + first).min(items.len());
+    let mut connection = Connection::new(start > 0, end < items.len());
+    connection
+        .edges
+        .extend((start..end).map(|i| Edge::new(i, node(&items[i]))));
+    Ok(connection)
+}
+
+#[derive(Default)]
+pub struct SkillQuery;
+
+#[Object]
+impl SkillQuery {
+    /// One skill by id; null when there is none.
+    async fn skill(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<SkillView>> {
+        let id = skill_id(&id).api()?;
+        Ok(SkillView::of(&graph(ctx), &id))
+    }
+
+    /// Skills matching `query` by name or alias (case- and accent-insensitive; exact, then
+    /// prefix, then word prefix, then substring matches), optionally within a category and
+    /// its sub-categories. Without a query: all skills by category order, then id.
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        category: Option<ID>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, SkillView>> {
+        let graph = graph(ctx);
+        let category = category.as_ref().map(category_id).transpose().api()?;
+        let hits = graph.search_skills(query.as_deref().unwrap_or(""), category.as_ref());
+        page(&hits, first, after, limits(ctx).max_page, |s| SkillView {
+            graph: graph.clone(),
+            skill: (*s).clone(),
+        })
+    }
+
+    /// All categories in display order.
+    async fn categories(&self, ctx: &Context<'_>) -> Vec<CategoryView> {
+        let graph = graph(ctx);
+        graph
+            .categories()
+            .into_iter()
+            .map(|c| CategoryView {
+                graph: graph.clone(),
+                category: c.clone(),
+            })
+            .collect()
+    }
+
+    /// The proficiency levels and how a skill's hours scale with them.
+    async fn levels(&self) -> Vec<LevelInfo> {
+        (1..=5)
+            .map(|v| {
+                let level = Level::new(v).expect("1..=5 are levels");
+                LevelInfo {
+                    level: v as i32,
+                    name: level.name().to_owned(),
+                    effort_percent: Level::effort_share(Some(level)) as i32,
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Default)]
+pub struct RoleQuery;
+
+#[Object]
+impl RoleQuery {
+    /// One role by id; null when there is none.
+    async fn role(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<RoleView>> {
+        let id = role_id(&id).api()?;
+        Ok(RoleView::of(&graph(ctx), id.as_str()))
+    }
+
+    /// Roles matching `query` by name, best match first; without a query, all roles by id.
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<usize, RoleView>> {
+        let graph = graph(ctx);
+        let hits = graph.search_roles(query.as_deref().unwrap_or(""));
+        page(&hits, first, after, limits(ctx).max_page, |r| RoleView {
+            graph: graph.clone(),
+            role: (*r).clone(),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct PlanQuery;
+
+fn check_profile(ctx: &Context<'_>, profile: &ProfileInput) -> Result<(), ApiError> {
+    let limits = limits(ctx);
+    limits.check("profile skills", profile.size(), limits.max_profile_skills)
+}
+
+#[Object]
+impl PlanQuery {
+    /// The ordered, staged plan from what a person knows (`from`) to target skills and roles.
+    /// Prerequisites of held skills count as held; recommended prerequisites join only when
+    /// `includeRecommended`; optional role requirements unless `includeOptional` is false.
+    async fn learning_path(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<ProfileInput>,
+        to: TargetInput,
+        #[graphql(default = false)] include_recommended: bool,
+        #[graphql(default = true)] include_optional: bool,
+    ) -> async_graphql::Result<LearningPathView> {
+        let from = from.unwrap_or_default();
+        check_profile(ctx, &from).api()?;
+        let l = limits(ctx);
+        l.check("targets", to.size(), l.max_targets).api()?;
+        let graph = graph(ctx);
+        let options = PlanOptions {
+            include_recommended,
+            include_optional,
+        };
+        let plan = graph
+            .plan(&from.parse().api()?, &to.parse().api()?, options)
+            .api()?;
+        Ok(LearningPathView { graph, plan })
+    }
+
+    /// The gap between a profile and a role: what is satisfied, under level and missing, a
+    /// readiness score, and the plan that closes the gap.
+    async fn role_gap(
+        &self,
+        ctx: &Context<'_>,
+        from: ProfileInput,
+        to: ID,
+    ) -> async_graphql::Result<RoleGapView> {
+        check_profile(ctx, &from).api()?;
+        let graph = graph(ctx);
+        let gap = graph
+            .role_gap(&from.parse().api()?, &role_id(&to).api()?)
+            .api()?;
+        Ok(RoleGapView { graph, gap })
+    }
+
+    /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close
+    /// the gap. The profile's own current role is left out.
+    async fn match_roles(
+        &self,
+        ctx: &Context<'_>,
+        profile: ProfileInput,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<RoleMatchView>> {
+        check_profile(ctx, &profile).api()?;
+        let l = limits(ctx);
+        let first = usize::try_from(first)
+            .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
+            .api()?;
+        l.check("first", first, l.max_page).api()?;
+        let graph = graph(ctx);
+        let matches = graph.match_roles(&profile.parse().api()?, first).api()?;
+        Ok(matches
+            .into_iter()
+            .map(|matched| RoleMatchView {
+                graph: graph.clone(),
+                matched,
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct GraphQuery;
+
+#[Object]
+impl GraphQuery {
+    /// Counts and the current revision.
+    async fn stats(&self, ctx: &Context<'_>) -> GraphStatsView {
+        graph(ctx).stats().into()
+    }
+}

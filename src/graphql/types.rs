@@ -1,0 +1,560 @@
+//! Output types: thin views over domain values. Each view carries the graph snapshot it was
+//! read from, so nested fields answer from the same revision as the field that produced them
+//! (and a mutation's result shows the graph as that mutation left it).
+
+use std::sync::Arc;
+
+use async_graphql::{Enum, ID, Object, SimpleObject, Union};
+
+use super::error::OrApi;
+use crate::domain::{
+    self, Category, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus, Role,
+    RoleGap, RoleMatch, Skill, SkillGraph, SkillId, Step, TargetRef,
+};
+
+/// Whether a prerequisite blocks learning or only helps.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain::PrerequisiteKind")]
+pub enum PrerequisiteKind {
+    /// Must be learned first.
+    Required,
+    /// Helps, but does not block.
+    Recommended,
+}
+
+/// How much a role needs a skill.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain::Importance")]
+pub enum Importance {
+    Essential,
+    Optional,
+}
+
+/// What kind of learning resource a link is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain::ResourceKind")]
+pub enum ResourceKind {
+    Course,
+    Book,
+    Documentation,
+    Tutorial,
+    Article,
+    Video,
+    Paper,
+    Other,
+}
+
+fn int(value: u64) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+fn level(value: Option<Level>) -> i32 {
+    value.map_or(0, |l| i32::from(l.get()))
+}
+
+/// A view of one skill at one revision.
+#[derive(Clone)]
+pub struct SkillView {
+    pub graph: Arc<SkillGraph>,
+    pub skill: Arc<Skill>,
+}
+
+impl SkillView {
+    /// The view of a skill id known to be in `graph` (ids in plans and edges always are).
+    pub fn of(graph: &Arc<SkillGraph>, id: &SkillId) -> Option<Self> {
+        Some(SkillView {
+            skill: graph.skill(id.as_str())?.clone(),
+            graph: graph.clone(),
+        })
+    }
+
+    fn many<'a>(graph: &Arc<SkillGraph>, ids: impl IntoIterator<Item = &'a SkillId>) -> Vec<Self> {
+        ids.into_iter()
+            .filter_map(|id| Self::of(graph, id))
+            .collect()
+    }
+}
+
+/// A skill: something a person can learn, with what it requires and what it unlocks.
+#[Object(name = "Skill")]
+impl SkillView {
+    /// Stable slug id, e.g. `feature-engineering`.
+    async fn id(&self) -> ID {
+        ID(self.skill.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.skill.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.skill.description.as_deref()
+    }
+    async fn category(&self) -> Option<CategoryView> {
+        CategoryView::of(&self.graph, self.skill.category.as_str())
+    }
+    /// Other names people use; search matches them too.
+    async fn aliases(&self) -> &[String] {
+        &self.skill.aliases
+    }
+    async fn tags(&self) -> &[String] {
+        &self.skill.tags
+    }
+    /// Estimated hours from nothing to level 3 (practitioner).
+    async fn hours(&self) -> i32 {
+        int(u64::from(self.skill.hours))
+    }
+    async fn resources(&self) -> Vec<ResourceView> {
+        self.skill
+            .resources
+            .iter()
+            .map(|r| ResourceView {
+                title: r.title.clone(),
+                url: r.url.clone(),
+                kind: r.kind.into(),
+            })
+            .collect()
+    }
+    /// The id in the taxonomy this skill was imported from (an ESCO URI, say).
+    async fn external_id(&self) -> Option<&str> {
+        self.skill.external_id.as_deref()
+    }
+    /// What must (or should) be learned before this skill. Transitive results carry the depth
+    /// of the shortest chain; sorted by depth, then category order, then id.
+    async fn prerequisites(
+        &self,
+        #[graphql(default = false)] transitive: bool,
+        #[graphql(default = true)] include_recommended: bool,
+    ) -> async_graphql::Result<Vec<PrerequisiteView>> {
+        let list = self
+            .graph
+            .prerequisites_of(&self.skill.id, transitive, include_recommended)
+            .api()?;
+        Ok(list
+            .into_iter()
+            .map(|p| PrerequisiteView {
+                graph: self.graph.clone(),
+                prerequisite: p,
+            })
+            .collect())
+    }
+    /// Skills that require this one, directly or (with `transitive`) through a chain.
+    async fn unlocks(
+        &self,
+        #[graphql(default = false)] transitive: bool,
+    ) -> async_graphql::Result<Vec<SkillView>> {
+        let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
+        Ok(Self::many(&self.graph, list.iter().map(|(id, _)| id)))
+    }
+    /// The roles that require this skill, and at what level.
+    async fn required_by(&self) -> async_graphql::Result<Vec<RoleRequirementView>> {
+        let list = self.graph.required_by(&self.skill.id).api()?;
+        Ok(list
+            .into_iter()
+            .map(|(role, requirement)| RoleRequirementView {
+                graph: self.graph.clone(),
+                role: role.clone(),
+                requirement: requirement.clone(),
+            })
+            .collect())
+    }
+}
+
+/// A learning resource for a skill.
+#[derive(SimpleObject, Clone)]
+#[graphql(name = "Resource")]
+pub struct ResourceView {
+    pub title: String,
+    pub url: String,
+    pub kind: ResourceKind,
+}
+
+#[derive(Clone)]
+pub struct CategoryView {
+    pub graph: Arc<SkillGraph>,
+    pub category: Arc<Category>,
+}
+
+impl CategoryView {
+    pub fn of(graph: &Arc<SkillGraph>, id: &str) -> Option<Self> {
+        Some(CategoryView {
+            category: graph.category(id)?.clone(),
+            graph: graph.clone(),
+        })
+    }
+}
+
+/// A layer of the skill stack (or a node of an imported taxonomy's tree).
+#[Object(name = "Category")]
+impl CategoryView {
+    async fn id(&self) -> ID {
+        ID(self.category.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.category.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.category.description.as_deref()
+    }
+    /// Display order; lower first. Also the first tie-break of learning paths.
+    async fn order(&self) -> i32 {
+        self.category.order
+    }
+    async fn parent(&self) -> Option<CategoryView> {
+        let parent = self.category.parent.as_ref()?;
+        CategoryView::of(&self.graph, parent.as_str())
+    }
+}
+
+pub struct PrerequisiteView {
+    pub graph: Arc<SkillGraph>,
+    pub prerequisite: Prerequisite,
+}
+
+/// A skill needed before another one.
+#[Object(name = "Prerequisite")]
+impl PrerequisiteView {
+    async fn skill(&self) -> Option<SkillView> {
+        SkillView::of(&self.graph, &self.prerequisite.skill)
+    }
+    async fn kind(&self) -> PrerequisiteKind {
+        self.prerequisite.kind.into()
+    }
+    /// The least level of the prerequisite needed, when the edge sets one.
+    async fn min_level(&self) -> Option<i32> {
+        self.prerequisite.min_level.map(|l| i32::from(l.get()))
+    }
+    /// 1 for a direct prerequisite, 2 for a prerequisite of one, and so on.
+    async fn depth(&self) -> i32 {
+        int(u64::from(self.prerequisite.depth))
+    }
+}
+
+#[derive(Clone)]
+pub struct RoleView {
+    pub graph: Arc<SkillGraph>,
+    pub role: Arc<Role>,
+}
+
+impl RoleView {
+    pub fn of(graph: &Arc<SkillGraph>, id: &str) -> Option<Self> {
+        Some(RoleView {
+            role: graph.role(id)?.clone(),
+            graph: graph.clone(),
+        })
+    }
+}
+
+/// A role (occupation) and the skills it requires.
+#[Object(name = "Role")]
+impl RoleView {
+    async fn id(&self) -> ID {
+        ID(self.role.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        &self.role.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.role.description.as_deref()
+    }
+    /// Sorted by skill id.
+    async fn requirements(&self) -> Vec<RoleRequirementView> {
+        self.role
+            .requirements
+            .iter()
+            .map(|r| RoleRequirementView {
+                graph: self.graph.clone(),
+                role: self.role.clone(),
+                requirement: r.clone(),
+            })
+            .collect()
+    }
+    /// The id in the taxonomy this role was imported from.
+    async fn external_id(&self) -> Option<&str> {
+        self.role.external_id.as_deref()
+    }
+}
+
+pub struct RoleRequirementView {
+    pub graph: Arc<SkillGraph>,
+    pub role: Arc<Role>,
+    pub requirement: Requirement,
+}
+
+/// A role's need for a skill at a level.
+#[Object(name = "RoleRequirement")]
+impl RoleRequirementView {
+    async fn role(&self) -> RoleView {
+        RoleView {
+            graph: self.graph.clone(),
+            role: self.role.clone(),
+        }
+    }
+    async fn skill(&self) -> Option<SkillView> {
+        SkillView::of(&self.graph, &self.requirement.skill)
+    }
+    /// 1 (aware) to 5 (expert).
+    async fn level(&self) -> i32 {
+        level(Some(self.requirement.level))
+    }
+    async fn importance(&self) -> Importance {
+        self.requirement.importance.into()
+    }
+}
+
+pub struct LearningPathView {
+    pub graph: Arc<SkillGraph>,
+    pub plan: LearningPlan,
+}
+
+/// An ordered, staged plan: every prerequisite comes before what needs it.
+#[Object(name = "LearningPath")]
+impl LearningPathView {
+    /// In learning order: by stage, then category order, then id.
+    async fn steps(&self) -> Vec<PathStepView> {
+        self.plan
+            .steps
+            .iter()
+            .map(|s| PathStepView {
+                graph: self.graph.clone(),
+                step: s.clone(),
+            })
+            .collect()
+    }
+    /// How many stages; steps of one stage can be learned in parallel.
+    async fn stages(&self) -> i32 {
+        int(u64::from(self.plan.stages))
+    }
+    async fn total_hours(&self) -> i32 {
+        int(self.plan.total_hours)
+    }
+    /// Hours of the heaviest chain of steps: the least calendar time with unlimited
+    /// parallel study.
+    async fn critical_path_hours(&self) -> i32 {
+        int(self.plan.critical_path_hours)
+    }
+    /// Skills the plan needed that the profile holds by implication (they are prerequisites
+    /// of something it holds), so they are not steps.
+    async fn implied(&self) -> Vec<SkillView> {
+        SkillView::many(&self.graph, self.plan.implied.iter().map(|i| &i.skill))
+    }
+    /// The same, with the implied level and the held skill that implies it.
+    async fn implied_levels(&self) -> Vec<ImpliedSkillView> {
+        self.plan
+            .implied
+            .iter()
+            .filter_map(|i| {
+                Some(ImpliedSkillView {
+                    skill: SkillView::of(&self.graph, &i.skill)?,
+                    level: level(Some(i.level)),
+                    via: SkillView::of(&self.graph, &i.via)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A skill held by implication.
+#[derive(SimpleObject)]
+#[graphql(name = "ImpliedSkill")]
+pub struct ImpliedSkillView {
+    pub skill: SkillView,
+    pub level: i32,
+    /// The held skill whose prerequisites imply this one.
+    pub via: SkillView,
+}
+
+pub struct PathStepView {
+    pub graph: Arc<SkillGraph>,
+    pub step: Step,
+}
+
+/// What a step of a plan serves: a target skill or a target role.
+#[derive(Union)]
+#[graphql(name = "PlanTarget")]
+pub enum PlanTarget {
+    Skill(SkillView),
+    Role(RoleView),
+}
+
+/// One thing to learn, and why.
+#[Object(name = "PathStep")]
+impl PathStepView {
+    /// 1-based position in the plan.
+    async fn position(&self) -> i32 {
+        int(u64::from(self.step.position))
+    }
+    /// 1-based stage; everything this step waits for is in an earlier stage.
+    async fn stage(&self) -> i32 {
+        int(u64::from(self.step.stage))
+    }
+    async fn skill(&self) -> Option<SkillView> {
+        SkillView::of(&self.graph, &self.step.skill)
+    }
+    /// The level held now; 0 when not held at all.
+    async fn from_level(&self) -> i32 {
+        level(self.step.from_level)
+    }
+    async fn to_level(&self) -> i32 {
+        level(Some(self.step.to_level))
+    }
+    async fn hours(&self) -> i32 {
+        int(u64::from(self.step.hours))
+    }
+    /// Later steps of this plan that wait for this one.
+    async fn because(&self) -> Vec<SkillView> {
+        SkillView::many(&self.graph, &self.step.because)
+    }
+    /// This skill, then what it unlocks on the shortest way to a target, ending at one.
+    async fn chain(&self) -> Vec<SkillView> {
+        SkillView::many(&self.graph, &self.step.chain)
+    }
+    /// The targets this step leads to.
+    async fn serves(&self) -> Vec<PlanTarget> {
+        self.step
+            .serves
+            .iter()
+            .filter_map(|t| match t {
+                TargetRef::Skill(s) => SkillView::of(&self.graph, s).map(PlanTarget::Skill),
+                TargetRef::Role(r) => RoleView::of(&self.graph, r.as_str()).map(PlanTarget::Role),
+            })
+            .collect()
+    }
+}
+
+pub struct RoleGapView {
+    pub graph: Arc<SkillGraph>,
+    pub gap: RoleGap,
+}
+
+fn statuses(
+    graph: &Arc<SkillGraph>,
+    role: &Arc<Role>,
+    list: &[RequirementStatus],
+) -> Vec<RequirementStatusView> {
+    list.iter()
+        .map(|s| RequirementStatusView {
+            requirement: RoleRequirementView {
+                graph: graph.clone(),
+                role: role.clone(),
+                requirement: s.requirement.clone(),
+            },
+            current_level: level(s.current),
+        })
+        .collect()
+}
+
+/// Where a profile stands against a role, and the plan that closes the gap.
+#[Object(name = "RoleGap")]
+impl RoleGapView {
+    async fn role(&self) -> Option<RoleView> {
+        RoleView::of(&self.graph, self.gap.role.as_str())
+    }
+    /// In [0, 1]: the weighted share of the role's learning effort already done, essentials
+    /// weighing three times optionals.
+    async fn readiness(&self) -> f64 {
+        self.gap.readiness
+    }
+    /// Hours of the plan that closes every unmet requirement.
+    async fn hours(&self) -> i32 {
+        int(self.gap.hours)
+    }
+    /// Essential requirements first, then optional ones.
+    async fn satisfied(&self) -> Vec<RequirementStatusView> {
+        self.list(|g| &g.satisfied)
+    }
+    async fn under_level(&self) -> Vec<RequirementStatusView> {
+        self.list(|g| &g.under_level)
+    }
+    async fn missing(&self) -> Vec<RequirementStatusView> {
+        self.list(|g| &g.missing)
+    }
+    /// The plan that closes the gap, prerequisites included.
+    async fn path(&self) -> LearningPathView {
+        LearningPathView {
+            graph: self.graph.clone(),
+            plan: self.gap.plan.clone(),
+        }
+    }
+}
+
+impl RoleGapView {
+    fn list(
+        &self,
+        pick: impl Fn(&RoleGap) -> &Vec<RequirementStatus>,
+    ) -> Vec<RequirementStatusView> {
+        match self.graph.role(self.gap.role.as_str()) {
+            Some(role) => statuses(&self.graph, role, pick(&self.gap)),
+            None => vec![],
+        }
+    }
+}
+
+/// A requirement and the level the profile holds.
+#[derive(SimpleObject)]
+#[graphql(name = "RequirementStatus")]
+pub struct RequirementStatusView {
+    pub requirement: RoleRequirementView,
+    /// 0 when not held at all.
+    pub current_level: i32,
+}
+
+pub struct RoleMatchView {
+    pub graph: Arc<SkillGraph>,
+    pub matched: RoleMatch,
+}
+
+/// A role ranked for a profile.
+#[Object(name = "RoleMatch")]
+impl RoleMatchView {
+    async fn role(&self) -> Option<RoleView> {
+        RoleView::of(&self.graph, self.matched.role.as_str())
+    }
+    async fn readiness(&self) -> f64 {
+        self.matched.readiness
+    }
+    /// Hours to close the gap.
+    async fn hours(&self) -> i32 {
+        int(self.matched.hours)
+    }
+    /// Essential requirements the profile does not hold at any level.
+    async fn missing_essential(&self) -> i32 {
+        int(u64::from(self.matched.missing_essential))
+    }
+}
+
+/// The size of the graph and its current revision.
+#[derive(SimpleObject)]
+#[graphql(name = "GraphStats")]
+pub struct GraphStatsView {
+    pub skills: i32,
+    pub roles: i32,
+    pub categories: i32,
+    pub prerequisites: i32,
+    pub requirements: i32,
+    /// Increases with every durable write.
+    pub revision: i64,
+}
+
+impl From<domain::GraphStats> for GraphStatsView {
+    fn from(s: domain::GraphStats) -> Self {
+        GraphStatsView {
+            skills: int(s.skills as u64),
+            roles: int(s.roles as u64),
+            categories: int(s.categories as u64),
+            prerequisites: int(s.prerequisites as u64),
+            requirements: int(s.requirements as u64),
+            revision: i64::try_from(s.revision).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// A proficiency level.
+#[derive(SimpleObject)]
+#[graphql(name = "LevelInfo")]
+pub struct LevelInfo {
+    /// 1 to 5.
+    pub level: i32,
+    /// aware, beginner, practitioner, advanced, expert.
+    pub name: String,
+    /// Cumulative effort from nothing to this level, in percent of a skill's `hours`.
+    pub effort_percent: i32,
+}
