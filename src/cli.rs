@@ -40,6 +40,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Prints the GraphQL schema (SDL) the server serves.
     Schema,
+    /// Checks that a server answers `GET /health` (exit 0) or not (exit 1): a container
+    /// health check that needs no curl in the image.
+    Probe {
+        /// The server's address.
+        #[arg(long, env = "SKILLGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Validates a seed directory or file without a database; lists every problem, exit 1.
     Check { path: PathBuf },
     /// Merges a seed directory or an export file into the database, all or nothing.
@@ -183,6 +190,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve(args) => serve(&db, args)?,
         Command::Schema => print!("{}", crate::graphql::sdl()),
+        Command::Probe { addr } => probe(addr)?,
         Command::Check { path } => {
             let seed = Seed::read(&path).map_err(Failure::Seed)?;
             let problems = seed.apply(&mut SkillGraph::new());
@@ -343,6 +351,31 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
         tracing::info!("shut down cleanly");
         Ok::<(), Failure>(())
     })
+}
+
+fn probe(addr: std::net::SocketAddr) -> Result<(), Failure> {
+    use std::io::Read;
+    // A server bound to 0.0.0.0 is reached through loopback.
+    let addr = if addr.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    };
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    if response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200") {
+        println!("healthy");
+        Ok(())
+    } else {
+        Err(Failure::Usage(format!(
+            "unhealthy: {}",
+            response.lines().next().unwrap_or("no answer")
+        )))
+    }
 }
 
 /// A random 256-bit token, hex-encoded.

@@ -1,0 +1,35 @@
+# skillgraph: multi-stage build, small non-root runtime image.
+#
+#   docker build -t skillgraph .
+#   docker run -p 8080:8080 -v skillgraph-data:/data -e SKILLGRAPH_ADMIN_TOKEN=change-me-to-a-long-secret skillgraph
+#
+# The database lives in the /data volume and is seeded from /app/seed on first start.
+
+FROM rust:1-slim-bookworm AS build
+WORKDIR /src
+# Dependencies first, so that source edits do not rebuild them.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
+    && cargo build --release --locked \
+    && rm -rf src
+COPY src ./src
+RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin skillgraph
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /app skillgraph \
+    && mkdir -p /data /app \
+    && chown skillgraph /data
+COPY --from=build /src/target/release/skillgraph /usr/local/bin/skillgraph
+COPY seed /app/seed
+WORKDIR /app
+USER skillgraph
+ENV SKILLGRAPH_DB=/data \
+    SKILLGRAPH_SEED=/app/seed \
+    SKILLGRAPH_ADDR=0.0.0.0:8080 \
+    RUST_LOG=info
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["skillgraph", "probe"]
+ENTRYPOINT ["skillgraph"]
+CMD ["serve"]
