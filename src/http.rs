@@ -14,17 +14,20 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, BatchResponse};
-use async_graphql_axum::GraphQLSubscription;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{RawQuery, Request, State};
+use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use subtle::ConstantTimeEq;
-use tower::ServiceExt;
+use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -49,20 +52,31 @@ struct AppState {
     schema: AppSchema,
     catalog: Arc<Catalog>,
     admin_token: Arc<str>,
+    /// Turns true when the server stops. WebSocket connections are detached from the HTTP
+    /// connection that upgraded them, so graceful shutdown would not wait for them and they
+    /// would outlive the server, each holding the catalog (and the database lock): they watch
+    /// this and close.
+    stopping: watch::Receiver<bool>,
 }
 
-/// The application's routes and layers.
-pub fn router(catalog: Arc<Catalog>, config: &ServerConfig) -> Router {
+/// The application's routes and layers. `stopping` closes open subscriptions when it turns
+/// true.
+pub fn router(
+    catalog: Arc<Catalog>,
+    config: &ServerConfig,
+    stopping: watch::Receiver<bool>,
+) -> Router {
     let schema = graphql::schema(catalog.clone(), config.limits);
     let state = AppState {
-        schema: schema.clone(),
+        schema,
         catalog,
         admin_token: config.admin_token.as_str().into(),
+        stopping,
     };
     let router = Router::new()
         .route("/", get(graphiql))
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route_service("/graphql/ws", GraphQLSubscription::new(schema))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .with_state(state)
@@ -104,16 +118,21 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves until `shutdown` resolves, then lets in-flight requests finish and closes open
+/// subscriptions, so that when this returns nothing holds the catalog any more.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     catalog: Arc<Catalog>,
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(catalog, &config);
+    let (stop, stopping) = watch::channel(false);
+    let app = router(catalog, &config, stopping);
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
         .await
 }
 
@@ -136,13 +155,15 @@ async fn ready(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Whether the request carries the admin token, compared in constant time.
+/// Whether the request carries the admin token, compared in constant time. The scheme name is
+/// case-insensitive (RFC 9110 §11.1).
 fn caller(headers: &HeaderMap, token: &str) -> Caller {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, credentials)| credentials.trim());
     let admin = presented.is_some_and(|p| bool::from(p.as_bytes().ct_eq(token.as_bytes())));
     Caller { admin }
 }
@@ -165,11 +186,14 @@ fn plain_error(status: StatusCode, message: &str) -> Response {
 }
 
 async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let content_type = headers
+    // Media types are case-insensitive (RFC 9110 §8.3.1); parameters such as charset may follow.
+    let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type.starts_with("application/json") {
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if essence != "application/json" {
         return plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "POST /graphql takes a JSON body: send Content-Type: application/json",
@@ -187,29 +211,62 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     execute(&state, &headers, batch).await
 }
 
-async fn graphql_get(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    request: Request,
-) -> Response {
-    let is_websocket = request
-        .headers()
+/// The parameters of `GET /graphql`, as the GraphQL-over-HTTP spec names them.
+#[derive(Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    /// JSON, URL-encoded.
+    variables: Option<String>,
+    /// JSON, URL-encoded.
+    extensions: Option<String>,
+}
+
+impl GetParams {
+    fn into_request(self) -> Result<async_graphql::Request, String> {
+        let query = self.query.ok_or("the query parameter is missing")?;
+        let mut request = async_graphql::Request::new(query);
+        if let Some(name) = self.operation_name.filter(|n| !n.is_empty()) {
+            request = request.operation_name(name);
+        }
+        if let Some(variables) = self.variables.filter(|v| !v.is_empty()) {
+            let json: serde_json::Value = serde_json::from_str(&variables)
+                .map_err(|e| format!("variables is not JSON: {e}"))?;
+            request = request.variables(async_graphql::Variables::from_json(json));
+        }
+        if let Some(extensions) = self.extensions.filter(|v| !v.is_empty()) {
+            request.extensions = serde_json::from_str(&extensions)
+                .map_err(|e| format!("extensions is not a JSON object: {e}"))?;
+        }
+        Ok(request)
+    }
+}
+
+async fn graphql_get(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let is_websocket = parts
+        .headers
         .get(header::UPGRADE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
     if is_websocket {
-        return match GraphQLSubscription::new(state.schema.clone())
-            .oneshot(request)
-            .await
-        {
-            Ok(response) => response.map(Body::new),
-            Err(never) => match never {},
+        let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &()).await {
+            Ok(protocol) => protocol,
+            Err(rejection) => return rejection.into_response(),
+        };
+        return match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+            Ok(upgrade) => subscribe(&state, protocol, upgrade),
+            Err(rejection) => rejection.into_response(),
         };
     }
-    let headers = request.headers().clone();
-    let single = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
-        Ok(single) => single,
+    let params: GetParams = match serde_urlencoded::from_str(parts.uri.query().unwrap_or("")) {
+        Ok(params) => params,
         Err(e) => return plain_error(StatusCode::BAD_REQUEST, &format!("bad query string: {e}")),
+    };
+    let single = match params.into_request() {
+        Ok(single) => single,
+        Err(message) => return plain_error(StatusCode::BAD_REQUEST, &message),
     };
     if is_mutation(&single) {
         let mut response = plain_error(
@@ -221,7 +278,30 @@ async fn graphql_get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &headers, BatchRequest::Single(single)).await
+    execute(&state, &parts.headers, BatchRequest::Single(single)).await
+}
+
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    subscribe(&state, protocol, upgrade)
+}
+
+/// Serves GraphQL over a WebSocket until the client leaves or the server stops.
+fn subscribe(state: &AppState, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
+    let schema = state.schema.clone();
+    let mut stopping = state.stopping.clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let connection = GraphQLWebSocket::new(socket, schema, protocol).serve();
+            tokio::select! {
+                () = connection => {}
+                _ = stopping.wait_for(|stopped| *stopped) => {}
+            }
+        })
 }
 
 /// Whether the operation a request would run is a mutation (unparsable: no, execution will
@@ -232,10 +312,12 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     };
     let ty = match &document.operations {
         DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match &request.operation_name {
-            Some(name) => ops.get(name.as_str()).map(|op| op.node.ty),
-            None => ops.values().next().map(|op| op.node.ty),
-        },
+        // Without a name, several operations cannot run at all: execution says so.
+        DocumentOperations::Multiple(ops) => request
+            .operation_name
+            .as_ref()
+            .and_then(|name| ops.get(name.as_str()))
+            .map(|op| op.node.ty),
     };
     ty == Some(OperationType::Mutation)
 }

@@ -1,0 +1,12 @@
+//! The HTTP API end to end: a real server (`skillgraph::http::serve`) on a real sled database in a
+//! temporary directory, seeded from `seed/`, spoken to over real HTTP and WebSocket connections.
+
+mod auth;
+mod consistency;
+mod helpers;
+mod mutations;
+mod persistence;
+mod plans;
+mod queries;
+mod subscriptions;
+mod transport;

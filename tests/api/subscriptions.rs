@@ -1,0 +1,297 @@
+//! `graphChanged` over WebSocket (graphql-transport-ws), on `/graphql/ws` and on `/graphql`.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+use crate::helpers::TestApp;
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const PROTOCOL: &str = "graphql-transport-ws";
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct GraphChange {
+    revision: i64,
+    kind: String,
+    ids: Vec<String>,
+}
+
+/// A graphql-transport-ws client: connected, initialised and acknowledged.
+struct Client {
+    socket: Socket,
+}
+
+impl Client {
+    async fn connect(app: &TestApp, path: &str) -> Client {
+        let mut request = app
+            .ws_url(path)
+            .into_client_request()
+            .expect("a valid websocket URL");
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", HeaderValue::from_static(PROTOCOL));
+        let (socket, response) = connect_async(request)
+            .await
+            .unwrap_or_else(|e| panic!("websocket handshake on {path} failed: {e}"));
+        assert_eq!(
+            response
+                .headers()
+                .get("Sec-WebSocket-Protocol")
+                .and_then(|v| v.to_str().ok()),
+            Some(PROTOCOL)
+        );
+        let mut client = Client { socket };
+        client.send(json!({ "type": "connection_init" })).await;
+        let ack = client.next_message(Duration::from_secs(5)).await;
+        assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
+        client
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("the websocket accepts a message");
+    }
+
+    /// The next protocol message within `timeout`, answering protocol pings on the way;
+    /// `None` on timeout.
+    async fn next_message(&mut self, timeout: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .ok()?
+                .expect("the server keeps the websocket open")
+                .expect("a websocket frame");
+            let text = match frame {
+                Message::Text(text) => text,
+                Message::Close(close) => panic!("the server closed the websocket: {close:?}"),
+                _ => continue,
+            };
+            let message: Value = serde_json::from_str(&text).expect("a JSON message");
+            if message["type"] == "ping" {
+                self.send(json!({ "type": "pong" })).await;
+                continue;
+            }
+            return Some(message);
+        }
+    }
+
+    async fn subscribe(&mut self, id: &str, query: &str) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query } }))
+            .await;
+    }
+
+    /// The next `graphChanged` event of subscription `id` within `timeout`.
+    async fn next_change(&mut self, id: &str, timeout: Duration) -> Option<GraphChange> {
+        let message = self.next_message(timeout).await?;
+        assert_eq!(message["type"], "next", "{message:#}");
+        assert_eq!(message["id"], id, "{message:#}");
+        assert!(message["payload"].get("errors").is_none(), "{message:#}");
+        Some(
+            serde_json::from_value(message["payload"]["data"]["graphChanged"].clone())
+                .unwrap_or_else(|e| panic!("not a GraphChange ({e}): {message:#}")),
+        )
+    }
+}
+
+const GRAPH_CHANGED: &str = "subscription { graphChanged { revision kind ids } }";
+
+/// Subscribes, then writes until the first event shows the subscription is live: the server
+/// starts listening only once it has processed the subscribe message, and the protocol sends
+/// no acknowledgement for it. Returns the revision of the last warm-up write.
+async fn subscribe_and_wait_until_live(app: &TestApp, client: &mut Client) -> i64 {
+    client.subscribe("1", GRAPH_CHANGED).await;
+    for attempt in 0..20 {
+        let id = format!("warm-up-{attempt}");
+        app.create_skill(&id, "soft-skills", 1).await;
+        if let Some(change) = client.next_change("1", Duration::from_millis(250)).await {
+            assert_eq!(change.kind, "SKILL_CREATED", "{change:?}");
+            assert!(change.ids[0].starts_with("warm-up-"), "{change:?}");
+            return app.revision().await;
+        }
+    }
+    panic!("no graphChanged event arrived for 20 writes");
+}
+
+/// Creates a skill over HTTP and asserts the subscriber is told, with its id and revision.
+async fn assert_a_created_skill_is_pushed(path: &str) {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut client = Client::connect(&app, path).await;
+    let live_since = subscribe_and_wait_until_live(&app, &mut client).await;
+
+    // Act
+    app.create_skill("lock-picking", "soft-skills", 3).await;
+    let revision = app.revision().await;
+
+    // Assert: skip any warm-up events still in flight, then ours comes next.
+    let change = loop {
+        let change = client
+            .next_change("1", Duration::from_secs(5))
+            .await
+            .expect("an event for the write within 5 s");
+        if change.revision > live_since {
+            break change;
+        }
+    };
+    assert_eq!(
+        change,
+        GraphChange {
+            revision,
+            kind: "SKILL_CREATED".into(),
+            ids: vec!["lock-picking".into()],
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_subscriber_on_graphql_ws_is_told_of_a_created_skill_with_its_revision() {
+    assert_a_created_skill_is_pushed("/graphql/ws").await;
+}
+
+#[tokio::test]
+async fn a_subscriber_upgrading_get_graphql_is_told_of_a_created_skill_too() {
+    assert_a_created_skill_is_pushed("/graphql").await;
+}
+
+#[tokio::test]
+async fn every_kind_of_write_is_pushed_with_the_ids_it_touched_in_revision_order() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+    let live_since = subscribe_and_wait_until_live(&app, &mut client).await;
+    let writes = [
+        (
+            r#"mutation { addPrerequisite(skill: "rag", requires: "python") { id } }"#,
+            "PREREQUISITE_ADDED",
+            vec!["python", "rag"],
+        ),
+        (
+            r#"mutation { setRequirement(role: "ai-engineer", skill: "git", level: 2) { id } }"#,
+            "REQUIREMENT_SET",
+            vec!["ai-engineer"],
+        ),
+        (
+            r#"mutation { deleteRole(id: "data-engineer") }"#,
+            "ROLE_DELETED",
+            vec!["data-engineer"],
+        ),
+    ];
+
+    // Act
+    for (mutation, _, _) in &writes {
+        crate::helpers::data(&app.admin(mutation, json!({})).await);
+    }
+    // A refused write publishes nothing.
+    let refused = app
+        .admin(r#"mutation { deleteRole(id: "data-engineer") }"#, json!({}))
+        .await;
+    crate::helpers::assert_error(&refused, "NOT_FOUND");
+
+    // Assert
+    let mut changes = Vec::new();
+    while changes.len() < writes.len() {
+        let change = client
+            .next_change("1", Duration::from_secs(5))
+            .await
+            .expect("an event per write within 5 s");
+        if change.revision > live_since {
+            changes.push(change);
+        }
+    }
+    for (i, ((_, kind, ids), change)) in writes.iter().zip(&changes).enumerate() {
+        assert_eq!(change.revision, live_since + 1 + i as i64, "{change:?}");
+        assert_eq!(&change.kind, kind);
+        assert_eq!(&change.ids, ids);
+    }
+    assert_eq!(
+        client.next_change("1", Duration::from_millis(300)).await,
+        None,
+        "no event for the refused write"
+    );
+}
+
+#[tokio::test]
+async fn a_mutation_sent_over_the_websocket_is_refused_as_unauthenticated() {
+    // Arrange: the websocket carries no Authorization header, so it is never an admin.
+    let app = TestApp::spawn().await;
+    let before = app.stats().await;
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+
+    // Act
+    client
+        .subscribe("7", r#"mutation { deleteRole(id: "ai-engineer") }"#)
+        .await;
+    let message = client
+        .next_message(Duration::from_secs(5))
+        .await
+        .expect("an answer within 5 s");
+
+    // Assert
+    assert_eq!(message["id"], "7", "{message:#}");
+    let code = message
+        .pointer("/payload/errors/0/extensions/code")
+        .or_else(|| message.pointer("/payload/0/extensions/code"));
+    assert_eq!(
+        code.and_then(Value::as_str),
+        Some("UNAUTHENTICATED"),
+        "{message:#}"
+    );
+    assert_eq!(app.stats().await, before);
+}
+
+#[tokio::test]
+async fn a_query_sent_over_the_websocket_is_answered_then_completed() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let revision = app.revision().await;
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+
+    // Act
+    client.subscribe("q", "{ stats { revision } }").await;
+    let next = client.next_message(Duration::from_secs(5)).await;
+    let complete = client.next_message(Duration::from_secs(5)).await;
+
+    // Assert
+    assert_eq!(
+        next,
+        Some(
+            json!({ "id": "q", "type": "next", "payload": { "data": { "stats": { "revision": revision } } } })
+        )
+    );
+    assert_eq!(complete, Some(json!({ "id": "q", "type": "complete" })));
+}
+
+#[tokio::test]
+async fn stopping_the_server_ends_open_subscriptions_and_releases_the_database() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+    subscribe_and_wait_until_live(&app, &mut client).await;
+
+    // Act: a restart needs the database lock the old server held.
+    let app = app.restart().await;
+
+    // Assert
+    assert!(app.revision().await >= 1);
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match client.socket.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the subscription outlived the server");
+}
