@@ -17,7 +17,7 @@ use crate::domain::{
     LearningPlan, Level, PlanOptions, Profile, RoleGap, RoleId, SkillGraph, SkillId, Target,
     TargetRef,
 };
-use crate::seed::{self, Problem, Seed};
+use crate::import::seed::{self, Problem, Seed};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,8 +49,9 @@ pub enum Command {
     },
     /// Validates a seed directory or file without a database; lists every problem, exit 1.
     Check { path: PathBuf },
-    /// Merges a seed directory or an export file into the database, all or nothing.
-    Import { path: PathBuf },
+    /// Imports into the database: a seed directory or export file, or with a source name
+    /// (`import esco PATH…`, `import onet PATH…`, `import csv DIR`) a standard taxonomy.
+    Import(ImportArgs),
     /// Writes the whole database in the seed format (to stdout, or to a file).
     Export {
         #[arg(short, long)]
@@ -96,6 +97,38 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    source: Option<ImportSource>,
+    /// A seed directory or an export file (the seed format), merged all or nothing.
+    #[arg(required = true)]
+    path: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// ESCO: the official CSV zips as downloaded, or the folder they were extracted to.
+    Esco(TaxonomyArgs),
+    /// O*NET: the folder (or files) with Occupation Data.txt, Skills.xlsx or Skills.txt, and
+    /// Technology Skills.txt.
+    Onet(TaxonomyArgs),
+    /// A folder with skills.csv and optionally prerequisites.csv, roles.csv and
+    /// role_requirements.csv.
+    Csv(TaxonomyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaxonomyArgs {
+    /// Files, zips or folders to read.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Import nothing at all if any row has to be skipped.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -203,7 +236,15 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 c.categories, c.skills, c.prerequisites, c.roles
             );
         }
-        Command::Import { path } => {
+        Command::Import(ImportArgs {
+            source: Some(source),
+            ..
+        }) => {
+            let catalog = Catalog::open(&db)?;
+            import_taxonomy(&catalog, source)?;
+        }
+        Command::Import(ImportArgs { path, .. }) => {
+            let path = path.ok_or_else(|| Failure::Usage("import needs a path".into()))?;
             let catalog = Catalog::open(&db)?;
             let counts = import_seed(&catalog, &path)?;
             println!(
@@ -405,6 +446,46 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested: finishing in-flight requests");
+}
+
+/// Reads a standard taxonomy and merges what is valid in one durable write (or, with
+/// `--strict`, nothing if anything had to be skipped), printing the report.
+fn import_taxonomy(catalog: &Catalog, source: ImportSource) -> Result<(), Failure> {
+    use crate::import::{self, FileSet};
+    let started = std::time::Instant::now();
+    let (args, read): (TaxonomyArgs, import::Reader) = match source {
+        ImportSource::Esco(args) => (args, import::esco::read),
+        ImportSource::Onet(args) => (args, import::onet::read),
+        ImportSource::Csv(args) => (args, import::csv::read),
+    };
+    let shown: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    let files = FileSet::open(&args.paths).map_err(|e| Failure::Usage(e.to_string()))?;
+    let (batch, mut report) =
+        read(&files, &shown.join(", ")).map_err(|e| Failure::Usage(e.to_string()))?;
+    let read_time = started.elapsed();
+    let written = catalog.write(ChangeKind::Imported, |graph| {
+        crate::import::apply(&batch, graph, &mut report);
+        if args.strict && report.skipped_count() > 0 {
+            return Err(Failure::Usage(format!(
+                "{report}--strict: {} rows would be skipped, so nothing was imported",
+                report.skipped_count()
+            )));
+        }
+        Ok(())
+    })?;
+    print!("{report}");
+    println!(
+        "{} in {:.2?} (read {:.2?}); revision {}",
+        if written.changed {
+            "committed"
+        } else {
+            "nothing new to commit"
+        },
+        started.elapsed(),
+        read_time,
+        written.revision
+    );
+    Ok(())
 }
 
 /// Merges a seed into the catalog in one durable write; any problem and nothing is written.

@@ -5,7 +5,9 @@
 //! * [`domain`]: skills, roles, levels, the prerequisite DAG and every algorithm. Pure, sync.
 //! * [`store`]: the sled database and its versioned on-disk format. Knows domain values only.
 //! * [`catalog`]: the one place where graph and store meet; owns the write path and snapshots.
-//! * [`seed`]: the human-editable TOML format of `seed/`, its checker, importer and exporter.
+//! * [`import`]: the seed format (check, import, export), ESCO, O*NET and CSV importers.
+//! * [`graphql`]: the GraphQL schema: thin views and resolvers over the catalog.
+//! * [`http`]: the axum server: GraphQL over HTTP and WebSocket, GraphiQL, health.
 //! * [`cli`]: the command line.
 
 pub mod catalog;
@@ -13,5 +15,5 @@ pub mod cli;
 pub mod domain;
 pub mod graphql;
 pub mod http;
-pub mod seed;
+pub mod import;
 pub mod store;

@@ -8,7 +8,7 @@ use skillgraph::domain::{
     Category, CategoryId, EdgeSpec, Error, Level, PlanOptions, PrerequisiteKind, Profile, Skill,
     SkillGraph, SkillId, Target,
 };
-use skillgraph::seed::{self, Seed};
+use skillgraph::import::seed::{self, Seed};
 
 fn sid(i: usize) -> SkillId {
     SkillId::parse(&format!("s{i}")).unwrap()

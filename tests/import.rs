@@ -1,0 +1,282 @@
+//! Importers on small fixtures cut from the real ESCO and O*NET files (see
+//! tests/fixtures/README.md), and on the plain CSV layout. Full-size imports are measured in
+//! `benches/` and by `tests/full_import.rs` when ../shared/data is present.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use skillgraph::catalog::{Catalog, ChangeKind};
+use skillgraph::domain::{Importance, PlanOptions, Profile, RoleId, SkillGraph, SkillId, Target};
+use skillgraph::import::{self, Batch, FileSet, Report};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn read(reader: import::Reader, paths: &[PathBuf]) -> (Batch, Report) {
+    let files = FileSet::open(paths).expect("the fixture files are readable");
+    reader(&files, "fixture").expect("the fixture parses")
+}
+
+fn applied(batch: &Batch, report: &mut Report) -> SkillGraph {
+    let mut graph = SkillGraph::new();
+    import::apply(batch, &mut graph, report);
+    graph
+}
+
+fn count(map: &std::collections::BTreeMap<String, import::Tally>, reason: &str) -> usize {
+    map.get(reason).map_or(0, |t| t.count)
+}
+
+#[test]
+fn esco_imports_and_reports_the_real_flaws() {
+    let (batch, mut report) = read(import::esco::read, &[fixture("esco")]);
+    let graph = applied(&batch, &mut report);
+
+    assert_eq!(report.roles, 8);
+    assert_eq!(graph.stats().roles, 8);
+    assert_eq!(graph.stats().skills, report.skills);
+    assert!(report.skills > 300, "{report}");
+    assert_eq!(
+        count(
+            &report.skipped,
+            "requirement: names an occupation missing from occupations.csv"
+        ),
+        4
+    );
+    assert_eq!(
+        count(
+            &report.skipped,
+            "broader relation: names an unknown concept"
+        ),
+        3
+    );
+    assert_eq!(
+        count(&report.skipped, "skill relation: a skill related to itself"),
+        1
+    );
+    // The cut holds five skills with an empty skillType (three picked for it).
+    assert_eq!(
+        count(
+            &report.repaired,
+            "skill without a skill type: left untagged"
+        ),
+        5
+    );
+    assert_eq!(
+        report.attribution.as_deref(),
+        Some(import::esco::ATTRIBUTION)
+    );
+
+    // Multi-line quoted alt labels become separate aliases; URIs are kept.
+    let with_aliases = graph.skills().filter(|s| s.aliases.len() > 1).count();
+    assert!(with_aliases > 10);
+    assert!(graph.skills().all(|s| {
+        s.external_id
+            .as_deref()
+            .is_some_and(|u| u.starts_with("http://data.europa.eu/esco/"))
+    }));
+    // Skills sit in the skill-group tree, under the one ESCO root.
+    let skill = graph
+        .skills()
+        .find(|s| s.category.as_str() != "esco:ungrouped")
+        .unwrap();
+    let mut category = graph.category(skill.category.as_str()).unwrap();
+    while let Some(parent) = &category.parent {
+        category = graph.category(parent.as_str()).unwrap();
+    }
+    assert_eq!(category.id.as_str(), "esco");
+    // Essential and optional requirements at the documented levels.
+    for role in graph.roles() {
+        for r in &role.requirements {
+            let expected = match r.importance {
+                Importance::Essential => import::esco::ESSENTIAL_LEVEL,
+                Importance::Optional => import::esco::OPTIONAL_LEVEL,
+            };
+            assert_eq!(r.level.get(), expected);
+        }
+    }
+}
+
+#[test]
+fn esco_reads_the_same_from_zips_as_from_the_extracted_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let zipped = dir.path().join("esco-en.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+    let relations = dir.path().join("relations");
+    std::fs::create_dir(&relations).unwrap();
+    for entry in std::fs::read_dir(fixture("esco")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if name.ends_with("_en.csv") {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(&std::fs::read(&path).unwrap()).unwrap();
+        } else {
+            std::fs::copy(&path, relations.join(name)).unwrap();
+        }
+    }
+    zip.finish().unwrap();
+
+    let (from_zip, mut zip_report) = read(import::esco::read, &[zipped, relations]);
+    let (from_folder, mut folder_report) = read(import::esco::read, &[fixture("esco")]);
+    let a = applied(&from_zip, &mut zip_report);
+    let b = applied(&from_folder, &mut folder_report);
+    assert_eq!(a.stats(), b.stats());
+    assert_eq!(a.edges(), b.edges());
+    assert_eq!(zip_report.skipped, folder_report.skipped);
+}
+
+#[test]
+fn an_esco_role_gap_produces_an_ordered_plan() {
+    let (batch, mut report) = read(import::esco::read, &[fixture("esco")]);
+    let graph = applied(&batch, &mut report);
+    let role = graph
+        .roles()
+        .find(|r| r.requirements.len() > 10)
+        .unwrap()
+        .id
+        .clone();
+    let gap = graph.role_gap(&Profile::default(), &role).unwrap();
+    assert_eq!(gap.readiness, 0.0);
+    assert!(gap.missing.len() > 10);
+    assert_eq!(gap.hours, gap.plan.total_hours);
+    let plan = graph
+        .plan(
+            &Profile::default(),
+            &[Target::Role(role)],
+            PlanOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(plan, gap.plan);
+}
+
+#[test]
+fn importing_the_same_files_twice_changes_nothing_the_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::open(dir.path()).unwrap();
+    for expected_change in [true, false] {
+        let (batch, mut report) = read(import::esco::read, &[fixture("esco")]);
+        let written = catalog
+            .write(ChangeKind::Imported, |g| {
+                import::apply(&batch, g, &mut report);
+                Ok::<(), skillgraph::catalog::Error>(())
+            })
+            .unwrap();
+        assert_eq!(written.changed, expected_change);
+        assert_eq!(written.revision, 1);
+    }
+}
+
+#[test]
+fn onet_imports_occupations_skills_levels_and_technologies() {
+    let (batch, mut report) = read(import::onet::read, &[fixture("onet")]);
+    let graph = applied(&batch, &mut report);
+    assert!(report.skipped.is_empty(), "{report}");
+    let researchers = graph.role("onet:15-1221.00").expect("research scientists");
+    assert_eq!(
+        researchers.name,
+        "Computer and Information Research Scientists"
+    );
+    // Programming: IM 3.62 (essential), LV 4.5 (→ 4).
+    let programming = researchers
+        .requirement(&SkillId::parse("onet:2.b.3.e").unwrap())
+        .expect("programming is rated important for researchers");
+    assert_eq!(
+        (programming.level.get(), programming.importance),
+        (4, Importance::Essential)
+    );
+    assert_eq!(graph.skill("onet:2.b.3.e").unwrap().name, "Programming");
+    assert!(count(&report.filtered, "requirement: importance below 2.5") > 0);
+    // O*NET 28's Skills file rates an occupation O*NET 30's list no longer has.
+    assert_eq!(
+        count(
+            &report.repaired,
+            "occupation only in the Skills file: role created from its title"
+        ),
+        1
+    );
+    // Software developers are in the 30.2 list and its technology file, not in the 28 ratings.
+    let developers = graph.role("onet:15-1252.00").expect("software developers");
+    assert_eq!(developers.name, "Software Developers");
+    // Technologies, with their hot-technology flag, as skills and requirements.
+    let hot = graph
+        .skills()
+        .filter(|s| s.tags.iter().any(|t| t == "hot-technology"))
+        .count();
+    assert!(hot > 5, "{report}");
+    let tech = developers
+        .requirements
+        .iter()
+        .filter(|r| r.skill.as_str().starts_with("onet:tech:"))
+        .count();
+    assert!(tech > 5);
+    assert_eq!(
+        report.attribution.as_deref(),
+        Some(import::onet::ATTRIBUTION)
+    );
+    let ranked = graph
+        .match_roles(
+            &Profile {
+                skills: vec![],
+                role: Some(RoleId::parse("onet:15-1252.00").unwrap()),
+            },
+            3,
+        )
+        .unwrap();
+    assert_eq!(ranked.len(), 3);
+}
+
+#[test]
+fn the_csv_layout_imports_and_reports_its_bad_rows() {
+    let (batch, mut report) = read(import::csv::read, &[fixture("csv")]);
+    let graph = applied(&batch, &mut report);
+    assert_eq!(graph.stats().skills, 4);
+    assert_eq!(graph.category("data").unwrap().name, "Data");
+    assert_eq!(
+        count(&report.skipped, "skill: hours is not a whole number"),
+        1
+    );
+    assert_eq!(
+        count(&report.skipped, "prerequisite: would close a cycle"),
+        1
+    );
+    assert_eq!(count(&report.skipped, "requirement: level is not 1-5"), 1);
+    let analyst = graph.role("data-analyst").unwrap();
+    assert_eq!(analyst.requirements.len(), 3);
+    let pandas = graph
+        .direct_prerequisites(&SkillId::parse("pandas").unwrap())
+        .unwrap();
+    assert_eq!(pandas[0].1.min_level.map(|l| l.get()), Some(2));
+}
+
+#[test]
+fn a_strict_import_with_skipped_rows_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let csv = fixture("csv");
+    let strict = run(&["import", "csv", "--strict", csv.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"));
+    let stats = String::from_utf8(run(&["stats"]).stdout).unwrap();
+    assert!(stats.contains("revision       0"), "{stats}");
+
+    let lenient = run(&["import", "csv", csv.to_str().unwrap()]);
+    assert!(lenient.status.success());
+    let out = String::from_utf8(lenient.stdout).unwrap();
+    assert!(
+        out.contains("skipped: 3") && out.contains("committed"),
+        "{out}"
+    );
+}
