@@ -52,6 +52,18 @@ pub enum Command {
     /// Imports into the database: a seed directory or export file, or with a source name
     /// (`import esco PATH…`, `import onet PATH…`, `import csv DIR`) a standard taxonomy.
     Import(ImportArgs),
+    /// Writes a deterministic synthetic graph into the database (layered DAG, long chains, hub
+    /// skills, roles of 30-60 requirements), for measuring at sizes no taxonomy has yet.
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        skills: usize,
+        #[arg(long, default_value_t = 4)]
+        edges_per_skill: usize,
+        #[arg(long, default_value_t = 5_000)]
+        roles: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Writes the whole database in the seed format (to stdout, or to a file).
     Export {
         #[arg(short, long)]
@@ -254,6 +266,33 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 counts.prerequisites,
                 counts.roles,
                 catalog.snapshot().revision()
+            );
+        }
+        Command::Generate {
+            skills,
+            edges_per_skill,
+            roles,
+            seed,
+        } => {
+            let started = std::time::Instant::now();
+            let shape = crate::generate::Shape {
+                skills,
+                edges_per_skill,
+                roles,
+                seed,
+            };
+            let batch = crate::generate::generate(shape);
+            let mut report = crate::import::Report::new(format!("generated graph {shape:?}"));
+            let catalog = Catalog::open(&db)?;
+            let written = catalog.write(ChangeKind::Imported, |graph| {
+                crate::import::apply(&batch, graph, &mut report);
+                Ok::<(), Failure>(())
+            })?;
+            print!("{report}");
+            println!(
+                "written in {:.2?}; revision {}",
+                started.elapsed(),
+                written.revision
             );
         }
         Command::Export { output } => {

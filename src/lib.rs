@@ -8,11 +8,13 @@
 //! * [`import`]: the seed format (check, import, export), ESCO, O*NET and CSV importers.
 //! * [`graphql`]: the GraphQL schema: thin views and resolvers over the catalog.
 //! * [`http`]: the axum server: GraphQL over HTTP and WebSocket, GraphiQL, health.
+//! * [`generate`]: deterministic synthetic graphs for measuring at scale.
 //! * [`cli`]: the command line.
 
 pub mod catalog;
 pub mod cli;
 pub mod domain;
+pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod import;
