@@ -313,6 +313,9 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             println!("categories     {}", s.categories);
             println!("revision       {}", s.revision);
             println!("size on disk   {} bytes", catalog.size_on_disk()?);
+            for credit in crate::import::attributions(&catalog.snapshot()) {
+                println!("{credit}");
+            }
         }
         Command::Plan {
             profile,

@@ -36,6 +36,16 @@ pub enum Error {
     Format(String),
 }
 
+/// The credit lines the licences of the taxonomies present in `graph` ask for, wherever their
+/// data is served. Each importer files its data under a root category of its own name.
+pub fn attributions(graph: &SkillGraph) -> Vec<&'static str> {
+    [("esco", esco::ATTRIBUTION), ("onet", onet::ATTRIBUTION)]
+        .into_iter()
+        .filter(|(root, _)| graph.category(root).is_some())
+        .map(|(_, credit)| credit)
+        .collect()
+}
+
 /// An importer: reads a file set (named by `source` in its report) into a batch.
 pub type Reader = fn(&FileSet, &str) -> Result<(Batch, Report), Error>;
 

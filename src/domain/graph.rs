@@ -85,7 +85,9 @@ pub(super) struct SkillEntry {
 #[derive(Clone, Default)]
 pub struct SkillGraph {
     categories: BTreeMap<CategoryId, Arc<Category>>,
-    pub(super) skills: BTreeMap<SkillId, SkillEntry>,
+    /// Hashed, not ordered: every plan and import looks ids up here, and the listings that
+    /// need an order sort by their own key anyway.
+    pub(super) skills: HashMap<SkillId, SkillEntry>,
     pub(super) graph: StableDiGraph<SkillId, EdgeSpec>,
     pub(super) roles: BTreeMap<RoleId, (Arc<Role>, SearchKeys)>,
     /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
@@ -169,7 +171,9 @@ impl SkillGraph {
 
     /// All skills in id order.
     pub fn skills(&self) -> impl ExactSizeIterator<Item = &Arc<Skill>> {
-        self.skills.values().map(|e| &e.skill)
+        let mut all: Vec<&Arc<Skill>> = self.skills.values().map(|e| &e.skill).collect();
+        all.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        all.into_iter()
     }
 
     pub fn role(&self, id: &str) -> Option<&Arc<Role>> {
@@ -425,10 +429,12 @@ impl SkillGraph {
             return Err(Error::UnknownCategory(id.clone()));
         }
         let mut users: Vec<String> = self
-            .skills()
-            .filter(|s| s.category == *id)
-            .map(|s| format!("skill {}", s.id))
+            .skills
+            .values()
+            .filter(|e| e.skill.category == *id)
+            .map(|e| format!("skill {}", e.skill.id))
             .collect();
+        users.sort();
         users.extend(
             self.categories
                 .values()

@@ -223,6 +223,6 @@ pub struct GraphQuery;
 impl GraphQuery {
     /// Counts and the current revision.
     async fn stats(&self, ctx: &Context<'_>) -> GraphStatsView {
-        graph(ctx).stats().into()
+        GraphStatsView::of(&graph(ctx))
     }
 }

@@ -532,11 +532,18 @@ pub struct GraphStatsView {
     pub requirements: i32,
     /// Increases with every durable write.
     pub revision: i64,
+    /// Credit lines the licences of imported taxonomies (ESCO, O*NET) ask for.
+    pub attribution: Vec<String>,
 }
 
-impl From<domain::GraphStats> for GraphStatsView {
-    fn from(s: domain::GraphStats) -> Self {
+impl GraphStatsView {
+    pub fn of(graph: &SkillGraph) -> Self {
+        let s = graph.stats();
         GraphStatsView {
+            attribution: crate::import::attributions(graph)
+                .into_iter()
+                .map(String::from)
+                .collect(),
             skills: int(s.skills as u64),
             roles: int(s.roles as u64),
             categories: int(s.categories as u64),
