@@ -9,9 +9,11 @@
 //! synchronous). A write clones the current graph, applies the change to the clone (the domain
 //! validates and refuses bad changes there), makes the result durable in sled, and only then
 //! publishes the clone. So disk and memory never diverge: a refused or failed write leaves no
-//! trace, and readers never see a change that is not yet on disk. The clone costs time linear in
-//! the graph (pointers, not text: skills and ids are shared), which is the price of lock-free
-//! consistent reads; bulk imports pay it once per batch, not per row.
+//! trace, and readers never see a change that is not yet on disk. The clone itself is a handful
+//! of reference counts: each index of the graph is shared and copied only when the write
+//! changes it, so a write costs time linear in the indexes it touches (an edge insert copies
+//! the edge lists, a role upsert the role indexes), never the text of skills. That is the price
+//! of lock-free consistent reads; bulk imports pay it once per batch, not per row.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

@@ -82,16 +82,20 @@ pub(super) struct SkillEntry {
 
 /// The whole skill graph at one revision. Cloning is cheap enough for copy-on-write snapshots:
 /// skills and roles are behind `Arc`, ids are `Arc<str>`.
+///
+/// Each index sits behind its own `Arc` and is copied only when a write changes it
+/// (`Arc::make_mut`): adding a prerequisite copies the edge list but shares the skills and
+/// roles with the previous snapshot, upserting a role copies the role indexes only.
 #[derive(Clone, Default)]
 pub struct SkillGraph {
-    categories: BTreeMap<CategoryId, Arc<Category>>,
+    categories: Arc<BTreeMap<CategoryId, Arc<Category>>>,
     /// Hashed, not ordered: every plan and import looks ids up here, and the listings that
     /// need an order sort by their own key anyway.
-    pub(super) skills: HashMap<SkillId, SkillEntry>,
-    pub(super) graph: StableDiGraph<SkillId, EdgeSpec>,
-    pub(super) roles: BTreeMap<RoleId, (Arc<Role>, SearchKeys)>,
+    pub(super) skills: Arc<HashMap<SkillId, SkillEntry>>,
+    pub(super) graph: Arc<StableDiGraph<SkillId, EdgeSpec>>,
+    pub(super) roles: Arc<BTreeMap<RoleId, (Arc<Role>, SearchKeys)>>,
     /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
-    required_by: HashMap<SkillId, BTreeSet<RoleId>>,
+    required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
     revision: u64,
     changes: ChangeSet,
 }
@@ -371,7 +375,7 @@ impl SkillGraph {
             .required_by
             .get(id)
             .into_iter()
-            .flatten()
+            .flat_map(|set| set.iter())
             .filter_map(|role_id| {
                 let role = self.role(role_id.as_str())?;
                 Some((role, role.requirement(id)?))
@@ -418,8 +422,7 @@ impl SkillGraph {
             return Ok(());
         }
         self.changes.categories.insert(category.id.clone());
-        self.categories
-            .insert(category.id.clone(), Arc::new(category));
+        Arc::make_mut(&mut self.categories).insert(category.id.clone(), Arc::new(category));
         Ok(())
     }
 
@@ -448,7 +451,7 @@ impl SkillGraph {
                 users,
             });
         }
-        self.categories.remove(id);
+        Arc::make_mut(&mut self.categories).remove(id);
         self.changes.categories.insert(id.clone());
         Ok(())
     }
@@ -499,20 +502,20 @@ impl SkillGraph {
     pub fn upsert_skill(&mut self, skill: Skill) -> Result<(), Error> {
         self.validate_skill(&skill)?;
         let keys = SearchKeys::new(&skill.name, &skill.aliases);
-        match self.skills.get_mut(&skill.id) {
+        match Arc::make_mut(&mut self.skills).get_mut(&skill.id) {
             Some(entry) if *entry.skill == skill => return Ok(()),
             Some(entry) => {
                 entry.skill = Arc::new(skill.clone());
                 entry.keys = keys;
             }
             None => {
-                let node = self.graph.add_node(skill.id.clone());
+                let node = Arc::make_mut(&mut self.graph).add_node(skill.id.clone());
                 let entry = SkillEntry {
                     skill: Arc::new(skill.clone()),
                     node,
                     keys,
                 };
-                self.skills.insert(skill.id.clone(), entry);
+                Arc::make_mut(&mut self.skills).insert(skill.id.clone(), entry);
             }
         }
         self.changes.skills.insert(skill.id);
@@ -579,8 +582,8 @@ impl SkillGraph {
                 .edges
                 .insert((id.clone(), self.graph[prerequisite].clone()));
         }
-        self.graph.remove_node(node);
-        self.skills.remove(id);
+        Arc::make_mut(&mut self.graph).remove_node(node);
+        Arc::make_mut(&mut self.skills).remove(id);
         self.changes.skills.insert(id.clone());
         Ok(())
     }
@@ -600,7 +603,7 @@ impl SkillGraph {
         let b = self.entry(requires)?.node;
         if let Some(edge) = self.graph.find_edge(a, b) {
             if self.graph[edge] != spec {
-                self.graph[edge] = spec;
+                Arc::make_mut(&mut self.graph)[edge] = spec;
                 self.changes.edges.insert((skill.clone(), requires.clone()));
             }
             return Ok(());
@@ -611,7 +614,7 @@ impl SkillGraph {
             cycle.extend(path.into_iter().map(|n| self.graph[n].clone()));
             return Err(Error::Cycle(cycle));
         }
-        self.graph.add_edge(a, b, spec);
+        Arc::make_mut(&mut self.graph).add_edge(a, b, spec);
         self.changes.edges.insert((skill.clone(), requires.clone()));
         Ok(())
     }
@@ -656,7 +659,7 @@ impl SkillGraph {
                 skill: skill.clone(),
                 requires: requires.clone(),
             })?;
-        self.graph.remove_edge(edge);
+        Arc::make_mut(&mut self.graph).remove_edge(edge);
         self.changes.edges.insert((skill.clone(), requires.clone()));
         Ok(())
     }
@@ -725,14 +728,14 @@ impl SkillGraph {
                         wanted.remove(&target);
                     }
                     _ => {
-                        trial.graph.remove_edge(edge);
+                        Arc::make_mut(&mut trial.graph).remove_edge(edge);
                         let requires = trial.graph[target].clone();
                         trial.changes.edges.insert((skill.clone(), requires));
                     }
                 }
             }
             for (target, spec) in wanted {
-                trial.graph.add_edge(node, target, spec);
+                Arc::make_mut(&mut trial.graph).add_edge(node, target, spec);
                 let requires = trial.graph[target].clone();
                 trial.changes.edges.insert((skill.clone(), requires));
             }
@@ -744,7 +747,7 @@ impl SkillGraph {
 
     /// One topological sort over the whole graph; on a cycle, the error names one.
     fn check_acyclic(&self) -> Result<(), Error> {
-        let Err(cycle) = petgraph::algo::toposort(&self.graph, None) else {
+        let Err(cycle) = petgraph::algo::toposort(&*self.graph, None) else {
             return Ok(());
         };
         let node = cycle.node_id();
@@ -766,11 +769,11 @@ impl SkillGraph {
             .map(|e| e.id())
             .collect();
         for edge in current {
-            self.graph.remove_edge(edge);
+            Arc::make_mut(&mut self.graph).remove_edge(edge);
         }
         for (requires, spec) in old {
             let target = self.skills[requires].node;
-            self.graph.add_edge(node, target, *spec);
+            Arc::make_mut(&mut self.graph).add_edge(node, target, *spec);
         }
     }
 
@@ -803,32 +806,31 @@ impl SkillGraph {
             if **old == role {
                 return Ok(());
             }
+            let index = Arc::make_mut(&mut self.required_by);
             for r in &old.requirements {
-                if let Some(set) = self.required_by.get_mut(&r.skill) {
-                    set.remove(&role.id);
+                if let Some(set) = index.get_mut(&r.skill) {
+                    Arc::make_mut(set).remove(&role.id);
                 }
             }
         }
+        let index = Arc::make_mut(&mut self.required_by);
         for r in &role.requirements {
-            self.required_by
-                .entry(r.skill.clone())
-                .or_default()
-                .insert(role.id.clone());
+            Arc::make_mut(index.entry(r.skill.clone()).or_default()).insert(role.id.clone());
         }
         self.changes.roles.insert(role.id.clone());
         let keys = SearchKeys::new(&role.name, &[]);
-        self.roles.insert(role.id.clone(), (Arc::new(role), keys));
+        Arc::make_mut(&mut self.roles).insert(role.id.clone(), (Arc::new(role), keys));
         Ok(())
     }
 
     pub fn delete_role(&mut self, id: &RoleId) -> Result<(), Error> {
-        let (role, _) = self
-            .roles
+        let (role, _) = Arc::make_mut(&mut self.roles)
             .remove(id)
             .ok_or_else(|| Error::UnknownRole(id.clone()))?;
+        let index = Arc::make_mut(&mut self.required_by);
         for r in &role.requirements {
-            if let Some(set) = self.required_by.get_mut(&r.skill) {
-                set.remove(id);
+            if let Some(set) = index.get_mut(&r.skill) {
+                Arc::make_mut(set).remove(id);
             }
         }
         self.changes.roles.insert(id.clone());
@@ -875,7 +877,7 @@ impl SkillGraph {
         let mut graph = SkillGraph::new();
         // Parents may come after children in id order: insert all, then check the links.
         for c in categories {
-            graph.categories.insert(c.id.clone(), Arc::new(c));
+            Arc::make_mut(&mut graph.categories).insert(c.id.clone(), Arc::new(c));
         }
         for c in graph.categories.values() {
             if let Some(parent) = c
@@ -894,7 +896,7 @@ impl SkillGraph {
                 return Err(Error::SelfPrerequisite(a));
             }
             let (na, nb) = (graph.entry(&a)?.node, graph.entry(&b)?.node);
-            graph.graph.add_edge(na, nb, spec);
+            Arc::make_mut(&mut graph.graph).add_edge(na, nb, spec);
         }
         graph.check_acyclic()?;
         for r in roles {

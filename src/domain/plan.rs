@@ -477,49 +477,74 @@ impl SkillGraph {
     /// close the gap, then by id; at most `limit`. The profile's own current role is left out:
     /// the question is where one could go next.
     ///
-    /// Readiness is cheap and computed for all roles; the hours need a plan, so they are
-    /// computed only for the roles that can still make the cut.
+    /// Readiness is cheap and computed for every role. Hours need a plan, so they are computed
+    /// only where they can change the answer: for the roles that make the cut on readiness, and
+    /// among the roles tied at the cut, in order of a lower bound (the hours of the unmet
+    /// requirements themselves, which every plan includes) until no remaining bound can beat
+    /// the hours already found. Exact, and a few plans instead of thousands.
     pub fn match_roles(&self, profile: &Profile, limit: usize) -> Result<Vec<RoleMatch>, Error> {
         let holdings = self.holdings(profile)?;
-        let mut scored: Vec<(f64, u32, &RoleId)> = self
-            .roles()
-            .filter(|r| Some(&r.id) != holdings.role.as_ref())
-            .map(|r| {
-                let readiness = self.readiness(&holdings, &r.requirements)?;
-                let missing_essential = r
-                    .requirements
-                    .iter()
-                    .filter(|q| q.importance == Importance::Essential)
-                    .map(|q| Ok(holdings.level(self.entry(&q.skill)?.node).is_none()))
-                    .collect::<Result<Vec<bool>, Error>>()?
-                    .into_iter()
-                    .filter(|&m| m)
-                    .count() as u32;
-                Ok((readiness, missing_essential, &r.id))
-            })
-            .collect::<Result<_, Error>>()?;
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(b.2)));
+        let mut scored: Vec<(f64, u32, u64, &RoleId)> = Vec::new();
+        for role in self.roles() {
+            if Some(&role.id) == holdings.role.as_ref() {
+                continue;
+            }
+            let (mut missing_essential, mut bound) = (0u32, 0u64);
+            for r in &role.requirements {
+                let held = holdings.level(self.entry(&r.skill)?.node);
+                if held.is_none() && r.importance == Importance::Essential {
+                    missing_essential += 1;
+                }
+                let hours = self.entry(&r.skill)?.skill.hours;
+                bound += u64::from(Level::hours_between(hours, held, r.level));
+            }
+            let readiness = self.readiness(&holdings, &role.requirements)?;
+            scored.push((readiness, missing_essential, bound, &role.id));
+        }
         if limit == 0 || scored.is_empty() {
             return Ok(vec![]);
         }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.3.cmp(b.3)));
         let cut = scored[limit.min(scored.len()) - 1].0;
-        let mut matches = scored
-            .into_iter()
-            .take_while(|s| s.0 >= cut)
-            .map(|(readiness, missing_essential, role)| {
-                let plan = self.plan_from(
-                    &holdings,
-                    &[Target::Role(role.clone())],
-                    PlanOptions::default(),
-                )?;
-                Ok(RoleMatch {
-                    role: role.clone(),
-                    readiness,
-                    hours: plan.total_hours,
-                    missing_essential,
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
+        let hours_of = |role: &RoleId| -> Result<u64, Error> {
+            let target = [Target::Role(role.clone())];
+            Ok(self
+                .plan_from(&holdings, &target, PlanOptions::default())?
+                .total_hours)
+        };
+        let matched =
+            |(readiness, missing_essential, _, role): (f64, u32, u64, &RoleId), hours| RoleMatch {
+                role: role.clone(),
+                readiness,
+                hours,
+                missing_essential,
+            };
+        let mut matches = Vec::with_capacity(limit);
+        let mut tied = Vec::new();
+        for s in scored.into_iter().take_while(|s| s.0 >= cut) {
+            if s.0 > cut {
+                matches.push(matched(s, hours_of(s.3)?));
+            } else {
+                tied.push(s);
+            }
+        }
+        // Branch and bound over the roles tied at the cut.
+        let wanted = limit - matches.len();
+        tied.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.3.cmp(b.3)));
+        let mut best: Vec<RoleMatch> = Vec::new();
+        for s in tied {
+            let worst_kept = best.iter().map(|m| (m.hours, m.role.clone())).max();
+            if best.len() == wanted && worst_kept.as_ref().is_some_and(|(h, _)| s.2 > *h) {
+                break;
+            }
+            let hours = hours_of(s.3)?;
+            best.push(matched(s, hours));
+            if best.len() > wanted {
+                best.sort_by(|a, b| a.hours.cmp(&b.hours).then_with(|| a.role.cmp(&b.role)));
+                best.truncate(wanted);
+            }
+        }
+        matches.extend(best);
         matches.sort_by(|a, b| {
             b.readiness
                 .total_cmp(&a.readiness)
@@ -752,6 +777,62 @@ mod tests {
         let ranked = g.match_roles(&Profile::default(), 2).unwrap();
         let ids: Vec<_> = ranked.iter().map(|m| m.role.as_str()).collect();
         assert_eq!(ids, ["near-cheap", "near-dear"]);
+    }
+
+    #[test]
+    fn matching_with_bounds_ranks_exactly_as_planning_every_role_would() {
+        let shape = crate::generate::Shape {
+            skills: 1_500,
+            edges_per_skill: 3,
+            roles: 40,
+            seed: 3,
+        };
+        let mut g = SkillGraph::new();
+        crate::import::apply(
+            &crate::generate::generate(shape),
+            &mut g,
+            &mut crate::import::Report::default(),
+        );
+        for profile in [
+            Profile::default(),
+            Profile {
+                skills: (0..40)
+                    .map(|i| (id(&format!("gen:s{}", i * 37)), lvl(3)))
+                    .collect(),
+                role: None,
+            },
+            Profile {
+                skills: vec![],
+                role: Some(RoleId::parse("gen:r7").unwrap()),
+            },
+        ] {
+            let mut brute: Vec<RoleMatch> = g
+                .roles()
+                .filter(|r| Some(&r.id) != profile.role.as_ref())
+                .map(|r| {
+                    let gap = g.role_gap(&profile, &r.id).unwrap();
+                    RoleMatch {
+                        role: r.id.clone(),
+                        readiness: gap.readiness,
+                        hours: gap.hours,
+                        missing_essential: gap
+                            .missing
+                            .iter()
+                            .filter(|s| s.requirement.importance == Importance::Essential)
+                            .count() as u32,
+                    }
+                })
+                .collect();
+            brute.sort_by(|a, b| {
+                b.readiness
+                    .total_cmp(&a.readiness)
+                    .then(a.hours.cmp(&b.hours))
+                    .then_with(|| a.role.cmp(&b.role))
+            });
+            for limit in [1, 5, 39] {
+                assert_eq!(g.match_roles(&profile, limit).unwrap(), brute[..limit]);
+            }
+        }
     }
 
     #[test]

@@ -73,9 +73,9 @@ impl SkillGraph {
                 Some((rank, e))
             })
             .collect();
-        hits.sort_by(|(ra, a), (rb, b)| {
-            (ra, self.order_key(a.node)).cmp(&(rb, self.order_key(b.node)))
-        });
+        // Keys computed once per hit, not once per comparison: a broad query on ESCO has
+        // thousands of hits.
+        hits.sort_by_cached_key(|(rank, e)| (*rank, self.order_key(e.node)));
         hits.into_iter().map(|(_, e)| &e.skill).collect()
     }
 

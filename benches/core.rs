@@ -1,0 +1,203 @@
+//! Criterion benchmarks of the core operations at three sizes: the shipped seed, ESCO (the
+//! full v1.1.1 files when `../shared/data` is there, else the committed fixture), and a
+//! generated graph of 100k skills, ~400k prerequisite edges and 5k roles.
+//!
+//! Run: `cargo bench --bench core`. Results and the machine are in BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use skillgraph::domain::{Level, PlanOptions, Profile, RoleId, SkillGraph, SkillId, Target};
+use skillgraph::generate::{Shape, generate, skill_in_layer};
+use skillgraph::import::{self, FileSet, Report};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn seed_graph() -> SkillGraph {
+    let seed = import::seed::Seed::read(&root().join("seed")).expect("the seed reads");
+    let mut graph = SkillGraph::new();
+    assert!(seed.apply(&mut graph).is_empty());
+    graph
+}
+
+fn esco_paths() -> (Vec<PathBuf>, &'static str) {
+    let full = root().join("../shared/data/esco-v1.1.1");
+    if full.is_dir() {
+        (vec![full], "esco-full")
+    } else {
+        eprintln!("note: ../shared/data is absent; ESCO benchmarks use the small fixture");
+        (vec![root().join("tests/fixtures/esco")], "esco-fixture")
+    }
+}
+
+fn esco_graph(paths: &[PathBuf]) -> SkillGraph {
+    let files = FileSet::open(paths).expect("ESCO files");
+    let (batch, mut report) = import::esco::read(&files, "bench").expect("ESCO parses");
+    let mut graph = SkillGraph::new();
+    import::apply(&batch, &mut graph, &mut report);
+    graph
+}
+
+const BIG: Shape = Shape {
+    skills: 100_000,
+    edges_per_skill: 4,
+    roles: 5_000,
+    seed: 42,
+};
+
+fn big_graph() -> SkillGraph {
+    let started = Instant::now();
+    let mut graph = SkillGraph::new();
+    import::apply(&generate(BIG), &mut graph, &mut Report::default());
+    eprintln!("generated {:?} in {:.2?}", graph.stats(), started.elapsed());
+    graph
+}
+
+fn profile(skills: &[(&str, i64)], role: Option<&str>) -> Profile {
+    Profile {
+        skills: skills
+            .iter()
+            .map(|&(s, l)| (SkillId::parse(s).unwrap(), Level::new(l).unwrap()))
+            .collect(),
+        role: role.map(|r| RoleId::parse(r).unwrap()),
+    }
+}
+
+fn seed(c: &mut Criterion) {
+    let graph = seed_graph();
+    let engineer = profile(&[], Some("software-engineer"));
+    let ai = RoleId::parse("ai-engineer").unwrap();
+    let mut group = c.benchmark_group("seed");
+    group.bench_function("learning_path software-engineer -> ai-engineer", |b| {
+        b.iter(|| {
+            graph
+                .plan(
+                    &engineer,
+                    &[Target::Role(ai.clone())],
+                    PlanOptions::default(),
+                )
+                .unwrap()
+        })
+    });
+    group.bench_function("role_gap software-engineer -> ai-engineer", |b| {
+        b.iter(|| graph.role_gap(&engineer, &ai).unwrap())
+    });
+    group.bench_function("match_roles top 10", |b| {
+        b.iter(|| graph.match_roles(&engineer, 10).unwrap())
+    });
+    group.bench_function("search 'learn'", |b| {
+        b.iter(|| graph.search_skills(black_box("learn"), None).len())
+    });
+    group.bench_function("transitive prerequisites of ml-system-design", |b| {
+        let id = SkillId::parse("ml-system-design").unwrap();
+        b.iter(|| graph.prerequisites_of(&id, true, true).unwrap())
+    });
+    group.finish();
+}
+
+fn esco(c: &mut Criterion) {
+    let (paths, name) = esco_paths();
+    let graph = esco_graph(&paths);
+    // The occupation with the median number of requirements: a typical gap question.
+    let mut roles: Vec<_> = graph
+        .roles()
+        .filter(|r| !r.requirements.is_empty())
+        .collect();
+    roles.sort_by_key(|r| (r.requirements.len(), r.id.clone()));
+    let typical = roles[roles.len() / 2].id.clone();
+    let largest = roles.last().unwrap().id.clone();
+    let person = Profile {
+        skills: roles[0]
+            .requirements
+            .iter()
+            .map(|r| (r.skill.clone(), r.level))
+            .collect(),
+        role: None,
+    };
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("role_gap median occupation", |b| {
+        b.iter(|| graph.role_gap(&person, &typical).unwrap())
+    });
+    group.bench_function("role_gap largest occupation", |b| {
+        b.iter(|| graph.role_gap(&person, &largest).unwrap())
+    });
+    group.bench_function("match_roles top 10 over all occupations", |b| {
+        b.iter(|| graph.match_roles(&person, 10).unwrap())
+    });
+    group.bench_function("search 'data'", |b| {
+        b.iter(|| graph.search_skills(black_box("data"), None).len())
+    });
+    group.bench_function(
+        "snapshot clone (the copy-on-write cost of one write)",
+        |b| b.iter(|| black_box(graph.clone())),
+    );
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("import: read + apply both zips", |b| {
+        b.iter(|| esco_graph(&paths))
+    });
+    group.finish();
+}
+
+fn big(c: &mut Criterion) {
+    let graph = big_graph();
+    let target = skill_in_layer(BIG, 10);
+    let role = RoleId::parse("gen:r0").unwrap();
+    let empty = Profile::default();
+    let some = Profile {
+        skills: (0..200)
+            .map(|i| {
+                (
+                    SkillId::parse(&format!("gen:s{}", i * 7)).unwrap(),
+                    Level::new(3).unwrap(),
+                )
+            })
+            .collect(),
+        role: None,
+    };
+    let depth = graph.prerequisites_of(&target, true, false).unwrap().len();
+    eprintln!("depth-10 target {target}: {depth} transitive prerequisites");
+    let mut group = c.benchmark_group("generated-100k");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("learning_path to a depth-10 target", |b| {
+        b.iter(|| {
+            graph
+                .plan(
+                    &empty,
+                    &[Target::Skill {
+                        skill: target.clone(),
+                        level: Level::new(3).unwrap(),
+                    }],
+                    PlanOptions::default(),
+                )
+                .unwrap()
+        })
+    });
+    group.bench_function("role_gap 30-60 requirements, 200 skills held", |b| {
+        b.iter(|| graph.role_gap(&some, &role).unwrap())
+    });
+    group.bench_function("match_roles top 10 over 5k roles", |b| {
+        b.iter(|| graph.match_roles(&some, 10).unwrap())
+    });
+    group.bench_function("search 'skill 4242'", |b| {
+        b.iter(|| graph.search_skills(black_box("skill 4242"), None).len())
+    });
+    group.bench_function(
+        "snapshot clone (the copy-on-write cost of one write)",
+        |b| b.iter(|| black_box(graph.clone())),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, seed, esco, big);
+criterion_main!(benches);
