@@ -39,6 +39,8 @@ fn esco_graph(paths: &[PathBuf]) -> SkillGraph {
     let (batch, mut report) = import::esco::read(&files, "bench").expect("ESCO parses");
     let mut graph = SkillGraph::new();
     import::apply(&batch, &mut graph, &mut report);
+    // As the catalog does before it publishes a snapshot.
+    graph.take_changes();
     graph
 }
 
@@ -53,6 +55,7 @@ fn big_graph() -> SkillGraph {
     let started = Instant::now();
     let mut graph = SkillGraph::new();
     import::apply(&generate(BIG), &mut graph, &mut Report::default());
+    graph.take_changes();
     eprintln!("generated {:?} in {:.2?}", graph.stats(), started.elapsed());
     graph
 }

@@ -82,6 +82,10 @@ pub fn generate(shape: Shape) -> Batch {
         });
     }
     let hubs: Vec<usize> = (0..HUBS.min(n)).collect();
+    // Foundations (layer 0 of each field) require nothing, so the others carry a little more
+    // than `edges_per_skill` each for the total to come out at `skills × edges_per_skill`.
+    let foundations = (0..n).filter(|&i| place(i, n).1 == 0).count();
+    let per_skill = (shape.edges_per_skill * n) as f64 / (n - foundations).max(1) as f64;
 
     for i in 0..n {
         let (field, layer, this_layer) = place(i, n);
@@ -102,9 +106,10 @@ pub fn generate(shape: Shape) -> Batch {
         let layer_start = this_layer.start;
         let below = place(layer_start - 1, n).2;
         let field_start = field * FIELD;
-        let mut requires: Vec<(SkillId, EdgeSpec)> = Vec::with_capacity(shape.edges_per_skill);
-        for _ in 0..shape.edges_per_skill * 3 {
-            if requires.len() == shape.edges_per_skill {
+        let wanted = per_skill.floor() as usize + usize::from(rng.random_bool(per_skill.fract()));
+        let mut requires: Vec<(SkillId, EdgeSpec)> = Vec::with_capacity(wanted);
+        for _ in 0..wanted * 3 {
+            if requires.len() == wanted {
                 break;
             }
             let roll: f64 = rng.random();

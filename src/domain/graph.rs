@@ -9,12 +9,13 @@
 //! `a → b`), so outgoing edges are prerequisites and incoming ones are what a skill unlocks. The
 //! graph is a `StableDiGraph` so that deleting a skill never renumbers the others.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::search::SearchKeys;
 use super::{
@@ -276,7 +277,7 @@ impl SkillGraph {
         let start = self.entry(id)?.node;
         let max_depth = if transitive { u32::MAX } else { 1 };
         let required_only = self.bfs(start, max_depth, |n| self.prerequisite_edges(n, false));
-        let mut found: HashMap<NodeIndex, Prerequisite> = HashMap::new();
+        let mut found: HashMap<NodeIndex, Prerequisite> = HashMap::default();
         for &(node, depth, spec) in &required_only {
             found.insert(
                 node,
@@ -302,9 +303,7 @@ impl SkillGraph {
             }
         }
         let mut out: Vec<_> = found.into_iter().collect();
-        out.sort_by(|(a, pa), (b, pb)| {
-            (pa.depth, self.order_key(*a)).cmp(&(pb.depth, self.order_key(*b)))
-        });
+        out.sort_by_cached_key(|(node, p)| (p.depth, self.order_key(*node)));
         Ok(out.into_iter().map(|(_, p)| p).collect())
     }
 
@@ -333,7 +332,7 @@ impl SkillGraph {
                 .edges_directed(n, Incoming)
                 .map(|e| (e.source(), *e.weight()))
         });
-        found.sort_by(|a, b| (a.1, self.order_key(a.0)).cmp(&(b.1, self.order_key(b.0))));
+        found.sort_by_cached_key(|&(node, depth, _)| (depth, self.order_key(node)));
         Ok(found
             .into_iter()
             .map(|(n, depth, _)| (self.graph[n].clone(), depth))
@@ -351,7 +350,7 @@ impl SkillGraph {
     where
         I: Iterator<Item = (NodeIndex, EdgeSpec)>,
     {
-        let mut seen = std::collections::HashSet::from([start]);
+        let mut seen = HashSet::from_iter([start]);
         let mut queue = VecDeque::from([(start, 0u32)]);
         let mut out = Vec::new();
         while let Some((node, depth)) = queue.pop_front() {
@@ -621,9 +620,9 @@ impl SkillGraph {
 
     /// The shortest chain of "requires" edges from `from` to `to`, both included.
     fn path(&self, from: NodeIndex, to: NodeIndex) -> Option<Vec<NodeIndex>> {
-        let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+        let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::default();
         let mut queue = VecDeque::from([from]);
-        let mut seen = std::collections::HashSet::from([from]);
+        let mut seen = HashSet::from_iter([from]);
         while let Some(node) = queue.pop_front() {
             if node == to {
                 let mut path = vec![to];
@@ -706,7 +705,7 @@ impl SkillGraph {
         let mut trial = self.clone();
         for (skill, prerequisites) in items {
             let node = trial.entry(skill)?.node;
-            let mut wanted: HashMap<NodeIndex, EdgeSpec> = HashMap::new();
+            let mut wanted: HashMap<NodeIndex, EdgeSpec> = HashMap::default();
             for (requires, spec) in prerequisites {
                 if requires == skill {
                     return Err(Error::SelfPrerequisite(skill.clone()));

@@ -23,7 +23,9 @@
 //!   [`Level::effort_share`]), essentials weigh [`ESSENTIAL_WEIGHT`] and optionals 1. A role with
 //!   no requirements is fully ready.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
@@ -158,7 +160,7 @@ fn above(level: Level, held: Option<Level>) -> bool {
 
 impl SkillGraph {
     fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
-        let mut explicit: HashMap<NodeIndex, Level> = HashMap::new();
+        let mut explicit: HashMap<NodeIndex, Level> = HashMap::default();
         let mut hold = |node: NodeIndex, level: Level| {
             let held = explicit.entry(node).or_insert(level);
             *held = (*held).max(level);
@@ -177,7 +179,7 @@ impl SkillGraph {
             explicit.iter().map(|(&n, &l)| (n, (l, n))).collect();
         // Sorted so that when two held skills imply the same level, the same one is named.
         let mut work: Vec<NodeIndex> = explicit.keys().copied().collect();
-        work.sort_by(|&a, &b| self.order_key(b).cmp(&self.order_key(a)));
+        work.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
         while let Some(node) = work.pop() {
             let (level, via) = effective[&node];
             for (prerequisite, spec) in self.prerequisite_edges(node, false) {
@@ -218,8 +220,8 @@ impl SkillGraph {
         options: PlanOptions,
     ) -> Result<LearningPlan, Error> {
         // 1. Demand: walk down from the targets through skills not yet held well enough.
-        let mut needed: HashMap<NodeIndex, Level> = HashMap::new();
-        let mut own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>> = HashMap::new();
+        let mut needed: HashMap<NodeIndex, Level> = HashMap::default();
+        let mut own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>> = HashMap::default();
         let mut work: Vec<NodeIndex> = Vec::new();
         let demand = |needed: &mut HashMap<NodeIndex, Level>,
                       work: &mut Vec<NodeIndex>,
@@ -280,7 +282,7 @@ impl SkillGraph {
         };
         let preds: HashMap<NodeIndex, Vec<NodeIndex>> =
             step_nodes.iter().map(|&n| (n, waits_for(n))).collect();
-        let mut succs: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        let mut succs: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
         for (&node, ps) in &preds {
             for &p in ps {
                 succs.entry(p).or_default().push(node);
@@ -290,7 +292,7 @@ impl SkillGraph {
         // 3. Stages by Kahn layering: the graph is a DAG, so every step gets one.
         let mut remaining: HashMap<NodeIndex, usize> =
             preds.iter().map(|(&n, ps)| (n, ps.len())).collect();
-        let mut stage: HashMap<NodeIndex, u32> = HashMap::new();
+        let mut stage: HashMap<NodeIndex, u32> = HashMap::default();
         let mut layer: Vec<NodeIndex> = remaining
             .iter()
             .filter(|&(_, &count)| count == 0)
@@ -315,7 +317,7 @@ impl SkillGraph {
 
         // 4. Order, then explain: reasons flow from later steps back to earlier ones.
         let mut order = step_nodes;
-        order.sort_by(|&a, &b| (stage[&a], self.order_key(a)).cmp(&(stage[&b], self.order_key(b))));
+        order.sort_by_cached_key(|&n| (stage[&n], self.order_key(n)));
         let position: HashMap<NodeIndex, usize> =
             order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
         let mut serves: Vec<BTreeSet<TargetRef>> = vec![BTreeSet::new(); order.len()];
@@ -391,7 +393,7 @@ impl SkillGraph {
             })
             .map(|(&n, _)| n)
             .collect();
-        implied.sort_by(|&a, &b| self.order_key(a).cmp(&self.order_key(b)));
+        implied.sort_by_cached_key(|&n| self.order_key(n));
         Ok(LearningPlan {
             stages: depth,
             total_hours: steps.iter().map(|s| u64::from(s.hours)).sum(),
@@ -427,10 +429,7 @@ impl SkillGraph {
                 Ok((node, status))
             })
             .collect::<Result<_, Error>>()?;
-        statuses.sort_by(|(a, sa), (b, sb)| {
-            (sa.requirement.importance, self.order_key(*a))
-                .cmp(&(sb.requirement.importance, self.order_key(*b)))
-        });
+        statuses.sort_by_cached_key(|(node, s)| (s.requirement.importance, self.order_key(*node)));
         let (mut satisfied, mut under_level, mut missing) = (vec![], vec![], vec![]);
         for (_, status) in statuses {
             match status.current {

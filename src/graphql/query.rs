@@ -1,5 +1,7 @@
 //! Read-only queries, split by area.
 
+use std::sync::Arc;
+
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object};
 
@@ -171,7 +173,10 @@ impl PlanQuery {
         let plan = graph
             .plan(&from.parse().api()?, &to.parse().api()?, options)
             .api()?;
-        Ok(LearningPathView { graph, plan })
+        Ok(LearningPathView {
+            graph,
+            plan: Arc::new(plan),
+        })
     }
 
     /// The gap between a profile and a role: what is satisfied, under level and missing, a
@@ -184,10 +189,11 @@ impl PlanQuery {
     ) -> async_graphql::Result<RoleGapView> {
         check_profile(ctx, &from).api()?;
         let graph = graph(ctx);
-        let gap = graph
+        let mut gap = graph
             .role_gap(&from.parse().api()?, &role_id(&to).api()?)
             .api()?;
-        Ok(RoleGapView { graph, gap })
+        let plan = Arc::new(std::mem::take(&mut gap.plan));
+        Ok(RoleGapView { graph, gap, plan })
     }
 
     /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close

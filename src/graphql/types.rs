@@ -302,7 +302,8 @@ impl RoleRequirementView {
 
 pub struct LearningPathView {
     pub graph: Arc<SkillGraph>,
-    pub plan: LearningPlan,
+    /// Shared with the step views, so resolving the steps copies no step.
+    pub plan: Arc<LearningPlan>,
 }
 
 /// An ordered, staged plan: every prerequisite comes before what needs it.
@@ -313,9 +314,11 @@ impl LearningPathView {
         self.plan
             .steps
             .iter()
-            .map(|s| PathStepView {
+            .enumerate()
+            .map(|(index, _)| PathStepView {
                 graph: self.graph.clone(),
-                step: s.clone(),
+                plan: self.plan.clone(),
+                index,
             })
             .collect()
     }
@@ -364,7 +367,14 @@ pub struct ImpliedSkillView {
 
 pub struct PathStepView {
     pub graph: Arc<SkillGraph>,
-    pub step: Step,
+    plan: Arc<LearningPlan>,
+    index: usize,
+}
+
+impl PathStepView {
+    fn step(&self) -> &Step {
+        &self.plan.steps[self.index]
+    }
 }
 
 /// What a step of a plan serves: a target skill or a target role.
@@ -380,36 +390,36 @@ pub enum PlanTarget {
 impl PathStepView {
     /// 1-based position in the plan.
     async fn position(&self) -> i32 {
-        int(u64::from(self.step.position))
+        int(u64::from(self.step().position))
     }
     /// 1-based stage; everything this step waits for is in an earlier stage.
     async fn stage(&self) -> i32 {
-        int(u64::from(self.step.stage))
+        int(u64::from(self.step().stage))
     }
     async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.step.skill)
+        SkillView::of(&self.graph, &self.step().skill)
     }
     /// The level held now; 0 when not held at all.
     async fn from_level(&self) -> i32 {
-        level(self.step.from_level)
+        level(self.step().from_level)
     }
     async fn to_level(&self) -> i32 {
-        level(Some(self.step.to_level))
+        level(Some(self.step().to_level))
     }
     async fn hours(&self) -> i32 {
-        int(u64::from(self.step.hours))
+        int(u64::from(self.step().hours))
     }
     /// Later steps of this plan that wait for this one.
     async fn because(&self) -> Vec<SkillView> {
-        SkillView::many(&self.graph, &self.step.because)
+        SkillView::many(&self.graph, &self.step().because)
     }
     /// This skill, then what it unlocks on the shortest way to a target, ending at one.
     async fn chain(&self) -> Vec<SkillView> {
-        SkillView::many(&self.graph, &self.step.chain)
+        SkillView::many(&self.graph, &self.step().chain)
     }
     /// The targets this step leads to.
     async fn serves(&self) -> Vec<PlanTarget> {
-        self.step
+        self.step()
             .serves
             .iter()
             .filter_map(|t| match t {
@@ -423,6 +433,8 @@ impl PathStepView {
 pub struct RoleGapView {
     pub graph: Arc<SkillGraph>,
     pub gap: RoleGap,
+    /// The gap's plan, shared with the path view.
+    pub plan: Arc<LearningPlan>,
 }
 
 fn statuses(
@@ -471,7 +483,7 @@ impl RoleGapView {
     async fn path(&self) -> LearningPathView {
         LearningPathView {
             graph: self.graph.clone(),
-            plan: self.gap.plan.clone(),
+            plan: self.plan.clone(),
         }
     }
 }
