@@ -37,13 +37,15 @@ esco=${ESCO:-../shared/data/esco-v1.1.1}
 echo "importing ESCO from $esco" >&2
 ./target/release/skillgraph --db "$work/db" import esco "$esco" | tail -1 >&2
 
+started=$(date +%s%N)
 SKILLGRAPH_ADMIN_TOKEN=$TOKEN RUST_LOG=warn ./target/release/skillgraph --db "$work/db" serve \
     --addr "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 1000); do
     curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
-    sleep 0.1
+    sleep 0.01
 done
+echo "reopened the database and answering /health after $(( ($(date +%s%N) - started) / 1000000 )) ms; server RSS $(ps -o rss= -p "$server") KB" >&2
 
 gql() { curl -sf "$URL" -H 'content-type: application/json' -d "$1"; }
 role=$(gql '{"query":"{ roles(query: \"data scientist\", first: 1) { edges { node { id } } } }"}' |
@@ -91,4 +93,5 @@ writers=$!
 run_oha rolegap-full-path-during-writes "$gap_body"
 wait "$writers"
 summary rolegap-full-path-during-writes
+echo "server RSS after the run: $(ps -o rss= -p "$server") KB" >&2
 echo "| updateSkill, 4 clients, during the reads above | $(python3 -c "import json;d=json.load(open('$work/writes.json'));print(f\"{d['per_second']:.0f} | {d['p50_ms']:.2f} | {d['p99_ms']:.2f} | {d['errors']}\")") |"

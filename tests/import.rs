@@ -1,6 +1,6 @@
 //! Importers on small fixtures cut from the real ESCO and O*NET files (see
 //! tests/fixtures/README.md), and on the plain CSV layout. Full-size imports are measured in
-//! `benches/` and by `tests/full_import.rs` when ../shared/data is present.
+//! `benches/` and by the opt-in `tests/full_import.rs` when ../shared/data is present.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
