@@ -164,6 +164,43 @@ pub struct ServeArgs {
     /// An origin allowed to call the API from a browser (`*` for any); repeatable or comma-separated.
     #[arg(long, env = "SKILLGRAPH_CORS_ORIGIN", value_delimiter = ',')]
     cors_origin: Vec<String>,
+    /// Turn off introspection and GraphiQL (production deployments that do not publish the schema).
+    #[arg(long, env = "SKILLGRAPH_NO_INTROSPECTION")]
+    no_introspection: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Limits against abuse; every refusal is a `LIMIT_EXCEEDED` error naming the limit.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Largest request body in bytes (413 beyond).
+    #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Longest a request may run, in milliseconds (503 beyond).
+    #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    request_timeout_ms: u64,
+    /// Requests handled at once; more are shed with 503 and Retry-After.
+    #[arg(long, env = "SKILLGRAPH_MAX_CONCURRENCY", default_value_t = 512)]
+    max_concurrency: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "SKILLGRAPH_MAX_BATCH", default_value_t = 10)]
+    max_batch: usize,
+    /// Deepest query.
+    #[arg(long, env = "SKILLGRAPH_MAX_DEPTH", default_value_t = 15)]
+    max_depth: usize,
+    /// Most complex query (number of fields, aliases included).
+    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = 2_000)]
+    max_complexity: usize,
+    /// Largest `first` of a list.
+    #[arg(long, env = "SKILLGRAPH_MAX_PAGE", default_value_t = 100)]
+    max_page: usize,
+    /// Most targets in one learning path.
+    #[arg(long, env = "SKILLGRAPH_MAX_TARGETS", default_value_t = 50)]
+    max_targets: usize,
+    /// Most skills in one profile.
+    #[arg(long, env = "SKILLGRAPH_MAX_PROFILE_SKILLS", default_value_t = 500)]
+    max_profile_skills: usize,
 }
 
 #[derive(Debug, Args)]
@@ -404,10 +441,22 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
             "the admin token must be at least 16 characters long".into(),
         ));
     }
+    let l = &args.limits;
     let config = crate::http::ServerConfig {
         admin_token: admin_token.clone(),
         cors_origins: args.cors_origin,
-        limits: crate::graphql::Limits::default(),
+        limits: crate::graphql::Limits {
+            max_page: l.max_page,
+            max_targets: l.max_targets,
+            max_profile_skills: l.max_profile_skills,
+            max_depth: l.max_depth,
+            max_complexity: l.max_complexity,
+        },
+        max_body_bytes: l.max_body_bytes,
+        request_timeout: std::time::Duration::from_millis(l.request_timeout_ms),
+        max_concurrency: l.max_concurrency.max(1),
+        max_batch: l.max_batch,
+        introspection: !args.no_introspection,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

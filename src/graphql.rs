@@ -86,8 +86,10 @@ pub struct MutationRoot(mutation::SkillMutation, mutation::RoleMutation);
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema over a catalog.
-pub fn schema(catalog: Arc<Catalog>, limits: Limits) -> AppSchema {
-    Schema::build(
+/// Builds the schema over a catalog. Without `introspection`, `__schema` and `__type` are
+/// refused (for production deployments that do not publish their schema).
+pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> AppSchema {
+    let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
@@ -95,8 +97,12 @@ pub fn schema(catalog: Arc<Catalog>, limits: Limits) -> AppSchema {
     .data(catalog)
     .data(limits)
     .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
-    .finish()
+    .limit_complexity(limits.max_complexity);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The SDL of the schema, as served (`schema/skillgraph.graphql` holds a copy).

@@ -20,6 +20,9 @@ use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
 use axum::body::Bytes;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -28,6 +31,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::watch;
+use tower::{BoxError, ServiceBuilder};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -45,6 +49,32 @@ pub struct ServerConfig {
     /// Origins allowed by CORS; empty means same-origin only, `*` means any.
     pub cors_origins: Vec<String>,
     pub limits: Limits,
+    /// Largest request body accepted; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered with 503 and `LIMIT_EXCEEDED`.
+    pub request_timeout: Duration,
+    /// Requests handled at once; beyond that new ones are shed at once with 503 and
+    /// `Retry-After` instead of queueing without bound.
+    pub max_concurrency: usize,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
+    /// Serve introspection and GraphiQL (turn off for production with `--no-introspection`).
+    pub introspection: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            admin_token: String::new(),
+            cors_origins: vec![],
+            limits: Limits::default(),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            max_concurrency: 512,
+            max_batch: 10,
+            introspection: true,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -52,6 +82,9 @@ struct AppState {
     schema: AppSchema,
     catalog: Arc<Catalog>,
     admin_token: Arc<str>,
+    max_batch: usize,
+    max_body_bytes: usize,
+    limits: Limits,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -66,20 +99,40 @@ pub fn router(
     config: &ServerConfig,
     stopping: watch::Receiver<bool>,
 ) -> Router {
-    let schema = graphql::schema(catalog.clone(), config.limits);
+    let schema = graphql::schema(catalog.clone(), config.limits, config.introspection);
     let state = AppState {
         schema,
         catalog,
         admin_token: config.admin_token.as_str().into(),
+        max_batch: config.max_batch,
+        max_body_bytes: config.max_body_bytes,
+        limits: config.limits,
         stopping,
     };
-    let router = Router::new()
-        .route("/", get(graphiql))
+    let router = if config.introspection {
+        Router::new().route("/", get(graphiql))
+    } else {
+        Router::new()
+    };
+    let router = router
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .with_state(state)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(
+            // Outermost first: errors of the inner layers become responses, an overloaded
+            // server sheds at once instead of queueing, and no request runs unbounded.
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new({
+                    let (timeout, concurrency) = (config.request_timeout, config.max_concurrency);
+                    move |error| overloaded(error, timeout, concurrency)
+                }))
+                .load_shed()
+                .concurrency_limit(config.max_concurrency)
+                .timeout(config.request_timeout),
+        )
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -185,7 +238,63 @@ fn plain_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// A refusal by a limit, shaped as a GraphQL error with `LIMIT_EXCEEDED` and the limit named.
+fn limit_error(status: StatusCode, limit: &str, max: u64, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": message,
+        "extensions": { "code": graphql::error::code::LIMIT_EXCEEDED, "limit": limit, "max": max }
+    }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Turns the errors of the load-shedding, concurrency and timeout layers into responses.
+async fn overloaded(error: BoxError, timeout: Duration, concurrency: usize) -> Response {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        return limit_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "requestTimeoutMs",
+            timeout.as_millis() as u64,
+            "the request took longer than the server allows",
+        );
+    }
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        let mut response = limit_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "maxConcurrency",
+            concurrency as u64,
+            "the server is at its concurrency limit: retry shortly",
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
+    tracing::error!(%error, "unexpected middleware error");
+    plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+}
+
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return limit_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "maxBodyBytes",
+                state.max_body_bytes as u64,
+                "the request body is larger than the server accepts",
+            );
+        }
+        Err(rejection) => return plain_error(rejection.status(), &rejection.body_text()),
+    };
     // Media types are case-insensitive (RFC 9110 §8.3.1); parameters such as charset may follow.
     let essence = headers
         .get(header::CONTENT_TYPE)
@@ -208,6 +317,20 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             );
         }
     };
+    if let BatchRequest::Batch(list) = &batch
+        && list.len() > state.max_batch
+    {
+        return limit_error(
+            StatusCode::BAD_REQUEST,
+            "maxBatch",
+            state.max_batch as u64,
+            &format!(
+                "a batch may hold at most {} operations, got {}",
+                state.max_batch,
+                list.len()
+            ),
+        );
+    }
     execute(&state, &headers, batch).await
 }
 
@@ -327,8 +450,30 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
     let snapshot = Snapshot(state.catalog.snapshot());
     let caller = caller(headers, &state.admin_token);
     let batch = batch.data(snapshot).data(caller);
-    let response = state.schema.execute_batch(batch).await;
+    let mut response = state.schema.execute_batch(batch).await;
+    match &mut response {
+        BatchResponse::Single(r) => tag_limit_errors(r, &state.limits),
+        BatchResponse::Batch(list) => list
+            .iter_mut()
+            .for_each(|r| tag_limit_errors(r, &state.limits)),
+    }
     respond(headers, response)
+}
+
+/// async-graphql refuses too deep or too complex queries during validation with a bare message;
+/// give those refusals the same code and limit names as every other limit.
+fn tag_limit_errors(response: &mut async_graphql::Response, limits: &Limits) {
+    for error in &mut response.errors {
+        let (limit, max) = match error.message.as_str() {
+            "Query is nested too deep." => ("maxDepth", limits.max_depth),
+            "Query is too complex." => ("maxComplexity", limits.max_complexity),
+            _ => continue,
+        };
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        extensions.set("code", graphql::error::code::LIMIT_EXCEEDED);
+        extensions.set("limit", limit);
+        extensions.set("max", max as u64);
+    }
 }
 
 fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {

@@ -54,7 +54,7 @@ struct Server {
 
 impl Server {
     /// Opens (seeding when empty) the database at `db` and serves it on a fresh port.
-    async fn start(db: &Path) -> (SocketAddr, Server) {
+    async fn start(db: &Path, config: ServerConfig) -> (SocketAddr, Server) {
         let catalog = skillgraph::cli::open_seeded(db, &seed_dir())
             .unwrap_or_else(|e| panic!("could not open the database at {}: {e}", db.display()));
         let listener = TcpListener::bind("127.0.0.1:0")
@@ -63,11 +63,6 @@ impl Server {
         let addr = listener
             .local_addr()
             .expect("a bound listener has an address");
-        let config = ServerConfig {
-            admin_token: ADMIN_TOKEN.to_owned(),
-            cors_origins: vec![],
-            limits: Limits::default(),
-        };
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(skillgraph::http::serve(
             listener,
@@ -92,10 +87,20 @@ impl Server {
     }
 }
 
+/// The configuration of test servers: the defaults, with the test token.
+pub fn test_config() -> ServerConfig {
+    ServerConfig {
+        admin_token: ADMIN_TOKEN.to_owned(),
+        limits: Limits::default(),
+        ..ServerConfig::default()
+    }
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     server: Option<Server>,
+    config: ServerConfig,
     // Last, so the directory outlives everything that uses it.
     dir: TempDir,
 }
@@ -103,12 +108,18 @@ pub struct TestApp {
 impl TestApp {
     /// A fresh server on a freshly seeded database.
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(test_config()).await
+    }
+
+    /// A fresh server with its own configuration (limits, introspection, …).
+    pub async fn spawn_with(config: ServerConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let (addr, server) = Server::start(&dir.path().join("db")).await;
+        let (addr, server) = Server::start(&dir.path().join("db"), config.clone()).await;
         TestApp {
             addr,
             client: reqwest::Client::new(),
             server: Some(server),
+            config,
             dir,
         }
     }
@@ -119,7 +130,7 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.stop().await;
         }
-        let (addr, server) = Server::start(&self.dir.path().join("db")).await;
+        let (addr, server) = Server::start(&self.dir.path().join("db"), self.config.clone()).await;
         self.addr = addr;
         self.server = Some(server);
         self.client = reqwest::Client::new();

@@ -4,6 +4,7 @@
 mod auth;
 mod consistency;
 mod helpers;
+mod limits;
 mod mutations;
 mod persistence;
 mod plans;

@@ -1,0 +1,183 @@
+//! Limits against abuse: each one is configurable, refuses with `LIMIT_EXCEEDED` (or the status
+//! the transport asks for) naming the limit, and leaves the server serving.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use skillgraph::http::ServerConfig;
+
+use crate::helpers::{TestApp, error_code, test_config};
+
+async fn post_raw(app: &TestApp, body: String) -> (u16, Option<String>, Value) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, retry, response.json().await.unwrap_or(Value::Null))
+}
+
+fn limit_of(body: &Value) -> (&str, &str) {
+    let extensions = &body["errors"][0]["extensions"];
+    (
+        extensions["code"].as_str().unwrap_or(""),
+        extensions["limit"].as_str().unwrap_or(""),
+    )
+}
+
+#[tokio::test]
+async fn a_body_over_the_size_limit_is_refused_with_413() {
+    let app = TestApp::spawn_with(ServerConfig {
+        max_body_bytes: 2_048,
+        ..test_config()
+    })
+    .await;
+    let padding = " ".repeat(4_096);
+    let (status, _, body) = post_raw(
+        &app,
+        json!({ "query": format!("{{ stats {{ skills }} }}{padding}") }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxBodyBytes"));
+    assert_eq!(body["errors"][0]["extensions"]["max"], 2_048);
+    // A small request still works.
+    let (status, _, _) =
+        post_raw(&app, json!({ "query": "{ stats { skills } }" }).to_string()).await;
+    assert_eq!(status, 200);
+}
+
+/// Starts a POST whose body never finishes arriving: the request stays in flight.
+async fn stalled_request(app: &TestApp) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_clear_error_not_a_hung_connection() {
+    use tokio::io::AsyncReadExt;
+    let app = TestApp::spawn_with(ServerConfig {
+        request_timeout: Duration::from_millis(200),
+        ..test_config()
+    })
+    .await;
+    let mut stream = stalled_request(&app).await;
+    let mut response = String::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_string(&mut response))
+        .await
+        .expect("the server answers instead of hanging")
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+    assert!(
+        response.contains("requestTimeoutMs") && response.contains("LIMIT_EXCEEDED"),
+        "{response}"
+    );
+}
+
+#[tokio::test]
+async fn requests_beyond_the_concurrency_limit_are_shed_with_retry_after() {
+    let app = TestApp::spawn_with(ServerConfig {
+        max_concurrency: 1,
+        ..test_config()
+    })
+    .await;
+    // One request holds the only slot while its body trickles in.
+    let stalled = stalled_request(&app).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (status, retry, body) =
+        post_raw(&app, json!({ "query": "{ stats { skills } }" }).to_string()).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(retry.as_deref(), Some("1"));
+    assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxConcurrency"));
+    // Once the slot is free again, the server serves: shedding queued nothing.
+    drop(stalled);
+    let mut status = 0;
+    for _ in 0..50 {
+        status = post_raw(&app, json!({ "query": "{ stats { skills } }" }).to_string())
+            .await
+            .0;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_batch_over_the_limit_is_refused_whole() {
+    let app = TestApp::spawn_with(ServerConfig {
+        max_batch: 3,
+        ..test_config()
+    })
+    .await;
+    let one = json!({ "query": "{ stats { skills } }" });
+    let (status, _, body) = post_raw(&app, json!([one, one, one, one]).to_string()).await;
+    assert_eq!(status, 400);
+    assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxBatch"));
+    let (status, _, body) = post_raw(&app, json!([one, one, one]).to_string()).await;
+    assert_eq!(status, 200);
+    assert_eq!(body.as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test]
+async fn too_many_fields_or_aliases_exceed_the_complexity_limit() {
+    let app = TestApp::spawn().await;
+    let aliases: String = (0..2_500)
+        .map(|i| format!("a{i}: stats {{ skills }} "))
+        .collect();
+    let body = app.query(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_code(&body), Some("LIMIT_EXCEEDED"));
+    assert_eq!(limit_of(&body).1, "maxComplexity");
+}
+
+#[tokio::test]
+async fn a_too_deep_query_names_the_depth_limit() {
+    let app = TestApp::spawn().await;
+    let mut query = String::from("id");
+    for _ in 0..20 {
+        query = format!("category {{ parent {{ id }} }} unlocks {{ {query} }}");
+    }
+    let body = app
+        .query(
+            &format!("{{ skill(id: \"python\") {{ {query} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxDepth"));
+}
+
+#[tokio::test]
+async fn introspection_and_graphiql_can_be_turned_off() {
+    let app = TestApp::spawn_with(ServerConfig {
+        introspection: false,
+        ..test_config()
+    })
+    .await;
+    let body = app
+        .query(
+            "{ __schema { queryType { name } } __type(name: \"Skill\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        body["data"]["__schema"].is_null() && body["data"]["__type"].is_null(),
+        "{body}"
+    );
+    let page = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 404);
+    // Ordinary queries are unaffected.
+    let body = app.query("{ stats { skills } }", json!({})).await;
+    assert!(body["data"]["stats"]["skills"].as_i64().unwrap() > 0);
+}
