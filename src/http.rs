@@ -33,11 +33,15 @@ use subtle::ConstantTimeEq;
 use tokio::sync::watch;
 use tower::{BoxError, ServiceBuilder};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::catalog::Catalog;
 use crate::graphql::{self, AppSchema, Caller, Limits, Snapshot};
+
+mod metrics;
+use metrics::Metrics;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -85,6 +89,7 @@ struct AppState {
     max_batch: usize,
     max_body_bytes: usize,
     limits: Limits,
+    metrics: Arc<Metrics>,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -107,6 +112,7 @@ pub fn router(
         max_batch: config.max_batch,
         max_body_bytes: config.max_body_bytes,
         limits: config.limits,
+        metrics: Metrics::new(),
         stopping,
     };
     let router = if config.introspection {
@@ -119,6 +125,8 @@ pub fn router(
         .route("/graphql/ws", get(graphql_ws))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/export", get(export))
         .with_state(state)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(
@@ -135,14 +143,32 @@ pub fn router(
         )
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    // `operation` is filled in by the GraphQL handler once it knows it.
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %id,
+                        operation = tracing::field::Empty,
+                    )
+                })
                 .on_request(())
                 .on_response(
                     DefaultOnResponse::new()
                         .level(Level::INFO)
                         .latency_unit(tower_http::LatencyUnit::Micros),
                 ),
-        );
+        )
+        // Outside the trace layer, so the id exists when the request's span is made, and is
+        // echoed to the client for support requests.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
     match cors(&config.cors_origins) {
         Some(layer) => router.layer(layer),
         None => router,
@@ -197,6 +223,54 @@ async fn graphiql() -> Html<String> {
             .title("skillgraph")
             .finish(),
     )
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(&state.catalog),
+    )
+        .into_response()
+}
+
+/// An online backup: the current snapshot in the seed format (admin only). Restoring is
+/// `skillgraph import FILE` into a fresh database.
+async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !caller(&headers, &state.admin_token).admin {
+        let body = serde_json::json!({ "errors": [{
+            "message": "the export needs an admin token: send `Authorization: Bearer <token>`",
+            "extensions": { "code": graphql::error::code::UNAUTHENTICATED }
+        }] });
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
+    }
+    let snapshot = state.catalog.snapshot();
+    let revision = snapshot.revision();
+    // Serializing a large graph is CPU work: keep it off the request workers.
+    match tokio::task::spawn_blocking(move || crate::import::seed::export(&snapshot)).await {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "application/toml".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"skillgraph-r{revision}.toml\""),
+                ),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "export failed");
+            plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
@@ -445,7 +519,34 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     ty == Some(OperationType::Mutation)
 }
 
+/// The name logs and metrics use for a request: the operation name it gives or its document
+/// declares (`query Name …`), `anonymous` without one, `batch` for several operations.
+fn operation_name(batch: &BatchRequest) -> String {
+    let BatchRequest::Single(request) = batch else {
+        return "batch".into();
+    };
+    if let Some(name) = &request.operation_name {
+        return name.chars().take(64).collect();
+    }
+    // The name, if any, stands between the keyword and the first `(` or `{`.
+    let head = request.query.split(['{', '(']).next().unwrap_or("");
+    let mut words = head.split_whitespace();
+    let declared = match words.next() {
+        Some("query" | "mutation" | "subscription") => words.next(),
+        _ => None,
+    };
+    declared
+        .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .map_or_else(
+            || "anonymous".into(),
+            |name| name.chars().take(64).collect(),
+        )
+}
+
 async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+    let operation = operation_name(&batch);
+    tracing::Span::current().record("operation", operation.as_str());
+    let started = std::time::Instant::now();
     // One snapshot for the whole request (a batch included): one consistent revision.
     let snapshot = Snapshot(state.catalog.snapshot());
     let caller = caller(headers, &state.admin_token);
@@ -457,6 +558,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
             .iter_mut()
             .for_each(|r| tag_limit_errors(r, &state.limits)),
     }
+    state
+        .metrics
+        .observe(&operation, response.is_ok(), started.elapsed());
     respond(headers, response)
 }
 
@@ -504,4 +608,34 @@ fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
         r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.into()
     });
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name_of(query: &str, operation: Option<&str>) -> String {
+        let mut request = async_graphql::Request::new(query);
+        if let Some(op) = operation {
+            request = request.operation_name(op);
+        }
+        operation_name(&BatchRequest::Single(request))
+    }
+
+    #[test]
+    fn requests_are_named_by_their_operation_for_logs_and_metrics() {
+        assert_eq!(
+            name_of("query Gap($x: ID!) { stats { skills } }", None),
+            "Gap"
+        );
+        assert_eq!(
+            name_of("  mutation AddIt{ deleteRole(id: \"x\") }", None),
+            "AddIt"
+        );
+        assert_eq!(name_of("{ stats { skills } }", None), "anonymous");
+        assert_eq!(name_of("query { stats { skills } }", None), "anonymous");
+        assert_eq!(name_of("query A { a } query B { b }", Some("B")), "B");
+        let batch = BatchRequest::Batch(vec![async_graphql::Request::new("{ a }")]);
+        assert_eq!(operation_name(&batch), "batch");
+    }
 }

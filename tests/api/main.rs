@@ -6,6 +6,7 @@ mod consistency;
 mod helpers;
 mod limits;
 mod mutations;
+mod observability;
 mod persistence;
 mod plans;
 mod queries;

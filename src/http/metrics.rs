@@ -1,0 +1,118 @@
+//! Prometheus metrics for `GET /metrics`: requests by GraphQL operation and outcome, their
+//! latency, and the size of the graph and the database at scrape time.
+//!
+//! One registry per server (no process globals), so tests can run many servers side by side.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::catalog::Catalog;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    operation: String,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<OperationLabels, Histogram>,
+    skills: Gauge,
+    prerequisites: Gauge,
+    roles: Gauge,
+    revision: Gauge,
+    db_bytes: Gauge<u64, AtomicU64>,
+}
+
+/// Latency buckets from 100 µs to 3 s.
+const BUCKETS: [f64; 14] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 3.0,
+];
+
+impl Metrics {
+    pub fn new() -> Arc<Self> {
+        let mut registry = Registry::with_prefix("skillgraph");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "graphql_requests",
+            "GraphQL requests answered, by operation name and outcome",
+            requests.clone(),
+        );
+        let latency =
+            Family::<OperationLabels, Histogram>::new_with_constructor(|| Histogram::new(BUCKETS));
+        registry.register(
+            "graphql_request_duration_seconds",
+            "Time to execute a GraphQL request",
+            latency.clone(),
+        );
+        let mut gauge = |name: &str, help: &str| {
+            let g = Gauge::default();
+            registry.register(name, help, g.clone());
+            g
+        };
+        let skills = gauge("graph_skills", "Skills in the graph");
+        let prerequisites = gauge("graph_prerequisites", "Prerequisite edges in the graph");
+        let roles = gauge("graph_roles", "Roles in the graph");
+        let revision = gauge("graph_revision", "Revision of the graph");
+        let db_bytes = Gauge::<u64, AtomicU64>::default();
+        registry.register(
+            "db_size_bytes",
+            "Bytes the sled database takes on disk",
+            db_bytes.clone(),
+        );
+        Arc::new(Metrics {
+            registry,
+            requests,
+            latency,
+            skills,
+            prerequisites,
+            roles,
+            revision,
+            db_bytes,
+        })
+    }
+
+    pub fn observe(&self, operation: &str, ok: bool, elapsed: Duration) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                operation: operation.to_owned(),
+                outcome: if ok { "ok" } else { "error" },
+            })
+            .inc();
+        self.latency
+            .get_or_create(&OperationLabels {
+                operation: operation.to_owned(),
+            })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The text exposition, with the graph gauges read now.
+    pub fn render(&self, catalog: &Catalog) -> String {
+        let stats = catalog.snapshot().stats();
+        self.skills.set(stats.skills as i64);
+        self.prerequisites.set(stats.prerequisites as i64);
+        self.roles.set(stats.roles as i64);
+        self.revision
+            .set(i64::try_from(stats.revision).unwrap_or(i64::MAX));
+        self.db_bytes.set(catalog.size_on_disk().unwrap_or(0));
+        let mut out = String::new();
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "could not encode metrics");
+        }
+        out
+    }
+}
