@@ -13,6 +13,15 @@
 //! JSON keeps the records readable with any sled tool and lets fields be added with serde
 //! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`].
 //!
+//! # Lost writes
+//! sled treats a damaged log as a torn tail: on open it drops what it cannot read and carries
+//! on, possibly with an empty database. So each commit also records its revision in a small
+//! file beside sled's ([`REVISION_FILE`], replaced atomically by rename). Opening a database
+//! whose sled revision is below the recorded one is refused as corrupt, instead of serving a
+//! silently older graph or, worse, seeding an empty one over the user's data. (The file needs
+//! no fsync: it may lag sled after a power cut, which is safe, but never run ahead of it, since
+//! it is written after sled's flush.)
+//!
 //! # Writes
 //! [`Store::commit`] writes every record a [`ChangeSet`] names plus the new revision in one
 //! sled transaction across all trees, then flushes to disk before returning, so a write is either
@@ -28,6 +37,9 @@ use crate::domain::{self, Category, ChangeSet, EdgeSpec, Role, Skill, SkillGraph
 
 /// The on-disk format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The file beside sled's that records the last acknowledged revision.
+pub const REVISION_FILE: &str = "skillgraph-revision";
 
 const FORMAT_KEY: &[u8] = b"format";
 const REVISION_KEY: &[u8] = b"revision";
@@ -56,6 +68,7 @@ pub enum Error {
 }
 
 pub struct Store {
+    path: PathBuf,
     db: sled::Db,
     categories: sled::Tree,
     skills: sled::Tree,
@@ -116,6 +129,15 @@ fn open_db(path: &Path) -> Result<sled::Db, Error> {
     }
 }
 
+/// The revision recorded by the last commit, if this directory has seen one.
+fn recorded_revision(path: &Path) -> Option<u64> {
+    std::fs::read_to_string(path.join(REVISION_FILE))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Whether a directory holds files, but none that sled writes: someone else's data.
 fn is_foreign(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else {
@@ -124,7 +146,10 @@ fn is_foreign(path: &Path) -> bool {
     let names: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.file_name()))
         .collect();
-    !names.is_empty() && !names.iter().any(|n| n == "conf" || n == "db")
+    !names.is_empty()
+        && !names
+            .iter()
+            .any(|n| n == "conf" || n == "db" || n == REVISION_FILE)
 }
 
 impl Store {
@@ -135,8 +160,10 @@ impl Store {
                 path: path.to_owned(),
             });
         }
+        let acknowledged = recorded_revision(path);
         let db = open_db(path)?;
         let store = Store {
+            path: path.to_owned(),
             categories: db.open_tree("categories")?,
             skills: db.open_tree("skills")?,
             edges: db.open_tree("edges")?,
@@ -163,6 +190,16 @@ impl Store {
                 return Err(Error::Corrupt(
                     "records exist but no format version does".into(),
                 ));
+            }
+        }
+        if let Some(acknowledged) = acknowledged {
+            let stored = store.revision()?;
+            if stored < acknowledged {
+                return Err(Error::Corrupt(format!(
+                    "the database files are damaged: revision {acknowledged} was acknowledged, \
+                     but only revision {stored} could be read back; restore from an export \
+                     (GET /export or `skillgraph export`) into a new directory"
+                )));
             }
         }
         Ok(store)
@@ -263,7 +300,19 @@ impl Store {
                 TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
             })?;
         self.db.flush()?;
+        self.record_revision(graph.revision());
         Ok(())
+    }
+
+    /// Records the acknowledged revision beside sled's files (see "Lost writes"). Failing to
+    /// is logged, not fatal: the write itself is durable, only the damage check weakens.
+    fn record_revision(&self, revision: u64) {
+        let tmp = self.path.join(format!("{REVISION_FILE}.tmp"));
+        let result = std::fs::write(&tmp, format!("{revision}\n"))
+            .and_then(|()| std::fs::rename(&tmp, self.path.join(REVISION_FILE)));
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not record the acknowledged revision");
+        }
     }
 
     /// Bytes the database takes on disk.
@@ -366,6 +415,25 @@ mod tests {
         }
         let err = Store::open(dir.path()).err().unwrap();
         assert!(matches!(err, Error::Version { found: 99 }), "{err}");
+    }
+
+    #[test]
+    fn a_database_that_lost_acknowledged_writes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let mut g = sample();
+            let changes = g.take_changes();
+            store.commit(&g, &changes).unwrap();
+        }
+        assert_eq!(recorded_revision(dir.path()), Some(1));
+        // As if sled had dropped revisions 2..=5 that were acknowledged.
+        std::fs::write(dir.path().join(REVISION_FILE), "5\n").unwrap();
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(
+            matches!(err, Error::Corrupt(ref m) if m.contains("revision 5 was acknowledged")),
+            "{err}"
+        );
     }
 
     #[test]

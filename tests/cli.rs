@@ -144,3 +144,48 @@ fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
     ));
     assert!(table.contains("% ready"), "{table}");
 }
+
+#[test]
+fn a_damaged_database_is_refused_and_never_seeded_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    stdout(&skillgraph(&db, &["import", "seed"]));
+    // Flip bytes where sled keeps its first records, as a bad disk or a stray write would.
+    // sled then reads an empty log: without our revision record, this would look like a new
+    // database, and `plan` or `serve` would seed it.
+    let file = db.join("db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    for i in (0..bytes.len().min(4096)).step_by(16) {
+        bytes[i] ^= 0xff;
+    }
+    std::fs::write(&file, &bytes).unwrap();
+
+    for args in [
+        &["stats"][..],
+        &["plan", "--to", "python"][..],
+        &["stats"][..],
+    ] {
+        let output = skillgraph(&db, args);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: a clean refusal, not a panic"
+        );
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains("revision 1 was acknowledged"), "{err}");
+    }
+}
+
+#[test]
+fn a_plain_file_or_someone_elses_folder_is_not_taken_for_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    for db in [file.clone(), dir.path().to_owned()] {
+        let output = skillgraph(&db, &["stats"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("is not a skillgraph database"));
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
