@@ -39,16 +39,19 @@ impl SearchKeys {
         self.0
             .iter()
             .filter_map(|key| {
+                // Every kind of match contains the query: one fast substring search rules out
+                // almost every key before the finer checks.
+                if !key.contains(query) {
+                    return None;
+                }
                 if key == query {
                     Some(0)
                 } else if key.starts_with(query) {
                     Some(1)
                 } else if key.split(' ').any(|w| w.starts_with(query)) {
                     Some(2)
-                } else if key.contains(query) {
-                    Some(3)
                 } else {
-                    None
+                    Some(3)
                 }
             })
             .min()

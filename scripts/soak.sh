@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Mixed-workload soak test of the real server, on loopback only, bounded in time.
+#
+#   scripts/soak.sh                 # 64 clients for 60 s on the seed + ESCO (when present)
+#   SECONDS_TO_RUN=10 scripts/soak.sh
+#
+# Four oha instances of 15 connections each (learning paths, role gaps, searches, role
+# matching) plus 4 writer clients (examples/writer.rs, durable updateSkill mutations) hold 64
+# concurrent clients against one server. It fails (exit 1) on any error or non-200 answer,
+# and prints throughput and p50/p99 per workload.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN=${SECONDS_TO_RUN:-60}
+PORT=${PORT:-18481}
+TOKEN=soak-test-admin-token-0123456789
+URL="http://127.0.0.1:$PORT/graphql"
+
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v oha >/dev/null || cargo install oha --locked --version 1.16.0
+cargo build --release --quiet --bin skillgraph --example writer
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+./target/release/skillgraph --db "$work/db" import seed | tail -1 >&2
+esco=${ESCO:-../shared/data/esco-v1.1.1}
+[ -d "$esco" ] || esco=tests/fixtures/esco
+./target/release/skillgraph --db "$work/db" import esco "$esco" | tail -1 >&2
+
+SKILLGRAPH_ADMIN_TOKEN=$TOKEN RUST_LOG=warn ./target/release/skillgraph --db "$work/db" serve \
+    --addr "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 500); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
+    sleep 0.02
+done
+
+q() { printf '{"query":"%s"}' "$1"; }
+paths=$(q '{ learningPath(from: {role: \"software-engineer\"}, to: {roles: [\"ai-engineer\"]}) { stages totalHours steps { position stage skill { id name } toLevel hours } } }')
+gaps=$(q '{ roleGap(from: {skills: [{skill: \"python\", level: 4}, {skill: \"sql\", level: 3}]}, to: \"ml-engineer\") { readiness hours missing { requirement { skill { id } level } } path { stages totalHours } } }')
+searches=$(q '{ skills(query: \"data\", first: 20) { edges { node { id name category { name } } } } }')
+matches=$(q '{ matchRoles(profile: {role: \"data-scientist\"}, first: 10) { role { id name } readiness hours missingEssential } }')
+
+pids=()
+for name in paths gaps searches matches; do
+    oha -z "${RUN}s" -w -c 15 --no-tui --output-format json -m POST \
+        -H 'content-type: application/json' -d "${!name}" "$URL" >"$work/$name.json" &
+    pids+=($!)
+done
+./target/release/examples/writer "$URL" "$TOKEN" "$RUN" 4 python sql git docker >"$work/writes.json" &
+pids+=($!)
+for pid in "${pids[@]}"; do wait "$pid"; done
+
+failed=0
+echo "| workload (64 clients in all, ${RUN}s) | requests/s | p50 ms | p99 ms | errors |"
+echo "|---|---|---|---|---|"
+for name in paths gaps searches matches; do
+    python3 - "$work/$name.json" "$name" <<'PY' || failed=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+codes = d.get("statusCodeDistribution", {})
+errors = sum(d.get("errorDistribution", {}).values()) + sum(v for k, v in codes.items() if k != "200")
+p = d["latencyPercentiles"]
+print(f"| {sys.argv[2]} (15 connections) | {d['summary']['requestsPerSec']:.0f} | {p['p50']*1000:.2f} | {p['p99']*1000:.2f} | {errors} |")
+sys.exit(1 if errors else 0)
+PY
+done
+python3 - "$work/writes.json" <<'PY' || failed=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"| updateSkill (4 writers) | {d['per_second']:.0f} | {d['p50_ms']:.2f} | {d['p99_ms']:.2f} | {d['errors']} |")
+sys.exit(1 if d["errors"] else 0)
+PY
+curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null || { echo "the server is not ready after the run" >&2; failed=1; }
+exit $failed
