@@ -125,6 +125,18 @@ fn limits(ctx: &Context<'_>) -> Limits {
     ctx.data_opt::<Limits>().copied().unwrap_or_default()
 }
 
+/// Runs graph work that can take milliseconds (plans, gaps, matching, search) on tokio's
+/// blocking pool. The request's task then yields instead of holding a runtime worker, so
+/// cheap requests are not queued behind expensive ones, and the request timeout can answer
+/// while the work finishes in the background.
+async fn compute<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> async_graphql::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| error::ApiError::Internal(format!("graph work failed: {e}")).into_graphql())
+}
+
 /// The snapshot this request reads: the one the HTTP layer pinned, else the current one.
 fn graph(ctx: &Context<'_>) -> Arc<SkillGraph> {
     match ctx.data_opt::<Snapshot>() {

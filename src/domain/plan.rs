@@ -154,6 +154,18 @@ impl Holdings {
     }
 }
 
+/// One requirement's part of readiness: (weighted share of its effort done, its weight).
+fn readiness_share(r: &Requirement, held: Option<Level>) -> (f64, f64) {
+    let weight = match r.importance {
+        Importance::Essential => ESSENTIAL_WEIGHT,
+        Importance::Optional => 1.0,
+    };
+    let held = held.map(|l| l.min(r.level));
+    let share =
+        f64::from(Level::effort_share(held)) / f64::from(Level::effort_share(Some(r.level)));
+    (weight * share, weight)
+}
+
 fn above(level: Level, held: Option<Level>) -> bool {
     held.is_none_or(|h| level > h)
 }
@@ -457,17 +469,9 @@ impl SkillGraph {
     fn readiness(&self, holdings: &Holdings, requirements: &[Requirement]) -> Result<f64, Error> {
         let (mut done, mut total) = (0.0, 0.0);
         for r in requirements {
-            let weight = match r.importance {
-                Importance::Essential => ESSENTIAL_WEIGHT,
-                Importance::Optional => 1.0,
-            };
-            let held = holdings
-                .level(self.entry(&r.skill)?.node)
-                .map(|l| l.min(r.level));
-            let share = f64::from(Level::effort_share(held))
-                / f64::from(Level::effort_share(Some(r.level)));
-            done += weight * share;
-            total += weight;
+            let (d, w) = readiness_share(r, holdings.level(self.entry(&r.skill)?.node));
+            done += d;
+            total += w;
         }
         Ok(if total == 0.0 { 1.0 } else { done / total })
     }
@@ -488,16 +492,22 @@ impl SkillGraph {
             if Some(&role.id) == holdings.role.as_ref() {
                 continue;
             }
+            // One pass and one lookup per requirement: this loop runs over every requirement
+            // of every role, so it is the cost of matching.
             let (mut missing_essential, mut bound) = (0u32, 0u64);
+            let (mut done, mut total) = (0.0, 0.0);
             for r in &role.requirements {
-                let held = holdings.level(self.entry(&r.skill)?.node);
+                let entry = self.entry(&r.skill)?;
+                let held = holdings.level(entry.node);
                 if held.is_none() && r.importance == Importance::Essential {
                     missing_essential += 1;
                 }
-                let hours = self.entry(&r.skill)?.skill.hours;
-                bound += u64::from(Level::hours_between(hours, held, r.level));
+                bound += u64::from(Level::hours_between(entry.skill.hours, held, r.level));
+                let (d, w) = readiness_share(r, held);
+                done += d;
+                total += w;
             }
-            let readiness = self.readiness(&holdings, &role.requirements)?;
+            let readiness = if total == 0.0 { 1.0 } else { done / total };
             scored.push((readiness, missing_essential, bound, &role.id));
         }
         if limit == 0 || scored.is_empty() {

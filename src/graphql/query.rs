@@ -11,8 +11,8 @@ use super::types::{
     CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
     RoleView, SkillView,
 };
-use super::{graph, limits};
-use crate::domain::{Level, PlanOptions};
+use super::{compute, graph, limits};
+use crate::domain::{Level, PlanOptions, Role, Skill};
 
 /// A page of a ranked list, with offsets as cursors.
 fn page<T, N>(
@@ -77,7 +77,14 @@ impl SkillQuery {
     ) -> async_graphql::Result<Connection<usize, SkillView>> {
         let graph = graph(ctx);
         let category = category.as_ref().map(category_id).transpose().api()?;
-        let hits = graph.search_skills(query.as_deref().unwrap_or(""), category.as_ref());
+        let hits = compute({
+            let graph = graph.clone();
+            move || -> Vec<Arc<Skill>> {
+                let hits = graph.search_skills(query.as_deref().unwrap_or(""), category.as_ref());
+                hits.into_iter().cloned().collect()
+            }
+        })
+        .await?;
         page(&hits, first, after, limits(ctx).max_page, |s| SkillView {
             graph: graph.clone(),
             skill: (*s).clone(),
@@ -132,7 +139,14 @@ impl RoleQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<usize, RoleView>> {
         let graph = graph(ctx);
-        let hits = graph.search_roles(query.as_deref().unwrap_or(""));
+        let hits = compute({
+            let graph = graph.clone();
+            move || -> Vec<Arc<Role>> {
+                let hits = graph.search_roles(query.as_deref().unwrap_or(""));
+                hits.into_iter().cloned().collect()
+            }
+        })
+        .await?;
         page(&hits, first, after, limits(ctx).max_page, |r| RoleView {
             graph: graph.clone(),
             role: (*r).clone(),
@@ -170,9 +184,13 @@ impl PlanQuery {
             include_recommended,
             include_optional,
         };
-        let plan = graph
-            .plan(&from.parse().api()?, &to.parse().api()?, options)
-            .api()?;
+        let (profile, targets) = (from.parse().api()?, to.parse().api()?);
+        let plan = compute({
+            let graph = graph.clone();
+            move || graph.plan(&profile, &targets, options)
+        })
+        .await?
+        .api()?;
         Ok(LearningPathView {
             graph,
             plan: Arc::new(plan),
@@ -189,9 +207,13 @@ impl PlanQuery {
     ) -> async_graphql::Result<RoleGapView> {
         check_profile(ctx, &from).api()?;
         let graph = graph(ctx);
-        let mut gap = graph
-            .role_gap(&from.parse().api()?, &role_id(&to).api()?)
-            .api()?;
+        let (profile, role) = (from.parse().api()?, role_id(&to).api()?);
+        let mut gap = compute({
+            let graph = graph.clone();
+            move || graph.role_gap(&profile, &role)
+        })
+        .await?
+        .api()?;
         let plan = Arc::new(std::mem::take(&mut gap.plan));
         Ok(RoleGapView { graph, gap, plan })
     }
@@ -211,7 +233,13 @@ impl PlanQuery {
             .api()?;
         l.check("first", first, l.max_page).api()?;
         let graph = graph(ctx);
-        let matches = graph.match_roles(&profile.parse().api()?, first).api()?;
+        let profile = profile.parse().api()?;
+        let matches = compute({
+            let graph = graph.clone();
+            move || graph.match_roles(&profile, first)
+        })
+        .await?
+        .api()?;
         Ok(matches
             .into_iter()
             .map(|matched| RoleMatchView {
