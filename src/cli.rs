@@ -201,6 +201,9 @@ pub struct LimitArgs {
     /// Most skills in one profile.
     #[arg(long, env = "SKILLGRAPH_MAX_PROFILE_SKILLS", default_value_t = 500)]
     max_profile_skills: usize,
+    /// Most skills one transitive prerequisites or unlocks list may return.
+    #[arg(long, env = "SKILLGRAPH_MAX_EXPANSION", default_value_t = 10_000)]
+    max_expansion: usize,
 }
 
 #[derive(Debug, Args)]
@@ -451,6 +454,7 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
             max_profile_skills: l.max_profile_skills,
             max_depth: l.max_depth,
             max_complexity: l.max_complexity,
+            max_expansion: l.max_expansion,
         },
         max_body_bytes: l.max_body_bytes,
         request_timeout: std::time::Duration::from_millis(l.request_timeout_ms),

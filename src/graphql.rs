@@ -47,6 +47,8 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most complex query (async-graphql's count of fields).
     pub max_complexity: usize,
+    /// Most skills one transitive `prerequisites` or `unlocks` list may return.
+    pub max_expansion: usize,
 }
 
 impl Default for Limits {
@@ -57,14 +59,27 @@ impl Default for Limits {
             max_profile_skills: 500,
             max_depth: 15,
             max_complexity: 2_000,
+            max_expansion: 10_000,
         }
     }
 }
 
 impl Limits {
-    pub fn check(&self, what: &'static str, got: usize, limit: usize) -> Result<(), ApiError> {
+    /// Refuses `got` above `limit`; `name` is the limit's configured name, `what` the thing.
+    pub fn check(
+        &self,
+        name: &'static str,
+        what: &'static str,
+        got: usize,
+        limit: usize,
+    ) -> Result<(), ApiError> {
         if got > limit {
-            return Err(ApiError::Limit { what, limit, got });
+            return Err(ApiError::Limit {
+                name,
+                what,
+                limit,
+                got,
+            });
         }
         Ok(())
     }
@@ -121,7 +136,7 @@ fn catalog<'a>(ctx: &Context<'a>) -> &'a Arc<Catalog> {
     ctx.data_unchecked::<Arc<Catalog>>()
 }
 
-fn limits(ctx: &Context<'_>) -> Limits {
+pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
     ctx.data_opt::<Limits>().copied().unwrap_or_default()
 }
 

@@ -35,6 +35,8 @@ pub enum ApiError {
     Unauthenticated,
     #[error("{what} is limited to {limit}, got {got}")]
     Limit {
+        /// The limit's name as configured, e.g. `maxPage`.
+        name: &'static str,
         what: &'static str,
         limit: usize,
         got: usize,
@@ -96,8 +98,8 @@ impl ApiError {
                 ApiError::Domain(domain::Error::InUse { users, .. }) => {
                     ext.set("usedBy", users.clone());
                 }
-                ApiError::Limit { what, limit, .. } => {
-                    ext.set("limit", *what);
+                ApiError::Limit { name, limit, .. } => {
+                    ext.set("limit", *name);
                     ext.set("max", *limit as u64);
                 }
                 _ => {}

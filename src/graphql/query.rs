@@ -30,6 +30,7 @@ where
         .api()?;
     if first > max {
         return Err(ApiError::Limit {
+            name: "maxPage",
             what: "first",
             limit: max,
             got: first,
@@ -159,7 +160,12 @@ pub struct PlanQuery;
 
 fn check_profile(ctx: &Context<'_>, profile: &ProfileInput) -> Result<(), ApiError> {
     let limits = limits(ctx);
-    limits.check("profile skills", profile.size(), limits.max_profile_skills)
+    limits.check(
+        "maxProfileSkills",
+        "profile skills",
+        profile.size(),
+        limits.max_profile_skills,
+    )
 }
 
 #[Object]
@@ -178,7 +184,8 @@ impl PlanQuery {
         let from = from.unwrap_or_default();
         check_profile(ctx, &from).api()?;
         let l = limits(ctx);
-        l.check("targets", to.size(), l.max_targets).api()?;
+        l.check("maxTargets", "targets", to.size(), l.max_targets)
+            .api()?;
         let graph = graph(ctx);
         let options = PlanOptions {
             include_recommended,
@@ -231,7 +238,7 @@ impl PlanQuery {
         let first = usize::try_from(first)
             .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
             .api()?;
-        l.check("first", first, l.max_page).api()?;
+        l.check("maxPage", "first", first, l.max_page).api()?;
         let graph = graph(ctx);
         let profile = profile.parse().api()?;
         let matches = compute({

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Enum, ID, Object, SimpleObject, Union};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 
 use super::error::OrApi;
 use crate::domain::{
@@ -42,6 +42,19 @@ pub enum ResourceKind {
     Video,
     Paper,
     Other,
+}
+
+/// Refuses a transitive list longer than the configured limit.
+fn expansion(ctx: &Context<'_>, got: usize) -> async_graphql::Result<()> {
+    let limits = super::limits(ctx);
+    limits
+        .check(
+            "maxExpansion",
+            "transitive expansion",
+            got,
+            limits.max_expansion,
+        )
+        .api()
 }
 
 fn int(value: u64) -> i32 {
@@ -121,6 +134,7 @@ impl SkillView {
     /// of the shortest chain; sorted by depth, then category order, then id.
     async fn prerequisites(
         &self,
+        ctx: &Context<'_>,
         #[graphql(default = false)] transitive: bool,
         #[graphql(default = true)] include_recommended: bool,
     ) -> async_graphql::Result<Vec<PrerequisiteView>> {
@@ -128,6 +142,7 @@ impl SkillView {
             .graph
             .prerequisites_of(&self.skill.id, transitive, include_recommended)
             .api()?;
+        expansion(ctx, list.len())?;
         Ok(list
             .into_iter()
             .map(|p| PrerequisiteView {
@@ -139,9 +154,11 @@ impl SkillView {
     /// Skills that require this one, directly or (with `transitive`) through a chain.
     async fn unlocks(
         &self,
+        ctx: &Context<'_>,
         #[graphql(default = false)] transitive: bool,
     ) -> async_graphql::Result<Vec<SkillView>> {
         let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
+        expansion(ctx, list.len())?;
         Ok(Self::many(&self.graph, list.iter().map(|(id, _)| id)))
     }
     /// The roles that require this skill, and at what level.

@@ -181,3 +181,38 @@ async fn introspection_and_graphiql_can_be_turned_off() {
     let body = app.query("{ stats { skills } }", json!({})).await;
     assert!(body["data"]["stats"]["skills"].as_i64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn list_sizes_and_transitive_expansions_are_capped_by_name() {
+    let app = TestApp::spawn_with(ServerConfig {
+        limits: skillgraph::graphql::Limits {
+            max_expansion: 3,
+            ..Default::default()
+        },
+        ..test_config()
+    })
+    .await;
+    let body = app
+        .query(
+            "{ skill(id: \"rag\") { prerequisites(transitive: true) { skill { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxExpansion"));
+    assert_eq!(body["errors"][0]["extensions"]["max"], 3);
+    // Direct lists are small and unaffected.
+    let body = app
+        .query(
+            "{ skill(id: \"rag\") { prerequisites { skill { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let body = app
+        .query(
+            "{ skills(first: 1000) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxPage"));
+}
