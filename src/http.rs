@@ -553,10 +553,8 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
     let batch = batch.data(snapshot).data(caller);
     let mut response = state.schema.execute_batch(batch).await;
     match &mut response {
-        BatchResponse::Single(r) => tag_limit_errors(r, &state.limits),
-        BatchResponse::Batch(list) => list
-            .iter_mut()
-            .for_each(|r| tag_limit_errors(r, &state.limits)),
+        BatchResponse::Single(r) => tag_errors(r, &state.limits),
+        BatchResponse::Batch(list) => list.iter_mut().for_each(|r| tag_errors(r, &state.limits)),
     }
     state
         .metrics
@@ -564,19 +562,33 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
     respond(headers, response)
 }
 
-/// async-graphql refuses too deep or too complex queries during validation with a bare message;
-/// give those refusals the same code and limit names as every other limit.
-fn tag_limit_errors(response: &mut async_graphql::Response, limits: &Limits) {
+/// Gives every error a stable code. Our resolvers always set one; an error without one comes
+/// from async-graphql itself: too deep or too complex a query (a limit, named like every other
+/// limit), or a document, variable or argument it could not parse, validate or coerce (the
+/// client's input).
+fn tag_errors(response: &mut async_graphql::Response, limits: &Limits) {
     for error in &mut response.errors {
-        let (limit, max) = match error.message.as_str() {
-            "Query is nested too deep." => ("maxDepth", limits.max_depth),
-            "Query is too complex." => ("maxComplexity", limits.max_complexity),
-            _ => continue,
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let limit = match error.message.as_str() {
+            "Query is nested too deep." => Some(("maxDepth", limits.max_depth)),
+            "Query is too complex." => Some(("maxComplexity", limits.max_complexity)),
+            _ => None,
         };
         let extensions = error.extensions.get_or_insert_with(Default::default);
-        extensions.set("code", graphql::error::code::LIMIT_EXCEEDED);
-        extensions.set("limit", limit);
-        extensions.set("max", max as u64);
+        match limit {
+            Some((limit, max)) => {
+                extensions.set("code", graphql::error::code::LIMIT_EXCEEDED);
+                extensions.set("limit", limit);
+                extensions.set("max", max as u64);
+            }
+            None => extensions.set("code", graphql::error::code::INVALID_INPUT),
+        }
     }
 }
 

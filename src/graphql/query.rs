@@ -41,7 +41,7 @@ where
         None => 0,
         Some(cursor) => cursor
             .parse::<usize>()
-            .map(|c| c + 1)
+            .map(|c| c.saturating_add(1))
             .map_err(|_| ApiError::InvalidInput(format!("{cursor:?} is not a cursor of this list")))
             .api()?,
     };
