@@ -189,8 +189,8 @@ pub struct LimitArgs {
     /// Deepest query.
     #[arg(long, env = "SKILLGRAPH_MAX_DEPTH", default_value_t = 15)]
     max_depth: usize,
-    /// Most complex query (number of fields, aliases included).
-    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = 2_000)]
+    /// Most complex query: fields (aliases included), lists counted times their length.
+    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = 50_000)]
     max_complexity: usize,
     /// Largest `first` of a list.
     #[arg(long, env = "SKILLGRAPH_MAX_PAGE", default_value_t = 100)]

@@ -45,7 +45,8 @@ pub struct Limits {
     pub max_profile_skills: usize,
     /// Deepest query.
     pub max_depth: usize,
-    /// Most complex query (async-graphql's count of fields).
+    /// Most complex query: fields, with each list field counting its items' fields times a
+    /// typical length and each paged list times its `first` (see `types::LIST`).
     pub max_complexity: usize,
     /// Most skills one transitive `prerequisites` or `unlocks` list may return.
     pub max_expansion: usize,
@@ -58,7 +59,7 @@ impl Default for Limits {
             max_targets: 50,
             max_profile_skills: 500,
             max_depth: 15,
-            max_complexity: 2_000,
+            max_complexity: 50_000,
             max_expansion: 10_000,
         }
     }

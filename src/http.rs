@@ -32,6 +32,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::watch;
 use tower::{BoxError, ServiceBuilder};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -165,6 +166,9 @@ pub fn router(
                         .latency_unit(tower_http::LatencyUnit::Micros),
                 ),
         )
+        // A bug must not drop the connection: a panic becomes a logged 500 with an INTERNAL
+        // error, like any other internal failure.
+        .layer(CatchPanicLayer::custom(panic_response))
         // Outside the trace layer, so the id exists when the request's span is made, and is
         // echoed to the client for support requests.
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -320,6 +324,25 @@ fn limit_error(status: StatusCode, limit: &str, max: u64, message: &str) -> Resp
     }] });
     (
         status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "a request handler panicked");
+    let body = serde_json::json!({ "errors": [{
+        "message": "internal error",
+        "extensions": { "code": graphql::error::code::INTERNAL }
+    }] });
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
         [(header::CONTENT_TYPE, "application/json")],
         body.to_string(),
     )

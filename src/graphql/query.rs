@@ -9,7 +9,7 @@ use super::error::{ApiError, OrApi};
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
 use super::types::{
     CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
-    RoleView, SkillView,
+    RoleView, SkillView, list_cost, page_cost,
 };
 use super::{compute, graph, limits};
 use crate::domain::{Level, PlanOptions, Role, Skill};
@@ -68,6 +68,7 @@ impl SkillQuery {
     /// Skills matching `query` by name or alias (case- and accent-insensitive; exact, then
     /// prefix, then word prefix, then substring matches), optionally within a category and
     /// its sub-categories. Without a query: all skills by category order, then id.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -93,6 +94,7 @@ impl SkillQuery {
     }
 
     /// All categories in display order.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn categories(&self, ctx: &Context<'_>) -> Vec<CategoryView> {
         let graph = graph(ctx);
         graph
@@ -132,6 +134,7 @@ impl RoleQuery {
     }
 
     /// Roles matching `query` by name, best match first; without a query, all roles by id.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
@@ -227,6 +230,7 @@ impl PlanQuery {
 
     /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close
     /// the gap. The profile's own current role is left out.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn match_roles(
         &self,
         ctx: &Context<'_>,

@@ -57,6 +57,29 @@ fn expansion(ctx: &Context<'_>, got: usize) -> async_graphql::Result<()> {
         .api()
 }
 
+/// What a list field counts for in a query's complexity: each item's fields, times a typical
+/// list length. Without it the complexity limit counts the fields of the document, not the
+/// values they fan out to, and `roles { requirements { role { requirements … } } }` could
+/// ask for millions of values in a few hundred bytes.
+pub const LIST: usize = 20;
+
+/// The most one field may count: far above any limit, and low enough that async-graphql's
+/// unchecked sums of sibling fields cannot overflow (a 1 MB document has under 2^20 fields).
+const MAX_COST: usize = 1 << 40;
+
+/// The complexity of a list field whose items cost `child` each.
+pub fn list_cost(child: usize) -> usize {
+    LIST.saturating_mul(child).min(MAX_COST)
+}
+
+/// The complexity of a paged list asking for `first` items costing `child` each.
+pub fn page_cost(first: i32, child: usize) -> usize {
+    usize::try_from(first)
+        .unwrap_or(0)
+        .saturating_mul(child)
+        .min(MAX_COST)
+}
+
 fn int(value: u64) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
@@ -115,6 +138,7 @@ impl SkillView {
     async fn hours(&self) -> i32 {
         int(u64::from(self.skill.hours))
     }
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn resources(&self) -> Vec<ResourceView> {
         self.skill
             .resources
@@ -132,6 +156,7 @@ impl SkillView {
     }
     /// What must (or should) be learned before this skill. Transitive results carry the depth
     /// of the shortest chain; sorted by depth, then category order, then id.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn prerequisites(
         &self,
         ctx: &Context<'_>,
@@ -152,6 +177,7 @@ impl SkillView {
             .collect())
     }
     /// Skills that require this one, directly or (with `transitive`) through a chain.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn unlocks(
         &self,
         ctx: &Context<'_>,
@@ -162,6 +188,7 @@ impl SkillView {
         Ok(Self::many(&self.graph, list.iter().map(|(id, _)| id)))
     }
     /// The roles that require this skill, and at what level.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn required_by(&self) -> async_graphql::Result<Vec<RoleRequirementView>> {
         let list = self.graph.required_by(&self.skill.id).api()?;
         Ok(list
@@ -273,6 +300,7 @@ impl RoleView {
         self.role.description.as_deref()
     }
     /// Sorted by skill id.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn requirements(&self) -> Vec<RoleRequirementView> {
         self.role
             .requirements
@@ -327,6 +355,7 @@ pub struct LearningPathView {
 #[Object(name = "LearningPath")]
 impl LearningPathView {
     /// In learning order: by stage, then category order, then id.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn steps(&self) -> Vec<PathStepView> {
         self.plan
             .steps
@@ -353,10 +382,12 @@ impl LearningPathView {
     }
     /// Skills the plan needed that the profile holds by implication (they are prerequisites
     /// of something it holds), so they are not steps.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn implied(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, self.plan.implied.iter().map(|i| &i.skill))
     }
     /// The same, with the implied level and the held skill that implies it.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn implied_levels(&self) -> Vec<ImpliedSkillView> {
         self.plan
             .implied
@@ -427,14 +458,17 @@ impl PathStepView {
         int(u64::from(self.step().hours))
     }
     /// Later steps of this plan that wait for this one.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn because(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, &self.step().because)
     }
     /// This skill, then what it unlocks on the shortest way to a target, ending at one.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn chain(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, &self.step().chain)
     }
     /// The targets this step leads to.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn serves(&self) -> Vec<PlanTarget> {
         self.step()
             .serves
@@ -487,12 +521,15 @@ impl RoleGapView {
         int(self.gap.hours)
     }
     /// Essential requirements first, then optional ones.
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn satisfied(&self) -> Vec<RequirementStatusView> {
         self.list(|g| &g.satisfied)
     }
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn under_level(&self) -> Vec<RequirementStatusView> {
         self.list(|g| &g.under_level)
     }
+    #[graphql(complexity = "list_cost(child_complexity)")]
     async fn missing(&self) -> Vec<RequirementStatusView> {
         self.list(|g| &g.missing)
     }

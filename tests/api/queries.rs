@@ -688,12 +688,14 @@ async fn a_cursor_at_the_end_of_the_list_gives_an_empty_last_page() {
 
 #[tokio::test]
 async fn a_query_nested_deeper_than_the_depth_limit_is_refused() {
-    // Arrange: 8 levels of prerequisites { skill { ... } } are 17 levels deep.
+    // Arrange: a chain of 17 `parent` fields is 19 levels deep, with no list to fan out
+    // (lists would trip the complexity limit first).
     let app = TestApp::spawn().await;
     let mut selection = String::from("id");
-    for _ in 0..8 {
-        selection = format!("prerequisites {{ skill {{ {selection} }} }}");
+    for _ in 0..17 {
+        selection = format!("parent {{ {selection} }}");
     }
+    let selection = format!("category {{ {selection} }}");
 
     // Act
     let body = app
