@@ -306,8 +306,16 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE))
 }
 
+/// A refusal at the transport (before any GraphQL runs), still shaped as a GraphQL error with a
+/// code: `INTERNAL` for server failures, `INVALID_INPUT` for everything the client sent wrong.
 fn plain_error(status: StatusCode, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [{ "message": message }] });
+    let code = if status.is_server_error() {
+        graphql::error::code::INTERNAL
+    } else {
+        graphql::error::code::INVALID_INPUT
+    };
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
