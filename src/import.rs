@@ -312,6 +312,26 @@ fn reason(e: &domain::Error) -> &'static str {
     }
 }
 
+/// Roles gathered with their requirements keyed by skill (so a repeated row updates rather
+/// than duplicates), as the batch's roles.
+fn assemble_roles<K>(
+    roles: std::collections::BTreeMap<
+        K,
+        (
+            Role,
+            std::collections::BTreeMap<SkillId, crate::domain::Requirement>,
+        ),
+    >,
+) -> Vec<Role> {
+    roles
+        .into_values()
+        .map(|(mut role, requirements)| {
+            role.requirements = requirements.into_values().collect();
+            role
+        })
+        .collect()
+}
+
 /// Turns free text into a slug fragment: ASCII-folded, lower-case, runs of other characters
 /// collapsed to `-`. `+` and `#` are spelled out so that C, C++ and C# stay apart.
 pub fn slug(text: &str) -> String {

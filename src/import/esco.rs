@@ -367,13 +367,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             requirement.importance = importance;
         }
     }
-    batch.roles = roles
-        .into_values()
-        .map(|(mut role, requirements)| {
-            role.requirements = requirements.into_values().collect();
-            role
-        })
-        .collect();
+    batch.roles = super::assemble_roles(roles);
     Ok((batch, report))
 }
 
