@@ -64,7 +64,7 @@ impl Level {
         if b <= a {
             return 0;
         }
-        (u64::from(hours) * u64::from(b - a)).div_ceil(100) as u32
+        u32::try_from((u64::from(hours) * u64::from(b - a)).div_ceil(100)).unwrap_or(u32::MAX)
     }
 }
 
