@@ -359,6 +359,11 @@ fn bounded(text: &str, max: usize, what: &str, id: &str, report: &mut Report) ->
     text.chars().take(max).collect()
 }
 
+/// A free-text description, trimmed to the domain's limit; none when empty.
+fn description_of(text: &str, id: &str, report: &mut Report) -> Option<String> {
+    Some(bounded(text, 10_000, "description", id, report)).filter(|d| !d.is_empty())
+}
+
 /// Splits a multi-line label field into distinct labels, bounded as the domain requires.
 fn labels(text: &str, except: &str, id: &str, report: &mut Report) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

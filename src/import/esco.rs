@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::files::{Table, field};
-use super::{Batch, Error, FileSet, Report, bounded, labels};
+use super::{Batch, Error, FileSet, Report, bounded, description_of, labels};
 use crate::domain::{
     Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement, Role, RoleId,
     Skill, SkillId,
@@ -146,14 +146,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         batch.categories.push(Category {
             id: CategoryId::parse(id).expect("id_of validates"),
             name: bounded(name, 200, "group label", id, &mut report),
-            description: Some(bounded(
-                field(row, description),
-                10_000,
-                "description",
-                id,
-                &mut report,
-            ))
-            .filter(|d| !d.is_empty()),
+            description: description_of(field(row, description), id, &mut report),
             order: 102 + rank as i32,
             parent: Some(CategoryId::parse(&parent).expect("id_of validates")),
             external_id: Some(field(row, uri).to_owned()),
@@ -216,14 +209,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             name: bounded(name, 200, "label", &id, &mut report),
             category: CategoryId::parse(&group_of(&id)).expect("id_of validates"),
             hours: DEFAULT_HOURS,
-            description: Some(bounded(
-                field(row, description),
-                10_000,
-                "description",
-                &id,
-                &mut report,
-            ))
-            .filter(|d| !d.is_empty()),
+            description: description_of(field(row, description), &id, &mut report),
             aliases: labels(field(row, alt), name, &id, &mut report),
             tags,
             resources: vec![],
@@ -312,14 +298,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         let role = Role {
             id: RoleId::parse(&id).expect("id_of validates"),
             name: bounded(field(row, label), 200, "label", &id, &mut report),
-            description: Some(bounded(
-                field(row, description),
-                10_000,
-                "description",
-                &id,
-                &mut report,
-            ))
-            .filter(|d| !d.is_empty()),
+            description: description_of(field(row, description), &id, &mut report),
             requirements: vec![],
             external_id: Some(field(row, uri).to_owned()),
         };

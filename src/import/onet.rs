@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::files::{Table, field};
-use super::{Batch, Error, FileSet, Report, bounded, slug};
+use super::{Batch, Error, FileSet, Report, bounded, description_of, slug};
 use crate::domain::{
     Category, CategoryId, Importance, Level, Requirement, Role, RoleId, Skill, SkillId,
 };
@@ -169,14 +169,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         let role = Role {
             id: id.clone(),
             name: bounded(field(row, title), 200, "title", id.as_str(), &mut report),
-            description: Some(bounded(
-                field(row, description),
-                10_000,
-                "description",
-                id.as_str(),
-                &mut report,
-            ))
-            .filter(|d| !d.is_empty()),
+            description: description_of(field(row, description), id.as_str(), &mut report),
             requirements: vec![],
             external_id: Some(field(row, code).to_owned()),
         };
