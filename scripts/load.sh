@@ -20,31 +20,10 @@ PORT=${PORT:-18480}
 TOKEN=load-test-admin-token-0123456789
 URL="http://127.0.0.1:$PORT/graphql"
 
-export PATH="$HOME/.cargo/bin:$PATH"
-command -v oha >/dev/null || cargo install oha --locked --version 1.16.0
-cargo build --release --quiet --bin skillgraph --example writer
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-esco=${ESCO:-../shared/data/esco-v1.1.1}
-[ -d "$esco" ] || esco=tests/fixtures/esco
-echo "importing ESCO from $esco" >&2
-./target/release/skillgraph --db "$work/db" import esco "$esco" | tail -1 >&2
-
+source scripts/lib.sh
+import_esco
 started=$(date +%s%N)
-SKILLGRAPH_ADMIN_TOKEN=$TOKEN RUST_LOG=warn ./target/release/skillgraph --db "$work/db" serve \
-    --addr "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 1000); do
-    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
-    sleep 0.01
-done
+start_server
 echo "reopened the database and answering /health after $(( ($(date +%s%N) - started) / 1000000 )) ms; server RSS $(ps -o rss= -p "$server") KB" >&2
 
 gql() { curl -sf "$URL" -H 'content-type: application/json' -d "$1"; }

@@ -16,30 +16,10 @@ PORT=${PORT:-18481}
 TOKEN=soak-test-admin-token-0123456789
 URL="http://127.0.0.1:$PORT/graphql"
 
-export PATH="$HOME/.cargo/bin:$PATH"
-command -v oha >/dev/null || cargo install oha --locked --version 1.16.0
-cargo build --release --quiet --bin skillgraph --example writer
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
+source scripts/lib.sh
 ./target/release/skillgraph --db "$work/db" import seed | tail -1 >&2
-esco=${ESCO:-../shared/data/esco-v1.1.1}
-[ -d "$esco" ] || esco=tests/fixtures/esco
-./target/release/skillgraph --db "$work/db" import esco "$esco" | tail -1 >&2
-
-SKILLGRAPH_ADMIN_TOKEN=$TOKEN RUST_LOG=warn ./target/release/skillgraph --db "$work/db" serve \
-    --addr "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 500); do
-    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break
-    sleep 0.02
-done
+import_esco
+start_server
 
 q() { printf '{"query":"%s"}' "$1"; }
 paths=$(q '{ learningPath(from: {role: \"software-engineer\"}, to: {roles: [\"ai-engineer\"]}) { stages totalHours steps { position stage skill { id name } toLevel hours } } }')
