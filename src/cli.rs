@@ -720,19 +720,19 @@ fn truncate(text: &str, width: usize) -> String {
 pub fn gap_table(graph: &SkillGraph, gap: &RoleGap) -> String {
     let mut out = String::new();
     let name = graph
-        .role(gap.role.as_str())
+        .role(gap.standing.role.as_str())
         .map_or("", |r| r.name.as_str());
     let _ = writeln!(
         out,
         "{name} ({}): {:.0}% ready, {} h to close the gap",
-        gap.role,
-        gap.readiness * 100.0,
+        gap.standing.role,
+        gap.standing.readiness * 100.0,
         gap.hours
     );
     for (title, list) in [
-        ("satisfied", &gap.satisfied),
-        ("under level", &gap.under_level),
-        ("missing", &gap.missing),
+        ("satisfied", &gap.standing.satisfied),
+        ("under level", &gap.standing.under_level),
+        ("missing", &gap.standing.missing),
     ] {
         let _ = writeln!(out, "{title} ({}):", list.len());
         for s in list {

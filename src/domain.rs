@@ -19,6 +19,6 @@ pub use model::{
     Resource, ResourceKind, Role, Skill,
 };
 pub use plan::{
-    ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleMatch, Step, Target,
-    TargetRef,
+    Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleMatch,
+    RoleStanding, Step, Target, TargetRef,
 };

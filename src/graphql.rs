@@ -8,6 +8,7 @@
 //! by the HTTP layer), so a query sees one revision even while writes land.
 
 pub mod error;
+pub mod flat;
 pub mod inputs;
 mod mutation;
 mod query;
@@ -145,7 +146,7 @@ pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
 /// blocking pool. The request's task then yields instead of holding a runtime worker, so
 /// cheap requests are not queued behind expensive ones, and the request timeout can answer
 /// while the work finishes in the background.
-async fn compute<T: Send + 'static>(
+pub(crate) async fn compute<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> async_graphql::Result<T> {
     tokio::task::spawn_blocking(work)

@@ -141,8 +141,8 @@ fn an_esco_role_gap_produces_an_ordered_plan() {
         .id
         .clone();
     let gap = graph.role_gap(&Profile::default(), &role).unwrap();
-    assert_eq!(gap.readiness, 0.0);
-    assert!(gap.missing.len() > 10);
+    assert_eq!(gap.standing.readiness, 0.0);
+    assert!(gap.standing.missing.len() > 10);
     assert_eq!(gap.hours, gap.plan.total_hours);
     let plan = graph
         .plan(

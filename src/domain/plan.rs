@@ -118,17 +118,26 @@ pub struct RequirementStatus {
     pub current: Option<Level>,
 }
 
+/// Where a profile stands against a role's requirements: cheap (one look per requirement),
+/// unlike the plan that closes the gap, so callers that only list requirements ask for this.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RoleGap {
+pub struct RoleStanding {
     pub role: RoleId,
     /// In `[0, 1]`; see the module docs.
     pub readiness: f64,
-    /// Hours of the plan that closes every unmet requirement.
-    pub hours: u64,
     /// Each list: essential requirements first, then by category order and id.
     pub satisfied: Vec<RequirementStatus>,
     pub under_level: Vec<RequirementStatus>,
     pub missing: Vec<RequirementStatus>,
+}
+
+/// A role's standing together with the plan that closes the gap.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleGap {
+    #[serde(flatten)]
+    pub standing: RoleStanding,
+    /// Hours of the plan that closes every unmet requirement.
+    pub hours: u64,
     pub plan: LearningPlan,
 }
 
@@ -140,8 +149,9 @@ pub struct RoleMatch {
     pub missing_essential: u32,
 }
 
-/// What a profile holds, explicitly and by implication.
-struct Holdings {
+/// What a profile holds, explicitly and by implication: computed once per profile and shared
+/// by the questions asked about it (a role's standing and the plan that closes its gap).
+pub struct Holdings {
     explicit: HashMap<NodeIndex, Level>,
     /// Explicit or implied level, with the explicitly held skill that implies it.
     effective: HashMap<NodeIndex, (Level, NodeIndex)>,
@@ -171,7 +181,8 @@ fn above(level: Level, held: Option<Level>) -> bool {
 }
 
 impl SkillGraph {
-    fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
+    /// What `profile` holds, explicitly and by implication (see the module docs).
+    pub fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
         let mut explicit: HashMap<NodeIndex, Level> = HashMap::default();
         let mut hold = |node: NodeIndex, level: Level| {
             let held = explicit.entry(node).or_insert(level);
@@ -428,6 +439,17 @@ impl SkillGraph {
     /// Where a profile stands against a role, and the plan that closes the gap.
     pub fn role_gap(&self, profile: &Profile, role: &RoleId) -> Result<RoleGap, Error> {
         let holdings = self.holdings(profile)?;
+        let standing = self.role_standing(&holdings, role)?;
+        let plan = self.gap_plan(&holdings, role)?;
+        Ok(RoleGap {
+            standing,
+            hours: plan.total_hours,
+            plan,
+        })
+    }
+
+    /// Where `holdings` stand against a role's requirements, without planning.
+    pub fn role_standing(&self, holdings: &Holdings, role: &RoleId) -> Result<RoleStanding, Error> {
         let role_data = self.role_entry(role)?;
         let mut statuses: Vec<(NodeIndex, RequirementStatus)> = role_data
             .requirements
@@ -450,20 +472,22 @@ impl SkillGraph {
                 None => missing.push(status),
             }
         }
-        let plan = self.plan_from(
-            &holdings,
-            &[Target::Role(role.clone())],
-            PlanOptions::default(),
-        )?;
-        Ok(RoleGap {
+        Ok(RoleStanding {
             role: role.clone(),
-            readiness: self.readiness(&holdings, &role_data.requirements)?,
-            hours: plan.total_hours,
+            readiness: self.readiness(holdings, &role_data.requirements)?,
             satisfied,
             under_level,
             missing,
-            plan,
         })
+    }
+
+    /// The plan from `holdings` that closes every unmet requirement of a role.
+    pub fn gap_plan(&self, holdings: &Holdings, role: &RoleId) -> Result<LearningPlan, Error> {
+        self.plan_from(
+            holdings,
+            &[Target::Role(role.clone())],
+            PlanOptions::default(),
+        )
     }
 
     fn readiness(&self, holdings: &Holdings, requirements: &[Requirement]) -> Result<f64, Error> {
@@ -736,14 +760,14 @@ mod tests {
         let gap = g
             .role_gap(&have(&[("a", 3), ("b", 2)]), &RoleId::parse("r").unwrap())
             .unwrap();
-        assert_eq!(gap.satisfied.len(), 1);
-        assert_eq!(gap.under_level[0].requirement.skill, id("b"));
-        assert_eq!(gap.missing[0].requirement.skill, id("c"));
+        assert_eq!(gap.standing.satisfied.len(), 1);
+        assert_eq!(gap.standing.under_level[0].requirement.skill, id("b"));
+        assert_eq!(gap.standing.missing[0].requirement.skill, id("c"));
         // (3·1 + 3·0.4 + 1·0) / 7
         assert!(
-            (gap.readiness - 4.2 / 7.0).abs() < 1e-9,
+            (gap.standing.readiness - 4.2 / 7.0).abs() < 1e-9,
             "{}",
-            gap.readiness
+            gap.standing.readiness
         );
         assert_eq!(gap.hours, 6 + 4);
         assert_eq!(gap.hours, gap.plan.total_hours);
@@ -822,9 +846,10 @@ mod tests {
                     let gap = g.role_gap(&profile, &r.id).unwrap();
                     RoleMatch {
                         role: r.id.clone(),
-                        readiness: gap.readiness,
+                        readiness: gap.standing.readiness,
                         hours: gap.hours,
                         missing_essential: gap
+                            .standing
                             .missing
                             .iter()
                             .filter(|s| s.requirement.importance == Importance::Essential)

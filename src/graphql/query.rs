@@ -218,14 +218,11 @@ impl PlanQuery {
         check_profile(ctx, &from).api()?;
         let graph = graph(ctx);
         let (profile, role) = (from.parse().api()?, role_id(&to).api()?);
-        let mut gap = compute({
-            let graph = graph.clone();
-            move || graph.role_gap(&profile, &role)
-        })
-        .await?
-        .api()?;
-        let plan = Arc::new(std::mem::take(&mut gap.plan));
-        Ok(RoleGapView { graph, gap, plan })
+        // The standing is one look per requirement: cheaper than handing it to another thread.
+        // The plan (most of the cost) waits until `hours` or `path` asks for it.
+        let holdings = graph.holdings(&profile).api()?;
+        let standing = graph.role_standing(&holdings, &role).api()?;
+        Ok(RoleGapView::new(graph, Arc::new(holdings), standing))
     }
 
     /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close

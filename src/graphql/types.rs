@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union, Value};
 
 use super::error::OrApi;
+use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
-    self, Category, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus, Role,
-    RoleGap, RoleMatch, Skill, SkillGraph, SkillId, Step, TargetRef,
+    self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
+    Role, RoleMatch, RoleStanding, Skill, SkillGraph, SkillId, Step, TargetRef,
 };
 
 /// Whether a prerequisite blocks learning or only helps.
@@ -162,19 +163,20 @@ impl SkillView {
         ctx: &Context<'_>,
         #[graphql(default = false)] transitive: bool,
         #[graphql(default = true)] include_recommended: bool,
-    ) -> async_graphql::Result<Vec<PrerequisiteView>> {
+    ) -> async_graphql::Result<FlatList<PrerequisiteView>> {
         let list = self
             .graph
             .prerequisites_of(&self.skill.id, transitive, include_recommended)
             .api()?;
         expansion(ctx, list.len())?;
-        Ok(list
-            .into_iter()
-            .map(|p| PrerequisiteView {
-                graph: self.graph.clone(),
-                prerequisite: p,
-            })
-            .collect())
+        Ok(FlatList(
+            list.into_iter()
+                .map(|p| PrerequisiteView {
+                    graph: self.graph.clone(),
+                    prerequisite: p,
+                })
+                .collect(),
+        ))
     }
     /// Skills that require this one, directly or (with `transitive`) through a chain.
     #[graphql(complexity = "list_cost(child_complexity)")]
@@ -182,23 +184,27 @@ impl SkillView {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = false)] transitive: bool,
-    ) -> async_graphql::Result<Vec<SkillView>> {
+    ) -> async_graphql::Result<FlatList<SkillView>> {
         let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
         expansion(ctx, list.len())?;
-        Ok(Self::many(&self.graph, list.iter().map(|(id, _)| id)))
+        Ok(FlatList(Self::many(
+            &self.graph,
+            list.iter().map(|(id, _)| id),
+        )))
     }
     /// The roles that require this skill, and at what level.
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn required_by(&self) -> async_graphql::Result<Vec<RoleRequirementView>> {
+    async fn required_by(&self) -> async_graphql::Result<FlatList<RoleRequirementView>> {
         let list = self.graph.required_by(&self.skill.id).api()?;
-        Ok(list
-            .into_iter()
-            .map(|(role, requirement)| RoleRequirementView {
-                graph: self.graph.clone(),
-                role: role.clone(),
-                requirement: requirement.clone(),
-            })
-            .collect())
+        Ok(FlatList(
+            list.into_iter()
+                .map(|(role, requirement)| RoleRequirementView {
+                    graph: self.graph.clone(),
+                    role: role.clone(),
+                    requirement: requirement.clone(),
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -301,16 +307,18 @@ impl RoleView {
     }
     /// Sorted by skill id.
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn requirements(&self) -> Vec<RoleRequirementView> {
-        self.role
-            .requirements
-            .iter()
-            .map(|r| RoleRequirementView {
-                graph: self.graph.clone(),
-                role: self.role.clone(),
-                requirement: r.clone(),
-            })
-            .collect()
+    async fn requirements(&self) -> FlatList<RoleRequirementView> {
+        FlatList(
+            self.role
+                .requirements
+                .iter()
+                .map(|r| RoleRequirementView {
+                    graph: self.graph.clone(),
+                    role: self.role.clone(),
+                    requirement: r.clone(),
+                })
+                .collect(),
+        )
     }
     /// The id in the taxonomy this role was imported from.
     async fn external_id(&self) -> Option<&str> {
@@ -356,17 +364,16 @@ pub struct LearningPathView {
 impl LearningPathView {
     /// In learning order: by stage, then category order, then id.
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn steps(&self) -> Vec<PathStepView> {
-        self.plan
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(index, _)| PathStepView {
-                graph: self.graph.clone(),
-                plan: self.plan.clone(),
-                index,
-            })
-            .collect()
+    async fn steps(&self) -> FlatList<PathStepView> {
+        FlatList(
+            (0..self.plan.steps.len())
+                .map(|index| PathStepView {
+                    graph: self.graph.clone(),
+                    plan: self.plan.clone(),
+                    index,
+                })
+                .collect(),
+        )
     }
     /// How many stages; steps of one stage can be learned in parallel.
     async fn stages(&self) -> i32 {
@@ -482,10 +489,47 @@ impl PathStepView {
 }
 
 pub struct RoleGapView {
-    pub graph: Arc<SkillGraph>,
-    pub gap: RoleGap,
-    /// The gap's plan, shared with the path view.
-    pub plan: Arc<LearningPlan>,
+    graph: Arc<SkillGraph>,
+    holdings: Arc<Holdings>,
+    standing: RoleStanding,
+    /// Planned on first use: a client that lists only the requirements never pays for it.
+    plan: tokio::sync::OnceCell<Arc<LearningPlan>>,
+}
+
+impl RoleGapView {
+    pub fn new(graph: Arc<SkillGraph>, holdings: Arc<Holdings>, standing: RoleStanding) -> Self {
+        RoleGapView {
+            graph,
+            holdings,
+            standing,
+            plan: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The plan that closes the gap, computed once (on the blocking pool: a role's plan can
+    /// take milliseconds) however many fields ask for it.
+    async fn plan(&self) -> async_graphql::Result<&Arc<LearningPlan>> {
+        self.plan
+            .get_or_try_init(|| async {
+                let (graph, holdings) = (self.graph.clone(), self.holdings.clone());
+                let role = self.standing.role.clone();
+                let plan = super::compute(move || graph.gap_plan(&holdings, &role))
+                    .await?
+                    .api()?;
+                Ok(Arc::new(plan))
+            })
+            .await
+    }
+
+    fn list(
+        &self,
+        pick: impl Fn(&RoleStanding) -> &Vec<RequirementStatus>,
+    ) -> Vec<RequirementStatusView> {
+        match self.graph.role(self.standing.role.as_str()) {
+            Some(role) => statuses(&self.graph, role, pick(&self.standing)),
+            None => vec![],
+        }
+    }
 }
 
 fn statuses(
@@ -509,48 +553,36 @@ fn statuses(
 #[Object(name = "RoleGap")]
 impl RoleGapView {
     async fn role(&self) -> Option<RoleView> {
-        RoleView::of(&self.graph, self.gap.role.as_str())
+        RoleView::of(&self.graph, self.standing.role.as_str())
     }
     /// In [0, 1]: the weighted share of the role's learning effort already done, essentials
     /// weighing three times optionals.
     async fn readiness(&self) -> f64 {
-        self.gap.readiness
+        self.standing.readiness
     }
     /// Hours of the plan that closes every unmet requirement.
-    async fn hours(&self) -> i32 {
-        int(self.gap.hours)
+    async fn hours(&self) -> async_graphql::Result<i32> {
+        Ok(int(self.plan().await?.total_hours))
     }
     /// Essential requirements first, then optional ones.
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn satisfied(&self) -> Vec<RequirementStatusView> {
-        self.list(|g| &g.satisfied)
+    async fn satisfied(&self) -> FlatList<RequirementStatusView> {
+        FlatList(self.list(|g| &g.satisfied))
     }
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn under_level(&self) -> Vec<RequirementStatusView> {
-        self.list(|g| &g.under_level)
+    async fn under_level(&self) -> FlatList<RequirementStatusView> {
+        FlatList(self.list(|g| &g.under_level))
     }
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn missing(&self) -> Vec<RequirementStatusView> {
-        self.list(|g| &g.missing)
+    async fn missing(&self) -> FlatList<RequirementStatusView> {
+        FlatList(self.list(|g| &g.missing))
     }
     /// The plan that closes the gap, prerequisites included.
-    async fn path(&self) -> LearningPathView {
-        LearningPathView {
+    async fn path(&self) -> async_graphql::Result<LearningPathView> {
+        Ok(LearningPathView {
             graph: self.graph.clone(),
-            plan: self.plan.clone(),
-        }
-    }
-}
-
-impl RoleGapView {
-    fn list(
-        &self,
-        pick: impl Fn(&RoleGap) -> &Vec<RequirementStatus>,
-    ) -> Vec<RequirementStatusView> {
-        match self.graph.role(self.gap.role.as_str()) {
-            Some(role) => statuses(&self.graph, role, pick(&self.gap)),
-            None => vec![],
-        }
+            plan: self.plan().await?.clone(),
+        })
     }
 }
 
@@ -630,4 +662,212 @@ pub struct LevelInfo {
     pub name: String,
     /// Cumulative effort from nothing to this level, in percent of a skill's `hours`.
     pub effort_percent: i32,
+}
+
+// ----- the same objects for the synchronous walk of big lists (see `flat`) -----------------
+// Each impl lists the fields that take no argument and cannot fail, with the values the
+// `#[Object]` impls above give; a field not listed here makes the walk leave the whole list
+// to async-graphql. Borrowed views: nothing is reference-counted per item.
+
+struct SkillRef<'a> {
+    graph: &'a SkillGraph,
+    skill: &'a Skill,
+}
+
+impl<'a> SkillRef<'a> {
+    fn of(graph: &'a SkillGraph, id: &SkillId) -> Option<Self> {
+        Some(SkillRef {
+            graph,
+            skill: graph.skill(id.as_str())?,
+        })
+    }
+}
+
+impl Flat for SkillRef<'_> {
+    const TYPE: &'static str = "Skill";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        let skill = self.skill;
+        match name {
+            "id" => flat::string(skill.id.as_str()),
+            "name" => flat::string(&skill.name),
+            "description" => flat::nullable_string(skill.description.as_deref()),
+            "category" => {
+                let category = self.graph.category(skill.category.as_str());
+                flat::nullable(category.map(|c| CategoryRef(self.graph, c)), sub)
+            }
+            "aliases" => flat::strings(&skill.aliases),
+            "tags" => flat::strings(&skill.tags),
+            "hours" => flat::int(int(u64::from(skill.hours))),
+            "externalId" => flat::nullable_string(skill.external_id.as_deref()),
+            "resources" => flat::objects(skill.resources.iter().map(ResourceRef), sub),
+            _ => None,
+        }
+    }
+}
+
+impl Flat for SkillView {
+    const TYPE: &'static str = "Skill";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        SkillRef {
+            graph: &self.graph,
+            skill: &self.skill,
+        }
+        .field(name, sub)
+    }
+}
+
+fn skills<'a>(
+    graph: &'a SkillGraph,
+    ids: impl IntoIterator<Item = &'a SkillId>,
+) -> impl Iterator<Item = SkillRef<'a>> {
+    ids.into_iter()
+        .filter_map(move |id| SkillRef::of(graph, id))
+}
+
+struct ResourceRef<'a>(&'a domain::Resource);
+
+impl Flat for ResourceRef<'_> {
+    const TYPE: &'static str = "Resource";
+
+    fn field(&self, name: &str, _: Selections<'_>) -> Option<Value> {
+        match name {
+            "title" => flat::string(&self.0.title),
+            "url" => flat::string(&self.0.url),
+            "kind" => flat::enumeration(ResourceKind::from(self.0.kind)),
+            _ => None,
+        }
+    }
+}
+
+struct CategoryRef<'a>(&'a SkillGraph, &'a Category);
+
+impl Flat for CategoryRef<'_> {
+    const TYPE: &'static str = "Category";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        let CategoryRef(graph, category) = *self;
+        match name {
+            "id" => flat::string(category.id.as_str()),
+            "name" => flat::string(&category.name),
+            "description" => flat::nullable_string(category.description.as_deref()),
+            "order" => flat::int(category.order),
+            "parent" => {
+                let parent = category
+                    .parent
+                    .as_ref()
+                    .and_then(|p| graph.category(p.as_str()));
+                flat::nullable(parent.map(|p| CategoryRef(graph, p)), sub)
+            }
+            _ => None,
+        }
+    }
+}
+
+struct RoleRef<'a>(&'a SkillGraph, &'a Role);
+
+impl Flat for RoleRef<'_> {
+    const TYPE: &'static str = "Role";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        let RoleRef(graph, role) = *self;
+        match name {
+            "id" => flat::string(role.id.as_str()),
+            "name" => flat::string(&role.name),
+            "description" => flat::nullable_string(role.description.as_deref()),
+            "externalId" => flat::nullable_string(role.external_id.as_deref()),
+            "requirements" => flat::objects(
+                role.requirements.iter().map(|requirement| RequirementRef {
+                    graph,
+                    role,
+                    requirement,
+                }),
+                sub,
+            ),
+            _ => None,
+        }
+    }
+}
+
+struct RequirementRef<'a> {
+    graph: &'a SkillGraph,
+    role: &'a Role,
+    requirement: &'a Requirement,
+}
+
+impl Flat for RequirementRef<'_> {
+    const TYPE: &'static str = "RoleRequirement";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        match name {
+            "role" => flat::object(&RoleRef(self.graph, self.role), sub),
+            "skill" => flat::nullable(SkillRef::of(self.graph, &self.requirement.skill), sub),
+            "level" => flat::int(level(Some(self.requirement.level))),
+            "importance" => flat::enumeration(Importance::from(self.requirement.importance)),
+            _ => None,
+        }
+    }
+}
+
+impl Flat for RoleRequirementView {
+    const TYPE: &'static str = "RoleRequirement";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        RequirementRef {
+            graph: &self.graph,
+            role: &self.role,
+            requirement: &self.requirement,
+        }
+        .field(name, sub)
+    }
+}
+
+impl Flat for RequirementStatusView {
+    const TYPE: &'static str = "RequirementStatus";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        match name {
+            "requirement" => flat::object(&self.requirement, sub),
+            "currentLevel" => flat::int(self.current_level),
+            _ => None,
+        }
+    }
+}
+
+impl Flat for PrerequisiteView {
+    const TYPE: &'static str = "Prerequisite";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        let p = &self.prerequisite;
+        match name {
+            "skill" => flat::nullable(SkillRef::of(&self.graph, &p.skill), sub),
+            "kind" => flat::enumeration(PrerequisiteKind::from(p.kind)),
+            "minLevel" => Some(
+                p.min_level
+                    .map_or(Value::Null, |l| Value::from(i32::from(l.get()))),
+            ),
+            "depth" => flat::int(int(u64::from(p.depth))),
+            _ => None,
+        }
+    }
+}
+
+impl Flat for PathStepView {
+    const TYPE: &'static str = "PathStep";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        let step = self.step();
+        match name {
+            "position" => flat::int(int(u64::from(step.position))),
+            "stage" => flat::int(int(u64::from(step.stage))),
+            "skill" => flat::nullable(SkillRef::of(&self.graph, &step.skill), sub),
+            "fromLevel" => flat::int(level(step.from_level)),
+            "toLevel" => flat::int(level(Some(step.to_level))),
+            "hours" => flat::int(int(u64::from(step.hours))),
+            "because" => flat::objects(skills(&self.graph, &step.because), sub),
+            "chain" => flat::objects(skills(&self.graph, &step.chain), sub),
+            _ => None,
+        }
+    }
 }

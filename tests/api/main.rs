@@ -3,6 +3,7 @@
 
 mod auth;
 mod consistency;
+mod flat;
 mod fuzz;
 mod helpers;
 mod limits;
