@@ -167,6 +167,10 @@ pub struct ServeArgs {
     /// Turn off introspection and GraphiQL (production deployments that do not publish the schema).
     #[arg(long, env = "SKILLGRAPH_NO_INTROSPECTION")]
     no_introspection: bool,
+    /// Megabytes of answers the response cache keeps (queries only, per revision and caller
+    /// scope); 0 turns it off.
+    #[arg(long, env = "SKILLGRAPH_RESPONSE_CACHE_MB", default_value_t = 64)]
+    response_cache_mb: u64,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -461,6 +465,7 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
         max_concurrency: l.max_concurrency.max(1),
         max_batch: l.max_batch,
         introspection: !args.no_introspection,
+        response_cache_bytes: args.response_cache_mb.saturating_mul(1024 * 1024),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -9,6 +9,7 @@ mod graph;
 mod id;
 mod model;
 mod plan;
+mod scratch;
 mod search;
 
 pub use error::Error;

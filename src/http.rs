@@ -41,7 +41,9 @@ use tracing::Level;
 use crate::catalog::Catalog;
 use crate::graphql::{self, AppSchema, Caller, Limits, Snapshot};
 
+mod cache;
 mod metrics;
+use cache::{Answer, Key, ResponseCache};
 use metrics::Metrics;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -65,6 +67,8 @@ pub struct ServerConfig {
     pub max_batch: usize,
     /// Serve introspection and GraphiQL (turn off for production with `--no-introspection`).
     pub introspection: bool,
+    /// Bytes the response cache may hold (see `http::cache`); 0 turns it off.
+    pub response_cache_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +82,7 @@ impl Default for ServerConfig {
             max_concurrency: 512,
             max_batch: 10,
             introspection: true,
+            response_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -91,6 +96,7 @@ struct AppState {
     max_body_bytes: usize,
     limits: Limits,
     metrics: Arc<Metrics>,
+    cache: Option<Arc<ResponseCache>>,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -114,6 +120,7 @@ pub fn router(
         max_body_bytes: config.max_body_bytes,
         limits: config.limits,
         metrics: Metrics::new(),
+        cache: ResponseCache::new(config.response_cache_bytes).map(Arc::new),
         stopping,
     };
     let router = if config.introspection {
@@ -436,7 +443,13 @@ async fn graphql_post(
             ),
         );
     }
-    execute(&state, &headers, batch).await
+    execute(
+        &state,
+        &headers,
+        batch,
+        Some(Key::new(0, false, false, body)),
+    )
+    .await
 }
 
 /// The parameters of `GET /graphql`, as the GraphQL-over-HTTP spec names them.
@@ -506,7 +519,14 @@ async fn graphql_get(State(state): State<AppState>, request: Request) -> Respons
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &parts.headers, BatchRequest::Single(single)).await
+    let raw = Bytes::copy_from_slice(parts.uri.query().unwrap_or("").as_bytes());
+    execute(
+        &state,
+        &parts.headers,
+        BatchRequest::Single(single),
+        Some(Key::new(0, false, true, raw)),
+    )
+    .await
 }
 
 async fn graphql_ws(
@@ -532,22 +552,40 @@ fn subscribe(state: &AppState, protocol: GraphQLProtocol, upgrade: WebSocketUpgr
         })
 }
 
+/// The type of the operation a document would run: its only operation, or the one named.
+/// A document of one named operation is `Multiple` to the parser, yet runs without a name.
+fn selected_type(
+    document: &async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<OperationType> {
+    match &document.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => match name {
+            Some(name) => ops.get(name).map(|op| op.node.ty),
+            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+            // Several operations and no name: execution refuses it.
+            None => None,
+        },
+    }
+}
+
+/// Whether the operation a request would run is a query: parsed here (and kept in the request,
+/// so execution does not parse it again) because only queries may be cached.
+fn is_query(request: &mut async_graphql::Request) -> bool {
+    let name = request.operation_name.clone();
+    match request.parsed_query() {
+        Ok(document) => selected_type(document, name.as_deref()) == Some(OperationType::Query),
+        Err(_) => false,
+    }
+}
+
 /// Whether the operation a request would run is a mutation (unparsable: no, execution will
 /// report the syntax error).
 fn is_mutation(request: &async_graphql::Request) -> bool {
     let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
         return false;
     };
-    let ty = match &document.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        // Without a name, several operations cannot run at all: execution says so.
-        DocumentOperations::Multiple(ops) => request
-            .operation_name
-            .as_ref()
-            .and_then(|name| ops.get(name.as_str()))
-            .map(|op| op.node.ty),
-    };
-    ty == Some(OperationType::Mutation)
+    selected_type(&document, request.operation_name.as_deref()) == Some(OperationType::Mutation)
 }
 
 /// The name logs and metrics use for a request: the operation name it gives or its document
@@ -574,14 +612,32 @@ fn operation_name(batch: &BatchRequest) -> String {
         )
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> Response {
+/// Runs a GraphQL request. `key` is what identifies a single request for the response cache
+/// (its raw bytes; the revision and scope are filled in here).
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    batch: BatchRequest,
+    key: Option<Key>,
+) -> Response {
     let operation = operation_name(&batch);
     tracing::Span::current().record("operation", operation.as_str());
     let started = std::time::Instant::now();
     // One snapshot for the whole request (a batch included): one consistent revision.
-    let snapshot = Snapshot(state.catalog.snapshot());
+    let snapshot = state.catalog.snapshot();
+    let revision = snapshot.revision();
     let caller = caller(headers, &state.admin_token);
-    let batch = batch.data(snapshot).data(caller);
+    let batch = match (&state.cache, batch, key) {
+        (Some(cache), BatchRequest::Single(request), Some(key)) => {
+            let key = key.scoped(revision, caller.admin);
+            let (response, ok) =
+                cached(state, cache, headers, request, key, snapshot, caller).await;
+            state.metrics.observe(&operation, ok, started.elapsed());
+            return response;
+        }
+        (_, batch, _) => batch,
+    };
+    let batch = batch.data(Snapshot(snapshot)).data(caller);
     let mut response = state.schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(r) => tag_errors(r, &state.limits),
@@ -591,6 +647,90 @@ async fn execute(state: &AppState, headers: &HeaderMap, batch: BatchRequest) -> 
         .metrics
         .observe(&operation, response.is_ok(), started.elapsed());
     respond(headers, response)
+}
+
+/// A single request through the response cache: answered from it, or computed once for all
+/// identical requests in flight and stored when it is a query answered without errors. Also
+/// says whether the answer has no errors, for the metrics.
+async fn cached(
+    state: &AppState,
+    cache: &ResponseCache,
+    headers: &HeaderMap,
+    mut request: async_graphql::Request,
+    key: Key,
+    snapshot: Arc<crate::domain::SkillGraph>,
+    caller: Caller,
+) -> (Response, bool) {
+    cache.observe(key.revision());
+    if let Some(answer) = cache.get(&key).await {
+        state.metrics.cache_hit();
+        return (answered(headers, &answer), true);
+    }
+    if !is_query(&mut request) {
+        let request = request.data(Snapshot(snapshot)).data(caller);
+        let mut response = state.schema.execute(request).await;
+        tag_errors(&mut response, &state.limits);
+        let ok = response.is_ok();
+        return (respond(headers, BatchResponse::Single(response)), ok);
+    }
+    let revision = key.revision();
+    let computed = std::sync::atomic::AtomicBool::new(false);
+    let result = cache
+        .get_or_compute(key, async {
+            computed.store(true, std::sync::atomic::Ordering::Relaxed);
+            let request = request.data(Snapshot(snapshot)).data(caller);
+            let mut response = state.schema.execute(request).await;
+            if !response.errors.is_empty() {
+                tag_errors(&mut response, &state.limits);
+                return Err(response);
+            }
+            match serde_json::to_vec(&response) {
+                Ok(body) => Ok(Arc::new(Answer::new(revision, body.into()))),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not serialize a response");
+                    Err(response)
+                }
+            }
+        })
+        .await;
+    if computed.load(std::sync::atomic::Ordering::Relaxed) {
+        state.metrics.cache_miss();
+    } else {
+        state.metrics.cache_hit();
+    }
+    match result {
+        Ok(answer) => (answered(headers, &answer), true),
+        Err(response) => (respond_one(headers, &response), false),
+    }
+}
+
+/// A stored answer: 304 when the client already holds it (`If-None-Match`), else the body.
+fn answered(headers: &HeaderMap, answer: &Answer) -> Response {
+    let vary = HeaderValue::from_static("accept, authorization");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|tags| answer.matches(tags))
+    {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, answer.etag.clone()), (header::VARY, vary)],
+        )
+            .into_response();
+    }
+    let content_type = if wants_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::ETAG, answer.etag.clone()),
+            (header::VARY, vary),
+        ],
+        answer.body.clone(),
+    )
+        .into_response()
 }
 
 /// Gives every error a stable code. Our resolvers always set one; an error without one comes
@@ -624,18 +764,31 @@ fn tag_errors(response: &mut async_graphql::Response, limits: &Limits) {
 }
 
 fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
-    let modern = wants_graphql_response(headers);
     // A request that never executed (syntax or validation errors carry no path) is a 400 for
     // clients that speak the modern media type; legacy JSON clients always get 200.
-    let failed = |r: &async_graphql::Response| {
-        r.data == async_graphql::Value::Null
-            && !r.errors.is_empty()
-            && r.errors.iter().all(|e| e.path.is_empty())
-    };
     let not_executed = match &response {
-        BatchResponse::Single(r) => failed(r),
-        BatchResponse::Batch(list) => !list.is_empty() && list.iter().all(failed),
+        BatchResponse::Single(r) => never_executed(r),
+        BatchResponse::Batch(list) => !list.is_empty() && list.iter().all(never_executed),
     };
+    render(headers, not_executed, serde_json::to_string(&response))
+}
+
+fn respond_one(headers: &HeaderMap, response: &async_graphql::Response) -> Response {
+    render(
+        headers,
+        never_executed(response),
+        serde_json::to_string(response),
+    )
+}
+
+fn never_executed(r: &async_graphql::Response) -> bool {
+    r.data == async_graphql::Value::Null
+        && !r.errors.is_empty()
+        && r.errors.iter().all(|e| e.path.is_empty())
+}
+
+fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<String>) -> Response {
+    let modern = wants_graphql_response(headers);
     let status = if modern && not_executed {
         StatusCode::BAD_REQUEST
     } else {
@@ -646,7 +799,7 @@ fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
     } else {
         "application/json"
     };
-    let body = serde_json::to_string(&response).unwrap_or_else(|e| {
+    let body = body.unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not serialize a response");
         r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.into()
     });

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::search::SearchKeys;
@@ -201,6 +201,11 @@ impl SkillGraph {
             .get(id)
             .map(|(r, _)| r)
             .ok_or_else(|| Error::UnknownRole(id.clone()))
+    }
+
+    /// One more than the largest node index: the size of a dense per-node array.
+    pub(super) fn node_bound(&self) -> usize {
+        self.graph.node_bound()
     }
 
     pub(super) fn skill_at(&self, node: NodeIndex) -> &Arc<Skill> {

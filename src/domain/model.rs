@@ -28,7 +28,7 @@ impl Level {
         }
     }
 
-    pub fn get(self) -> u8 {
+    pub const fn get(self) -> u8 {
         self.0
     }
 

@@ -31,6 +31,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
+use super::scratch::{node_map, with_map};
 use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
 
 /// How much more an essential requirement counts than an optional one in readiness.
@@ -153,16 +154,26 @@ pub struct RoleMatch {
 /// by the questions asked about it (a role's standing and the plan that closes its gap).
 pub struct Holdings {
     explicit: HashMap<NodeIndex, Level>,
-    /// Explicit or implied level, with the explicitly held skill that implies it.
-    effective: HashMap<NodeIndex, (Level, NodeIndex)>,
+    /// Explicit or implied level, with the explicitly held skill that implies it; sorted by
+    /// node, for binary search (built once, read a few hundred times).
+    effective: Vec<(NodeIndex, Level, NodeIndex)>,
     role: Option<RoleId>,
 }
 
 impl Holdings {
+    fn effective(&self, node: NodeIndex) -> Option<(Level, NodeIndex)> {
+        let i = self.effective.binary_search_by_key(&node, |e| e.0).ok()?;
+        let (_, level, via) = self.effective[i];
+        Some((level, via))
+    }
+
     fn level(&self, node: NodeIndex) -> Option<Level> {
-        self.effective.get(&node).map(|&(l, _)| l)
+        self.effective(node).map(|(l, _)| l)
     }
 }
+
+// The holdings walk's levels: (level, the explicitly held skill implying it).
+node_map!(HELD: Option<(Level, NodeIndex)>);
 
 /// One requirement's part of readiness: (weighted share of its effort done, its weight).
 fn readiness_share(r: &Requirement, held: Option<Level>) -> (f64, f64) {
@@ -198,21 +209,40 @@ impl SkillGraph {
         }
         // Levels only rise, at most five times per node, so the worklist ends; its cost is the
         // size of the held skills' prerequisite closure.
-        let mut effective: HashMap<NodeIndex, (Level, NodeIndex)> =
-            explicit.iter().map(|(&n, &l)| (n, (l, n))).collect();
-        // Sorted so that when two held skills imply the same level, the same one is named.
-        let mut work: Vec<NodeIndex> = explicit.keys().copied().collect();
-        work.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
-        while let Some(node) = work.pop() {
-            let (level, via) = effective[&node];
-            for (prerequisite, spec) in self.prerequisite_edges(node, false) {
-                let needed = spec.needed_level(level);
-                if above(needed, effective.get(&prerequisite).map(|e| e.0)) {
-                    effective.insert(prerequisite, (needed, via));
-                    work.push(prerequisite);
+        let effective = with_map(&HELD, self.node_bound(), |effective| {
+            for (&n, &l) in &explicit {
+                effective.insert(n, Some((l, n)));
+            }
+            // One stack per level, highest level first: a node reached at a low level and
+            // raised later would be walked again with everything below it, so walking the
+            // highest levels first walks most nodes once. Within a level, held skills in
+            // order, so when two imply the same level, the same one is named.
+            let mut work: [Vec<NodeIndex>; Level::MAX.get() as usize] = Default::default();
+            let mut held: Vec<NodeIndex> = explicit.keys().copied().collect();
+            held.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
+            for node in held {
+                work[usize::from(explicit[&node].get()) - 1].push(node);
+            }
+            while let Some(node) = work.iter_mut().rev().find_map(Vec::pop) {
+                let Some((level, via)) = effective.get(node).flatten() else {
+                    continue;
+                };
+                for (prerequisite, spec) in self.prerequisite_edges(node, false) {
+                    let needed = spec.needed_level(level);
+                    if above(needed, effective.get(prerequisite).flatten().map(|e| e.0)) {
+                        effective.insert(prerequisite, Some((needed, via)));
+                        work[usize::from(needed.get()) - 1].push(prerequisite);
+                    }
                 }
             }
-        }
+            let mut all: Vec<(NodeIndex, Level, NodeIndex)> = effective
+                .touched()
+                .iter()
+                .filter_map(|&n| effective.get(n).flatten().map(|(l, via)| (n, l, via)))
+                .collect();
+            all.sort_unstable_by_key(|e| e.0);
+            all
+        });
         Ok(Holdings {
             explicit,
             effective,
@@ -424,7 +454,9 @@ impl SkillGraph {
             implied: implied
                 .into_iter()
                 .map(|n| {
-                    let (level, via) = holdings.effective[&n];
+                    let (level, via) = holdings
+                        .effective(n)
+                        .expect("an implied skill is held by implication");
                     ImpliedSkill {
                         skill: self.graph[n].clone(),
                         level,

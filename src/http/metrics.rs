@@ -36,6 +36,8 @@ pub struct Metrics {
     roles: Gauge,
     revision: Gauge,
     db_bytes: Gauge<u64, AtomicU64>,
+    cache_hits: Counter,
+    cache_misses: Counter,
 }
 
 /// Latency buckets from 100 µs to 3 s.
@@ -74,7 +76,21 @@ impl Metrics {
             "Bytes the sled database takes on disk",
             db_bytes.clone(),
         );
+        let cache_hits = Counter::default();
+        registry.register(
+            "response_cache_hits",
+            "Requests answered from the response cache (or by an identical request in flight)",
+            cache_hits.clone(),
+        );
+        let cache_misses = Counter::default();
+        registry.register(
+            "response_cache_misses",
+            "Cacheable requests computed because no answer was stored",
+            cache_misses.clone(),
+        );
         Arc::new(Metrics {
+            cache_hits,
+            cache_misses,
             registry,
             requests,
             latency,
@@ -84,6 +100,14 @@ impl Metrics {
             revision,
             db_bytes,
         })
+    }
+
+    pub fn cache_hit(&self) {
+        self.cache_hits.inc();
+    }
+
+    pub fn cache_miss(&self) {
+        self.cache_misses.inc();
     }
 
     pub fn observe(&self, operation: &str, ok: bool, elapsed: Duration) {

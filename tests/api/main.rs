@@ -2,6 +2,7 @@
 //! temporary directory, seeded from `seed/`, spoken to over real HTTP and WebSocket connections.
 
 mod auth;
+mod cache;
 mod consistency;
 mod flat;
 mod fuzz;

@@ -92,6 +92,28 @@ async fn a_mutation_over_get_is_refused_with_405_and_allow_post_and_changes_noth
 }
 
 #[tokio::test]
+async fn a_named_mutation_over_get_is_refused_with_405_before_it_runs() {
+    // Arrange: one named operation is not "several operations"; it runs without a name.
+    let app = TestApp::spawn().await;
+    let before = app.stats().await;
+    let mutation = r#"mutation m { deleteRole(id: "ai-engineer") }"#;
+
+    // Act
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", mutation)])
+        .bearer_auth(crate::helpers::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(app.stats().await, before);
+}
+
+#[tokio::test]
 async fn a_mutation_named_among_several_operations_over_get_never_runs() {
     // Arrange
     let app = TestApp::spawn().await;
