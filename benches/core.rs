@@ -8,6 +8,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use criterion::measurement::WallTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 use skillgraph::domain::{Level, PlanOptions, Profile, RoleId, SkillGraph, SkillId, Target};
 use skillgraph::generate::{Shape, generate, skill_in_layer};
@@ -70,6 +71,45 @@ fn profile(skills: &[(&str, i64)], role: Option<&str>) -> Profile {
     }
 }
 
+/// Every hit, as the old search returned.
+const ALL: usize = usize::MAX;
+/// What an autocomplete page (`first: 10`) asks of the search: ten and one for `hasNextPage`.
+const PAGE: usize = 11;
+
+/// Search-as-you-type: each prefix of a name as it is typed, a broad one-word query, a typo,
+/// and a query whose hits are only substrings.
+fn autocomplete(group: &mut criterion::BenchmarkGroup<'_, WallTime>, graph: &SkillGraph) {
+    let typed = "manage staff";
+    group.bench_function("autocomplete 'manage staff' typed (12 queries)", |b| {
+        b.iter(|| {
+            (1..=typed.len())
+                .map(|n| {
+                    graph
+                        .search_skills(black_box(&typed[..n]), None, PAGE)
+                        .len()
+                })
+                .sum::<usize>()
+        })
+    });
+    for query in ["d", "data", "pyhton", "ql"] {
+        group.bench_function(format!("autocomplete '{query}'"), |b| {
+            b.iter(|| graph.search_skills(black_box(query), None, PAGE).len())
+        });
+    }
+    // A snapshot with writes since its index was built: they are ranked directly on top.
+    let mut written = graph.clone();
+    written.prepare_search();
+    let ids: Vec<SkillId> = graph.skills().take(60).map(|s| s.id.clone()).collect();
+    for id in &ids {
+        let mut skill = skillgraph::domain::Skill::clone(graph.skill(id.as_str()).unwrap());
+        skill.name.push_str(" renamed");
+        written.upsert_skill(skill).unwrap();
+    }
+    group.bench_function("autocomplete 'data' after 60 writes", |b| {
+        b.iter(|| written.search_skills(black_box("data"), None, PAGE).len())
+    });
+}
+
 fn seed(c: &mut Criterion) {
     let graph = seed_graph();
     let engineer = profile(&[], Some("software-engineer"));
@@ -93,7 +133,10 @@ fn seed(c: &mut Criterion) {
         b.iter(|| graph.match_roles(&engineer, 10).unwrap())
     });
     group.bench_function("search 'learn'", |b| {
-        b.iter(|| graph.search_skills(black_box("learn"), None).len())
+        b.iter(|| graph.search_skills(black_box("learn"), None, ALL).len())
+    });
+    group.bench_function("autocomplete 'learn'", |b| {
+        b.iter(|| graph.search_skills(black_box("learn"), None, PAGE).len())
     });
     group.bench_function("transitive prerequisites of ml-system-design", |b| {
         let id = SkillId::parse("ml-system-design").unwrap();
@@ -135,7 +178,22 @@ fn esco(c: &mut Criterion) {
         b.iter(|| graph.match_roles(&person, 10).unwrap())
     });
     group.bench_function("search 'data'", |b| {
-        b.iter(|| graph.search_skills(black_box("data"), None).len())
+        b.iter(|| graph.search_skills(black_box("data"), None, ALL).len())
+    });
+    autocomplete(&mut group, &graph);
+    group.bench_function("search index build", |b| {
+        b.iter_batched(
+            || {
+                let mut g = graph.clone();
+                g.forget_search_indexes();
+                g
+            },
+            |g| {
+                g.prepare_search();
+                g
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     group.bench_function(
         "snapshot clone (the copy-on-write cost of one write)",
@@ -193,8 +251,13 @@ fn big(c: &mut Criterion) {
         b.iter(|| graph.match_roles(&some, 10).unwrap())
     });
     group.bench_function("search 'skill 4242'", |b| {
-        b.iter(|| graph.search_skills(black_box("skill 4242"), None).len())
+        b.iter(|| {
+            graph
+                .search_skills(black_box("skill 4242"), None, ALL)
+                .len()
+        })
     });
+    autocomplete(&mut group, &graph);
     group.bench_function(
         "snapshot clone (the copy-on-write cost of one write)",
         |b| b.iter(|| black_box(graph.clone())),

@@ -104,6 +104,8 @@ impl Catalog {
     pub fn open(path: &Path) -> Result<Self, Error> {
         let store = Store::open(path)?;
         let graph = store.load()?;
+        // Searches should not wait for the index; a snapshot built here is searched at once.
+        graph.prepare_search();
         let (changes, _) = broadcast::channel(1024);
         Ok(Catalog {
             store,
@@ -159,6 +161,9 @@ impl Catalog {
         let revision = current.revision() + 1;
         draft.set_revision(revision);
         self.store.commit(&draft, &changes)?;
+        // Usually nothing to do (the old index and the few ids written since serve); after an
+        // import or many writes the writer, not the next reader, builds the new index.
+        draft.prepare_search();
         self.current.store(Arc::new(draft));
         // No subscriber is not an error: events are a courtesy, the write has landed.
         let _ = self.changes.send(Change::new(revision, kind, &changes));

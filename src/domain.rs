@@ -1,6 +1,7 @@
 //! The domain core: skills, roles, levels, the prerequisite graph and every algorithm over it.
 //!
-//! Pure and synchronous. It depends on std, petgraph, serde and thiserror only, and must never
+//! Pure and synchronous. It depends on std, petgraph, serde, thiserror and a few data-structure
+//! crates (rustc-hash; deunicode, fst, levenshtein_automata and memchr for search), and must never
 //! import tokio, axum, async-graphql or sled: storage and the API depend on this module, never
 //! the reverse. petgraph is a private detail of [`SkillGraph`]; the public API speaks skill ids.
 

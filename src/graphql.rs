@@ -142,6 +142,17 @@ pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
     ctx.data_opt::<Limits>().copied().unwrap_or_default()
 }
 
+/// How many ranked hits a page of `first` after the offset cursor `after` needs: those before
+/// it, the page, and one more for `hasNextPage`. A bad argument is for the paging to refuse;
+/// any bound does until then.
+fn page_need(first: i32, after: Option<&str>) -> usize {
+    let start = after
+        .and_then(|c| c.parse::<usize>().ok())
+        .map_or(0, |c| c.saturating_add(1));
+    let first = usize::try_from(first).unwrap_or(0);
+    start.saturating_add(first).saturating_add(1)
+}
+
 /// Runs graph work that can take milliseconds (plans, gaps, matching, search) on tokio's
 /// blocking pool. The request's task then yields instead of holding a runtime worker, so
 /// cheap requests are not queued behind expensive ones, and the request timeout can answer

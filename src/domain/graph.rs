@@ -17,7 +17,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::search::SearchKeys;
+use super::search::{SearchKeys, SearchState};
 use super::{
     Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteKind, Requirement, Role,
     RoleId, Skill, SkillId,
@@ -97,6 +97,9 @@ pub struct SkillGraph {
     pub(super) roles: Arc<BTreeMap<RoleId, (Arc<Role>, SearchKeys)>>,
     /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
     required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
+    /// Name search indexes; each write records here which ids it changed (see `search`).
+    pub(super) skill_search: SearchState<SkillId>,
+    pub(super) role_search: SearchState<RoleId>,
     revision: u64,
     changes: ChangeSet,
 }
@@ -372,6 +375,11 @@ impl SkillGraph {
         out
     }
 
+    /// How many roles require a skill.
+    pub(super) fn required_by_count(&self, id: &SkillId) -> usize {
+        self.required_by.get(id).map_or(0, |set| set.len())
+    }
+
     /// The roles that require a skill, with the requirement, in role id order.
     pub fn required_by(&self, id: &SkillId) -> Result<Vec<(&Arc<Role>, &Requirement)>, Error> {
         self.entry(id)?;
@@ -511,6 +519,7 @@ impl SkillGraph {
             Some(entry) => {
                 entry.skill = Arc::new(skill.clone());
                 entry.keys = keys;
+                self.skill_search.touched(&skill.id);
             }
             None => {
                 let node = Arc::make_mut(&mut self.graph).add_node(skill.id.clone());
@@ -520,6 +529,7 @@ impl SkillGraph {
                     keys,
                 };
                 Arc::make_mut(&mut self.skills).insert(skill.id.clone(), entry);
+                self.skill_search.touched(&skill.id);
             }
         }
         self.changes.skills.insert(skill.id);
@@ -588,6 +598,7 @@ impl SkillGraph {
         }
         Arc::make_mut(&mut self.graph).remove_node(node);
         Arc::make_mut(&mut self.skills).remove(id);
+        self.skill_search.touched(id);
         self.changes.skills.insert(id.clone());
         Ok(())
     }
@@ -806,6 +817,7 @@ impl SkillGraph {
     pub fn upsert_role(&mut self, mut role: Role) -> Result<(), Error> {
         self.validate_role(&role)?;
         role.requirements.sort_by(|a, b| a.skill.cmp(&b.skill));
+        let mut before = BTreeSet::new();
         if let Some((old, _)) = self.roles.get(&role.id) {
             if **old == role {
                 return Ok(());
@@ -815,12 +827,22 @@ impl SkillGraph {
                 if let Some(set) = index.get_mut(&r.skill) {
                     Arc::make_mut(set).remove(&role.id);
                 }
+                before.insert(r.skill.clone());
             }
         }
         let index = Arc::make_mut(&mut self.required_by);
         for r in &role.requirements {
             Arc::make_mut(index.entry(r.skill.clone()).or_default()).insert(role.id.clone());
+            // A skill the role keeps is required by as many roles as before.
+            if !before.remove(&r.skill) {
+                self.skill_search.touched(&r.skill);
+            }
         }
+        // The skills the role no longer requires rank by one role fewer.
+        for skill in &before {
+            self.skill_search.touched(skill);
+        }
+        self.role_search.touched(&role.id);
         self.changes.roles.insert(role.id.clone());
         let keys = SearchKeys::new(&role.name, &[]);
         Arc::make_mut(&mut self.roles).insert(role.id.clone(), (Arc::new(role), keys));
@@ -836,7 +858,9 @@ impl SkillGraph {
             if let Some(set) = index.get_mut(&r.skill) {
                 Arc::make_mut(set).remove(id);
             }
+            self.skill_search.touched(&r.skill);
         }
+        self.role_search.touched(id);
         self.changes.roles.insert(id.clone());
         Ok(())
     }

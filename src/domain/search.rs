@@ -1,13 +1,73 @@
-//! Name search over skills and roles: case-insensitive, accents folded, and ranked so that an
-//! exact name beats a prefix, which beats a word prefix, which beats a substring.
+//! Name search over skills and roles, ranked for search-as-you-type.
 //!
-//! Names are folded once when a skill or role is written ([`SearchKeys`]), so a query costs one
-//! pass of cheap byte comparisons over the graph rather than re-folding every name per query.
+//! # Ranking
+//!
+//! Names and aliases are folded ([`fold`]: accents transliterated, case lowered, punctuation
+//! collapsed to single spaces) and so is the query. A hit falls in the first [`Tier`] it
+//! reaches:
+//!
+//! 1. the name is the query;
+//! 2. the name starts with the query ("manage sta" → "manage staff");
+//! 3. an alias is the query, then 4. an alias starts with it;
+//! 5. every query word is a word of the name, the last one only a prefix of one, in any
+//!    order ("staff manage" → "manage staff"), then 6. the same on an alias;
+//! 7. every query word is inside a word of the name ("sql" → "NoSQL"), then 8. on an alias;
+//! 9. as 5, with one typo allowed in each query word of [`TYPO_MIN_LEN`] or more letters (a
+//!    substitution, insertion, deletion or swap of neighbours: "pyhton" → "Python"), then
+//!    10. the same on an alias.
+//!
+//! The words before the last must be whole words: the user has typed the space after them,
+//! so "man sta" is not read as two prefixes, which would match hundreds of ESCO names; it
+//! still finds "manage staff" by substring, ranked lower. Only the last word, still being
+//! typed, is a prefix. Typos are only forgiven on words of five letters or more: one edit
+//! away from a short word is half the dictionary.
+//!
+//! Within a tier, a shorter name first (the closer the query is to the whole name), then the
+//! skill more roles require (the more common one), then id. Roles rank the same way without
+//! the roles count. An empty query lists everything in the listing order (category order,
+//! then id, for skills; id for roles).
+//!
+//! # Index and snapshots
+//!
+//! The ranking is computed from an inverted index ([`index::TextIndex`]) that returns the best
+//! `limit` hits without scoring the rest: an autocomplete asking for ten hits on ESCO reads a
+//! few postings instead of folding through 110k names and aliases and sorting thousands of
+//! hits (8 ms before, see BENCHMARKS.md).
+//!
+//! Graph snapshots are immutable and a write costs about a millisecond, while building the
+//! index of ESCO takes tens of milliseconds, so a write must not rebuild it. Each snapshot
+//! holds a [`SearchState`]: the index of itself once built (lazily, in a `OnceLock` shared by
+//! the clones of that snapshot), or else the index of an earlier snapshot plus the ids written
+//! since (at most [`OVERLAY_MAX`]). A search of such a snapshot reads the old index, skips the
+//! ids written since, and ranks their current entries one by one with [`tier`], the plain
+//! definition of the rules above. When the overlay overflows, the state drops the old index
+//! and the next build (by the writer, see [`SkillGraph::prepare_search`], or else the next
+//! search) starts over from the current snapshot. Writes stay cheap (an id into a small set),
+//! searches after a write pay at most [`OVERLAY_MAX`] direct rankings, and the rebuild is paid
+//! once per [`OVERLAY_MAX`] writes, by a writer. The alternative, a fresh index per snapshot
+//! built on its first search, would make the first search after every write pay the whole
+//! build.
 
-use std::sync::Arc;
+mod index;
 
-use super::graph::SkillGraph;
-use super::{CategoryId, Role, Skill};
+use std::cmp::Reverse;
+use std::hash::Hash;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashSet as HashSet;
+
+use self::index::TextIndex;
+use super::graph::{SkillEntry, SkillGraph};
+use super::{CategoryId, Role, RoleId, Skill, SkillId};
+
+/// Query words shorter than this must be typed without a typo.
+const TYPO_MIN_LEN: usize = 5;
+
+/// How many ids written since the index was built a search ranks directly before the index is
+/// rebuilt. Ranking one ESCO skill directly costs about 0.2 µs (the "after 60 writes" bench),
+/// so a search after writes stays far below the 50 µs an autocomplete may take, while the
+/// rebuild (about 45 ms on ESCO) is paid once per this many writes.
+const OVERLAY_MAX: usize = 64;
 
 /// Folds text for matching: transliterated to ASCII (`é` → `e`, `ß` → `ss`), lower-cased, and
 /// with runs of anything that is not a letter or digit collapsed to one space.
@@ -20,85 +80,365 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
-/// The folded name and aliases of one skill or role.
+/// How well a key matches a query; lower is better (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Tier {
+    NameExact,
+    NamePrefix,
+    AliasExact,
+    AliasPrefix,
+    NameWords,
+    AliasWords,
+    NameSubstring,
+    AliasSubstring,
+    NameTypo,
+    AliasTypo,
+}
+
+/// A folded query and its words.
+pub(crate) struct Query {
+    text: String,
+    words: Vec<String>,
+}
+
+impl Query {
+    pub(crate) fn new(raw: &str) -> Self {
+        let text = fold(raw);
+        let words = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
+        Query { text, words }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// The folded name and aliases of one skill or role: the name first, then each alias that
+/// folds to something new (an alias equal to the name can never rank a hit higher).
 #[derive(Clone, Debug, Default)]
 pub(super) struct SearchKeys(Arc<[String]>);
 
 impl SearchKeys {
     pub(super) fn new(name: &str, aliases: &[String]) -> Self {
-        let keys: Vec<String> = std::iter::once(name)
-            .chain(aliases.iter().map(String::as_str))
-            .map(fold)
-            .collect();
+        let mut keys: Vec<String> = vec![fold(name)];
+        for alias in aliases {
+            let alias = fold(alias);
+            if !alias.is_empty() && !keys.contains(&alias) {
+                keys.push(alias);
+            }
+        }
         Self(keys.into())
     }
 
-    /// The best rank of any key for `query` (already folded): 0 exact, 1 prefix, 2 a word
-    /// starts with it, 3 substring; `None` when nothing matches.
-    fn rank(&self, query: &str) -> Option<u8> {
-        self.0
+    fn name(&self) -> &str {
+        &self.0[0]
+    }
+
+    /// The tie-break length: of the folded name, in bytes (folded text is ASCII).
+    fn name_len(&self) -> usize {
+        self.0[0].len()
+    }
+}
+
+/// The tier of the best match of `keys` for `query` (not empty), or `None`: the ranking rules
+/// written out directly, for the skills written since the index was built. The index gives
+/// the same answers from its postings (a property test holds them to it).
+fn tier(keys: &SearchKeys, query: &Query) -> Option<Tier> {
+    let (name, aliases) = (keys.name(), &keys.0[1..]);
+    let q = query.text.as_str();
+    if name == q {
+        return Some(Tier::NameExact);
+    }
+    if name.starts_with(q) {
+        return Some(Tier::NamePrefix);
+    }
+    if aliases.iter().any(|a| a == q) {
+        return Some(Tier::AliasExact);
+    }
+    if aliases.iter().any(|a| a.starts_with(q)) {
+        return Some(Tier::AliasPrefix);
+    }
+    // A key can only match word by word or by substring if it contains every query word: one
+    // `memmem` per word rules out almost every key before splitting it into words.
+    let contains_all = |key: &str| query.words.iter().all(|w| key.contains(w.as_str()));
+    let typos = query.words.iter().any(|w| w.len() >= TYPO_MIN_LEN);
+    let levels = [
+        (Match::Words, Tier::NameWords, Tier::AliasWords),
+        (Match::Inside, Tier::NameSubstring, Tier::AliasSubstring),
+        (Match::Typo, Tier::NameTypo, Tier::AliasTypo),
+    ];
+    for (how, on_name, on_alias) in levels {
+        let worth = |key: &str| match how {
+            Match::Words | Match::Inside => contains_all(key),
+            // Without a long word, a typo match is a word match, already ruled out.
+            Match::Typo => typos,
+        };
+        if worth(name) && words_match(name, query, how) {
+            return Some(on_name);
+        }
+        if aliases
             .iter()
-            .filter_map(|key| {
-                // Every kind of match contains the query: one fast substring search rules out
-                // almost every key before the finer checks.
-                if !key.contains(query) {
-                    return None;
+            .any(|a| worth(a) && words_match(a, query, how))
+        {
+            return Some(on_alias);
+        }
+    }
+    None
+}
+
+#[derive(Clone, Copy)]
+enum Match {
+    /// Earlier words whole, the last a prefix.
+    Words,
+    /// Every word inside a word.
+    Inside,
+    /// As `Words`, one edit allowed on long words.
+    Typo,
+}
+
+fn words_match(key: &str, query: &Query, how: Match) -> bool {
+    let last = query.words.len() - 1;
+    query.words.iter().enumerate().all(|(i, w)| {
+        let is_last = i == last;
+        key.split(' ').filter(|t| !t.is_empty()).any(|t| {
+            let plain = if is_last {
+                t.starts_with(w.as_str())
+            } else {
+                t == w
+            };
+            match how {
+                Match::Words => plain,
+                Match::Inside => t.contains(w.as_str()),
+                Match::Typo => {
+                    plain
+                        || (w.len() >= TYPO_MIN_LEN
+                            && if is_last {
+                                prefix_within_one_edit(w, t)
+                            } else {
+                                within_one_edit(w.as_bytes(), t.as_bytes())
+                            })
                 }
-                if key == query {
-                    Some(0)
-                } else if key.starts_with(query) {
-                    Some(1)
-                } else if key.split(' ').any(|w| w.starts_with(query)) {
-                    Some(2)
-                } else {
-                    Some(3)
-                }
-            })
-            .min()
+            }
+        })
+    })
+}
+
+/// Whether `a` and `b` are at most one substitution, insertion, deletion or swap of two
+/// neighbouring letters apart.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let Some(i) = short.iter().zip(long).position(|(x, y)| x != y) else {
+        return true;
+    };
+    if short.len() == long.len() {
+        short[i + 1..] == long[i + 1..]
+            || (i + 1 < short.len()
+                && short[i] == long[i + 1]
+                && short[i + 1] == long[i]
+                && short[i + 2..] == long[i + 2..])
+    } else {
+        short[i..] == long[i + 1..]
+    }
+}
+
+/// Whether some prefix of `term` is within one edit of `word`.
+fn prefix_within_one_edit(word: &str, term: &str) -> bool {
+    let n = word.len();
+    (n.saturating_sub(1)..=n + 1)
+        .filter(|&p| p <= term.len())
+        .any(|p| within_one_edit(word.as_bytes(), &term.as_bytes()[..p]))
+}
+
+/// The search index of one snapshot: its own, once built, or an earlier one with the ids
+/// written since (see the module docs).
+pub(super) struct SearchState<I> {
+    own: Arc<OnceLock<Arc<TextIndex<I>>>>,
+    earlier: Option<Earlier<I>>,
+}
+
+/// The index of an earlier snapshot and the ids written since.
+type Earlier<I> = (Arc<TextIndex<I>>, Arc<HashSet<I>>);
+
+// By hand: derives would ask `I: Clone` and `I: Default`, which the fields do not need.
+impl<I> Clone for SearchState<I> {
+    fn clone(&self) -> Self {
+        SearchState {
+            own: self.own.clone(),
+            earlier: self.earlier.clone(),
+        }
+    }
+}
+
+impl<I> Default for SearchState<I> {
+    fn default() -> Self {
+        SearchState {
+            own: Arc::default(),
+            earlier: None,
+        }
+    }
+}
+
+impl<I: Clone + Eq + Hash> SearchState<I> {
+    /// Records that the entry of `id` changed (or went) in this snapshot.
+    pub(super) fn touched(&mut self, id: &I) {
+        if let Some(built) = self.own.get() {
+            // The index of the snapshot this one was cloned from: it covers all but `id`.
+            self.earlier = Some((built.clone(), Arc::default()));
+        }
+        self.own = Arc::default();
+        if let Some((_, written)) = &mut self.earlier {
+            if written.len() >= OVERLAY_MAX {
+                self.earlier = None;
+            } else {
+                Arc::make_mut(written).insert(id.clone());
+            }
+        }
+    }
+
+    /// The index to search and the ids it does not cover, building one if needed.
+    fn view(&self, build: impl FnOnce() -> TextIndex<I>) -> (&TextIndex<I>, Option<&HashSet<I>>) {
+        if let Some(own) = self.own.get() {
+            return (own, None);
+        }
+        if let Some((index, written)) = &self.earlier {
+            return (index, Some(written));
+        }
+        (self.own.get_or_init(|| Arc::new(build())), None)
+    }
+
+    fn prepare(&self, build: impl FnOnce() -> TextIndex<I>) {
+        if self.earlier.is_none() {
+            self.own.get_or_init(|| Arc::new(build()));
+        }
     }
 }
 
 impl SkillGraph {
-    /// Skills matching `query` (all when it is empty or blank), optionally within a category
-    /// and its sub-categories, best match first; ties by category order, then id.
-    pub fn search_skills(&self, query: &str, category: Option<&CategoryId>) -> Vec<&Arc<Skill>> {
-        let query = fold(query);
-        let mut hits: Vec<_> = self
-            .skills
-            .values()
-            .filter(|e| category.is_none_or(|c| self.category_within(&e.skill.category, c)))
-            .filter_map(|e| {
-                let rank = if query.is_empty() {
-                    Some(0)
-                } else {
-                    e.keys.rank(&query)
-                }?;
-                Some((rank, e))
-            })
+    /// The best `limit` skills matching `query` (all skills when it is blank), optionally
+    /// within a category and its sub-categories, ranked as the module docs say.
+    pub fn search_skills(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+        limit: usize,
+    ) -> Vec<&Arc<Skill>> {
+        let query = Query::new(query);
+        let in_category =
+            |e: &SkillEntry| category.is_none_or(|c| self.category_within(&e.skill.category, c));
+        if query.is_empty() {
+            return self.list_skills(in_category, limit);
+        }
+        let (index, written) = self.skill_search.view(|| self.build_skill_index());
+        let accept = |doc: u32| {
+            let id = index.doc(doc);
+            written.is_none_or(|w| !w.contains(id))
+                && (category.is_none() || self.skills.get(id).is_some_and(in_category))
+        };
+        let found = index.search(&query, limit, &accept);
+        let mut hits: Vec<(Tier, &SkillEntry)> = found
+            .into_iter()
+            .map(|(tier, doc)| (tier, &self.skills[index.doc(doc)]))
             .collect();
-        // Keys computed once per hit, not once per comparison: a broad query on ESCO has
-        // thousands of hits.
-        hits.sort_by_cached_key(|(rank, e)| (*rank, self.order_key(e.node)));
+        if let Some(written) = written {
+            hits.extend(written.iter().filter_map(|id| {
+                let entry = self.skills.get(id).filter(|e| in_category(e))?;
+                Some((tier(&entry.keys, &query)?, entry))
+            }));
+            hits.sort_by_cached_key(|&(tier, e)| (tier, self.skill_rank(e)));
+            hits.truncate(limit);
+        }
         hits.into_iter().map(|(_, e)| &e.skill).collect()
     }
 
-    /// Roles matching `query` by name (all when it is blank), best match first, then by id.
-    pub fn search_roles(&self, query: &str) -> Vec<&Arc<Role>> {
-        let query = fold(query);
-        let mut hits: Vec<_> = self
-            .roles
+    /// The tie-break within a tier: shorter name, more roles requiring the skill, id.
+    fn skill_rank<'a>(&'a self, e: &'a SkillEntry) -> (usize, Reverse<usize>, &'a SkillId) {
+        let roles = self.required_by_count(&e.skill.id);
+        (e.keys.name_len(), Reverse(roles), &e.skill.id)
+    }
+
+    fn build_skill_index(&self) -> TextIndex<SkillId> {
+        let mut docs: Vec<&SkillEntry> = self.skills.values().collect();
+        docs.sort_by_cached_key(|e| self.skill_rank(e));
+        TextIndex::build(
+            docs.into_iter()
+                .map(|e| (e.skill.id.clone(), &e.keys.0[..])),
+        )
+    }
+
+    /// The first `limit` skills in listing order (category order, then id).
+    fn list_skills(&self, keep: impl Fn(&SkillEntry) -> bool, limit: usize) -> Vec<&Arc<Skill>> {
+        let mut all: Vec<_> = self
+            .skills
             .values()
-            .filter_map(|(role, keys)| {
-                let rank = if query.is_empty() {
-                    Some(0)
-                } else {
-                    keys.rank(&query)
-                }?;
-                Some((rank, role))
-            })
+            .filter(|e| keep(e))
+            .map(|e| (self.order_key(e.node), e))
             .collect();
-        hits.sort_by(|(ra, a), (rb, b)| (ra, &a.id).cmp(&(rb, &b.id)));
-        hits.into_iter().map(|(_, r)| r).collect()
+        // A page needs the first few: select them, then sort only those.
+        if limit < all.len() {
+            if limit == 0 {
+                return Vec::new();
+            }
+            all.select_nth_unstable_by(limit - 1, |a, b| a.0.cmp(&b.0));
+            all.truncate(limit);
+        }
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter().map(|(_, e)| &e.skill).collect()
+    }
+
+    /// The best `limit` roles matching `query` by name (all roles by id when it is blank).
+    pub fn search_roles(&self, query: &str, limit: usize) -> Vec<&Arc<Role>> {
+        let query = Query::new(query);
+        if query.is_empty() {
+            return self.roles.values().take(limit).map(|(r, _)| r).collect();
+        }
+        let (index, written) = self.role_search.view(|| self.build_role_index());
+        let accept = |doc: u32| written.is_none_or(|w| !w.contains(index.doc(doc)));
+        let found = index.search(&query, limit, &accept);
+        let mut hits: Vec<(Tier, &(Arc<Role>, SearchKeys))> = found
+            .into_iter()
+            .map(|(tier, doc)| (tier, &self.roles[index.doc(doc)]))
+            .collect();
+        if let Some(written) = written {
+            hits.extend(written.iter().filter_map(|id| {
+                let entry = self.roles.get(id)?;
+                Some((tier(&entry.1, &query)?, entry))
+            }));
+            hits.sort_by(|(ta, (a, ka)), (tb, (b, kb))| {
+                (ta, ka.name_len(), &a.id).cmp(&(tb, kb.name_len(), &b.id))
+            });
+            hits.truncate(limit);
+        }
+        hits.into_iter().map(|(_, (r, _))| r).collect()
+    }
+
+    fn build_role_index(&self) -> TextIndex<RoleId> {
+        let mut docs: Vec<_> = self.roles.values().collect();
+        docs.sort_by(|(a, ka), (b, kb)| (ka.name_len(), &a.id).cmp(&(kb.name_len(), &b.id)));
+        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), &k.0[..])))
+    }
+
+    /// Builds the search indexes this snapshot lacks, so that its searches do not have to.
+    /// The catalog calls it before it publishes a snapshot: a write that made the old index
+    /// unusable (an import, or the write after [`OVERLAY_MAX`] others) pays for the new one
+    /// there, and readers never wait for a build.
+    pub fn prepare_search(&self) {
+        self.skill_search.prepare(|| self.build_skill_index());
+        self.role_search.prepare(|| self.build_role_index());
+    }
+
+    /// Drops the search indexes of this snapshot, so that the next search or
+    /// [`prepare_search`](Self::prepare_search) builds them from scratch: for measuring the
+    /// build, never needed for correctness.
+    pub fn forget_search_indexes(&mut self) {
+        self.skill_search = SearchState::default();
+        self.role_search = SearchState::default();
     }
 
     /// Whether `category` is `ancestor` or lies below it in the category tree.
@@ -119,10 +459,27 @@ impl SkillGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::graph::tests::{graph, skill};
+    use crate::domain::graph::tests::{category, graph, skill};
+    use crate::domain::{Importance, Level, Requirement};
 
-    fn names(hits: Vec<&Arc<Skill>>) -> Vec<&str> {
+    fn ids(hits: Vec<&Arc<Skill>>) -> Vec<&str> {
         hits.into_iter().map(|s| s.id.as_str()).collect()
+    }
+
+    /// A graph of skills in category `c`, each `(id, name, aliases)`.
+    fn named(skills: &[(&str, &str, &[&str])]) -> SkillGraph {
+        let mut g = graph(&[]);
+        for (sid, name, aliases) in skills {
+            let mut s = skill(sid, "c", 1);
+            s.name = (*name).into();
+            s.aliases = aliases.iter().map(|a| (*a).into()).collect();
+            g.upsert_skill(s).unwrap();
+        }
+        g
+    }
+
+    fn search<'a>(g: &'a SkillGraph, q: &str) -> Vec<&'a str> {
+        ids(g.search_skills(q, None, usize::MAX))
     }
 
     #[test]
@@ -132,41 +489,350 @@ mod tests {
     }
 
     #[test]
-    fn exact_beats_prefix_beats_word_prefix_beats_substring() {
-        let mut g = graph(&[]);
-        for (sid, name) in [
-            ("s1", "Applied statistics"),
-            ("s2", "Statistics"),
-            ("s3", "Statistical learning"),
-            ("s4", "Geostatistics"),
-            ("s5", "Python"),
-        ] {
-            let mut s = skill(sid, "c", 1);
-            s.name = name.into();
-            g.upsert_skill(s).unwrap();
-        }
+    fn exact_beats_prefix_beats_alias_beats_word_prefix_beats_substring() {
+        let g = named(&[
+            ("substring", "Geostatistics", &[]),
+            ("word-prefix", "Applied statistics", &[]),
+            ("alias-prefix", "Data", &["statistics and probability"]),
+            ("alias-exact", "Descriptive methods", &["Statistics"]),
+            ("prefix", "Statistics for engineers", &[]),
+            ("exact", "Statistics", &[]),
+            ("other", "Python", &["stats"]),
+        ]);
         assert_eq!(
-            names(g.search_skills("STATIST", None)),
-            ["s2", "s3", "s1", "s4"]
-        );
-        assert_eq!(
-            names(g.search_skills("statistics", None)),
-            ["s2", "s1", "s4"]
+            search(&g, "STATISTICS"),
+            [
+                "exact",
+                "prefix",
+                "alias-exact",
+                "alias-prefix",
+                "word-prefix",
+                "substring"
+            ],
+            "the name \"Data\" is shorter, but a prefix of an alias ranks below an exact alias"
         );
     }
 
     #[test]
-    fn aliases_match_and_accents_fold() {
+    fn the_last_word_is_a_prefix_and_the_earlier_ones_whole_words_in_any_order() {
+        let g = named(&[
+            ("manage-staff", "manage staff", &[]),
+            ("staff-management", "staff to manage", &[]),
+            ("manager", "manager of stations", &[]),
+            ("man", "man hours for staff", &[]),
+        ]);
+        assert_eq!(
+            search(&g, "manage sta"),
+            ["manage-staff", "staff-management", "manager"],
+            "a name that starts so, then both words anywhere, then an unfinished word inside one"
+        );
+        assert_eq!(
+            search(&g, "staff manage"),
+            ["manage-staff", "staff-management"],
+            "in any order"
+        );
+        assert_eq!(search(&g, "stations manager"), ["manager"]);
+        assert_eq!(
+            search(&g, "man staff"),
+            ["man", "manage-staff", "staff-management"],
+            "an earlier word is a whole word; as part of a word it only counts as a substring"
+        );
+    }
+
+    #[test]
+    fn one_typo_is_forgiven_on_words_of_five_letters_or_more_and_ranks_last() {
+        let g = named(&[
+            ("python", "Python", &[]),
+            ("typo", "Pyhton bindings", &[]),
+            ("java", "Java", &[]),
+            ("sql", "SQL", &[]),
+        ]);
+        assert_eq!(
+            search(&g, "pyhton"),
+            ["typo", "python"],
+            "the name with the very letters typed first, though it is longer"
+        );
+        assert_eq!(search(&g, "pythno"), ["python"], "a swap of neighbours");
+        assert_eq!(search(&g, "pythn"), ["python"], "a missing letter");
+        assert_eq!(search(&g, "pyrhon"), ["python"], "a wrong letter");
+        assert_eq!(
+            search(&g, "pytho"),
+            ["python", "typo"],
+            "a typo in a prefix, still being typed"
+        );
+        assert!(
+            search(&g, "jvaa").is_empty(),
+            "four letters: no typo allowed"
+        );
+        assert!(search(&g, "sqk").is_empty());
+        assert!(search(&g, "pxtjon").is_empty(), "two typos");
+    }
+
+    #[test]
+    fn ties_go_to_the_shorter_name_then_the_skill_more_roles_require_then_the_id() {
+        let mut g = named(&[
+            ("b-long", "data warehousing", &[]),
+            ("c-short", "data mining", &[]),
+            ("a-short", "data models", &[]),
+            ("d-short", "data cubing", &[]),
+        ]);
+        let role = Role {
+            id: RoleId::parse("analyst").unwrap(),
+            name: "Analyst".into(),
+            description: None,
+            requirements: vec![Requirement {
+                skill: SkillId::parse("d-short").unwrap(),
+                level: Level::new(2).unwrap(),
+                importance: Importance::Essential,
+            }],
+            external_id: None,
+        };
+        g.upsert_role(role).unwrap();
+        assert_eq!(
+            search(&g, "data"),
+            ["d-short", "a-short", "c-short", "b-long"]
+        );
+    }
+
+    #[test]
+    fn aliases_match_and_accents_and_case_fold() {
+        let g = named(&[
+            ("k8s", "Kubernetes", &["K8s"]),
+            ("fr", "Données tabulaires", &[]),
+        ]);
+        assert_eq!(search(&g, "k8s"), ["k8s"]);
+        assert_eq!(search(&g, "DONNÉES"), ["fr"]);
+        assert_eq!(search(&g, "donnees tab"), ["fr"]);
+        assert!(search(&g, "nothing like it").is_empty());
+    }
+
+    #[test]
+    fn the_category_filter_keeps_a_category_and_its_sub_categories() {
         let mut g = graph(&[]);
-        let mut s = skill("k8s", "c", 1);
-        s.name = "Kubernetes".into();
-        s.aliases = vec!["K8s".into()];
-        g.upsert_skill(s).unwrap();
-        let mut s = skill("fr", "c", 1);
-        s.name = "Données tabulaires".into();
-        g.upsert_skill(s).unwrap();
-        assert_eq!(names(g.search_skills("k8s", None)), ["k8s"]);
-        assert_eq!(names(g.search_skills("donnees", None)), ["fr"]);
-        assert!(g.search_skills("nothing like it", None).is_empty());
+        let mut child = category("child", 2);
+        child.parent = Some(CategoryId::parse("c").unwrap());
+        g.upsert_category(child).unwrap();
+        g.upsert_category(category("other", 3)).unwrap();
+        for (sid, cat) in [("data-a", "c"), ("data-b", "child"), ("data-c", "other")] {
+            g.upsert_skill(skill(sid, cat, 1)).unwrap();
+        }
+        let c = CategoryId::parse("c").unwrap();
+        let child = CategoryId::parse("child").unwrap();
+        assert_eq!(
+            ids(g.search_skills("data", Some(&c), usize::MAX)),
+            ["data-a", "data-b"]
+        );
+        assert_eq!(
+            ids(g.search_skills("data", Some(&child), usize::MAX)),
+            ["data-b"]
+        );
+        assert_eq!(ids(g.search_skills("", Some(&child), 10)), ["data-b"]);
+    }
+
+    #[test]
+    fn an_empty_query_lists_by_category_order_then_id_and_a_limit_cuts_any_list() {
+        let mut g = graph(&[]);
+        g.upsert_category(category("first", 0)).unwrap();
+        for (sid, cat) in [("z", "first"), ("b", "c"), ("a", "c"), ("y", "first")] {
+            g.upsert_skill(skill(sid, cat, 1)).unwrap();
+        }
+        assert_eq!(search(&g, ""), ["y", "z", "a", "b"]);
+        assert_eq!(search(&g, " !? "), ["y", "z", "a", "b"]);
+        assert_eq!(ids(g.search_skills("", None, 3)), ["y", "z", "a"]);
+        assert!(g.search_skills("", None, 0).is_empty());
+        assert_eq!(ids(g.search_skills("a", None, 1)), ["a"]);
+    }
+
+    #[test]
+    fn a_write_is_reflected_by_the_next_search() {
+        let mut g = named(&[("a", "alpha", &[]), ("b", "beta", &[])]);
+        assert_eq!(search(&g, "alp"), ["a"]);
+        g.prepare_search();
+        // Renamed, added and deleted after the index was built.
+        g.update_skill(
+            &SkillId::parse("a").unwrap(),
+            crate::domain::SkillPatch {
+                name: Some("gamma".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        g.upsert_skill(skill("alpine", "c", 1)).unwrap();
+        g.delete_skill(&SkillId::parse("b").unwrap(), false)
+            .unwrap();
+        assert_eq!(search(&g, "alp"), ["alpine"]);
+        assert_eq!(search(&g, "gam"), ["a"]);
+        assert!(search(&g, "beta").is_empty());
+        // Past the overlay's bound the index is rebuilt, with the same answers.
+        for i in 0..OVERLAY_MAX + 5 {
+            g.upsert_skill(skill(&format!("alpaca-{i}"), "c", 1))
+                .unwrap();
+        }
+        assert_eq!(search(&g, "alp").len(), OVERLAY_MAX + 6);
+        assert_eq!(search(&g, "alp")[0], "alpine");
+    }
+
+    #[test]
+    fn roles_follow_the_same_rules() {
+        let mut g = graph(&[]);
+        for (rid, name) in [
+            ("rainwater", "rainwater manager"),
+            ("staff", "manager of staff"),
+            ("boss", "Manager"),
+            ("engineer", "Pyhton engineer"),
+        ] {
+            g.upsert_role(Role {
+                id: RoleId::parse(rid).unwrap(),
+                name: name.into(),
+                description: None,
+                requirements: vec![],
+                external_id: None,
+            })
+            .unwrap();
+        }
+        let roles = |q: &str| -> Vec<String> {
+            g.search_roles(q, usize::MAX)
+                .into_iter()
+                .map(|r| r.id.to_string())
+                .collect()
+        };
+        assert_eq!(roles("manager"), ["boss", "staff", "rainwater"]);
+        assert_eq!(roles("python"), ["engineer"]);
+        assert_eq!(roles(""), ["boss", "engineer", "rainwater", "staff"]);
+        assert_eq!(g.search_roles("", 2).len(), 2);
+    }
+
+    #[test]
+    fn one_edit_means_one_substitution_insertion_deletion_or_swap() {
+        let one = |a: &str, b: &str| within_one_edit(a.as_bytes(), b.as_bytes());
+        assert!(one("python", "python"));
+        assert!(one("python", "pythn"));
+        assert!(one("python", "pythons"));
+        assert!(one("python", "pyhton"));
+        assert!(one("python", "pxthon"));
+        assert!(!one("python", "pyhtno"));
+        assert!(!one("python", "pyth"));
+        assert!(prefix_within_one_edit("pyhto", "python"));
+        assert!(!prefix_within_one_edit("pyhtn", "pyt"));
+    }
+}
+
+/// The index against the plain definition ([`tier`] over every entry), on random graphs with
+/// a small vocabulary so that names collide, overlap and sit one typo apart.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::graph::tests::{graph, skill};
+    use crate::domain::{Importance, Level, Requirement};
+
+    const WORDS: &[&str] = &[
+        "data",
+        "database",
+        "manage",
+        "management",
+        "staff",
+        "sql",
+        "nosql",
+        "python",
+        "pyhton",
+        "statistics",
+        "stat",
+        "dat",
+        "ata",
+        "analyse",
+        "analyses",
+        "x",
+    ];
+
+    fn words() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(WORDS), 1..4).prop_map(|w| w.join(" "))
+    }
+
+    fn brute<'a>(g: &'a SkillGraph, q: &str) -> Vec<&'a str> {
+        let query = Query::new(q);
+        let mut all: Vec<_> = g
+            .skills
+            .values()
+            .filter_map(|e| Some((tier(&e.keys, &query)?, g.skill_rank(e))))
+            .collect();
+        all.sort();
+        all.into_iter().map(|(_, (_, _, id))| id.as_str()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn the_index_ranks_as_the_rules_say_before_and_after_writes(
+            names in prop::collection::vec((words(), prop::collection::vec(words(), 0..3)), 1..30),
+            later in prop::collection::vec(words(), 0..10),
+            roles in prop::collection::vec(prop::collection::btree_set(0usize..30, 0..6), 0..6),
+            queries in prop::collection::vec(
+                (words(), 0usize..4, 1usize..12),
+                1..8,
+            ),
+        ) {
+            let mut g = graph(&[]);
+            for (i, (name, aliases)) in names.iter().enumerate() {
+                let mut s = skill(&format!("s{i}"), "c", 1);
+                s.name = name.clone();
+                s.aliases = aliases.clone();
+                g.upsert_skill(s).unwrap();
+            }
+            let check = |g: &SkillGraph| -> Result<(), TestCaseError> {
+                for (text, cut, limit) in &queries {
+                    // Partly typed: drop up to three letters at the end.
+                    let q = &text[..text.len() - (*cut).min(text.len() - 1)];
+                    let want = brute(g, q);
+                    let got = ids(g.search_skills(q, None, usize::MAX));
+                    prop_assert_eq!(&got, &want, "query {:?}", q);
+                    let top = ids(g.search_skills(q, None, *limit));
+                    prop_assert_eq!(&top[..], &want[..want.len().min(*limit)], "query {:?}", q);
+                }
+                Ok(())
+            };
+            // Roles, so that ties also turn on how many roles require a skill.
+            let role = |i: usize, skills: &std::collections::BTreeSet<usize>| Role {
+                id: RoleId::parse(&format!("r{}", i % 3)).unwrap(),
+                name: format!("role {i}"),
+                description: None,
+                requirements: skills
+                    .iter()
+                    .filter(|&&s| s < names.len())
+                    .map(|s| Requirement {
+                        skill: SkillId::parse(&format!("s{s}")).unwrap(),
+                        level: Level::new(2).unwrap(),
+                        importance: Importance::Essential,
+                    })
+                    .collect(),
+                external_id: None,
+            };
+            let (first, then) = roles.split_at(roles.len() / 2);
+            for (i, skills) in first.iter().enumerate() {
+                g.upsert_role(role(i, skills)).unwrap();
+            }
+            check(&g)?;
+            // Writes after the index is built, through the overlay: renames, deletions, and
+            // roles that change how many roles require a skill.
+            for (i, skills) in then.iter().enumerate() {
+                g.upsert_role(role(i, skills)).unwrap();
+            }
+            for (i, name) in later.iter().enumerate() {
+                let id = format!("s{}", i % names.len());
+                if i % 3 == 2 {
+                    let _ = g.delete_skill(&SkillId::parse(&id).unwrap(), true);
+                } else {
+                    let mut s = skill(&id, "c", 1);
+                    s.name = name.clone();
+                    g.upsert_skill(s).unwrap();
+                }
+            }
+            check(&g)?;
+        }
+    }
+
+    fn ids(hits: Vec<&Arc<Skill>>) -> Vec<&str> {
+        hits.into_iter().map(|s| s.id.as_str()).collect()
     }
 }

@@ -79,10 +79,12 @@ impl SkillQuery {
     ) -> async_graphql::Result<Connection<usize, SkillView>> {
         let graph = graph(ctx);
         let category = category.as_ref().map(category_id).transpose().api()?;
+        let need = super::page_need(first, after.as_deref());
         let hits = compute({
             let graph = graph.clone();
             move || -> Vec<Arc<Skill>> {
-                let hits = graph.search_skills(query.as_deref().unwrap_or(""), category.as_ref());
+                let query = query.as_deref().unwrap_or("");
+                let hits = graph.search_skills(query, category.as_ref(), need);
                 hits.into_iter().cloned().collect()
             }
         })
@@ -143,10 +145,11 @@ impl RoleQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<usize, RoleView>> {
         let graph = graph(ctx);
+        let need = super::page_need(first, after.as_deref());
         let hits = compute({
             let graph = graph.clone();
             move || -> Vec<Arc<Role>> {
-                let hits = graph.search_roles(query.as_deref().unwrap_or(""));
+                let hits = graph.search_roles(query.as_deref().unwrap_or(""), need);
                 hits.into_iter().cloned().collect()
             }
         })

@@ -27,6 +27,11 @@ pub fn seed_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("seed")
 }
 
+/// The ESCO fixture directory.
+pub fn esco_fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/esco")
+}
+
 /// How many `[[table]]` entries the shipped seed holds, counted from its files: an oracle that
 /// does not go through the code under test.
 pub fn seeded_count(table: &str) -> usize {
@@ -115,6 +120,36 @@ impl TestApp {
     pub async fn spawn_with(config: ServerConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let (addr, server) = Server::start(&dir.path().join("db"), config.clone()).await;
+        TestApp {
+            addr,
+            client: reqwest::Client::new(),
+            server: Some(server),
+            config,
+            dir,
+        }
+    }
+
+    /// A fresh server on a database holding the ESCO fixture (tests/fixtures/esco, cut from
+    /// the real files) instead of the seed: for behaviour that only real data shows.
+    pub async fn spawn_esco() -> TestApp {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let db = dir.path().join("db");
+        {
+            let files = skillgraph::import::FileSet::open(&[esco_fixture_dir()])
+                .expect("the ESCO fixture is readable");
+            let (batch, mut report) =
+                skillgraph::import::esco::read(&files, "fixture").expect("the fixture parses");
+            let catalog = skillgraph::catalog::Catalog::open(&db).expect("a fresh database");
+            catalog
+                .write(skillgraph::catalog::ChangeKind::Imported, |graph| {
+                    skillgraph::import::apply(&batch, graph, &mut report);
+                    Ok::<_, skillgraph::catalog::Error>(())
+                })
+                .expect("the fixture imports");
+            // Dropped here: the server opens the database after it is released.
+        }
+        let config = test_config();
+        let (addr, server) = Server::start(&db, config.clone()).await;
         TestApp {
             addr,
             client: reqwest::Client::new(),

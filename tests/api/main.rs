@@ -13,5 +13,6 @@ mod observability;
 mod persistence;
 mod plans;
 mod queries;
+mod search;
 mod subscriptions;
 mod transport;
