@@ -1,10 +1,21 @@
-# Shared set-up of the server benchmark scripts (load.sh, soak.sh); sourced, not run.
+# Shared set-up of the server benchmark scripts (load.sh, soak.sh, speed.sh); sourced, not run.
 # Expects PORT and TOKEN to be set. Provides: $work (a throwaway directory removed on exit),
-# import_esco (ESCO from ../shared/data, else the test fixture) and start_server (serves
-# $work/db on 127.0.0.1:$PORT, sets $server, returns once /health answers).
+# need_oha / need_wrk (install the load tool when missing), import_esco (ESCO from
+# ../shared/data, else the test fixture), start_server (serves $work/db on 127.0.0.1:$PORT,
+# sets $server, returns once /health answers) and start_server_on DB (the same for another
+# database, with $SERVE_FLAGS added to `serve`).
 
 export PATH="$HOME/.cargo/bin:$PATH"
-command -v oha >/dev/null || cargo install oha --locked --version 1.16.0
+need_oha() { command -v oha >/dev/null || cargo install oha --locked --version 1.16.0; }
+# wrk rotates request bodies through a Lua script (oha repeats one); Debian packages it.
+need_wrk() {
+    command -v wrk >/dev/null && return
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
+    fi
+}
 cargo build --release --quiet --bin skillgraph --example writer
 
 work=$(mktemp -d)
@@ -22,9 +33,12 @@ import_esco() {
     ./target/release/skillgraph --db "$work/db" import esco "$esco" | tail -1 >&2
 }
 
-start_server() {
-    SKILLGRAPH_ADMIN_TOKEN=$TOKEN RUST_LOG=warn ./target/release/skillgraph --db "$work/db" serve \
-        --addr "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+start_server() { start_server_on "$work/db"; }
+
+start_server_on() {
+    # shellcheck disable=SC2086 # SERVE_FLAGS is a list of flags
+    SKILLGRAPH_ADMIN_TOKEN=$TOKEN RUST_LOG=warn ./target/release/skillgraph --db "$1" serve \
+        --addr "127.0.0.1:$PORT" ${SERVE_FLAGS:-} >>"$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 1000); do
         curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return

@@ -21,6 +21,7 @@ TOKEN=load-test-admin-token-0123456789
 URL="http://127.0.0.1:$PORT/graphql"
 
 source scripts/lib.sh
+need_oha
 import_esco
 started=$(date +%s%N)
 start_server

@@ -17,6 +17,7 @@ TOKEN=soak-test-admin-token-0123456789
 URL="http://127.0.0.1:$PORT/graphql"
 
 source scripts/lib.sh
+need_oha
 ./target/release/skillgraph --db "$work/db" import seed | tail -1 >&2
 import_esco
 start_server

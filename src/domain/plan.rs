@@ -31,7 +31,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::scratch::{node_map, with_map};
+use super::scratch::{NodeMap, node_map, with_map};
 use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
 
 /// How much more an essential requirement counts than an optional one in readiness.
@@ -174,6 +174,10 @@ impl Holdings {
 
 // The holdings walk's levels: (level, the explicitly held skill implying it).
 node_map!(HELD: Option<(Level, NodeIndex)>);
+// A plan's view of the holdings, what it needs, and each step's index.
+node_map!(HELD_HERE: Option<Level>);
+node_map!(NEEDED: Option<Level>);
+node_map!(STEP: u32);
 
 /// One requirement's part of readiness: (weighted share of its effort done, its weight).
 fn readiness_share(r: &Requirement, held: Option<Level>) -> (f64, f64) {
@@ -272,26 +276,14 @@ impl SkillGraph {
         targets: &[Target],
         options: PlanOptions,
     ) -> Result<LearningPlan, Error> {
-        // 1. Demand: walk down from the targets through skills not yet held well enough.
-        let mut needed: HashMap<NodeIndex, Level> = HashMap::default();
+        // The targets first: unknown ids fail here, before any walk.
         let mut own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>> = HashMap::default();
-        let mut work: Vec<NodeIndex> = Vec::new();
-        let demand = |needed: &mut HashMap<NodeIndex, Level>,
-                      work: &mut Vec<NodeIndex>,
-                      node: NodeIndex,
-                      level: Level| {
-            if above(level, needed.get(&node).copied()) {
-                needed.insert(node, level);
-                if above(level, holdings.level(node)) {
-                    work.push(node);
-                }
-            }
-        };
+        let mut seeds: Vec<(NodeIndex, Level)> = Vec::new();
         for target in targets {
             match target {
                 Target::Skill { skill, level } => {
                     let node = self.entry(skill)?.node;
-                    demand(&mut needed, &mut work, node, *level);
+                    seeds.push((node, *level));
                     own_targets
                         .entry(node)
                         .or_default()
@@ -303,7 +295,7 @@ impl SkillGraph {
                             continue;
                         }
                         let node = self.entry(&r.skill)?.node;
-                        demand(&mut needed, &mut work, node, r.level);
+                        seeds.push((node, r.level));
                         own_targets
                             .entry(node)
                             .or_default()
@@ -312,56 +304,121 @@ impl SkillGraph {
                 }
             }
         }
+        let bound = self.node_bound();
+        // Three dense maps of this thread (see `scratch`): what is held, what is needed, and
+        // each step's index. A plan reads the first two for every node and edge it touches.
+        let plan = with_map(&HELD_HERE, bound, |held| {
+            for &(node, level, _) in &holdings.effective {
+                held.insert(node, Some(level));
+            }
+            with_map(&NEEDED, bound, |needed| {
+                with_map(&STEP, bound, |step| {
+                    self.plan_walk(held, needed, step, &seeds, &own_targets, holdings, options)
+                })
+            })
+        });
+        Ok(plan)
+    }
+
+    /// The phases of a plan, over the maps [`plan_from`](Self::plan_from) prepared.
+    #[allow(clippy::too_many_arguments)]
+    fn plan_walk(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &mut NodeMap<Option<Level>>,
+        step_of: &mut NodeMap<u32>,
+        seeds: &[(NodeIndex, Level)],
+        own_targets: &HashMap<NodeIndex, BTreeSet<TargetRef>>,
+        holdings: &Holdings,
+        options: PlanOptions,
+    ) -> LearningPlan {
+        let held_level = |node: NodeIndex| held.get(node).flatten();
+        let needed_level = |needed: &NodeMap<Option<Level>>, node: NodeIndex| {
+            needed
+                .get(node)
+                .flatten()
+                .expect("a demanded node has a level")
+        };
+
+        // 1. Demand: walk down from the targets through skills not yet held well enough.
+        let mut work: Vec<NodeIndex> = Vec::new();
+        let demand = |needed: &mut NodeMap<Option<Level>>,
+                      work: &mut Vec<NodeIndex>,
+                      node: NodeIndex,
+                      level: Level| {
+            if above(level, needed.get(node).flatten()) {
+                needed.insert(node, Some(level));
+                if above(level, held_level(node)) {
+                    work.push(node);
+                }
+            }
+        };
+        for &(node, level) in seeds {
+            demand(needed, &mut work, node, level);
+        }
         while let Some(node) = work.pop() {
-            let level = needed[&node];
+            let level = needed_level(needed, node);
             for (prerequisite, spec) in self.prerequisite_edges(node, options.include_recommended) {
-                demand(
-                    &mut needed,
-                    &mut work,
-                    prerequisite,
-                    spec.needed_level(level),
-                );
+                demand(needed, &mut work, prerequisite, spec.needed_level(level));
             }
         }
 
-        // 2. Steps and what each waits for.
-        let is_step = |node: &NodeIndex| above(needed[node], holdings.level(*node));
-        let step_nodes: Vec<NodeIndex> = needed.keys().copied().filter(is_step).collect();
-        let waits_for = |node: NodeIndex| -> Vec<NodeIndex> {
-            self.prerequisite_edges(node, options.include_recommended)
-                .filter(|(p, _)| needed.contains_key(p) && is_step(p))
-                .map(|(p, _)| p)
-                .collect()
-        };
-        let preds: HashMap<NodeIndex, Vec<NodeIndex>> =
-            step_nodes.iter().map(|&n| (n, waits_for(n))).collect();
-        let mut succs: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
-        for (&node, ps) in &preds {
-            for &p in ps {
-                succs.entry(p).or_default().push(node);
+        // 2. Steps (numbered in the order the walk met them) and what each waits for, as
+        // flat adjacency lists indexed by step.
+        let is_step = |node: NodeIndex| above(needed_level(needed, node), held_level(node));
+        let steps_met: Vec<NodeIndex> = needed
+            .touched()
+            .iter()
+            .copied()
+            .filter(|&n| is_step(n))
+            .collect();
+        for (i, &node) in steps_met.iter().enumerate() {
+            step_of.insert(node, i as u32);
+        }
+        let n = steps_met.len();
+        let (mut pred_start, mut preds) = (Vec::with_capacity(n + 1), Vec::new());
+        for &node in &steps_met {
+            pred_start.push(preds.len());
+            preds.extend(
+                self.prerequisite_edges(node, options.include_recommended)
+                    .filter_map(|(p, _)| step_of.get(p)),
+            );
+        }
+        pred_start.push(preds.len());
+        let preds_of = |i: usize| &preds[pred_start[i]..pred_start[i + 1]];
+        let mut succ_count = vec![0usize; n + 1];
+        for &p in &preds {
+            succ_count[p as usize + 1] += 1;
+        }
+        for i in 0..n {
+            succ_count[i + 1] += succ_count[i];
+        }
+        let succ_start = succ_count;
+        let mut succs = vec![0u32; preds.len()];
+        let mut fill = succ_start.clone();
+        for i in 0..n {
+            for &p in preds_of(i) {
+                succs[fill[p as usize]] = i as u32;
+                fill[p as usize] += 1;
             }
         }
+        let succs_of = |i: usize| &succs[succ_start[i]..succ_start[i + 1]];
 
         // 3. Stages by Kahn layering: the graph is a DAG, so every step gets one.
-        let mut remaining: HashMap<NodeIndex, usize> =
-            preds.iter().map(|(&n, ps)| (n, ps.len())).collect();
-        let mut stage: HashMap<NodeIndex, u32> = HashMap::default();
-        let mut layer: Vec<NodeIndex> = remaining
-            .iter()
-            .filter(|&(_, &count)| count == 0)
-            .map(|(&n, _)| n)
-            .collect();
+        let mut remaining: Vec<usize> = (0..n).map(|i| preds_of(i).len()).collect();
+        let mut stage = vec![0u32; n];
+        let mut layer: Vec<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
         let mut depth = 0;
         while !layer.is_empty() {
             depth += 1;
             let mut next = Vec::new();
-            for node in layer {
-                stage.insert(node, depth);
-                for &s in succs.get(&node).into_iter().flatten() {
-                    let count = remaining.get_mut(&s).expect("every successor is a step");
+            for i in layer {
+                stage[i] = depth;
+                for &s in succs_of(i) {
+                    let count = &mut remaining[s as usize];
                     *count -= 1;
                     if *count == 0 {
-                        next.push(s);
+                        next.push(s as usize);
                     }
                 }
             }
@@ -369,85 +426,87 @@ impl SkillGraph {
         }
 
         // 4. Order, then explain: reasons flow from later steps back to earlier ones.
-        let mut order = step_nodes;
-        order.sort_by_cached_key(|&n| (stage[&n], self.order_key(n)));
-        let position: HashMap<NodeIndex, usize> =
-            order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
-        let mut serves: Vec<BTreeSet<TargetRef>> = vec![BTreeSet::new(); order.len()];
-        // (distance to a target, next skill on the way)
-        let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); order.len()];
-        for (i, &node) in order.iter().enumerate().rev() {
-            if let Some(own) = own_targets.get(&node) {
-                serves[i].extend(own.iter().cloned());
-                toward[i] = (0, None);
-            }
-            let mut dependents: Vec<usize> = succs
-                .get(&node)
-                .into_iter()
-                .flatten()
-                .map(|s| position[s])
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_cached_key(|&i| (stage[i], self.order_key(steps_met[i])));
+        let mut position = vec![0usize; n];
+        for (at, &i) in order.iter().enumerate() {
+            position[i] = at;
+        }
+        // Dependents of the step at each position, as positions, in plan order.
+        let dependents = |at: usize| -> Vec<usize> {
+            let mut list: Vec<usize> = succs_of(order[at])
+                .iter()
+                .map(|&s| position[s as usize])
                 .collect();
-            dependents.sort_unstable();
-            for &d in &dependents {
+            list.sort_unstable();
+            list
+        };
+        let mut serves: Vec<BTreeSet<TargetRef>> = vec![BTreeSet::new(); n];
+        // (distance to a target, next skill on the way)
+        let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); n];
+        let mut because: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for at in (0..n).rev() {
+            let node = steps_met[order[at]];
+            if let Some(own) = own_targets.get(&node) {
+                serves[at].extend(own.iter().cloned());
+                toward[at] = (0, None);
+            }
+            let later = dependents(at);
+            for &d in &later {
                 let inherited: Vec<TargetRef> = serves[d].iter().cloned().collect();
-                serves[i].extend(inherited);
-                if toward[d].0.saturating_add(1) < toward[i].0 {
-                    toward[i] = (toward[d].0 + 1, Some(d));
+                serves[at].extend(inherited);
+                if toward[d].0.saturating_add(1) < toward[at].0 {
+                    toward[at] = (toward[d].0 + 1, Some(d));
                 }
             }
+            because[at] = later;
         }
 
-        let mut steps = Vec::with_capacity(order.len());
-        let mut finish: Vec<u64> = vec![0; order.len()];
-        for (i, &node) in order.iter().enumerate() {
+        let mut steps = Vec::with_capacity(n);
+        let mut finish: Vec<u64> = vec![0; n];
+        for at in 0..n {
+            let node = steps_met[order[at]];
             let skill = self.skill_at(node);
-            let from_level = holdings.level(node);
-            let to_level = needed[&node];
+            let from_level = held_level(node);
+            let to_level = needed_level(needed, node);
             let hours = Level::hours_between(skill.hours, from_level, to_level);
-            let start = preds[&node]
+            let start = preds_of(order[at])
                 .iter()
-                .map(|p| finish[position[p]])
+                .map(|&p| finish[position[p as usize]])
                 .max()
                 .unwrap_or(0);
-            finish[i] = start + u64::from(hours);
-            let mut because: Vec<usize> = succs
-                .get(&node)
-                .into_iter()
-                .flatten()
-                .map(|s| position[s])
-                .collect();
-            because.sort_unstable();
+            finish[at] = start + u64::from(hours);
+            let id_at = |at: usize| self.graph[steps_met[order[at]]].clone();
             let mut chain = vec![skill.id.clone()];
-            let mut cursor = toward[i].1;
+            let mut cursor = toward[at].1;
             while let Some(next) = cursor {
-                chain.push(self.graph[order[next]].clone());
+                chain.push(id_at(next));
                 cursor = toward[next].1;
             }
             steps.push(Step {
-                position: i as u32 + 1,
-                stage: stage[&node],
+                position: at as u32 + 1,
+                stage: stage[order[at]],
                 skill: skill.id.clone(),
                 from_level,
                 to_level,
                 hours,
-                because: because
-                    .into_iter()
-                    .map(|d| self.graph[order[d]].clone())
-                    .collect(),
-                serves: std::mem::take(&mut serves[i]).into_iter().collect(),
+                because: because[at].iter().map(|&d| id_at(d)).collect(),
+                serves: std::mem::take(&mut serves[at]).into_iter().collect(),
                 chain,
             });
         }
 
-        let mut implied: Vec<_> = needed
+        let mut implied: Vec<NodeIndex> = needed
+            .touched()
             .iter()
-            .filter(|&(n, &level)| {
-                !above(level, holdings.level(*n)) && above(level, holdings.explicit.get(n).copied())
+            .copied()
+            .filter(|&n| {
+                let level = needed_level(needed, n);
+                !above(level, held_level(n)) && above(level, holdings.explicit.get(&n).copied())
             })
-            .map(|(&n, _)| n)
             .collect();
         implied.sort_by_cached_key(|&n| self.order_key(n));
-        Ok(LearningPlan {
+        LearningPlan {
             stages: depth,
             total_hours: steps.iter().map(|s| u64::from(s.hours)).sum(),
             critical_path_hours: finish.iter().copied().max().unwrap_or(0),
@@ -465,7 +524,7 @@ impl SkillGraph {
                 })
                 .collect(),
             steps,
-        })
+        }
     }
 
     /// Where a profile stands against a role, and the plan that closes the gap.

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Writes the request bodies of scripts/speed.sh, one JSON body per line, chosen
+deterministically from the graph the server at URL holds, and checks each answers without
+errors (so the load run that follows need not read bodies).
+
+    speed_bodies.py URL OUTDIR graph     # synthetic graph: prerequisites, paths, gaps
+    speed_bodies.py URL OUTDIR search    # any graph: autocomplete prefixes of skill names
+
+For the graph questions it samples skills and roles in id order and keeps those whose answers
+have the size the speed issue names: transitive closures of 250-350 skills, role plans of the
+shortest few hundred steps, gap profiles that hold part of the role. Prints what it chose.
+"""
+import json
+import sys
+import urllib.request
+
+URL, OUT, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
+COUNT = 400
+
+
+def post(query, variables):
+    body = json.dumps({"query": query, "variables": variables}, separators=(",", ":"))
+    req = urllib.request.Request(URL, data=body.encode(), headers={"content-type": "application/json"})
+    answer = json.load(urllib.request.urlopen(req))
+    if "errors" in answer:
+        raise SystemExit(f"{body} answered with errors: {answer['errors']}")
+    return body, answer["data"]
+
+
+def write(name, bodies):
+    with open(f"{OUT}/{name}.bodies", "w") as f:
+        f.write("\n".join(bodies) + "\n")
+
+
+PREREQS = ("query Prereqs($id: ID!) { skill(id: $id) { prerequisites(transitive: true) "
+           "{ depth skill { id name category { id } hours } } } }")
+PATH = ("query Path($role: ID!) { learningPath(to: {roles: [$role]}) "
+        "{ steps { position stage hours skill { id name } } } }")
+GAP_LISTS = ("underLevel { currentLevel requirement { level skill { id name } } } "
+             "missing { currentLevel requirement { level skill { id name } } }")
+GAP = "query Gap($from: ProfileInput!, $role: ID!) { roleGap(from: $from, to: $role) { " + GAP_LISTS + " } }"
+GAP_FULL = ("query GapPlan($from: ProfileInput!, $role: ID!) { roleGap(from: $from, to: $role) { "
+            + GAP_LISTS + " path { steps { position stage hours skill { id name } } } } }")
+
+
+def skill_ids():
+    ids, after = [], None
+    while True:
+        _, data = post("query($after: String) { skills(first: 100, after: $after) "
+                       "{ edges { cursor node { id } } } }", {"after": after})
+        edges = data["skills"]["edges"]
+        ids += [e["node"]["id"] for e in edges]
+        if len(edges) < 100:
+            return ids
+        after = edges[-1]["cursor"]
+
+
+def role_ids():
+    ids, after = [], None
+    while True:
+        _, data = post("query($after: String) { roles(first: 100, after: $after) "
+                       "{ edges { cursor node { id requirements { skill { id } level } } } } }",
+                       {"after": after})
+        edges = data["roles"]["edges"]
+        ids += [e["node"] for e in edges]
+        if len(edges) < 100:
+            return ids
+        after = edges[-1]["cursor"]
+
+
+def graph():
+    skills = skill_ids()
+    prereqs, sizes = [], []
+    for sid in skills:
+        body, data = post(PREREQS, {"id": sid})
+        n = len(data["skill"]["prerequisites"])
+        if 250 <= n <= 350:
+            prereqs.append(body)
+            sizes.append(n)
+        if len(prereqs) == COUNT:
+            break
+    write("prereqs", prereqs)
+    print(f"prereqs: {len(prereqs)} skills, closures {min(sizes)}-{max(sizes)} "
+          f"(mean {sum(sizes) / len(sizes):.0f})")
+
+    roles = role_ids()
+    planned = []
+    for role in roles[:3 * COUNT]:
+        body, data = post(PATH, {"role": role["id"]})
+        planned.append((len(data["learningPath"]["steps"]), body))
+    planned.sort(key=lambda p: p[0])
+    chosen = planned[:COUNT]
+    write("path", [b for _, b in chosen])
+    print(f"path: {len(chosen)} roles, plans of {chosen[0][0]}-{chosen[-1][0]} steps "
+          f"(mean {sum(n for n, _ in chosen) / len(chosen):.0f})")
+
+    gaps, full, lists, steps = [], [], [], []
+    for i, role in enumerate(roles[:COUNT]):
+        reqs = role["requirements"]
+        # Half the role held: every other requirement, one level below or at the level asked,
+        # plus two skills of another role, as a person changing jobs would hold.
+        held = [{"skill": r["skill"]["id"], "level": max(1, r["level"] - (j % 3 == 0))}
+                for j, r in enumerate(reqs) if j % 2 == 0]
+        other = roles[(i * 7 + 3) % len(roles)]["requirements"][:2]
+        held += [{"skill": r["skill"]["id"], "level": 3} for r in other
+                 if r["skill"]["id"] not in {h["skill"] for h in held}]
+        variables = {"from": {"skills": held}, "role": role["id"]}
+        body, data = post(GAP, variables)
+        gaps.append(body)
+        lists.append(len(data["roleGap"]["underLevel"]) + len(data["roleGap"]["missing"]))
+        body, data = post(GAP_FULL, variables)
+        full.append(body)
+        steps.append(len(data["roleGap"]["path"]["steps"]))
+    write("gap", gaps)
+    write("gap-path", full)
+    print(f"gap: {len(gaps)} profiles, {min(lists)}-{max(lists)} unmet requirements "
+          f"(mean {sum(lists) / len(lists):.0f}); with path: plans of {min(steps)}-{max(steps)} steps")
+
+
+def search():
+    names, after = [], None
+    while True:
+        _, data = post("query($after: String) { skills(first: 100, after: $after) "
+                       "{ edges { cursor node { name } } } }", {"after": after})
+        edges = data["skills"]["edges"]
+        names += [e["node"]["name"] for e in edges]
+        if len(edges) < 100:
+            break
+        after = edges[-1]["cursor"]
+    query = "query Complete($q: String!) { skills(query: $q, first: 10) { edges { node { id name } } } }"
+    bodies = []
+    for i in range(COUNT):
+        # Names spread over the whole list, typed 1 to 12 characters far.
+        name = names[(i * 7919) % len(names)]
+        prefix = name[: 1 + i % 12]
+        body, _ = post(query, {"q": prefix})
+        bodies.append(body)
+    write("search", bodies)
+    print(f"search: {len(bodies)} prefixes of 1-12 characters of {len(names)} names")
+
+
+{"graph": graph, "search": search}[MODE]()
