@@ -43,7 +43,7 @@ use crate::graphql::{self, AppSchema, Caller, Limits, Snapshot};
 
 mod cache;
 mod metrics;
-use cache::{Answer, Key, ResponseCache};
+use cache::{Answer, Documents, Key, ResponseCache};
 use metrics::Metrics;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -97,6 +97,7 @@ struct AppState {
     limits: Limits,
     metrics: Arc<Metrics>,
     cache: Option<Arc<ResponseCache>>,
+    documents: Arc<Documents>,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -121,6 +122,7 @@ pub fn router(
         limits: config.limits,
         metrics: Metrics::new(),
         cache: ResponseCache::new(config.response_cache_bytes).map(Arc::new),
+        documents: Arc::new(Documents::new(8 * 1024 * 1024)),
         stopping,
     };
     let router = if config.introspection {
@@ -571,7 +573,8 @@ fn selected_type(
 
 /// Whether the operation a request would run is a query: parsed here (and kept in the request,
 /// so execution does not parse it again) because only queries may be cached.
-fn is_query(request: &mut async_graphql::Request) -> bool {
+fn is_query(documents: &Documents, request: &mut async_graphql::Request) -> bool {
+    documents.parse(request);
     let name = request.operation_name.clone();
     match request.parsed_query() {
         Ok(document) => selected_type(document, name.as_deref()) == Some(OperationType::Query),
@@ -635,6 +638,10 @@ async fn execute(
             state.metrics.observe(&operation, ok, started.elapsed());
             return response;
         }
+        (_, BatchRequest::Single(mut request), _) => {
+            state.documents.parse(&mut request);
+            BatchRequest::Single(request)
+        }
         (_, batch, _) => batch,
     };
     let batch = batch.data(Snapshot(snapshot)).data(caller);
@@ -666,7 +673,7 @@ async fn cached(
         state.metrics.cache_hit();
         return (answered(headers, &answer), true);
     }
-    if !is_query(&mut request) {
+    if !is_query(&state.documents, &mut request) {
         let request = request.data(Snapshot(snapshot)).data(caller);
         let mut response = state.schema.execute(request).await;
         tag_errors(&mut response, &state.limits);
