@@ -441,26 +441,48 @@ impl SkillGraph {
             list.sort_unstable();
             list
         };
-        let mut serves: Vec<BTreeSet<TargetRef>> = vec![BTreeSet::new(); n];
+        // What each step serves, as bits over the plan's targets in their order: a step
+        // serves what its dependents serve, and copying sets of targets along every edge
+        // of a 600-step plan cost more than the rest of this phase.
+        let targets: Vec<&TargetRef> = own_targets
+            .values()
+            .flatten()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let words = targets.len().div_ceil(64).max(1);
+        let mut serves = vec![0u64; n * words];
         // (distance to a target, next skill on the way)
         let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); n];
         let mut because: Vec<Vec<usize>> = vec![Vec::new(); n];
         for at in (0..n).rev() {
             let node = steps_met[order[at]];
             if let Some(own) = own_targets.get(&node) {
-                serves[at].extend(own.iter().cloned());
+                for target in own {
+                    let bit = targets
+                        .binary_search(&target)
+                        .expect("a target of the plan");
+                    serves[at * words + bit / 64] |= 1 << (bit % 64);
+                }
                 toward[at] = (0, None);
             }
             let later = dependents(at);
             for &d in &later {
-                let inherited: Vec<TargetRef> = serves[d].iter().cloned().collect();
-                serves[at].extend(inherited);
+                for w in 0..words {
+                    serves[at * words + w] |= serves[d * words + w];
+                }
                 if toward[d].0.saturating_add(1) < toward[at].0 {
                     toward[at] = (toward[d].0 + 1, Some(d));
                 }
             }
             because[at] = later;
         }
+        let served = |at: usize| -> Vec<TargetRef> {
+            (0..targets.len())
+                .filter(|&bit| serves[at * words + bit / 64] & (1 << (bit % 64)) != 0)
+                .map(|bit| targets[bit].clone())
+                .collect()
+        };
 
         let mut steps = Vec::with_capacity(n);
         let mut finish: Vec<u64> = vec![0; n];
@@ -491,7 +513,7 @@ impl SkillGraph {
                 to_level,
                 hours,
                 because: because[at].iter().map(|&d| id_at(d)).collect(),
-                serves: std::mem::take(&mut serves[at]).into_iter().collect(),
+                serves: served(at),
                 chain,
             });
         }
