@@ -163,6 +163,11 @@ impl Holdings {
     pub(super) fn level(&self, node: NodeIndex) -> Option<Level> {
         self.effective(node).map(|(l, _)| l)
     }
+
+    /// Every skill held, explicitly or by implication, with its level.
+    pub(super) fn levels(&self) -> impl Iterator<Item = (NodeIndex, Level)> + '_ {
+        self.effective.iter().map(|&(node, level, _)| (node, level))
+    }
 }
 
 // The holdings walk's levels: (level, the explicitly held skill implying it).
