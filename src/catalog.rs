@@ -106,6 +106,9 @@ impl Catalog {
         let graph = store.load()?;
         // Searches should not wait for the index; a snapshot built here is searched at once.
         graph.prepare_search();
+        // Nor the first match for the role index (about 10 ms on ESCO); after a write to roles
+        // or skills the next match builds it, once for that snapshot.
+        graph.prepare_matching();
         let (changes, _) = broadcast::channel(1024);
         Ok(Catalog {
             store,

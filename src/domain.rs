@@ -10,6 +10,7 @@ mod graph;
 mod id;
 mod model;
 mod plan;
+mod roles;
 mod scratch;
 mod search;
 
@@ -21,6 +22,7 @@ pub use model::{
     Resource, ResourceKind, Role, Skill,
 };
 pub use plan::{
-    Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleMatch,
-    RoleStanding, Step, Target, TargetRef,
+    Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
+    Step, Target, TargetRef,
 };
+pub use roles::RoleMatch;

@@ -17,6 +17,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::roles::RoleIndexCell;
 use super::search::{SearchKeys, SearchState};
 use super::{
     Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteKind, Requirement, Role,
@@ -103,6 +104,9 @@ pub struct SkillGraph {
     /// Name search indexes; each write records here which ids it changed (see `search`).
     pub(super) skill_search: SearchState<SkillId>,
     pub(super) role_search: SearchState<RoleId>,
+    /// Roles with requirements as nodes, for matching (see `roles`); replaced by every write
+    /// to roles, and to skills where a role could see it (hours, deletion).
+    pub(super) role_index: RoleIndexCell,
     revision: u64,
     changes: ChangeSet,
 }
@@ -578,10 +582,14 @@ impl SkillGraph {
         match Arc::make_mut(&mut self.skills).get_mut(&skill.id) {
             Some(entry) if *entry.skill == skill => return Ok(()),
             Some(entry) => {
+                if entry.skill.hours != skill.hours {
+                    self.role_index.reset();
+                }
                 entry.skill = Arc::new(skill.clone());
                 entry.keys = keys;
                 self.skill_search.touched(&skill.id);
             }
+            // A new skill leaves the role index as it is: no role requires it yet.
             None => {
                 let node = self.graph_mut().add_node(skill.id.clone());
                 let entry = SkillEntry {
@@ -660,6 +668,9 @@ impl SkillGraph {
         self.graph_mut().remove_node(node);
         Arc::make_mut(&mut self.skills).remove(id);
         self.skill_search.touched(id);
+        // The requirements on it went first (replacing the index already); replaced again so
+        // that no index names a freed node, which the next skill created may reuse.
+        self.role_index.reset();
         self.changes.skills.insert(id.clone());
         Ok(())
     }
@@ -907,6 +918,7 @@ impl SkillGraph {
         self.changes.roles.insert(role.id.clone());
         let keys = SearchKeys::new(&role.name, &[]);
         Arc::make_mut(&mut self.roles).insert(role.id.clone(), (Arc::new(role), keys));
+        self.role_index.reset();
         Ok(())
     }
 
@@ -922,6 +934,7 @@ impl SkillGraph {
             self.skill_search.touched(&r.skill);
         }
         self.role_search.touched(id);
+        self.role_index.reset();
         self.changes.roles.insert(id.clone());
         Ok(())
     }

@@ -1,0 +1,588 @@
+//! Role matching and readiness: how far a profile is from each role, and which roles are
+//! nearest. Readiness is defined in the `plan` module docs; role gaps and standings, which
+//! need a plan, stay there.
+
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use petgraph::stable_graph::NodeIndex;
+use serde::Serialize;
+
+use super::graph::SkillGraph;
+use super::plan::{ESSENTIAL_WEIGHT, Holdings};
+use super::scratch::{node_map, with_map};
+use super::{Error, Importance, Level, Profile, Requirement, RoleId};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleMatch {
+    pub role: RoleId,
+    pub readiness: f64,
+    pub hours: u64,
+    pub missing_essential: u32,
+}
+
+/// One requirement's part of readiness: (weighted share of its effort done, its weight).
+fn readiness_share(importance: Importance, level: Level, held: Option<Level>) -> (f64, f64) {
+    let weight = match importance {
+        Importance::Essential => ESSENTIAL_WEIGHT,
+        Importance::Optional => 1.0,
+    };
+    let held = held.map(|l| l.min(level));
+    let share = f64::from(Level::effort_share(held)) / f64::from(Level::effort_share(Some(level)));
+    (weight * share, weight)
+}
+
+/// A role requirement as matching reads it: its skill's node and hours resolved once per
+/// snapshot, so that scoring a role costs no lookup of a skill id.
+#[derive(Clone, Copy)]
+struct Need {
+    node: NodeIndex,
+    level: Level,
+    importance: Importance,
+    hours: u32,
+}
+
+struct IndexedRole {
+    id: RoleId,
+    /// This role's requirements, in `RoleIndex::needs`, in the role's own order (readiness
+    /// sums floats in that order, so the result is the same to the last bit).
+    needs: Range<usize>,
+    essentials: u32,
+    /// The hours of its requirements from nothing: the lower bound of a profile that holds
+    /// none of them.
+    cold_hours: u64,
+}
+
+/// The roles of one snapshot, in id order, with requirements as nodes and, per node, the
+/// roles that require it. A profile holds a few hundred skills while ESCO's 3,007 roles have
+/// 123,788 requirements; with the per-node lists, matching scores only the roles that require
+/// something held and knows the rest without reading them: readiness 0, every essential
+/// missing, `cold_hours` to go.
+pub(super) struct RoleIndex {
+    roles: Vec<IndexedRole>,
+    needs: Vec<Need>,
+    /// Roles requiring node `n`: `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
+    starts: Vec<u32>,
+    requiring: Vec<u32>,
+}
+
+impl RoleIndex {
+    /// The roles requiring `node`. A node past the index is a skill created after it was
+    /// built, which no role can require yet (a role write replaces the index).
+    fn requiring(&self, node: NodeIndex) -> &[u32] {
+        let n = node.index();
+        match (self.starts.get(n), self.starts.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.requiring[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn position(&self, id: &RoleId) -> Option<usize> {
+        self.roles.binary_search_by(|r| r.id.cmp(id)).ok()
+    }
+}
+
+/// The [`RoleIndex`] of one snapshot, built on the first match and shared by the clones of
+/// that snapshot. It depends on the roles and on the nodes and hours of the skills they
+/// require, never on edges, so only writes to those replace it (see `SkillGraph`'s writes).
+#[derive(Clone, Default)]
+pub(super) struct RoleIndexCell(Arc<OnceLock<RoleIndex>>);
+
+impl RoleIndexCell {
+    /// Forgets the index: the snapshot's roles or skills changed.
+    pub(super) fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// A role's standing as matching ranks it.
+#[derive(Clone, Copy)]
+struct Scored {
+    readiness: f64,
+    missing_essential: u32,
+    /// A lower bound of the hours of its plan: the hours of the unmet requirements themselves.
+    bound: u64,
+    /// Position in `RoleIndex::roles`, which is id order: the tie-break without comparing ids.
+    role: usize,
+}
+
+// The profile's held levels, dense by node, while matching scores roles.
+node_map!(LEVELS: Option<Level>);
+
+impl SkillGraph {
+    pub(super) fn readiness(
+        &self,
+        holdings: &Holdings,
+        requirements: &[Requirement],
+    ) -> Result<f64, Error> {
+        let (mut done, mut total) = (0.0, 0.0);
+        for r in requirements {
+            let held = holdings.level(self.entry(&r.skill)?.node);
+            let (d, w) = readiness_share(r.importance, r.level, held);
+            done += d;
+            total += w;
+        }
+        Ok(if total == 0.0 { 1.0 } else { done / total })
+    }
+
+    fn matching_index(&self) -> &RoleIndex {
+        self.role_index
+            .0
+            .get_or_init(|| self.build_matching_index())
+    }
+
+    /// Builds this snapshot's role index now, so that the first match does not wait for it.
+    pub fn prepare_matching(&self) {
+        self.matching_index();
+    }
+
+    fn build_matching_index(&self) -> RoleIndex {
+        let mut roles = Vec::with_capacity(self.roles.len());
+        let mut needs = Vec::new();
+        let mut starts = vec![0u32; self.node_bound() + 1];
+        for role in self.roles() {
+            let first = needs.len();
+            let (mut essentials, mut cold_hours) = (0, 0);
+            for r in &role.requirements {
+                // Roles are validated against the skills on every write, and deleting a
+                // skill removes the requirements on it first.
+                let entry = self
+                    .entry(&r.skill)
+                    .expect("a role requires only skills of the graph");
+                needs.push(Need {
+                    node: entry.node,
+                    level: r.level,
+                    importance: r.importance,
+                    hours: entry.skill.hours,
+                });
+                essentials += u32::from(r.importance == Importance::Essential);
+                cold_hours += u64::from(Level::hours_between(entry.skill.hours, None, r.level));
+                starts[entry.node.index() + 1] += 1;
+            }
+            roles.push(IndexedRole {
+                id: role.id.clone(),
+                needs: first..needs.len(),
+                essentials,
+                cold_hours,
+            });
+        }
+        for n in 1..starts.len() {
+            starts[n] += starts[n - 1];
+        }
+        let mut next = starts.clone();
+        let mut requiring = vec![0u32; needs.len()];
+        for (i, role) in roles.iter().enumerate() {
+            for need in &needs[role.needs.clone()] {
+                let slot = &mut next[need.node.index()];
+                requiring[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+        }
+        RoleIndex {
+            roles,
+            needs,
+            starts,
+            requiring,
+        }
+    }
+
+    /// Every role ranked by readiness for `profile` (best first), ties broken by the hours to
+    /// close the gap, then by id; at most `limit`. The profile's own current role is left out:
+    /// the question is where one could go next.
+    ///
+    /// Readiness is computed for the roles that require something the profile holds; every
+    /// other role is at readiness 0 (or 1 with no requirements), known from the role index
+    /// without reading its requirements, and joins the ranking only when the cut falls at 0.
+    /// Hours need a plan, so they are computed only where they can change the answer: for the
+    /// roles that make the cut on readiness, and among the roles tied at the cut, in order of a
+    /// lower bound (the hours of the unmet requirements themselves, which every plan includes)
+    /// until no remaining bound can beat the hours already found. Exact, and a few plans
+    /// instead of thousands.
+    pub fn match_roles(&self, profile: &Profile, limit: usize) -> Result<Vec<RoleMatch>, Error> {
+        let holdings = self.holdings(profile)?;
+        let index = self.matching_index();
+        if limit == 0 {
+            return Ok(vec![]);
+        }
+        let current = holdings.role.as_ref().and_then(|r| index.position(r));
+        let score = |role: usize, held: &dyn Fn(NodeIndex) -> Option<Level>| {
+            let (mut missing_essential, mut bound) = (0u32, 0u64);
+            let (mut done, mut total) = (0.0, 0.0);
+            for need in &index.needs[index.roles[role].needs.clone()] {
+                let held = held(need.node);
+                if held.is_none() && need.importance == Importance::Essential {
+                    missing_essential += 1;
+                }
+                bound += u64::from(Level::hours_between(need.hours, held, need.level));
+                let (d, w) = readiness_share(need.importance, need.level, held);
+                done += d;
+                total += w;
+            }
+            let readiness = if total == 0.0 { 1.0 } else { done / total };
+            Scored {
+                readiness,
+                missing_essential,
+                bound,
+                role,
+            }
+        };
+        // The roles that require something held, and those with no requirements at all.
+        let (mut scored, touched) = with_map(&LEVELS, self.node_bound(), |levels| {
+            let mut touched = vec![false; index.roles.len()];
+            let mut candidates = Vec::new();
+            for (node, level) in holdings.levels() {
+                levels.insert(node, Some(level));
+                for &role in index.requiring(node) {
+                    let role = role as usize;
+                    if !std::mem::replace(&mut touched[role], true) {
+                        candidates.push(role);
+                    }
+                }
+            }
+            candidates.extend((0..index.roles.len()).filter(|&i| index.roles[i].needs.is_empty()));
+            let held = |node: NodeIndex| levels.get(node).flatten();
+            let scored: Vec<Scored> = candidates
+                .into_iter()
+                .filter(|&role| Some(role) != current)
+                .map(|role| score(role, &held))
+                .collect();
+            (scored, touched)
+        });
+        let by_readiness = |a: &Scored, b: &Scored| {
+            b.readiness
+                .total_cmp(&a.readiness)
+                .then(a.role.cmp(&b.role))
+        };
+        scored.sort_by(by_readiness);
+        if scored.len() < limit || scored[limit - 1].readiness <= 0.0 {
+            // The cut falls at readiness 0, where the roles requiring nothing held are.
+            for (role, r) in index.roles.iter().enumerate() {
+                if !touched[role] && !r.needs.is_empty() && Some(role) != current {
+                    scored.push(Scored {
+                        readiness: 0.0,
+                        missing_essential: r.essentials,
+                        bound: r.cold_hours,
+                        role,
+                    });
+                }
+            }
+            scored.sort_by(by_readiness);
+        }
+        if scored.is_empty() {
+            return Ok(vec![]);
+        }
+        let cut = scored[limit.min(scored.len()) - 1].readiness;
+        let hours_of = |s: &Scored| -> Result<u64, Error> {
+            Ok(self
+                .gap_plan(&holdings, &index.roles[s.role].id)?
+                .total_hours)
+        };
+        let mut matches: Vec<(Scored, u64)> = Vec::with_capacity(limit);
+        let mut tied = Vec::new();
+        for s in scored.into_iter().take_while(|s| s.readiness >= cut) {
+            if s.readiness > cut {
+                matches.push((s, hours_of(&s)?));
+            } else {
+                tied.push(s);
+            }
+        }
+        // Branch and bound over the roles tied at the cut.
+        let wanted = limit - matches.len();
+        tied.sort_by(|a, b| a.bound.cmp(&b.bound).then(a.role.cmp(&b.role)));
+        let mut best: Vec<(Scored, u64)> = Vec::new();
+        for s in tied {
+            let worst_kept = best.iter().map(|&(_, hours)| hours).max();
+            if best.len() == wanted && worst_kept.is_some_and(|h| s.bound > h) {
+                break;
+            }
+            best.push((s, hours_of(&s)?));
+            if best.len() > wanted {
+                best.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.role.cmp(&b.0.role)));
+                best.truncate(wanted);
+            }
+        }
+        matches.extend(best);
+        matches.sort_by(|a, b| {
+            b.0.readiness
+                .total_cmp(&a.0.readiness)
+                .then(a.1.cmp(&b.1))
+                .then(a.0.role.cmp(&b.0.role))
+        });
+        matches.truncate(limit);
+        Ok(matches
+            .into_iter()
+            .map(|(s, hours)| RoleMatch {
+                role: index.roles[s.role].id.clone(),
+                readiness: s.readiness,
+                hours,
+                missing_essential: s.missing_essential,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::graph::tests::{graph, id, skill};
+    use crate::domain::{EdgeSpec, PrerequisiteKind, Role};
+
+    /// Matching by definition: a gap, and so a plan, for every role but the current one.
+    fn brute(g: &SkillGraph, profile: &Profile) -> Vec<RoleMatch> {
+        let mut all: Vec<RoleMatch> = g
+            .roles()
+            .filter(|r| Some(&r.id) != profile.role.as_ref())
+            .map(|r| {
+                let gap = g.role_gap(profile, &r.id).unwrap();
+                RoleMatch {
+                    role: r.id.clone(),
+                    readiness: gap.standing.readiness,
+                    hours: gap.hours,
+                    missing_essential: gap
+                        .standing
+                        .missing
+                        .iter()
+                        .filter(|s| s.requirement.importance == Importance::Essential)
+                        .count() as u32,
+                }
+            })
+            .collect();
+        all.sort_by(|a, b| {
+            b.readiness
+                .total_cmp(&a.readiness)
+                .then(a.hours.cmp(&b.hours))
+                .then_with(|| a.role.cmp(&b.role))
+        });
+        all
+    }
+
+    fn lvl(v: i64) -> Level {
+        Level::new(v).unwrap()
+    }
+
+    fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
+        Role {
+            id: RoleId::parse(rid).unwrap(),
+            name: rid.into(),
+            description: None,
+            requirements: reqs
+                .iter()
+                .map(|&(s, l, importance)| Requirement {
+                    skill: id(s),
+                    level: lvl(l),
+                    importance,
+                })
+                .collect(),
+            external_id: None,
+        }
+    }
+
+    #[test]
+    fn matches_rank_by_readiness_then_hours() {
+        let mut g = graph(&["x>a"]);
+        g.upsert_skill(skill("cheap", "c", 1)).unwrap();
+        g.upsert_role(role("far", &[("x", 5, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("near-cheap", &[("cheap", 3, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("near-dear", &[("a", 3, Importance::Essential)]))
+            .unwrap();
+        let ranked = g.match_roles(&Profile::default(), 2).unwrap();
+        let ids: Vec<_> = ranked.iter().map(|m| m.role.as_str()).collect();
+        assert_eq!(ids, ["near-cheap", "near-dear"]);
+    }
+
+    #[test]
+    fn matching_with_bounds_ranks_exactly_as_planning_every_role_would() {
+        let shape = crate::generate::Shape {
+            skills: 1_500,
+            edges_per_skill: 3,
+            roles: 40,
+            seed: 3,
+        };
+        let mut g = SkillGraph::new();
+        crate::import::apply(
+            &crate::generate::generate(shape),
+            &mut g,
+            &mut crate::import::Report::default(),
+        );
+        for profile in [
+            Profile::default(),
+            Profile {
+                skills: (0..40)
+                    .map(|i| (id(&format!("gen:s{}", i * 37)), lvl(3)))
+                    .collect(),
+                role: None,
+            },
+            Profile {
+                skills: vec![],
+                role: Some(RoleId::parse("gen:r7").unwrap()),
+            },
+        ] {
+            let brute = brute(&g, &profile);
+            for limit in [1, 5, 39] {
+                assert_eq!(g.match_roles(&profile, limit).unwrap(), brute[..limit]);
+            }
+        }
+    }
+
+    #[test]
+    fn writes_to_roles_and_skills_replace_the_role_index() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_skill(skill("c", "c", 10)).unwrap();
+        g.upsert_role(role("r1", &[("b", 3, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("r2", &[("c", 3, Importance::Essential)]))
+            .unwrap();
+        let none = Profile::default();
+        let first = g.match_roles(&none, 1).unwrap();
+        assert_eq!(
+            first[0].role.as_str(),
+            "r2",
+            "c alone is cheaper than b and a"
+        );
+        // An older snapshot keeps its own index while the new one sees each write.
+        let before = g.clone();
+        let mut dear = skill("c", "c", 100);
+        dear.name = "c".into();
+        g.upsert_skill(dear).unwrap();
+        assert_eq!(g.match_roles(&none, 1).unwrap()[0].role.as_str(), "r1");
+        assert_eq!(before.match_roles(&none, 1).unwrap(), first);
+        g.upsert_role(role("r0", &[])).unwrap();
+        assert_eq!(g.match_roles(&none, 1).unwrap()[0].role.as_str(), "r0");
+        g.delete_role(&RoleId::parse("r0").unwrap()).unwrap();
+        g.delete_skill(&id("c"), true).unwrap();
+        g.upsert_skill(skill("d", "c", 1)).unwrap();
+        g.set_requirement(
+            &RoleId::parse("r1").unwrap(),
+            Requirement {
+                skill: id("d"),
+                level: lvl(2),
+                importance: Importance::Optional,
+            },
+        )
+        .unwrap();
+        let held = Profile {
+            skills: vec![(id("d"), lvl(2))],
+            role: None,
+        };
+        assert_eq!(g.match_roles(&held, 5).unwrap(), brute(&g, &held));
+    }
+
+    /// A random graph: skill `i` may require any skill below it, so it is always a DAG.
+    #[derive(Debug, Clone)]
+    struct World {
+        hours: Vec<u32>,
+        edges: Vec<(usize, usize, bool, Option<i64>)>,
+        roles: Vec<Vec<(usize, i64, bool)>>,
+        held: Vec<(usize, i64)>,
+        current: Option<usize>,
+    }
+
+    fn world() -> impl Strategy<Value = World> {
+        (2usize..24).prop_flat_map(|n| {
+            let level = 1i64..=5;
+            (
+                prop::collection::vec(1u32..60, n),
+                prop::collection::vec(
+                    (
+                        1..n,
+                        0..n,
+                        prop::bool::weighted(0.8),
+                        prop::option::of(level.clone()),
+                    )
+                        .prop_map(|(a, b, required, min)| (a, b % a, required, min)),
+                    0..3 * n,
+                ),
+                prop::collection::vec(
+                    prop::collection::btree_map(0..n, (level.clone(), any::<bool>()), 0..6)
+                        .prop_map(|m| m.into_iter().map(|(s, (l, e))| (s, l, e)).collect()),
+                    0..14,
+                ),
+                prop::collection::vec((0..n, level), 0..5),
+                prop::option::of(0usize..14),
+            )
+                .prop_map(|(hours, edges, roles, held, current)| World {
+                    hours,
+                    edges,
+                    roles,
+                    held,
+                    current,
+                })
+        })
+    }
+
+    fn build(w: &World) -> (SkillGraph, Profile) {
+        let mut g = graph(&[]);
+        for (i, &h) in w.hours.iter().enumerate() {
+            g.upsert_skill(skill(&format!("s{i}"), "c", h)).unwrap();
+        }
+        for &(a, b, required, min) in &w.edges {
+            let spec = EdgeSpec {
+                kind: if required {
+                    PrerequisiteKind::Required
+                } else {
+                    PrerequisiteKind::Recommended
+                },
+                min_level: min.map(lvl),
+            };
+            g.add_prerequisite(&id(&format!("s{a}")), &id(&format!("s{b}")), spec)
+                .unwrap();
+        }
+        for (i, reqs) in w.roles.iter().enumerate() {
+            let reqs: Vec<(String, i64, Importance)> = reqs
+                .iter()
+                .map(|&(s, l, essential)| {
+                    let importance = if essential {
+                        Importance::Essential
+                    } else {
+                        Importance::Optional
+                    };
+                    (format!("s{s}"), l, importance)
+                })
+                .collect();
+            let reqs: Vec<(&str, i64, Importance)> =
+                reqs.iter().map(|(s, l, i)| (s.as_str(), *l, *i)).collect();
+            g.upsert_role(role(&format!("r{i}"), &reqs)).unwrap();
+        }
+        let profile = Profile {
+            skills: w
+                .held
+                .iter()
+                .map(|&(s, l)| (id(&format!("s{s}")), lvl(l)))
+                .collect(),
+            role: w
+                .current
+                .filter(|&r| r < w.roles.len())
+                .map(|r| RoleId::parse(&format!("r{r}")).unwrap()),
+        };
+        (g, profile)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn matching_ranks_exactly_as_planning_every_role_would_on_random_graphs(
+            w in world(),
+            repriced in prop::option::of((0usize..24, 1u32..60)),
+        ) {
+            let (mut g, profile) = build(&w);
+            let check = |g: &SkillGraph| -> Result<(), TestCaseError> {
+                let want = brute(g, &profile);
+                for limit in 0..=want.len() + 1 {
+                    let got = g.match_roles(&profile, limit).unwrap();
+                    prop_assert_eq!(&got[..], &want[..limit.min(want.len())], "limit {}", limit);
+                }
+                Ok(())
+            };
+            check(&g)?;
+            // After a write the index is rebuilt; without one it is reused.
+            if let Some((s, hours)) = repriced.filter(|&(s, _)| s < w.hours.len()) {
+                g.upsert_skill(skill(&format!("s{s}"), "c", hours)).unwrap();
+                check(&g)?;
+            }
+        }
+    }
+}
