@@ -467,8 +467,12 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
         introspection: !args.no_introspection,
         response_cache_bytes: args.response_cache_mb.saturating_mul(1024 * 1024),
     };
+    // Graph work runs on the blocking pool, and each of its threads keeps dense per-node
+    // scratch maps (about 4 MB on a 100k-skill graph): on a machine with a few cores, more
+    // threads than this only add memory, never throughput.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(64)
         .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr).await?;

@@ -669,9 +669,10 @@ async fn cached(
     caller: Caller,
 ) -> (Response, bool) {
     cache.observe(key.revision());
+    let get = key.is_get();
     if let Some(answer) = cache.get(&key).await {
         state.metrics.cache_hit();
-        return (answered(headers, &answer), true);
+        return (answered(headers, &answer, get), true);
     }
     if !is_query(&state.documents, &mut request) {
         let request = request.data(Snapshot(snapshot)).data(caller);
@@ -706,25 +707,29 @@ async fn cached(
         state.metrics.cache_hit();
     }
     match result {
-        Ok(answer) => (answered(headers, &answer), true),
+        Ok(answer) => (answered(headers, &answer, get), true),
         Err(response) => (respond_one(headers, &response), false),
     }
 }
 
-/// A stored answer: 304 when the client already holds it (`If-None-Match`), else the body.
-fn answered(headers: &HeaderMap, answer: &Answer) -> Response {
+/// A stored answer: for a GET whose `If-None-Match` names it, 304 (only GET may revalidate:
+/// RFC 9110 §13.1.2), else the body.
+fn answered(headers: &HeaderMap, answer: &Answer, get: bool) -> Response {
     let vary = HeaderValue::from_static("accept, authorization");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|tags| answer.matches(tags))
+    let modern = wants_graphql_response(headers);
+    let etag = answer.etag(modern);
+    if get
+        && headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|tags| Answer::matches(&etag, tags))
     {
         return (
             StatusCode::NOT_MODIFIED,
-            [(header::ETAG, answer.etag.clone()), (header::VARY, vary)],
+            [(header::ETAG, etag), (header::VARY, vary)],
         )
             .into_response();
     }
-    let content_type = if wants_graphql_response(headers) {
+    let content_type = if modern {
         GRAPHQL_RESPONSE
     } else {
         "application/json"
@@ -732,7 +737,7 @@ fn answered(headers: &HeaderMap, answer: &Answer) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::ETAG, answer.etag.clone()),
+            (header::ETAG, etag),
             (header::VARY, vary),
         ],
         answer.body.clone(),

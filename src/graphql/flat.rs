@@ -54,6 +54,11 @@ pub trait Flat {
 pub fn object<T: Flat + ?Sized>(value: &T, selection: Selections<'_>) -> Option<Value> {
     let mut map = IndexMap::with_capacity(selection.items.len());
     collect(value, selection.items, selection.fragments, &mut map)?;
+    // Nothing left selected (every field under a false @include): async-graphql answers
+    // such an object with null, so leave it to the executor rather than answer `{}`.
+    if map.is_empty() {
+        return None;
+    }
     Some(Value::Object(map))
 }
 

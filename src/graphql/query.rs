@@ -240,10 +240,20 @@ impl PlanQuery {
     ) -> async_graphql::Result<RoleGapView> {
         check_profile(ctx, &from).api()?;
         let graph = graph(ctx);
+        let size = from.size();
         let (profile, role) = (from.parse().api()?, role_id(&to).api()?);
-        // The standing is one look per requirement: cheaper than handing it to another thread.
-        // The plan (most of the cost) waits until `hours` or `path` asks for it.
-        let holdings = graph.holdings(&profile).api()?;
+        // The standing is one look per requirement, after the profile's holdings: for the
+        // profiles people have (tens of skills: tens of microseconds on ESCO-size graphs)
+        // cheaper than handing it to another thread; a large profile's closure can take
+        // milliseconds and goes to the pool. The plan (most of the cost of a gap) waits
+        // until `hours` or `path` asks for it.
+        const INLINE_PROFILE: usize = 64;
+        let holdings = if size <= INLINE_PROFILE {
+            graph.holdings(&profile).api()?
+        } else {
+            let (graph, profile) = (graph.clone(), profile.clone());
+            compute(move || graph.holdings(&profile)).await?.api()?
+        };
         let standing = graph.role_standing(&holdings, &role).api()?;
         Ok(RoleGapView::new(graph, Arc::new(holdings), standing))
     }

@@ -66,29 +66,44 @@ impl Key {
     pub fn revision(&self) -> u64 {
         self.revision
     }
+
+    pub fn is_get(&self) -> bool {
+        self.get
+    }
 }
 
-/// A stored answer: the serialized JSON and its entity tag.
+/// A stored answer: the serialized JSON and what its entity tags are made of.
 #[derive(Debug)]
 pub struct Answer {
     pub body: Bytes,
-    pub etag: HeaderValue,
+    /// The revision and a hash of the body.
+    tag: String,
 }
 
 impl Answer {
     pub fn new(revision: u64, body: Bytes) -> Self {
         let hash = rustc_hash::FxBuildHasher.hash_one(&body[..]);
-        let etag = HeaderValue::from_str(&format!("\"r{revision}-{hash:016x}\""))
-            .expect("an entity tag of hex digits is a valid header value");
-        Answer { body, etag }
+        Answer {
+            body,
+            tag: format!("r{revision}-{hash:016x}"),
+        }
     }
 
-    /// Whether an `If-None-Match` header names this answer (a list, or `*`).
-    pub fn matches(&self, if_none_match: &HeaderValue) -> bool {
+    /// The entity tag of this answer as sent with one media type or the other: the same
+    /// bytes as `application/json` and as `application/graphql-response+json` are two
+    /// representations, and a strong tag names one (RFC 9110 §8.8.1).
+    pub fn etag(&self, graphql_response: bool) -> HeaderValue {
+        let kind = if graphql_response { 'g' } else { 'j' };
+        HeaderValue::from_str(&format!("\"{}-{kind}\"", self.tag))
+            .expect("an entity tag of hex digits is a valid header value")
+    }
+
+    /// Whether an `If-None-Match` header names `etag` (in a list, weakly, or as `*`).
+    pub fn matches(etag: &HeaderValue, if_none_match: &HeaderValue) -> bool {
         let Ok(tags) = if_none_match.to_str() else {
             return false;
         };
-        let ours = self.etag.to_str().unwrap_or("");
+        let ours = etag.to_str().unwrap_or("");
         tags.split(',').map(str::trim).any(|tag| {
             tag == "*" || tag == ours || tag.strip_prefix("W/").is_some_and(|t| t == ours)
         })
@@ -181,7 +196,8 @@ mod tests {
     #[test]
     fn an_entity_tag_matches_itself_in_a_list_weak_or_strong_and_star() {
         let answer = Answer::new(7, Bytes::from_static(b"{\"data\":{}}"));
-        let tag = answer.etag.to_str().unwrap().to_owned();
+        let etag = answer.etag(false);
+        let tag = etag.to_str().unwrap().to_owned();
         assert!(tag.starts_with("\"r7-"));
         for header in [
             tag.clone(),
@@ -189,13 +205,16 @@ mod tests {
             format!("W/{tag}"),
             "*".into(),
         ] {
-            assert!(
-                answer.matches(&HeaderValue::from_str(&header).unwrap()),
-                "{header}"
-            );
+            let header = HeaderValue::from_str(&header).unwrap();
+            assert!(Answer::matches(&etag, &header), "{header:?}");
         }
-        assert!(!answer.matches(&HeaderValue::from_static("\"r7-0000000000000000\"")));
+        let stale = HeaderValue::from_static("\"r7-0000000000000000-j\"");
+        assert!(!Answer::matches(&etag, &stale));
+        assert!(
+            !Answer::matches(&answer.etag(true), &HeaderValue::from_str(&tag).unwrap()),
+            "each media type has its own tag"
+        );
         let other = Answer::new(8, Bytes::from_static(b"{\"data\":{}}"));
-        assert_ne!(other.etag, answer.etag, "the revision is part of the tag");
+        assert_ne!(other.etag(false), etag, "the revision is part of the tag");
     }
 }

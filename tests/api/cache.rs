@@ -175,3 +175,24 @@ async fn with_the_cache_off_every_query_is_computed() {
     assert!(data(&r)["skill"]["hours"].is_i64());
     assert_eq!(counters(&app).await, (0, 0));
 }
+
+#[tokio::test]
+async fn only_a_get_revalidates_a_post_with_the_etag_gets_the_answer() {
+    let app = TestApp::spawn().await;
+    let post = |etag: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&json!({ "query": HOURS }));
+        if let Some(tag) = etag {
+            request = request.header(IF_NONE_MATCH, tag);
+        }
+        request.send()
+    };
+    let first = post(None).await.unwrap();
+    let etag = first.headers()[ETAG].to_str().unwrap().to_owned();
+    let again = post(Some(etag)).await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    let body: Value = again.json().await.unwrap();
+    assert!(data(&body)["skill"]["hours"].is_i64());
+}

@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::Request;
+use async_graphql::{Request, Variables};
+use serde_json::json;
 use skillgraph::graphql::flat::Walk;
 use skillgraph::graphql::{self, Limits};
 
@@ -47,6 +48,10 @@ const QUERIES: &[&str] = &[
         missing { __typename currentLevel requirement { level importance skill { id } } }
         path { steps { position skill { id } } } } }"#,
     r#"{ roles(first: 3) { edges { node { id requirements { level skill { id name } } } } } }"#,
+    // Everything of an object skipped: the executor answers null for it.
+    r#"{ role(id: "ai-engineer") { requirements { level skill { name @skip(if: true) } } } }"#,
+    r#"query($on: Boolean!) { skill(id: "rag") { prerequisites(transitive: true) {
+        depth skill { id @include(if: $on) ... on Skill @include(if: $on) { name } } } } }"#,
 ];
 
 #[tokio::test]
@@ -56,8 +61,10 @@ async fn the_synchronous_walk_answers_exactly_as_the_executor() {
         .expect("a seeded database");
     let schema = graphql::schema(Arc::new(catalog), Limits::default(), true);
     for query in QUERIES {
-        let walked = schema.execute(Request::new(*query)).await;
-        let executed = schema.execute(Request::new(*query).data(Walk::Off)).await;
+        // `$on` is false: the queries that declare it skip part of what they select.
+        let request = || Request::new(*query).variables(Variables::from_json(json!({"on": false})));
+        let walked = schema.execute(request()).await;
+        let executed = schema.execute(request().data(Walk::Off)).await;
         assert!(walked.errors.is_empty(), "{query}: {:?}", walked.errors);
         let (walked, executed) = (
             serde_json::to_value(&walked).unwrap(),
