@@ -591,12 +591,12 @@ impl SkillGraph {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::graph::tests::{category, graph, id, skill};
     use crate::domain::{EdgeSpec, PrerequisiteKind, Role};
 
-    fn lvl(v: i64) -> Level {
+    pub(crate) fn lvl(v: i64) -> Level {
         Level::new(v).unwrap()
     }
 
@@ -621,7 +621,7 @@ mod tests {
             .collect()
     }
 
-    fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
+    pub(crate) fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
         Role {
             id: RoleId::parse(rid).unwrap(),
             name: rid.into(),

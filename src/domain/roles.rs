@@ -327,7 +327,8 @@ mod tests {
 
     use super::*;
     use crate::domain::graph::tests::{graph, id, skill};
-    use crate::domain::{EdgeSpec, PrerequisiteKind, Role};
+    use crate::domain::plan::tests::{lvl, role};
+    use crate::domain::{EdgeSpec, PrerequisiteKind};
 
     /// Matching by definition: a gap, and so a plan, for every role but the current one.
     fn brute(g: &SkillGraph, profile: &Profile) -> Vec<RoleMatch> {
@@ -356,27 +357,6 @@ mod tests {
                 .then_with(|| a.role.cmp(&b.role))
         });
         all
-    }
-
-    fn lvl(v: i64) -> Level {
-        Level::new(v).unwrap()
-    }
-
-    fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
-        Role {
-            id: RoleId::parse(rid).unwrap(),
-            name: rid.into(),
-            description: None,
-            requirements: reqs
-                .iter()
-                .map(|&(s, l, importance)| Requirement {
-                    skill: id(s),
-                    level: lvl(l),
-                    importance,
-                })
-                .collect(),
-            external_id: None,
-        }
     }
 
     #[test]
