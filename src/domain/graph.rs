@@ -583,7 +583,7 @@ impl SkillGraph {
             Some(entry) if *entry.skill == skill => return Ok(()),
             Some(entry) => {
                 if entry.skill.hours != skill.hours {
-                    self.role_index.reset();
+                    self.role_index.rehour(entry.node, skill.hours);
                 }
                 entry.skill = Arc::new(skill.clone());
                 entry.keys = keys;

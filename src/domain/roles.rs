@@ -42,6 +42,7 @@ struct Need {
     hours: u32,
 }
 
+#[derive(Clone)]
 struct IndexedRole {
     id: RoleId,
     /// This role's requirements, in `RoleIndex::needs`, in the role's own order (readiness
@@ -58,6 +59,7 @@ struct IndexedRole {
 /// 123,788 requirements; with the per-node lists, matching scores only the roles that require
 /// something held and knows the rest without reading them: readiness 0, every essential
 /// missing, `cold_hours` to go.
+#[derive(Clone)]
 pub(super) struct RoleIndex {
     roles: Vec<IndexedRole>,
     needs: Vec<Need>,
@@ -92,6 +94,30 @@ impl RoleIndexCell {
     /// Forgets the index: the snapshot's roles or skills changed.
     pub(super) fn reset(&mut self) {
         *self = Self::default();
+    }
+
+    /// A skill's hours changed: a built index gets a patched copy (the requirements on the
+    /// skill take the new hours, their roles' `cold_hours` are summed again) instead of being
+    /// rebuilt by the next match. A copy is a few hundred microseconds on ESCO, a rebuild
+    /// about 10 ms, and editors change hours far more often than they restructure roles.
+    pub(super) fn rehour(&mut self, node: NodeIndex, hours: u32) {
+        let Some(index) = self.0.get() else {
+            return;
+        };
+        let mut patched = index.clone();
+        let roles: Vec<u32> = patched.requiring(node).to_vec();
+        for role in roles {
+            let range = patched.roles[role as usize].needs.clone();
+            let mut cold_hours = 0;
+            for need in &mut patched.needs[range] {
+                if need.node == node {
+                    need.hours = hours;
+                }
+                cold_hours += u64::from(Level::hours_between(need.hours, None, need.level));
+            }
+            patched.roles[role as usize].cold_hours = cold_hours;
+        }
+        self.0 = Arc::new(OnceLock::from(patched));
     }
 }
 
@@ -558,7 +584,7 @@ mod tests {
                 Ok(())
             };
             check(&g)?;
-            // After a write the index is rebuilt; without one it is reused.
+            // After a change of hours the built index is patched; without one it is reused.
             if let Some((s, hours)) = repriced.filter(|&(s, _)| s < w.hours.len()) {
                 g.upsert_skill(skill(&format!("s{s}"), "c", hours)).unwrap();
                 check(&g)?;
