@@ -153,10 +153,12 @@ fn page_need(first: i32, after: Option<&str>) -> usize {
     start.saturating_add(first).saturating_add(1)
 }
 
-/// Runs graph work that can take milliseconds (plans, gaps, matching, search) on tokio's
-/// blocking pool. The request's task then yields instead of holding a runtime worker, so
-/// cheap requests are not queued behind expensive ones, and the request timeout can answer
-/// while the work finishes in the background.
+/// Runs graph work that can take milliseconds (plans, matching, deep search pages, a large
+/// profile's holdings) on tokio's blocking pool. The request's task then yields instead of
+/// holding a runtime worker, so cheap requests are not queued behind expensive ones, and the
+/// request timeout can answer while the work finishes in the background. Work measured in
+/// microseconds (a gap's standing, a search's first pages) runs inline: the hand-off would
+/// cost more than the work.
 pub(crate) async fn compute<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> async_graphql::Result<T> {

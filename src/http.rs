@@ -9,6 +9,10 @@
 //! refused with 405, since GET must be safe); the response is
 //! `application/graphql-response+json` when the client accepts it, with 400 for requests that
 //! could not be executed at all, and plain `application/json` with 200 otherwise.
+//!
+//! A single query is answered through the response cache ([`cache`]) when it is on: from a
+//! stored answer, or computed once for every identical request in flight. Every request's
+//! document is parsed once per distinct text (`cache::Documents`).
 
 use std::future::Future;
 use std::sync::Arc;
