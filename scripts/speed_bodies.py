@@ -43,33 +43,22 @@ GAP_FULL = ("query GapPlan($from: ProfileInput!, $role: ID!) { roleGap(from: $fr
             + GAP_LISTS + " path { steps { position stage hours skill { id name } } } } }")
 
 
-def skill_ids():
-    ids, after = [], None
+def listing(kind, fields):
+    """Every node of the `kind` list (skills or roles) in listing order, with `fields`,
+    a page of 100 at a time."""
+    nodes, after = [], None
     while True:
-        _, data = post("query($after: String) { skills(first: 100, after: $after) "
-                       "{ edges { cursor node { id } } } }", {"after": after})
-        edges = data["skills"]["edges"]
-        ids += [e["node"]["id"] for e in edges]
+        _, data = post("query($after: String) { " + kind + "(first: 100, after: $after) "
+                       "{ edges { cursor node { " + fields + " } } } }", {"after": after})
+        edges = data[kind]["edges"]
+        nodes += [e["node"] for e in edges]
         if len(edges) < 100:
-            return ids
-        after = edges[-1]["cursor"]
-
-
-def role_ids():
-    ids, after = [], None
-    while True:
-        _, data = post("query($after: String) { roles(first: 100, after: $after) "
-                       "{ edges { cursor node { id requirements { skill { id } level } } } } }",
-                       {"after": after})
-        edges = data["roles"]["edges"]
-        ids += [e["node"] for e in edges]
-        if len(edges) < 100:
-            return ids
+            return nodes
         after = edges[-1]["cursor"]
 
 
 def graph():
-    skills = skill_ids()
+    skills = [node["id"] for node in listing("skills", "id")]
     prereqs, sizes = [], []
     for sid in skills:
         body, data = post(PREREQS, {"id": sid})
@@ -83,7 +72,7 @@ def graph():
     print(f"prereqs: {len(prereqs)} skills, closures {min(sizes)}-{max(sizes)} "
           f"(mean {sum(sizes) / len(sizes):.0f})")
 
-    roles = role_ids()
+    roles = listing("roles", "id requirements { skill { id } level }")
     planned = []
     for role in roles[:3 * COUNT]:
         body, data = post(PATH, {"role": role["id"]})
@@ -118,15 +107,7 @@ def graph():
 
 
 def search():
-    names, after = [], None
-    while True:
-        _, data = post("query($after: String) { skills(first: 100, after: $after) "
-                       "{ edges { cursor node { name } } } }", {"after": after})
-        edges = data["skills"]["edges"]
-        names += [e["node"]["name"] for e in edges]
-        if len(edges) < 100:
-            break
-        after = edges[-1]["cursor"]
+    names = [node["name"] for node in listing("skills", "name")]
     query = "query Complete($q: String!) { skills(query: $q, first: 10) { edges { node { id name } } } }"
     bodies = []
     for i in range(COUNT):

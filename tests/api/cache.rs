@@ -11,15 +11,7 @@ use crate::helpers::{TestApp, data, test_config};
 
 /// The response cache's counters from `/metrics`: (hits, misses).
 async fn counters(app: &TestApp) -> (u64, u64) {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     let read = |name: &str| -> u64 {
         text.lines()
             .find_map(|l| l.strip_prefix(name))

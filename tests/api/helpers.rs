@@ -119,6 +119,11 @@ impl TestApp {
     /// A fresh server with its own configuration (limits, introspection, …).
     pub async fn spawn_with(config: ServerConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
+        Self::serve(dir, config).await
+    }
+
+    /// Serves the database in `dir` (seeding it when empty).
+    async fn serve(dir: TempDir, config: ServerConfig) -> TestApp {
         let (addr, server) = Server::start(&dir.path().join("db"), config.clone()).await;
         TestApp {
             addr,
@@ -148,15 +153,19 @@ impl TestApp {
                 .expect("the fixture imports");
             // Dropped here: the server opens the database after it is released.
         }
-        let config = test_config();
-        let (addr, server) = Server::start(&db, config.clone()).await;
-        TestApp {
-            addr,
-            client: reqwest::Client::new(),
-            server: Some(server),
-            config,
-            dir,
-        }
+        Self::serve(dir, test_config()).await
+    }
+
+    /// The text of `GET /metrics`.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     /// Stops the server, waits until it has let go of the database, and serves the same

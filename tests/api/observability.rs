@@ -17,15 +17,7 @@ async fn metrics_count_requests_by_operation_and_outcome_and_report_the_graph() 
     )
     .await;
 
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.metrics().await;
     let line = |prefix: &str| {
         text.lines()
             .find(|l| l.starts_with(prefix))
