@@ -151,63 +151,8 @@ pub struct ServeArgs {
     /// Seed directory loaded when the database is empty.
     #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
     seed: PathBuf,
-    /// Bearer token for mutations. Without it (or a token file) one is generated and printed.
-    #[arg(long, env = "SKILLGRAPH_ADMIN_TOKEN", hide_env_values = true)]
-    admin_token: Option<String>,
-    /// A file holding the admin token (e.g. a container secret).
-    #[arg(
-        long,
-        env = "SKILLGRAPH_ADMIN_TOKEN_FILE",
-        conflicts_with = "admin_token"
-    )]
-    admin_token_file: Option<PathBuf>,
-    /// An origin allowed to call the API from a browser (`*` for any); repeatable or comma-separated.
-    #[arg(long, env = "SKILLGRAPH_CORS_ORIGIN", value_delimiter = ',')]
-    cors_origin: Vec<String>,
-    /// Turn off introspection and GraphiQL (production deployments that do not publish the schema).
-    #[arg(long, env = "SKILLGRAPH_NO_INTROSPECTION")]
-    no_introspection: bool,
-    /// Megabytes of answers the response cache keeps (queries only, per revision and caller
-    /// scope); 0 turns it off.
-    #[arg(long, env = "SKILLGRAPH_RESPONSE_CACHE_MB", default_value_t = 64)]
-    response_cache_mb: u64,
     #[command(flatten)]
-    limits: LimitArgs,
-}
-
-/// Limits against abuse; every refusal is a `LIMIT_EXCEEDED` error naming the limit.
-#[derive(Debug, Args)]
-pub struct LimitArgs {
-    /// Largest request body in bytes (413 beyond).
-    #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
-    max_body_bytes: usize,
-    /// Longest a request may run, in milliseconds (503 beyond).
-    #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
-    request_timeout_ms: u64,
-    /// Requests handled at once; more are shed with 503 and Retry-After.
-    #[arg(long, env = "SKILLGRAPH_MAX_CONCURRENCY", default_value_t = 512)]
-    max_concurrency: usize,
-    /// Most operations in one batched request.
-    #[arg(long, env = "SKILLGRAPH_MAX_BATCH", default_value_t = 10)]
-    max_batch: usize,
-    /// Deepest query.
-    #[arg(long, env = "SKILLGRAPH_MAX_DEPTH", default_value_t = 15)]
-    max_depth: usize,
-    /// Most complex query: fields (aliases included), lists counted times their length.
-    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = 50_000)]
-    max_complexity: usize,
-    /// Largest `first` of a list.
-    #[arg(long, env = "SKILLGRAPH_MAX_PAGE", default_value_t = 100)]
-    max_page: usize,
-    /// Most targets in one learning path.
-    #[arg(long, env = "SKILLGRAPH_MAX_TARGETS", default_value_t = 50)]
-    max_targets: usize,
-    /// Most skills in one profile.
-    #[arg(long, env = "SKILLGRAPH_MAX_PROFILE_SKILLS", default_value_t = 500)]
-    max_profile_skills: usize,
-    /// Most skills one transitive prerequisites or unlocks list may return.
-    #[arg(long, env = "SKILLGRAPH_MAX_EXPANSION", default_value_t = 10_000)]
-    max_expansion: usize,
+    server: crate::config::ServerArgs,
 }
 
 #[derive(Debug, Args)]
@@ -438,9 +383,9 @@ fn execute(cli: Cli) -> Result<(), Failure> {
 
 fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
     let catalog = std::sync::Arc::new(open_seeded(db, &args.seed)?);
-    let (admin_token, generated) = match (args.admin_token, args.admin_token_file) {
-        (Some(token), _) => (token, false),
-        (None, Some(file)) => (std::fs::read_to_string(&file)?.trim().to_owned(), false),
+    let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
+        (Some(token), _) => (token.clone(), false),
+        (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),
         (None, None) => (generate_token(), true),
     };
     if admin_token.len() < 16 {
@@ -448,25 +393,7 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
             "the admin token must be at least 16 characters long".into(),
         ));
     }
-    let l = &args.limits;
-    let config = crate::http::ServerConfig {
-        admin_token: admin_token.clone(),
-        cors_origins: args.cors_origin,
-        limits: crate::graphql::Limits {
-            max_page: l.max_page,
-            max_targets: l.max_targets,
-            max_profile_skills: l.max_profile_skills,
-            max_depth: l.max_depth,
-            max_complexity: l.max_complexity,
-            max_expansion: l.max_expansion,
-        },
-        max_body_bytes: l.max_body_bytes,
-        request_timeout: std::time::Duration::from_millis(l.request_timeout_ms),
-        max_concurrency: l.max_concurrency.max(1),
-        max_batch: l.max_batch,
-        introspection: !args.no_introspection,
-        response_cache_bytes: args.response_cache_mb.saturating_mul(1024 * 1024),
-    };
+    let config = args.server.into_config(admin_token.clone());
     // Graph work runs on the blocking pool, and each of its threads keeps dense per-node
     // scratch maps (about 4 MB on a 100k-skill graph): on a machine with a few cores, more
     // threads than this only add memory, never throughput.

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use async_graphql::{Context, MergedObject, Schema};
 
 use crate::catalog::Catalog;
+pub use crate::config::Limits;
 use crate::domain::SkillGraph;
 use error::ApiError;
 
@@ -33,37 +34,6 @@ pub struct Snapshot(pub Arc<SkillGraph>);
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Caller {
     pub admin: bool,
-}
-
-/// Caps that keep one request from doing unbounded work.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Largest `first` of a connection or of `matchRoles`.
-    pub max_page: usize,
-    /// Most targets (skills plus roles) in one learning path.
-    pub max_targets: usize,
-    /// Most skills in one profile.
-    pub max_profile_skills: usize,
-    /// Deepest query.
-    pub max_depth: usize,
-    /// Most complex query: fields, with each list field counting its items' fields times a
-    /// typical length and each paged list times its `first` (see `types::LIST`).
-    pub max_complexity: usize,
-    /// Most skills one transitive `prerequisites` or `unlocks` list may return.
-    pub max_expansion: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_page: 100,
-            max_targets: 50,
-            max_profile_skills: 500,
-            max_depth: 15,
-            max_complexity: 50_000,
-            max_expansion: 10_000,
-        }
-    }
 }
 
 impl Limits {

@@ -9,10 +9,12 @@
 //! * [`graphql`]: the GraphQL schema: thin views and resolvers over the catalog.
 //! * [`http`]: the axum server: GraphQL over HTTP and WebSocket, GraphiQL, health.
 //! * [`generate`]: deterministic synthetic graphs for measuring at scale.
+//! * [`config`]: every limit and default of the server, and the flags that set them.
 //! * [`cli`]: the command line.
 
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod generate;
 pub mod graphql;

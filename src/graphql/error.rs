@@ -13,15 +13,81 @@ use async_graphql::ErrorExtensions;
 use crate::catalog;
 use crate::domain;
 
-/// The stable codes clients can branch on.
-pub mod code {
-    pub const NOT_FOUND: &str = "NOT_FOUND";
-    pub const CYCLE: &str = "CYCLE";
-    pub const INVALID_INPUT: &str = "INVALID_INPUT";
-    pub const CONFLICT: &str = "CONFLICT";
-    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
-    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
-    pub const INTERNAL: &str = "INTERNAL";
+/// The stable codes clients can branch on, each with the HTTP status a refusal of its kind
+/// gets when it happens before any GraphQL runs. This table is the only place a code's name is
+/// written; every error body in the crate is built from it ([`Code::body`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// An id that names nothing in this revision.
+    NotFound,
+    /// A prerequisite that would close a cycle; `extensions.cycle` lists it.
+    Cycle,
+    /// A value our domain rejects: a malformed id, a level out of range, a bad cursor.
+    InvalidInput,
+    /// The write is in the way of existing data; `extensions.usedBy` says whose.
+    Conflict,
+    /// The operation needs the admin token.
+    Unauthenticated,
+    /// A configured limit refused the request; `extensions.limit` names it, `max` gives it.
+    LimitExceeded,
+    /// A failure of ours; the details are in the server log only.
+    Internal,
+}
+
+impl Code {
+    /// Every code, in the order the README documents them.
+    pub const ALL: [Code; 7] = [
+        Code::NotFound,
+        Code::Cycle,
+        Code::InvalidInput,
+        Code::Conflict,
+        Code::Unauthenticated,
+        Code::LimitExceeded,
+        Code::Internal,
+    ];
+
+    /// The name clients see in `extensions.code`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Code::NotFound => "NOT_FOUND",
+            Code::Cycle => "CYCLE",
+            Code::InvalidInput => "INVALID_INPUT",
+            Code::Conflict => "CONFLICT",
+            Code::Unauthenticated => "UNAUTHENTICATED",
+            Code::LimitExceeded => "LIMIT_EXCEEDED",
+            Code::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status of a transport refusal with this code. Limits that are about load
+    /// (timeouts, concurrency) or size (the body) answer with their own status instead.
+    pub const fn status(self) -> u16 {
+        match self {
+            Code::NotFound => 404,
+            Code::Cycle | Code::Conflict => 409,
+            Code::InvalidInput | Code::LimitExceeded => 400,
+            Code::Unauthenticated => 401,
+            Code::Internal => 500,
+        }
+    }
+
+    /// A GraphQL response body holding one error of this code: `extra` adds extensions (a
+    /// limit's name and maximum, …).
+    pub fn body(self, message: &str, extra: &[(&str, serde_json::Value)]) -> String {
+        let mut extensions = serde_json::Map::new();
+        extensions.insert("code".into(), self.name().into());
+        for (key, value) in extra {
+            extensions.insert((*key).into(), value.clone());
+        }
+        serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] })
+            .to_string()
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Everything a resolver can fail with.
@@ -55,7 +121,7 @@ impl From<catalog::Error> for ApiError {
 }
 
 impl ApiError {
-    fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         use domain::Error as D;
         match self {
             ApiError::Domain(e) => match e {
@@ -63,19 +129,19 @@ impl ApiError {
                 | D::UnknownRole(_)
                 | D::UnknownCategory(_)
                 | D::UnknownPrerequisite { .. }
-                | D::UnknownRequirement { .. } => code::NOT_FOUND,
-                D::Cycle(_) => code::CYCLE,
-                D::AlreadyExists { .. } | D::InUse { .. } => code::CONFLICT,
+                | D::UnknownRequirement { .. } => Code::NotFound,
+                D::Cycle(_) => Code::Cycle,
+                D::AlreadyExists { .. } | D::InUse { .. } => Code::Conflict,
                 D::InvalidId { .. }
                 | D::InvalidLevel(_)
                 | D::InvalidInput(_)
                 | D::SelfPrerequisite(_)
-                | D::CategoryCycle(_) => code::INVALID_INPUT,
+                | D::CategoryCycle(_) => Code::InvalidInput,
             },
-            ApiError::Internal(_) => code::INTERNAL,
-            ApiError::Unauthenticated => code::UNAUTHENTICATED,
-            ApiError::Limit { .. } => code::LIMIT_EXCEEDED,
-            ApiError::InvalidInput(_) => code::INVALID_INPUT,
+            ApiError::Internal(_) => Code::Internal,
+            ApiError::Unauthenticated => Code::Unauthenticated,
+            ApiError::Limit { .. } => Code::LimitExceeded,
+            ApiError::InvalidInput(_) => Code::InvalidInput,
         }
     }
 
@@ -87,7 +153,7 @@ impl ApiError {
         let code = self.code();
         let base = async_graphql::Error::new(self.to_string());
         base.extend_with(|_, ext| {
-            ext.set("code", code);
+            ext.set("code", code.name());
             match &self {
                 ApiError::Domain(domain::Error::Cycle(cycle)) => {
                     ext.set(

@@ -1,0 +1,183 @@
+//! How the server is configured: every limit and default, written once.
+//!
+//! [`ServerConfig`] is what the HTTP layer runs with and [`Limits`] what the GraphQL layer
+//! enforces; their `Default` impls are the only place a default value is written. The
+//! command-line flags ([`ServerArgs`], [`LimitArgs`]) take their defaults from those impls, so
+//! `--help`, the library's defaults and the tests cannot drift apart.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+/// Caps that keep one request from doing unbounded work. Every refusal is a `LIMIT_EXCEEDED`
+/// error naming the limit by its camel-case name (`maxPage`, …).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest `first` of a connection or of `matchRoles`.
+    pub max_page: usize,
+    /// Most targets (skills plus roles) in one learning path.
+    pub max_targets: usize,
+    /// Most skills in one profile.
+    pub max_profile_skills: usize,
+    /// Deepest query.
+    pub max_depth: usize,
+    /// Most complex query: fields, with each list field counting its items' fields times a
+    /// typical length and each paged list times its `first` (see `graphql::types::LIST`).
+    pub max_complexity: usize,
+    /// Most skills one transitive `prerequisites` or `unlocks` list may return.
+    pub max_expansion: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_page: 100,
+            max_targets: 50,
+            max_profile_skills: 500,
+            max_depth: 15,
+            max_complexity: 50_000,
+            max_expansion: 10_000,
+        }
+    }
+}
+
+/// How the server behaves; everything here comes from the command line or the environment.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The bearer token mutations need.
+    pub admin_token: String,
+    /// Origins allowed by CORS; empty means same-origin only, `*` means any.
+    pub cors_origins: Vec<String>,
+    pub limits: Limits,
+    /// Largest request body accepted; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered with 503 and `LIMIT_EXCEEDED`.
+    pub request_timeout: Duration,
+    /// Requests handled at once; beyond that new ones are shed at once with 503 and
+    /// `Retry-After` instead of queueing without bound.
+    pub max_concurrency: usize,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
+    /// Serve introspection and GraphiQL (turn off for production with
+    /// `--no-introspection`).
+    pub introspection: bool,
+    /// Bytes the response cache may hold (see `http::cache`); 0 turns it off.
+    pub response_cache_bytes: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            admin_token: String::new(),
+            cors_origins: vec![],
+            limits: Limits::default(),
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            max_concurrency: 512,
+            max_batch: 10,
+            introspection: true,
+            response_cache_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+fn defaults() -> ServerConfig {
+    ServerConfig::default()
+}
+
+fn limits() -> Limits {
+    Limits::default()
+}
+
+/// The server's command-line flags (each also an environment variable).
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Bearer token for mutations. Without it (or a token file) one is generated and printed.
+    #[arg(long, env = "SKILLGRAPH_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// A file holding the admin token (e.g. a container secret).
+    #[arg(
+        long,
+        env = "SKILLGRAPH_ADMIN_TOKEN_FILE",
+        conflicts_with = "admin_token"
+    )]
+    pub admin_token_file: Option<PathBuf>,
+    /// An origin allowed to call the API from a browser (`*` for any); repeatable or comma-separated.
+    #[arg(long, env = "SKILLGRAPH_CORS_ORIGIN", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+    /// Turn off introspection and GraphiQL (production deployments that do
+    /// not publish the schema).
+    #[arg(long, env = "SKILLGRAPH_NO_INTROSPECTION")]
+    pub no_introspection: bool,
+    /// Megabytes of answers the response cache keeps (queries only, per revision and caller
+    /// scope); 0 turns it off.
+    #[arg(long, env = "SKILLGRAPH_RESPONSE_CACHE_MB",
+          default_value_t = defaults().response_cache_bytes / (1024 * 1024))]
+    pub response_cache_mb: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits against abuse; every refusal is a `LIMIT_EXCEEDED` error naming the limit.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Largest request body in bytes (413 beyond).
+    #[arg(long, env = "SKILLGRAPH_MAX_BODY_BYTES", default_value_t = defaults().max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// Longest a request may run, in milliseconds (503 beyond).
+    #[arg(long, env = "SKILLGRAPH_REQUEST_TIMEOUT_MS",
+          default_value_t = defaults().request_timeout.as_millis() as u64)]
+    pub request_timeout_ms: u64,
+    /// Requests handled at once; more are shed with 503 and Retry-After.
+    #[arg(long, env = "SKILLGRAPH_MAX_CONCURRENCY", default_value_t = defaults().max_concurrency)]
+    pub max_concurrency: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "SKILLGRAPH_MAX_BATCH", default_value_t = defaults().max_batch)]
+    pub max_batch: usize,
+    /// Deepest query.
+    #[arg(long, env = "SKILLGRAPH_MAX_DEPTH", default_value_t = limits().max_depth)]
+    pub max_depth: usize,
+    /// Most complex query: fields (aliases included), lists counted times
+    /// their length.
+    #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = limits().max_complexity)]
+    pub max_complexity: usize,
+    /// Largest `first` of a list.
+    #[arg(long, env = "SKILLGRAPH_MAX_PAGE", default_value_t = limits().max_page)]
+    pub max_page: usize,
+    /// Most targets in one learning path.
+    #[arg(long, env = "SKILLGRAPH_MAX_TARGETS", default_value_t = limits().max_targets)]
+    pub max_targets: usize,
+    /// Most skills in one profile.
+    #[arg(long, env = "SKILLGRAPH_MAX_PROFILE_SKILLS", default_value_t = limits().max_profile_skills)]
+    pub max_profile_skills: usize,
+    /// Most skills one transitive prerequisites or unlocks list may return.
+    #[arg(long, env = "SKILLGRAPH_MAX_EXPANSION", default_value_t = limits().max_expansion)]
+    pub max_expansion: usize,
+}
+
+impl ServerArgs {
+    /// The configuration these flags describe, with `admin_token` resolved by the caller
+    /// (generated when none is given).
+    pub fn into_config(self, admin_token: String) -> ServerConfig {
+        let l = self.limits;
+        ServerConfig {
+            admin_token,
+            cors_origins: self.cors_origin,
+            limits: Limits {
+                max_page: l.max_page,
+                max_targets: l.max_targets,
+                max_profile_skills: l.max_profile_skills,
+                max_depth: l.max_depth,
+                max_complexity: l.max_complexity,
+                max_expansion: l.max_expansion,
+            },
+            max_body_bytes: l.max_body_bytes,
+            request_timeout: Duration::from_millis(l.request_timeout_ms),
+            max_concurrency: l.max_concurrency.max(1),
+            max_batch: l.max_batch,
+            introspection: !self.no_introspection,
+            response_cache_bytes: self.response_cache_mb.saturating_mul(1024 * 1024),
+        }
+    }
+}
