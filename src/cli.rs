@@ -30,6 +30,17 @@ pub struct Cli {
     #[arg(long, global = true, env = "SKILLGRAPH_DB", default_value = "./data")]
     pub db: PathBuf,
 
+    /// How log lines are written: `text` (coloured only on a terminal) or `json` (one object
+    /// per line, for log collectors).
+    #[arg(
+        long,
+        global = true,
+        env = "SKILLGRAPH_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    pub log_format: crate::config::LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -393,7 +404,10 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
             "the admin token must be at least 16 characters long".into(),
         ));
     }
-    let config = args.server.into_config(admin_token.clone());
+    let config = args
+        .server
+        .into_config(admin_token.clone())
+        .map_err(Failure::Usage)?;
     // Graph work runs on the blocking pool, and each of its threads keeps dense per-node
     // scratch maps (about 4 MB on a 100k-skill graph): on a machine with a few cores, more
     // threads than this only add memory, never throughput.

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 /// Caps that keep one request from doing unbounded work. Every refusal is a `LIMIT_EXCEEDED`
 /// error naming the limit by its camel-case name (`maxPage`, …).
@@ -24,9 +24,16 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most complex query: fields, with each list field counting its items' fields times a
     /// typical length and each paged list times its `first` (see `graphql::types::LIST`).
+    /// Introspection fields count like any other.
     pub max_complexity: usize,
     /// Most skills one transitive `prerequisites` or `unlocks` list may return.
     pub max_expansion: usize,
+    /// Most aliased fields in one document (alias-based batching multiplies work).
+    pub max_aliases: usize,
+    /// Most lexical tokens in one document, checked before it is parsed.
+    pub max_tokens: usize,
+    /// Most directives in one document.
+    pub max_directives: usize,
 }
 
 impl Default for Limits {
@@ -38,6 +45,9 @@ impl Default for Limits {
             max_depth: 15,
             max_complexity: 50_000,
             max_expansion: 10_000,
+            max_aliases: 30,
+            max_tokens: 5_000,
+            max_directives: 50,
         }
     }
 }
@@ -59,11 +69,15 @@ pub struct ServerConfig {
     pub max_concurrency: usize,
     /// Most operations in one batched request.
     pub max_batch: usize,
-    /// Serve introspection and GraphiQL (turn off for production with
+    /// Serve introspection, field suggestions and GraphiQL (turn off for production with
     /// `--no-introspection`).
     pub introspection: bool,
     /// Bytes the response cache may hold (see `http::cache`); 0 turns it off.
     pub response_cache_bytes: u64,
+    /// Automatic persisted queries (Apollo's protocol): documents registered by hash.
+    pub persisted_queries: bool,
+    /// Trusted documents: when set, only these documents run (by hash or by text).
+    pub trusted_documents: Option<std::sync::Arc<crate::graphql::guard::TrustedDocuments>>,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +92,8 @@ impl Default for ServerConfig {
             max_batch: 10,
             introspection: true,
             response_cache_bytes: 64 * 1024 * 1024,
+            persisted_queries: true,
+            trusted_documents: None,
         }
     }
 }
@@ -106,7 +122,7 @@ pub struct ServerArgs {
     /// An origin allowed to call the API from a browser (`*` for any); repeatable or comma-separated.
     #[arg(long, env = "SKILLGRAPH_CORS_ORIGIN", value_delimiter = ',')]
     pub cors_origin: Vec<String>,
-    /// Turn off introspection and GraphiQL (production deployments that do
+    /// Turn off introspection, field suggestions and GraphiQL (production deployments that do
     /// not publish the schema).
     #[arg(long, env = "SKILLGRAPH_NO_INTROSPECTION")]
     pub no_introspection: bool,
@@ -115,6 +131,13 @@ pub struct ServerArgs {
     #[arg(long, env = "SKILLGRAPH_RESPONSE_CACHE_MB",
           default_value_t = defaults().response_cache_bytes / (1024 * 1024))]
     pub response_cache_mb: u64,
+    /// Turn off automatic persisted queries (documents registered by their SHA-256 hash).
+    #[arg(long, env = "SKILLGRAPH_NO_PERSISTED_QUERIES")]
+    pub no_persisted_queries: bool,
+    /// Run only the documents in this file (a JSON object of hash → document, or an Apollo
+    /// persisted-query manifest); any other document is refused.
+    #[arg(long, env = "SKILLGRAPH_TRUSTED_DOCUMENTS", value_name = "FILE")]
+    pub trusted_documents: Option<PathBuf>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -138,7 +161,7 @@ pub struct LimitArgs {
     /// Deepest query.
     #[arg(long, env = "SKILLGRAPH_MAX_DEPTH", default_value_t = limits().max_depth)]
     pub max_depth: usize,
-    /// Most complex query: fields (aliases included), lists counted times
+    /// Most complex query: fields (aliases and introspection included), lists counted times
     /// their length.
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = limits().max_complexity)]
     pub max_complexity: usize,
@@ -154,14 +177,29 @@ pub struct LimitArgs {
     /// Most skills one transitive prerequisites or unlocks list may return.
     #[arg(long, env = "SKILLGRAPH_MAX_EXPANSION", default_value_t = limits().max_expansion)]
     pub max_expansion: usize,
+    /// Most aliased fields in one document.
+    #[arg(long, env = "SKILLGRAPH_MAX_ALIASES", default_value_t = limits().max_aliases)]
+    pub max_aliases: usize,
+    /// Most lexical tokens in one document (checked before parsing).
+    #[arg(long, env = "SKILLGRAPH_MAX_TOKENS", default_value_t = limits().max_tokens)]
+    pub max_tokens: usize,
+    /// Most directives in one document.
+    #[arg(long, env = "SKILLGRAPH_MAX_DIRECTIVES", default_value_t = limits().max_directives)]
+    pub max_directives: usize,
 }
 
 impl ServerArgs {
     /// The configuration these flags describe, with `admin_token` resolved by the caller
     /// (generated when none is given).
-    pub fn into_config(self, admin_token: String) -> ServerConfig {
+    pub fn into_config(self, admin_token: String) -> Result<ServerConfig, String> {
         let l = self.limits;
-        ServerConfig {
+        let trusted_documents = match &self.trusted_documents {
+            Some(path) => Some(std::sync::Arc::new(
+                crate::graphql::guard::TrustedDocuments::load(path)?,
+            )),
+            None => None,
+        };
+        Ok(ServerConfig {
             admin_token,
             cors_origins: self.cors_origin,
             limits: Limits {
@@ -171,6 +209,9 @@ impl ServerArgs {
                 max_depth: l.max_depth,
                 max_complexity: l.max_complexity,
                 max_expansion: l.max_expansion,
+                max_aliases: l.max_aliases,
+                max_tokens: l.max_tokens,
+                max_directives: l.max_directives,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),
@@ -178,6 +219,18 @@ impl ServerArgs {
             max_batch: l.max_batch,
             introspection: !self.no_introspection,
             response_cache_bytes: self.response_cache_mb.saturating_mul(1024 * 1024),
-        }
+            persisted_queries: !self.no_persisted_queries,
+            trusted_documents,
+        })
     }
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines; coloured only when standard error is a terminal.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }

@@ -9,8 +9,10 @@
 
 pub mod error;
 pub mod flat;
+pub mod guard;
 pub mod inputs;
 mod mutation;
+mod nulls;
 mod query;
 mod subscription;
 pub mod types;
@@ -72,9 +74,9 @@ pub struct MutationRoot(mutation::SkillMutation, mutation::RoleMutation);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema over a catalog.
 /// Builds the schema over a catalog. Without `introspection`, `__schema` and `__type` are
-/// refused (for production deployments that do not publish their schema).
+/// refused and validation errors suggest no field names (for production deployments that do
+/// not publish their schema: "Did you mean …" would publish it one guess at a time).
 pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> AppSchema {
     let builder = Schema::build(
         QueryRoot::default(),
@@ -88,7 +90,10 @@ pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> App
     if introspection {
         builder.finish()
     } else {
-        builder.disable_introspection().finish()
+        builder
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
     }
 }
 

@@ -30,27 +30,27 @@ use tracing::Level;
 use crate::catalog::Catalog;
 pub use crate::config::ServerConfig;
 use crate::graphql::error::Code;
-use crate::graphql::{self as api, AppSchema, Limits};
+use crate::graphql::guard::Guarded;
+use crate::graphql::{self as api};
 
 mod admin;
 mod cache;
 mod graphql;
 mod metrics;
 mod ops;
-use cache::{Documents, ResponseCache};
+use cache::ResponseCache;
 use metrics::Metrics;
 
 #[derive(Clone)]
 struct AppState {
-    schema: AppSchema,
+    /// The schema behind the checks every request goes through (`graphql::guard`).
+    executor: Guarded,
     catalog: Arc<Catalog>,
     admin_token: Arc<str>,
     max_batch: usize,
     max_body_bytes: usize,
-    limits: Limits,
     metrics: Arc<Metrics>,
     cache: Option<Arc<ResponseCache>>,
-    documents: Arc<Documents>,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -66,16 +66,20 @@ pub fn router(
     stopping: watch::Receiver<bool>,
 ) -> Router {
     let schema = api::schema(catalog.clone(), config.limits, config.introspection);
-    let state = AppState {
+    let executor = Guarded::new(
         schema,
+        config.limits,
+        config.persisted_queries,
+        config.trusted_documents.clone(),
+    );
+    let state = AppState {
+        executor,
         catalog,
         admin_token: config.admin_token.as_str().into(),
         max_batch: config.max_batch,
         max_body_bytes: config.max_body_bytes,
-        limits: config.limits,
         metrics: Metrics::new(),
         cache: ResponseCache::new(config.response_cache_bytes).map(Arc::new),
-        documents: Arc::new(Documents::new(8 * 1024 * 1024)),
         stopping,
     };
     let router = if config.introspection {

@@ -21,32 +21,32 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
-    #[error("no skill with id {0:?}")]
+    #[error("no skill with id \"{0}\"")]
     UnknownSkill(SkillId),
 
-    #[error("no role with id {0:?}")]
+    #[error("no role with id \"{0}\"")]
     UnknownRole(RoleId),
 
-    #[error("no category with id {0:?}")]
+    #[error("no category with id \"{0}\"")]
     UnknownCategory(CategoryId),
 
-    #[error("skill {skill:?} does not require {requires:?}")]
+    #[error("skill \"{skill}\" does not require \"{requires}\"")]
     UnknownPrerequisite { skill: SkillId, requires: SkillId },
 
-    #[error("role {role:?} has no requirement for skill {skill:?}")]
+    #[error("role \"{role}\" has no requirement for skill \"{skill}\"")]
     UnknownRequirement { role: RoleId, skill: SkillId },
 
     #[error("a {kind} with id {id:?} already exists")]
     AlreadyExists { kind: &'static str, id: String },
 
-    #[error("skill {0:?} cannot require itself")]
+    #[error("skill \"{0}\" cannot require itself")]
     SelfPrerequisite(SkillId),
 
     /// Adding the edge would close this cycle; the first and last ids are the same.
     #[error("prerequisite cycle: {}", cycle_text(.0))]
     Cycle(Vec<SkillId>),
 
-    #[error("category {0:?} would become its own ancestor")]
+    #[error("category \"{0}\" would become its own ancestor")]
     CategoryCycle(CategoryId),
 
     /// A delete refused because other things still point at the target.

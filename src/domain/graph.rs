@@ -804,7 +804,7 @@ impl SkillGraph {
         for (requires, _) in prerequisites {
             if !seen.insert(requires) {
                 return Err(Error::InvalidInput(format!(
-                    "skill {skill:?} lists prerequisite {requires:?} twice"
+                    "skill \"{skill}\" lists prerequisite \"{requires}\" twice"
                 )));
             }
         }
@@ -841,7 +841,7 @@ impl SkillGraph {
                 }
                 if wanted.insert(trial.entry(requires)?.node, *spec).is_some() {
                     return Err(Error::InvalidInput(format!(
-                        "skill {skill:?} lists prerequisite {requires:?} twice"
+                        "skill \"{skill}\" lists prerequisite \"{requires}\" twice"
                     )));
                 }
             }
@@ -918,7 +918,7 @@ impl SkillGraph {
             self.entry(&r.skill)?;
             if !seen.insert(&r.skill) {
                 return Err(Error::InvalidInput(format!(
-                    "role {:?} lists skill {:?} twice",
+                    "role \"{}\" lists skill \"{}\" twice",
                     role.id, r.skill
                 )));
             }

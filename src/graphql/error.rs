@@ -32,11 +32,21 @@ pub enum Code {
     LimitExceeded,
     /// A failure of ours; the details are in the server log only.
     Internal,
+    /// The document is not GraphQL; the message says where (`line:column`).
+    GraphqlParseFailed,
+    /// The document does not fit the schema (an unknown field, a missing variable, …).
+    GraphqlValidationFailed,
+    /// A persisted query's hash that this server does not know: send the document with it.
+    PersistedQueryNotFound,
+    /// Persisted queries are turned off on this server.
+    PersistedQueryNotSupported,
+    /// The server runs only its trusted documents, and this is not one of them.
+    DocumentNotTrusted,
 }
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 7] = [
+    pub const ALL: [Code; 12] = [
         Code::NotFound,
         Code::Cycle,
         Code::InvalidInput,
@@ -44,6 +54,11 @@ impl Code {
         Code::Unauthenticated,
         Code::LimitExceeded,
         Code::Internal,
+        Code::GraphqlParseFailed,
+        Code::GraphqlValidationFailed,
+        Code::PersistedQueryNotFound,
+        Code::PersistedQueryNotSupported,
+        Code::DocumentNotTrusted,
     ];
 
     /// The name clients see in `extensions.code`.
@@ -56,6 +71,11 @@ impl Code {
             Code::Unauthenticated => "UNAUTHENTICATED",
             Code::LimitExceeded => "LIMIT_EXCEEDED",
             Code::Internal => "INTERNAL",
+            Code::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Code::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Code::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Code::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
+            Code::DocumentNotTrusted => "DOCUMENT_NOT_TRUSTED",
         }
     }
 
@@ -65,7 +85,13 @@ impl Code {
         match self {
             Code::NotFound => 404,
             Code::Cycle | Code::Conflict => 409,
-            Code::InvalidInput | Code::LimitExceeded => 400,
+            Code::InvalidInput
+            | Code::LimitExceeded
+            | Code::GraphqlParseFailed
+            | Code::GraphqlValidationFailed
+            | Code::PersistedQueryNotFound
+            | Code::PersistedQueryNotSupported => 400,
+            Code::DocumentNotTrusted => 403,
             Code::Unauthenticated => 401,
             Code::Internal => 500,
         }

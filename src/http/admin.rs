@@ -71,9 +71,35 @@ pub(super) fn caller(headers: &HeaderMap, token: &str) -> Caller {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
+        .and_then(bearer);
+    Caller {
+        admin: presented.is_some_and(|p| is_token(p, token)),
+    }
+}
+
+/// The credentials of a `Bearer` authorization value.
+fn bearer(value: &str) -> Option<&str> {
+    value
+        .trim()
+        .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, credentials)| credentials.trim());
-    let admin = presented.is_some_and(|p| bool::from(p.as_bytes().ct_eq(token.as_bytes())));
-    Caller { admin }
+        .map(|(_, credentials)| credentials.trim())
+}
+
+/// Whether `presented` is the admin token, in constant time.
+pub(super) fn is_token(presented: &str, token: &str) -> bool {
+    bool::from(presented.as_bytes().ct_eq(token.as_bytes()))
+}
+
+/// The token a WebSocket client put in its `connection_init` payload, in any of the shapes
+/// clients use: `{"Authorization": "Bearer …"}` (graphql-ws, Apollo), `authorization`, a
+/// `token` (bare or `Bearer …`), or the same inside `headers`.
+pub(super) fn payload_token(payload: &serde_json::Value) -> Option<&str> {
+    let object = payload.as_object()?;
+    for key in ["Authorization", "authorization", "token"] {
+        if let Some(value) = object.get(key).and_then(|v| v.as_str()) {
+            return Some(bearer(value).unwrap_or(value.trim()));
+        }
+    }
+    object.get("headers").and_then(payload_token)
 }

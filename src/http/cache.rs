@@ -20,15 +20,12 @@
 //! entries first (moka's TinyLFU). Answers carry an `ETag` (the revision and a hash of the
 //! body); a GET that presents it in `If-None-Match` gets `304 Not Modified`.
 //!
-//! [`Documents`] keeps parsed documents by their text, for every request the answer cache
-//! cannot serve (a new variable, a new revision, the cache off): the parser was an eighth of
-//! the CPU of a role gap, and clients send the same few documents with different variables.
+//! Parsed documents are cached apart from answers, in `graphql::guard::Documents`.
 
 use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use async_graphql::parser::types::ExecutableDocument;
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use moka::future::Cache;
@@ -155,37 +152,6 @@ impl ResponseCache {
         compute: impl Future<Output = Result<Arc<Answer>, E>>,
     ) -> Result<Arc<Answer>, Arc<E>> {
         self.answers.try_get_with(key, compute).await
-    }
-}
-
-/// Parsed documents by their text (see the module docs): valid for every revision, since a
-/// document's syntax does not depend on the graph.
-pub struct Documents(moka::sync::Cache<String, Arc<ExecutableDocument>>);
-
-impl Documents {
-    /// Room for this many bytes of document text (parsed trees take a few times that).
-    pub fn new(bytes: u64) -> Self {
-        Documents(
-            moka::sync::Cache::builder()
-                .max_capacity(bytes)
-                .weigher(|text: &String, _: &Arc<ExecutableDocument>| {
-                    u32::try_from(text.len().saturating_mul(4)).unwrap_or(u32::MAX)
-                })
-                .build(),
-        )
-    }
-
-    /// Gives `request` its parsed document, from here when the same text was parsed before.
-    /// A document that does not parse is left to execution, which reports the error.
-    pub fn parse(&self, request: &mut async_graphql::Request) {
-        if let Some(document) = self.0.get(request.query.as_str()) {
-            request.set_parsed_query((*document).clone());
-            return;
-        }
-        if let Ok(document) = request.parsed_query() {
-            let document = Arc::new(document.clone());
-            self.0.insert(request.query.clone(), document);
-        }
     }
 }
 

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
@@ -27,10 +27,9 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::admin::Auth;
-use super::cache::{Answer, Documents, Key, ResponseCache};
+use super::cache::{Answer, Key};
 use super::{AppState, limit_error, plain_error};
-use crate::graphql::error::Code;
-use crate::graphql::{Caller, Limits, Snapshot};
+use crate::graphql::{Caller, Snapshot};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -99,7 +98,7 @@ async fn graphql_post(
         &headers,
         caller,
         batch,
-        Some(Key::new(0, false, false, body)),
+        Key::new(0, false, false, body),
     )
     .await
 }
@@ -118,8 +117,8 @@ struct GetParams {
 
 impl GetParams {
     fn into_request(self) -> Result<async_graphql::Request, String> {
-        let query = self.query.ok_or("the query parameter is missing")?;
-        let mut request = async_graphql::Request::new(query);
+        // Without a query the request must name a persisted query in its extensions.
+        let mut request = async_graphql::Request::new(self.query.unwrap_or_default());
         if let Some(name) = self.operation_name.filter(|n| !n.is_empty()) {
             request = request.operation_name(name);
         }
@@ -131,6 +130,9 @@ impl GetParams {
         if let Some(extensions) = self.extensions.filter(|v| !v.is_empty()) {
             request.extensions = serde_json::from_str(&extensions)
                 .map_err(|e| format!("extensions is not a JSON object: {e}"))?;
+        }
+        if request.query.is_empty() && !request.extensions.contains_key("persistedQuery") {
+            return Err("the query parameter is missing".into());
         }
         Ok(request)
     }
@@ -153,7 +155,7 @@ async fn graphql_get(
             Err(rejection) => return rejection.into_response(),
         };
         return match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
-            Ok(upgrade) => subscribe(&state, protocol, upgrade),
+            Ok(upgrade) => subscribe(&state, caller, protocol, upgrade),
             Err(rejection) => rejection.into_response(),
         };
     }
@@ -165,85 +167,67 @@ async fn graphql_get(
         Ok(single) => single,
         Err(message) => return plain_error(StatusCode::BAD_REQUEST, &message),
     };
-    if is_mutation(&single) {
-        let mut response = plain_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are not allowed over GET: use POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
     let raw = Bytes::copy_from_slice(parts.uri.query().unwrap_or("").as_bytes());
     execute(
         &state,
         &parts.headers,
         caller,
         BatchRequest::Single(single),
-        Some(Key::new(0, false, true, raw)),
+        Key::new(0, false, true, raw),
     )
     .await
 }
 
 async fn graphql_ws(
     State(state): State<AppState>,
+    Auth(caller): Auth,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    subscribe(&state, protocol, upgrade)
+    subscribe(&state, caller, protocol, upgrade)
 }
 
-/// Serves GraphQL over a WebSocket until the client leaves or the server stops.
-fn subscribe(state: &AppState, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
-    let schema = state.schema.clone();
+/// Serves GraphQL over a WebSocket until the client leaves or the server stops. The
+/// connection's caller is the upgrade request's (its `Authorization` header), or the token in
+/// `connection_init`'s payload, where browsers, which cannot set headers on a WebSocket, put it.
+/// A payload with a wrong token closes the connection instead of running as anonymous.
+fn subscribe(
+    state: &AppState,
+    caller: Caller,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let executor = state.executor.clone();
+    let token = state.admin_token.clone();
     let mut stopping = state.stopping.clone();
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
-            let connection = GraphQLWebSocket::new(socket, schema, protocol).serve();
+            let mut data = async_graphql::Data::default();
+            data.insert(caller);
+            let connection = GraphQLWebSocket::new(socket, executor, protocol)
+                .with_data(data)
+                .on_connection_init(move |payload| async move {
+                    let mut data = async_graphql::Data::default();
+                    match super::admin::payload_token(&payload) {
+                        None => {}
+                        Some(presented) if super::admin::is_token(presented, &token) => {
+                            data.insert(Caller { admin: true });
+                        }
+                        Some(_) => {
+                            return Err(async_graphql::Error::new(
+                                "the token in connection_init is not the admin token",
+                            ));
+                        }
+                    }
+                    Ok(data)
+                })
+                .serve();
             tokio::select! {
                 () = connection => {}
                 _ = stopping.wait_for(|stopped| *stopped) => {}
             }
         })
-}
-
-/// The type of the operation a document would run: its only operation, or the one named.
-/// A document of one named operation is `Multiple` to the parser, yet runs without a name.
-fn selected_type(
-    document: &async_graphql::parser::types::ExecutableDocument,
-    name: Option<&str>,
-) -> Option<OperationType> {
-    match &document.operations {
-        DocumentOperations::Single(op) => Some(op.node.ty),
-        DocumentOperations::Multiple(ops) => match name {
-            Some(name) => ops.get(name).map(|op| op.node.ty),
-            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
-            // Several operations and no name: execution refuses it.
-            None => None,
-        },
-    }
-}
-
-/// Whether the operation a request would run is a query: parsed here (and kept in the request,
-/// so execution does not parse it again) because only queries may be cached.
-fn is_query(documents: &Documents, request: &mut async_graphql::Request) -> bool {
-    documents.parse(request);
-    let name = request.operation_name.clone();
-    match request.parsed_query() {
-        Ok(document) => selected_type(document, name.as_deref()) == Some(OperationType::Query),
-        Err(_) => false,
-    }
-}
-
-/// Whether the operation a request would run is a mutation (unparsable: no, execution will
-/// report the syntax error).
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    selected_type(&document, request.operation_name.as_deref()) == Some(OperationType::Mutation)
 }
 
 /// The name logs and metrics use for a request: the operation name it gives or its document
@@ -270,81 +254,111 @@ fn operation_name(batch: &BatchRequest) -> String {
         )
 }
 
-/// Runs a GraphQL request. `key` is what identifies a single request for the response cache
-/// (its raw bytes; the revision and scope are filled in here).
+/// Runs a GraphQL request. `key` identifies a single request for the response cache (its raw
+/// bytes and transport; the revision and scope are filled in here).
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     caller: Caller,
     batch: BatchRequest,
-    key: Option<Key>,
+    key: Key,
 ) -> Response {
     let operation = operation_name(&batch);
     tracing::Span::current().record("operation", operation.as_str());
     let started = std::time::Instant::now();
     // One snapshot for the whole request (a batch included): one consistent revision.
     let snapshot = state.catalog.snapshot();
-    let revision = snapshot.revision();
-    let batch = match (&state.cache, batch, key) {
-        (Some(cache), BatchRequest::Single(request), Some(key)) => {
-            let key = key.scoped(revision, caller.admin);
-            let (response, ok) =
-                cached(state, cache, headers, request, key, snapshot, caller).await;
-            state.metrics.observe(&operation, ok, started.elapsed());
-            return response;
+    let (response, ok) = match batch {
+        BatchRequest::Single(request) => {
+            let key = key.scoped(snapshot.revision(), caller.admin);
+            single(state, headers, request, key, snapshot, caller).await
         }
-        (_, BatchRequest::Single(mut request), _) => {
-            state.documents.parse(&mut request);
-            BatchRequest::Single(request)
+        BatchRequest::Batch(requests) => {
+            let responses = futures_util::future::join_all(
+                requests
+                    .into_iter()
+                    .map(|request| run(state, request, snapshot.clone(), caller)),
+            )
+            .await;
+            let ok = responses.iter().all(|r| r.is_ok());
+            (respond(headers, BatchResponse::Batch(responses)), ok)
         }
-        (_, batch, _) => batch,
     };
-    let batch = batch.data(Snapshot(snapshot)).data(caller);
-    let mut response = state.schema.execute_batch(batch).await;
-    match &mut response {
-        BatchResponse::Single(r) => tag_errors(r, &state.limits),
-        BatchResponse::Batch(list) => list.iter_mut().for_each(|r| tag_errors(r, &state.limits)),
-    }
-    state
-        .metrics
-        .observe(&operation, response.is_ok(), started.elapsed());
-    respond(headers, response)
+    state.metrics.observe(&operation, ok, started.elapsed());
+    response
 }
 
-/// A single request through the response cache: answered from it, or computed once for all
-/// identical requests in flight and stored when it is a query answered without errors. Also
-/// says whether the answer has no errors, for the metrics.
-async fn cached(
+/// One request of a batch: checked, then executed (no cache, no GET rules: batches are POST).
+async fn run(
     state: &AppState,
-    cache: &ResponseCache,
+    mut request: async_graphql::Request,
+    snapshot: Arc<crate::domain::SkillGraph>,
+    caller: Caller,
+) -> async_graphql::Response {
+    match state.executor.prepare(&mut request) {
+        Ok(ticket) => {
+            let request = request.data(Snapshot(snapshot)).data(caller);
+            state.executor.execute_prepared(request, &ticket).await
+        }
+        Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
+    }
+}
+
+/// A single request: answered from the response cache when it holds it; otherwise checked
+/// (a mutation over GET is refused here, whatever the document looks like: GET must be safe),
+/// executed, and stored when it is a query answered without errors. Also says whether the
+/// answer has no errors, for the metrics.
+async fn single(
+    state: &AppState,
     headers: &HeaderMap,
     mut request: async_graphql::Request,
     key: Key,
     snapshot: Arc<crate::domain::SkillGraph>,
     caller: Caller,
 ) -> (Response, bool) {
-    cache.observe(key.revision());
     let get = key.is_get();
-    if let Some(answer) = cache.get(&key).await {
-        state.metrics.cache_hit();
-        return (answered(headers, &answer, get), true);
+    if let Some(cache) = &state.cache {
+        cache.observe(key.revision());
+        // Only queries are stored, so a hit needs no check: the same bytes at the same
+        // revision are the same query.
+        if let Some(answer) = cache.get(&key).await {
+            state.metrics.cache_hit();
+            return (answered(headers, &answer, get), true);
+        }
     }
-    if !is_query(&state.documents, &mut request) {
-        let request = request.data(Snapshot(snapshot)).data(caller);
-        let mut response = state.schema.execute(request).await;
-        tag_errors(&mut response, &state.limits);
-        let ok = response.is_ok();
-        return (respond(headers, BatchResponse::Single(response)), ok);
+    let ticket = match state.executor.prepare(&mut request) {
+        Ok(ticket) => ticket,
+        Err(refusal) => {
+            let response = async_graphql::Response::from_errors(vec![refusal]);
+            return (respond_one(headers, &response), false);
+        }
+    };
+    if get && ticket.ty == OperationType::Mutation {
+        let mut response = plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are not allowed over GET: use POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return (response, false);
     }
+    let request = request.data(Snapshot(snapshot)).data(caller);
+    let cache = match &state.cache {
+        Some(cache) if ticket.ty == OperationType::Query => cache,
+        _ => {
+            let response = state.executor.execute_prepared(request, &ticket).await;
+            let ok = response.is_ok();
+            return (respond_one(headers, &response), ok);
+        }
+    };
     let revision = key.revision();
     let computed = std::sync::atomic::AtomicBool::new(false);
     let result = cache
         .get_or_compute(key, async {
             computed.store(true, std::sync::atomic::Ordering::Relaxed);
-            let request = request.data(Snapshot(snapshot)).data(caller);
-            let mut response = state.schema.execute(request).await;
+            let response = state.executor.execute_prepared(request, &ticket).await;
             if !response.errors.is_empty() {
-                tag_errors(&mut response, &state.limits);
                 return Err(response);
             }
             match serde_json::to_vec(&response) {
@@ -400,51 +414,24 @@ fn answered(headers: &HeaderMap, answer: &Answer, get: bool) -> Response {
         .into_response()
 }
 
-/// Gives every error a stable code. Our resolvers always set one; an error without one comes
-/// from async-graphql itself: too deep or too complex a query (a limit, named like every other
-/// limit), or a document, variable or argument it could not parse, validate or coerce (the
-/// client's input).
-fn tag_errors(response: &mut async_graphql::Response, limits: &Limits) {
-    for error in &mut response.errors {
-        let has_code = error
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some());
-        if has_code {
-            continue;
-        }
-        let limit = match error.message.as_str() {
-            "Query is nested too deep." => Some(("maxDepth", limits.max_depth)),
-            "Query is too complex." => Some(("maxComplexity", limits.max_complexity)),
-            _ => None,
-        };
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        match limit {
-            Some((limit, max)) => {
-                extensions.set("code", Code::LimitExceeded.name());
-                extensions.set("limit", limit);
-                extensions.set("max", max as u64);
-            }
-            None => extensions.set("code", Code::InvalidInput.name()),
-        }
-    }
-}
-
 fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
     // A request that never executed (syntax or validation errors carry no path) is a 400 for
     // clients that speak the modern media type; legacy JSON clients always get 200.
-    let not_executed = match &response {
-        BatchResponse::Single(r) => never_executed(r),
-        BatchResponse::Batch(list) => !list.is_empty() && list.iter().all(never_executed),
-    };
-    render(headers, not_executed, serde_json::to_string(&response))
+    match &response {
+        BatchResponse::Single(r) => respond_one(headers, r),
+        BatchResponse::Batch(list) => {
+            let not_executed = !list.is_empty() && list.iter().all(never_executed);
+            let wire: Vec<Wire> = list.iter().map(Wire::from).collect();
+            render(headers, not_executed, serde_json::to_string(&wire))
+        }
+    }
 }
 
 fn respond_one(headers: &HeaderMap, response: &async_graphql::Response) -> Response {
     render(
         headers,
         never_executed(response),
-        serde_json::to_string(response),
+        serde_json::to_string(&Wire::from(response)),
     )
 }
 
@@ -452,6 +439,29 @@ fn never_executed(r: &async_graphql::Response) -> bool {
     r.data == async_graphql::Value::Null
         && !r.errors.is_empty()
         && r.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// A response as it goes on the wire: without a `data` entry when nothing executed (GraphQL
+/// spec, "Response Format": an error raised before execution leaves `data` out, so clients can
+/// tell a refused request from a `null` answer).
+#[derive(serde::Serialize)]
+struct Wire<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+impl<'a> From<&'a async_graphql::Response> for Wire<'a> {
+    fn from(r: &'a async_graphql::Response) -> Self {
+        Wire {
+            data: (!never_executed(r)).then_some(&r.data),
+            errors: &r.errors,
+            extensions: &r.extensions,
+        }
+    }
 }
 
 fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<String>) -> Response {

@@ -50,6 +50,9 @@ const CODES: &[&str] = &[
     "CONFLICT",
     "UNAUTHENTICATED",
     "LIMIT_EXCEEDED",
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    "PERSISTED_QUERY_NOT_FOUND",
 ];
 
 // ---------------------------------------------------------------------------------------------

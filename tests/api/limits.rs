@@ -132,10 +132,12 @@ async fn a_batch_over_the_limit_is_refused_whole() {
 }
 
 #[tokio::test]
-async fn too_many_fields_or_aliases_exceed_the_complexity_limit() {
+async fn too_many_fields_exceed_the_complexity_limit() {
     let app = TestApp::spawn_with(ServerConfig {
         limits: skillgraph::graphql::Limits {
             max_complexity: 1_000,
+            max_aliases: 10_000,
+            max_tokens: 100_000,
             ..Default::default()
         },
         ..test_config()

@@ -3,6 +3,7 @@
 
 mod auth;
 mod cache;
+mod clients;
 mod consistency;
 mod flat;
 mod fuzz;

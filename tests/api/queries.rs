@@ -706,10 +706,13 @@ async fn a_query_nested_deeper_than_the_depth_limit_is_refused() {
         .await;
 
     // Assert
-    assert!(body["data"].is_null(), "{body:#}");
-    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
-    assert!(
-        message.to_lowercase().contains("nested too deep"),
+    assert!(body.get("data").is_none(), "{body:#}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED",
+        "{body:#}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["limit"], "maxDepth",
         "{body:#}"
     );
 }

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-use crate::helpers::TestApp;
+use crate::helpers::{ADMIN_TOKEN, TestApp};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -31,6 +31,12 @@ struct Client {
 
 impl Client {
     async fn connect(app: &TestApp, path: &str) -> Client {
+        let client = Client::open(app, path, None).await;
+        client.init(json!({ "type": "connection_init" })).await
+    }
+
+    /// Connects without initialising, with an `Authorization` header on the upgrade if given.
+    async fn open(app: &TestApp, path: &str, authorization: Option<&str>) -> Client {
         let mut request = app
             .ws_url(path)
             .into_client_request()
@@ -38,6 +44,12 @@ impl Client {
         request
             .headers_mut()
             .insert("Sec-WebSocket-Protocol", HeaderValue::from_static(PROTOCOL));
+        if let Some(value) = authorization {
+            request.headers_mut().insert(
+                "Authorization",
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
         let (socket, response) = connect_async(request)
             .await
             .unwrap_or_else(|e| panic!("websocket handshake on {path} failed: {e}"));
@@ -48,11 +60,15 @@ impl Client {
                 .and_then(|v| v.to_str().ok()),
             Some(PROTOCOL)
         );
-        let mut client = Client { socket };
-        client.send(json!({ "type": "connection_init" })).await;
-        let ack = client.next_message(Duration::from_secs(5)).await;
+        Client { socket }
+    }
+
+    /// Sends `connection_init` and expects the acknowledgement.
+    async fn init(mut self, message: Value) -> Client {
+        self.send(message).await;
+        let ack = self.next_message(Duration::from_secs(5)).await;
         assert_eq!(ack, Some(json!({ "type": "connection_ack" })));
-        client
+        self
     }
 
     async fn send(&mut self, message: Value) {
@@ -294,4 +310,111 @@ async fn stopping_the_server_ends_open_subscriptions_and_releases_the_database()
     })
     .await;
     assert!(ended.is_ok(), "the subscription outlived the server");
+}
+
+/// Sends a mutation creating `id` and returns the payload of the answer.
+async fn create_over(client: &mut Client, id: &str) -> Value {
+    client
+        .subscribe(
+            id,
+            &format!(
+                r#"mutation {{ createSkill(input: {{ id: "{id}", name: "{id}", category: "ml", hours: 5 }}) {{ id }} }}"#
+            ),
+        )
+        .await;
+    let message = client
+        .next_message(Duration::from_secs(5))
+        .await
+        .expect("an answer within 5 s");
+    assert_eq!(message["id"], id, "{message:#}");
+    message["payload"].clone()
+}
+
+#[tokio::test]
+async fn the_token_in_connection_init_authenticates_mutations_in_every_shape_clients_send() {
+    let app = TestApp::spawn().await;
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let payloads = [
+        json!({ "Authorization": bearer }),
+        json!({ "authorization": bearer }),
+        json!({ "token": ADMIN_TOKEN }),
+        json!({ "headers": { "Authorization": bearer } }),
+    ];
+    for (i, payload) in payloads.into_iter().enumerate() {
+        let client = Client::open(&app, "/graphql/ws", None).await;
+        let mut client = client
+            .init(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        let id = format!("ws-made-{i}");
+        let answer = create_over(&mut client, &id).await;
+        assert_eq!(
+            answer["data"]["createSkill"]["id"], id,
+            "{payload:#} {answer:#}"
+        );
+    }
+    let before = crate::helpers::seeded_count("skill") as i64;
+    assert_eq!(app.stats().await.skills, before + 4);
+}
+
+#[tokio::test]
+async fn the_upgrade_request_s_authorization_header_authenticates_the_connection() {
+    let app = TestApp::spawn().await;
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let client = Client::open(&app, "/graphql/ws", Some(&bearer)).await;
+    let mut client = client.init(json!({ "type": "connection_init" })).await;
+    let answer = create_over(&mut client, "ws-header-made").await;
+    assert_eq!(
+        answer["data"]["createSkill"]["id"], "ws-header-made",
+        "{answer:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_in_connection_init_closes_the_connection() {
+    let app = TestApp::spawn().await;
+    let mut client = Client::open(&app, "/graphql/ws", None).await;
+    client
+        .send(json!({ "type": "connection_init", "payload": { "Authorization": "Bearer not-the-token-at-all" } }))
+        .await;
+    let frame = tokio::time::timeout(Duration::from_secs(5), client.socket.next())
+        .await
+        .expect("an answer within 5 s");
+    match frame {
+        Some(Ok(Message::Close(Some(close)))) => {
+            assert!(close.reason.contains("not the admin token"), "{close:?}")
+        }
+        other => panic!("expected the server to close the connection, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn errors_over_the_websocket_carry_codes_like_over_http() {
+    let app = TestApp::spawn().await;
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+    for (id, query, code) in [
+        ("v", "{ stats { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("p", "{ stats { ", "GRAPHQL_PARSE_FAILED"),
+        (
+            "n",
+            r#"{ roleGap(from: {skills: []}, to: "nope") { readiness } }"#,
+            "NOT_FOUND",
+        ),
+    ] {
+        client.subscribe(id, query).await;
+        let message = client
+            .next_message(Duration::from_secs(5))
+            .await
+            .expect("an answer within 5 s");
+        let got = message
+            .pointer("/payload/errors/0/extensions/code")
+            .or_else(|| message.pointer("/payload/0/extensions/code"));
+        assert_eq!(
+            got.and_then(Value::as_str),
+            Some(code),
+            "{query}: {message:#}"
+        );
+        if message["type"] == "next" {
+            let _complete = client.next_message(Duration::from_secs(5)).await;
+        }
+    }
 }
