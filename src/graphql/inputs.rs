@@ -103,8 +103,8 @@ impl TargetInput {
 pub struct ResourceInput {
     pub title: String,
     pub url: String,
-    #[graphql(default_with = "ResourceKind::Other")]
-    pub kind: ResourceKind,
+    #[graphql(default_with = "Some(ResourceKind::Other)")]
+    pub kind: Option<ResourceKind>,
 }
 
 fn resources(list: Option<Vec<ResourceInput>>) -> Vec<Resource> {
@@ -113,7 +113,7 @@ fn resources(list: Option<Vec<ResourceInput>>) -> Vec<Resource> {
         .map(|r| Resource {
             title: r.title,
             url: r.url,
-            kind: r.kind.into(),
+            kind: r.kind.unwrap_or(ResourceKind::Other).into(),
         })
         .collect()
 }
@@ -181,8 +181,8 @@ pub struct RequirementInput {
     pub skill: ID,
     /// 1 (aware) to 5 (expert).
     pub level: i32,
-    #[graphql(default_with = "Importance::Essential")]
-    pub importance: Importance,
+    #[graphql(default_with = "Some(Importance::Essential)")]
+    pub importance: Option<Importance>,
 }
 
 /// A role with its complete list of requirements.
@@ -208,7 +208,7 @@ impl RoleInput {
                     Ok(Requirement {
                         skill: skill_id(&r.skill)?,
                         level: level(r.level)?,
-                        importance: r.importance.into(),
+                        importance: r.importance.unwrap_or(Importance::Essential).into(),
                     })
                 })
                 .collect::<Result<_, ApiError>>()?,
@@ -223,8 +223,8 @@ pub struct CategoryInput {
     pub id: ID,
     pub name: String,
     pub description: Option<String>,
-    #[graphql(default)]
-    pub order: i32,
+    #[graphql(default_with = "Some(0)")]
+    pub order: Option<i32>,
     pub parent: Option<ID>,
 }
 
@@ -234,7 +234,7 @@ impl CategoryInput {
             id: category_id(&self.id)?,
             name: self.name,
             description: self.description,
-            order: self.order,
+            order: self.order.unwrap_or(0),
             parent: self.parent.as_ref().map(category_id).transpose()?,
             external_id: None,
         })

@@ -91,8 +91,9 @@ impl SkillMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        #[graphql(default = false)] cascade: bool,
+        #[graphql(default_with = "Some(false)")] cascade: Option<bool>,
     ) -> async_graphql::Result<ID> {
+        let cascade = cascade.unwrap_or(false);
         let skill = skill_id(&id).api()?;
         write(ctx, ChangeKind::SkillDeleted, |g| {
             g.delete_skill(&skill, cascade)
@@ -108,9 +109,12 @@ impl SkillMutation {
         ctx: &Context<'_>,
         skill: ID,
         requires: ID,
-        #[graphql(default_with = "PrerequisiteKind::Required")] kind: PrerequisiteKind,
+        #[graphql(default_with = "Some(PrerequisiteKind::Required)")] kind: Option<
+            PrerequisiteKind,
+        >,
         min_level: Option<i32>,
     ) -> async_graphql::Result<SkillView> {
+        let kind = kind.unwrap_or(PrerequisiteKind::Required);
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
         let spec = edge_spec(kind, min_level).api()?;
         write(ctx, ChangeKind::PrerequisiteAdded, |g| {
@@ -185,8 +189,9 @@ impl RoleMutation {
         role: ID,
         skill: ID,
         level: i32,
-        #[graphql(default_with = "Importance::Essential")] importance: Importance,
+        #[graphql(default_with = "Some(Importance::Essential)")] importance: Option<Importance>,
     ) -> async_graphql::Result<RoleView> {
+        let importance = importance.unwrap_or(Importance::Essential);
         let role = role_id(&role).api()?;
         let requirement = Requirement {
             skill: skill_id(&skill).api()?,

@@ -87,15 +87,16 @@ impl SkillQuery {
     /// typo per word of five or more letters; ties by the shorter name, then the skill more
     /// roles require. Optionally within a category and its sub-categories. Without a query:
     /// all skills by category order, then id.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "page_cost(first, 20, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,
         query: Option<String>,
         category: Option<ID>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default_with = "Some(20)")] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<usize, SkillView>> {
+        let first = first.unwrap_or(20);
         let graph = graph(ctx);
         let category = category.as_ref().map(category_id).transpose().api()?;
         let need = super::page_need(first, after.as_deref());
@@ -156,14 +157,15 @@ impl RoleQuery {
 
     /// Roles matching `query` by name, ranked as `skills` ranks skills; without a query, all
     /// roles by id.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "page_cost(first, 20, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
         query: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(default_with = "Some(20)")] first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<usize, RoleView>> {
+        let first = first.unwrap_or(20);
         let graph = graph(ctx);
         let need = super::page_need(first, after.as_deref());
         let hits = search(need, {
@@ -204,8 +206,8 @@ impl PlanQuery {
         ctx: &Context<'_>,
         from: Option<ProfileInput>,
         to: TargetInput,
-        #[graphql(default = false)] include_recommended: bool,
-        #[graphql(default = true)] include_optional: bool,
+        #[graphql(default_with = "Some(false)")] include_recommended: Option<bool>,
+        #[graphql(default_with = "Some(true)")] include_optional: Option<bool>,
     ) -> async_graphql::Result<LearningPathView> {
         let from = from.unwrap_or_default();
         check_profile(ctx, &from).api()?;
@@ -214,8 +216,8 @@ impl PlanQuery {
             .api()?;
         let graph = graph(ctx);
         let options = PlanOptions {
-            include_recommended,
-            include_optional,
+            include_recommended: include_recommended.unwrap_or(false),
+            include_optional: include_optional.unwrap_or(true),
         };
         let (profile, targets) = (from.parse().api()?, to.parse().api()?);
         let plan = compute({
@@ -260,14 +262,15 @@ impl PlanQuery {
 
     /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close
     /// the gap. The profile's own current role is left out.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
     async fn match_roles(
         &self,
         ctx: &Context<'_>,
         profile: ProfileInput,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default_with = "Some(10)")] first: Option<i32>,
     ) -> async_graphql::Result<Vec<RoleMatchView>> {
         check_profile(ctx, &profile).api()?;
+        let first = first.unwrap_or(10);
         let l = limits(ctx);
         let first = usize::try_from(first)
             .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))

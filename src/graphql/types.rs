@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union, Value};
 
-use super::error::OrApi;
+use super::error::{ApiError, OrApi};
 use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
     self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
@@ -73,12 +73,22 @@ pub fn list_cost(child: usize) -> usize {
     LIST.saturating_mul(child).min(MAX_COST)
 }
 
-/// The complexity of a paged list asking for `first` items costing `child` each.
-pub fn page_cost(first: i32, child: usize) -> usize {
-    usize::try_from(first)
+/// The complexity of a paged list asking for `size` items (`default` when null) costing `child`
+/// each.
+pub fn page_cost(size: Option<i32>, default: i32, child: usize) -> usize {
+    usize::try_from(size.unwrap_or(default))
         .unwrap_or(0)
         .saturating_mul(child)
         .min(MAX_COST)
+}
+
+/// A reference inside one snapshot that does not resolve: the domain keeps referential
+/// integrity, so this is a bug, never a client's mistake.
+fn dangling(kind: &str, id: &str) -> async_graphql::Error {
+    ApiError::Internal(format!(
+        "dangling reference to {kind} {id:?} in one snapshot"
+    ))
+    .into_graphql()
 }
 
 fn int(value: u64) -> i32 {
@@ -105,6 +115,12 @@ impl SkillView {
         })
     }
 
+    /// The view of a skill a snapshot refers to (an edge's end, a plan's step, a requirement):
+    /// the graph keeps its references whole, so a miss is a bug, answered as `INTERNAL`.
+    pub fn referenced(graph: &Arc<SkillGraph>, id: &SkillId) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("skill", id.as_str()))
+    }
+
     fn many<'a>(graph: &Arc<SkillGraph>, ids: impl IntoIterator<Item = &'a SkillId>) -> Vec<Self> {
         ids.into_iter()
             .filter_map(|id| Self::of(graph, id))
@@ -125,8 +141,8 @@ impl SkillView {
     async fn description(&self) -> Option<&str> {
         self.skill.description.as_deref()
     }
-    async fn category(&self) -> Option<CategoryView> {
-        CategoryView::of(&self.graph, self.skill.category.as_str())
+    async fn category(&self) -> async_graphql::Result<CategoryView> {
+        CategoryView::referenced(&self.graph, self.skill.category.as_str())
     }
     /// Other names people use; search matches them too.
     async fn aliases(&self) -> &[String] {
@@ -161,9 +177,13 @@ impl SkillView {
     async fn prerequisites(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] transitive: bool,
-        #[graphql(default = true)] include_recommended: bool,
+        #[graphql(default_with = "Some(false)")] transitive: Option<bool>,
+        #[graphql(default_with = "Some(true)")] include_recommended: Option<bool>,
     ) -> async_graphql::Result<FlatList<PrerequisiteView>> {
+        let (transitive, include_recommended) = (
+            transitive.unwrap_or(false),
+            include_recommended.unwrap_or(true),
+        );
         let list = self
             .graph
             .prerequisites_of(&self.skill.id, transitive, include_recommended)
@@ -183,8 +203,9 @@ impl SkillView {
     async fn unlocks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] transitive: bool,
+        #[graphql(default_with = "Some(false)")] transitive: Option<bool>,
     ) -> async_graphql::Result<FlatList<SkillView>> {
+        let transitive = transitive.unwrap_or(false);
         let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
         expansion(ctx, list.len())?;
         Ok(FlatList(Self::many(
@@ -230,6 +251,11 @@ impl CategoryView {
             graph: graph.clone(),
         })
     }
+
+    /// A category a skill of the snapshot refers to; a miss is `INTERNAL` (see `dangling`).
+    fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("category", id))
+    }
 }
 
 /// A layer of the skill stack (or a node of an imported taxonomy's tree).
@@ -262,8 +288,8 @@ pub struct PrerequisiteView {
 /// A skill needed before another one.
 #[Object(name = "Prerequisite")]
 impl PrerequisiteView {
-    async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.prerequisite.skill)
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.prerequisite.skill)
     }
     async fn kind(&self) -> PrerequisiteKind {
         self.prerequisite.kind.into()
@@ -290,6 +316,11 @@ impl RoleView {
             role: graph.role(id)?.clone(),
             graph: graph.clone(),
         })
+    }
+
+    /// A role a gap or a match of the snapshot refers to; a miss is `INTERNAL`.
+    fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("role", id))
     }
 }
 
@@ -341,8 +372,8 @@ impl RoleRequirementView {
             role: self.role.clone(),
         }
     }
-    async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.requirement.skill)
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.requirement.skill)
     }
     /// 1 (aware) to 5 (expert).
     async fn level(&self) -> i32 {
@@ -451,8 +482,8 @@ impl PathStepView {
     async fn stage(&self) -> i32 {
         int(u64::from(self.step().stage))
     }
-    async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.step().skill)
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.step().skill)
     }
     /// The level held now; 0 when not held at all.
     async fn from_level(&self) -> i32 {
@@ -552,8 +583,8 @@ fn statuses(
 /// Where a profile stands against a role, and the plan that closes the gap.
 #[Object(name = "RoleGap")]
 impl RoleGapView {
-    async fn role(&self) -> Option<RoleView> {
-        RoleView::of(&self.graph, self.standing.role.as_str())
+    async fn role(&self) -> async_graphql::Result<RoleView> {
+        RoleView::referenced(&self.graph, self.standing.role.as_str())
     }
     /// In [0, 1]: the weighted share of the role's learning effort already done, essentials
     /// weighing three times optionals.
@@ -603,8 +634,8 @@ pub struct RoleMatchView {
 /// A role ranked for a profile.
 #[Object(name = "RoleMatch")]
 impl RoleMatchView {
-    async fn role(&self) -> Option<RoleView> {
-        RoleView::of(&self.graph, self.matched.role.as_str())
+    async fn role(&self) -> async_graphql::Result<RoleView> {
+        RoleView::referenced(&self.graph, self.matched.role.as_str())
     }
     async fn readiness(&self) -> f64 {
         self.matched.readiness
@@ -694,7 +725,7 @@ impl Flat for SkillRef<'_> {
             "description" => flat::nullable_string(skill.description.as_deref()),
             "category" => {
                 let category = self.graph.category(skill.category.as_str());
-                flat::nullable(category.map(|c| CategoryRef(self.graph, c)), sub)
+                flat::required(category.map(|c| CategoryRef(self.graph, c)), sub)
             }
             "aliases" => flat::strings(&skill.aliases),
             "tags" => flat::strings(&skill.tags),
@@ -802,7 +833,7 @@ impl Flat for RequirementRef<'_> {
     fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
         match name {
             "role" => flat::object(&RoleRef(self.graph, self.role), sub),
-            "skill" => flat::nullable(SkillRef::of(self.graph, &self.requirement.skill), sub),
+            "skill" => flat::required(SkillRef::of(self.graph, &self.requirement.skill), sub),
             "level" => flat::int(level(Some(self.requirement.level))),
             "importance" => flat::enumeration(Importance::from(self.requirement.importance)),
             _ => None,
@@ -841,7 +872,7 @@ impl Flat for PrerequisiteView {
     fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
         let p = &self.prerequisite;
         match name {
-            "skill" => flat::nullable(SkillRef::of(&self.graph, &p.skill), sub),
+            "skill" => flat::required(SkillRef::of(&self.graph, &p.skill), sub),
             "kind" => flat::enumeration(PrerequisiteKind::from(p.kind)),
             "minLevel" => Some(
                 p.min_level
@@ -861,7 +892,7 @@ impl Flat for PathStepView {
         match name {
             "position" => flat::int(int(u64::from(step.position))),
             "stage" => flat::int(int(u64::from(step.stage))),
-            "skill" => flat::nullable(SkillRef::of(&self.graph, &step.skill), sub),
+            "skill" => flat::required(SkillRef::of(&self.graph, &step.skill), sub),
             "fromLevel" => flat::int(level(step.from_level)),
             "toLevel" => flat::int(level(Some(step.to_level))),
             "hours" => flat::int(int(u64::from(step.hours))),
