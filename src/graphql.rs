@@ -11,6 +11,7 @@ pub mod error;
 pub mod flat;
 pub mod inputs;
 mod mutation;
+mod paging;
 mod query;
 mod subscription;
 pub mod types;
@@ -140,17 +141,6 @@ fn catalog<'a>(ctx: &Context<'a>) -> &'a Arc<Catalog> {
 
 pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
     ctx.data_opt::<Limits>().copied().unwrap_or_default()
-}
-
-/// How many ranked hits a page of `first` after the offset cursor `after` needs: those before
-/// it, the page, and one more for `hasNextPage`. A bad argument is for the paging to refuse;
-/// any bound does until then.
-fn page_need(first: i32, after: Option<&str>) -> usize {
-    let start = after
-        .and_then(|c| c.parse::<usize>().ok())
-        .map_or(0, |c| c.saturating_add(1));
-    let first = usize::try_from(first).unwrap_or(0);
-    start.saturating_add(first).saturating_add(1)
 }
 
 /// Runs graph work that can take milliseconds (plans, matching, deep search pages, a large

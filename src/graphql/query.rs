@@ -2,72 +2,24 @@
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object};
 
 use super::error::{ApiError, OrApi};
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
+use super::paging::{self, Args, ListId, Listed, Page, Window};
 use super::types::{
     CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
     RoleView, SkillView, list_cost, page_cost,
 };
 use super::{compute, graph, limits};
-use crate::domain::{Level, PlanOptions, Role, Skill};
+use crate::domain::{Level, PlanOptions};
 
-/// A page of a ranked list, with offsets as cursors.
-fn page<T, N>(
-    items: &[T],
-    first: i32,
-    after: Option<String>,
-    max: usize,
-    node: impl Fn(&T) -> N,
-) -> async_graphql::Result<Connection<usize, N>>
-where
-    N: async_graphql::OutputType,
-{
-    let first = usize::try_from(first)
-        .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
-        .api()?;
-    if first > max {
-        return Err(ApiError::Limit {
-            name: "maxPage",
-            what: "first",
-            limit: max,
-            got: first,
-        }
-        .into_graphql());
-    }
-    let start = match after {
-        None => 0,
-        Some(cursor) => cursor
-            .parse::<usize>()
-            .map(|c| c.saturating_add(1))
-            .map_err(|_| ApiError::InvalidInput(format!("{cursor:?} is not a cursor of this list")))
-            .api()?,
-    };
-    let start = start.min(items.len());
-    let end = (start + first).min(items.len());
-    let mut connection = Connection::new(start > 0, end < items.len());
-    connection
-        .edges
-        .extend((start..end).map(|i| Edge::new(i, node(&items[i]))));
-    Ok(connection)
+impl Listed for SkillView {
+    const CONNECTION: &'static str = "SkillConnection";
 }
 
-/// Runs a search inline when it asks for a page near the top: the index answers those in
-/// microseconds (ESCO: 1-30 µs for ten hits), less than the hand-off to the blocking pool
-/// costs. Deep pages rank thousands of hits (about a millisecond on 100k skills) and go to
-/// the pool, like other graph work that can take that long.
-async fn search<T: Send + 'static>(
-    need: usize,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> async_graphql::Result<T> {
-    const INLINE_HITS: usize = 1_000;
-    if need <= INLINE_HITS {
-        Ok(work())
-    } else {
-        compute(work).await
-    }
+impl Listed for RoleView {
+    const CONNECTION: &'static str = "RoleConnection";
 }
 
 #[derive(Default)]
@@ -87,7 +39,8 @@ impl SkillQuery {
     /// typo per word of five or more letters; ties by the shorter name, then the skill more
     /// roles require. Optionally within a category and its sub-categories. Without a query:
     /// all skills by category order, then id.
-    #[graphql(complexity = "page_cost(first, 20, child_complexity)")]
+    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // a connection's four, and what the list is
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -95,24 +48,40 @@ impl SkillQuery {
         category: Option<ID>,
         #[graphql(default_with = "Some(20)")] first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, SkillView>> {
-        let first = first.unwrap_or(20);
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<SkillView>> {
         let graph = graph(ctx);
         let category = category.as_ref().map(category_id).transpose().api()?;
-        let need = super::page_need(first, after.as_deref());
-        let hits = search(need, {
-            let graph = graph.clone();
-            move || -> Vec<Arc<Skill>> {
-                let query = query.as_deref().unwrap_or("");
-                let hits = graph.search_skills(query, category.as_ref(), need);
-                hits.into_iter().cloned().collect()
+        let query = query.unwrap_or_default();
+        let list = ListId::new(
+            "skills",
+            &[Some(&query), category.as_ref().map(|c| c.as_str())],
+        );
+        let args = Args {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = Window::parse(ctx, list, args, 20, limits(ctx).max_page)?;
+        let (query, category) = (Arc::new(query), Arc::new(category));
+        let fetch = {
+            let (graph, query, category) = (graph.clone(), query.clone(), category.clone());
+            move |need| {
+                let hits = graph.search_skills_keyed(&query, category.as_ref().as_ref(), need);
+                hits.into_iter().map(|(k, s)| (k, s.clone())).collect()
             }
-        })
-        .await?;
-        page(&hits, first, after, limits(ctx).max_page, |s| SkillView {
+        };
+        let count = {
+            let graph = graph.clone();
+            move || graph.count_skills(&query, category.as_ref().as_ref())
+        };
+        paging::page(window, fetch, count, |skill| SkillView {
             graph: graph.clone(),
-            skill: (*s).clone(),
+            skill,
         })
+        .await
     }
 
     /// All categories in display order.
@@ -157,29 +126,42 @@ impl RoleQuery {
 
     /// Roles matching `query` by name, ranked as `skills` ranks skills; without a query, all
     /// roles by id.
-    #[graphql(complexity = "page_cost(first, 20, child_complexity)")]
+    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
         query: Option<String>,
         #[graphql(default_with = "Some(20)")] first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, RoleView>> {
-        let first = first.unwrap_or(20);
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<RoleView>> {
         let graph = graph(ctx);
-        let need = super::page_need(first, after.as_deref());
-        let hits = search(need, {
-            let graph = graph.clone();
-            move || -> Vec<Arc<Role>> {
-                let hits = graph.search_roles(query.as_deref().unwrap_or(""), need);
-                hits.into_iter().cloned().collect()
+        let query = Arc::new(query.unwrap_or_default());
+        let list = ListId::new("roles", &[Some(&query)]);
+        let args = Args {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = Window::parse(ctx, list, args, 20, limits(ctx).max_page)?;
+        let fetch = {
+            let (graph, query) = (graph.clone(), query.clone());
+            move |need| {
+                let hits = graph.search_roles_keyed(&query, need);
+                hits.into_iter().map(|(k, r)| (k, r.clone())).collect()
             }
-        })
-        .await?;
-        page(&hits, first, after, limits(ctx).max_page, |r| RoleView {
+        };
+        let count = {
+            let graph = graph.clone();
+            move || graph.count_roles(&query)
+        };
+        paging::page(window, fetch, count, |role| RoleView {
             graph: graph.clone(),
-            role: (*r).clone(),
+            role,
         })
+        .await
     }
 }
 

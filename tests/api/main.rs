@@ -11,6 +11,7 @@ mod helpers;
 mod limits;
 mod mutations;
 mod observability;
+mod paging;
 mod persistence;
 mod plans;
 mod queries;
