@@ -88,6 +88,8 @@ impl Limits {
     }
 }
 
+/// Reads: skills, roles and categories, learning paths, role gaps and role matching. Every
+/// request reads one revision of the graph.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
@@ -97,6 +99,8 @@ pub struct QueryRoot(
     query::GraphQuery,
 );
 
+/// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and
+/// publishes a `graphChanged` event.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(mutation::SkillMutation, mutation::RoleMutation);

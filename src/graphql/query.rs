@@ -28,7 +28,11 @@ pub struct SkillQuery;
 #[Object]
 impl SkillQuery {
     /// One skill by id; null when there is none.
-    async fn skill(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<SkillView>> {
+    async fn skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill's slug id, e.g. `python`.")] id: ID,
+    ) -> async_graphql::Result<Option<SkillView>> {
         let id = skill_id(&id).api()?;
         Ok(SkillView::of(&graph(ctx), &id))
     }
@@ -44,11 +48,33 @@ impl SkillQuery {
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        query: Option<String>,
+        #[graphql(desc = "What a person typed; null or blank: list every skill.")] query: Option<
+            String,
+        >,
+        #[graphql(
+            desc = "Only skills of this category id or of its sub-categories; null: \
+                          all."
+        )]
         category: Option<ID>,
-        #[graphql(default_with = "Some(20)")] first: Option<i32>,
+        #[graphql(
+            default_with = "Some(20)",
+            desc = "Page forwards: at most this many items (0 to `maxPage`, 100 by default) \
+                    from the start of the list, or after `after`; null: 20. Not with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor (an `endCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly after it.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backwards: at most this many items (0 to `maxPage`) from the \
+                          end of the list, or before `before`. Not with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Page backwards from this cursor (a `startCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly before \
+                          it."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<SkillView>> {
         let graph = graph(ctx);
@@ -119,7 +145,11 @@ pub struct RoleQuery;
 #[Object]
 impl RoleQuery {
     /// One role by id; null when there is none.
-    async fn role(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<RoleView>> {
+    async fn role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The role's slug id, e.g. `ml-engineer`.")] id: ID,
+    ) -> async_graphql::Result<Option<RoleView>> {
         let id = role_id(&id).api()?;
         Ok(RoleView::of(&graph(ctx), id.as_str()))
     }
@@ -130,10 +160,30 @@ impl RoleQuery {
     async fn roles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What a person typed, matched against role names; null or blank: \
+                          list every role."
+        )]
         query: Option<String>,
-        #[graphql(default_with = "Some(20)")] first: Option<i32>,
+        #[graphql(
+            default_with = "Some(20)",
+            desc = "Page forwards: at most this many items (0 to `maxPage`, 100 by default) \
+                    from the start of the list, or after `after`; null: 20. Not with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor (an `endCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly after it.")]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backwards: at most this many items (0 to `maxPage`) from the \
+                          end of the list, or before `before`. Not with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Page backwards from this cursor (a `startCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly before \
+                          it."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<RoleView>> {
         let graph = graph(ctx);
@@ -186,10 +236,20 @@ impl PlanQuery {
     async fn learning_path(
         &self,
         ctx: &Context<'_>,
-        from: Option<ProfileInput>,
+        #[graphql(desc = "What the person knows now; null: nothing.")] from: Option<ProfileInput>,
+        #[graphql(desc = "The skills (at levels) and roles to reach; at least one.")]
         to: TargetInput,
-        #[graphql(default_with = "Some(false)")] include_recommended: Option<bool>,
-        #[graphql(default_with = "Some(true)")] include_optional: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also learn RECOMMENDED prerequisites, not only REQUIRED ones; null: false."
+        )]
+        include_recommended: Option<bool>,
+        #[graphql(
+            default_with = "Some(true)",
+            desc = "Include the OPTIONAL requirements of target roles, not only ESSENTIAL \
+                    ones; null: true."
+        )]
+        include_optional: Option<bool>,
     ) -> async_graphql::Result<LearningPathView> {
         let from = from.unwrap_or_default();
         check_profile(ctx, &from).api()?;
@@ -219,8 +279,8 @@ impl PlanQuery {
     async fn role_gap(
         &self,
         ctx: &Context<'_>,
-        from: ProfileInput,
-        to: ID,
+        #[graphql(desc = "What the person knows now.")] from: ProfileInput,
+        #[graphql(desc = "The id of the role to measure against.")] to: ID,
     ) -> async_graphql::Result<RoleGapView> {
         check_profile(ctx, &from).api()?;
         let graph = graph(ctx);
@@ -248,8 +308,12 @@ impl PlanQuery {
     async fn match_roles(
         &self,
         ctx: &Context<'_>,
-        profile: ProfileInput,
-        #[graphql(default_with = "Some(10)")] first: Option<i32>,
+        #[graphql(desc = "What the person knows now.")] profile: ProfileInput,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many roles, best first (0 to `maxPage`, 100 by default); null: 10."
+        )]
+        first: Option<i32>,
     ) -> async_graphql::Result<Vec<RoleMatchView>> {
         check_profile(ctx, &profile).api()?;
         let first = first.unwrap_or(10);

@@ -27,7 +27,10 @@ pub enum PrerequisiteKind {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "domain::Importance")]
 pub enum Importance {
+    /// The role cannot be done without it: it weighs three times an optional one in
+    /// readiness, and counts in `missingEssential`.
     Essential,
+    /// Useful for the role; a learning path leaves it out when `includeOptional` is false.
     Optional,
 }
 
@@ -35,13 +38,21 @@ pub enum Importance {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "domain::ResourceKind")]
 pub enum ResourceKind {
+    /// A structured course, online or in person.
     Course,
+    /// A book.
     Book,
+    /// Official reference documentation of a tool or library.
     Documentation,
+    /// A hands-on, step-by-step guide.
     Tutorial,
+    /// A blog post or article.
     Article,
+    /// A recorded talk, lecture or screencast.
     Video,
+    /// A research paper.
     Paper,
+    /// Anything else; the default when a resource is created without a kind.
     Other,
 }
 
@@ -135,12 +146,15 @@ impl SkillView {
     async fn id(&self) -> ID {
         ID(self.skill.id.to_string())
     }
+    /// Display name, e.g. `Feature engineering`; search matches it.
     async fn name(&self) -> &str {
         &self.skill.name
     }
+    /// What the skill covers, in a sentence or two; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.skill.description.as_deref()
     }
+    /// The layer of the stack (or taxonomy node) the skill belongs to.
     async fn category(&self) -> async_graphql::Result<CategoryView> {
         CategoryView::referenced(&self.graph, self.skill.category.as_str())
     }
@@ -148,6 +162,7 @@ impl SkillView {
     async fn aliases(&self) -> &[String] {
         &self.skill.aliases
     }
+    /// Free-form labels (e.g. `python`, `nlp`), as written; not searched.
     async fn tags(&self) -> &[String] {
         &self.skill.tags
     }
@@ -155,6 +170,7 @@ impl SkillView {
     async fn hours(&self) -> i32 {
         int(u64::from(self.skill.hours))
     }
+    /// Courses, books and other links to learn the skill from, in the order they were given.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn resources(&self) -> Vec<ResourceView> {
         self.skill
@@ -177,8 +193,18 @@ impl SkillView {
     async fn prerequisites(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "Some(false)")] transitive: Option<bool>,
-        #[graphql(default_with = "Some(true)")] include_recommended: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also the prerequisites of prerequisites, all the way down (each once, at \
+                    its shortest depth); false or null: only the direct ones."
+        )]
+        transitive: Option<bool>,
+        #[graphql(
+            default_with = "Some(true)",
+            desc = "Include RECOMMENDED edges besides REQUIRED ones (true or null); a \
+                    transitive walk then also follows them."
+        )]
+        include_recommended: Option<bool>,
     ) -> async_graphql::Result<FlatList<PrerequisiteView>> {
         let (transitive, include_recommended) = (
             transitive.unwrap_or(false),
@@ -203,7 +229,12 @@ impl SkillView {
     async fn unlocks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default_with = "Some(false)")] transitive: Option<bool>,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also what those skills unlock, all the way up; false or null: only the \
+                    skills that list this one as a prerequisite."
+        )]
+        transitive: Option<bool>,
     ) -> async_graphql::Result<FlatList<SkillView>> {
         let transitive = transitive.unwrap_or(false);
         let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
@@ -233,8 +264,11 @@ impl SkillView {
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Resource")]
 pub struct ResourceView {
+    /// The title to show, e.g. the book's or the course's name.
     pub title: String,
+    /// Where the resource is, as given (usually an `https` URL).
     pub url: String,
+    /// What kind of resource it is.
     pub kind: ResourceKind,
 }
 
@@ -261,12 +295,15 @@ impl CategoryView {
 /// A layer of the skill stack (or a node of an imported taxonomy's tree).
 #[Object(name = "Category")]
 impl CategoryView {
+    /// Stable slug id, e.g. `deep-learning`.
     async fn id(&self) -> ID {
         ID(self.category.id.to_string())
     }
+    /// Display name, e.g. `Deep learning`.
     async fn name(&self) -> &str {
         &self.category.name
     }
+    /// What the category holds; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.category.description.as_deref()
     }
@@ -274,6 +311,8 @@ impl CategoryView {
     async fn order(&self) -> i32 {
         self.category.order
     }
+    /// The category this one lies within; null for a top-level category. A `skills`
+    /// filter on a category includes its sub-categories.
     async fn parent(&self) -> Option<CategoryView> {
         let parent = self.category.parent.as_ref()?;
         CategoryView::of(&self.graph, parent.as_str())
@@ -288,13 +327,17 @@ pub struct PrerequisiteView {
 /// A skill needed before another one.
 #[Object(name = "Prerequisite")]
 impl PrerequisiteView {
+    /// The skill to learn first.
     async fn skill(&self) -> async_graphql::Result<SkillView> {
         SkillView::referenced(&self.graph, &self.prerequisite.skill)
     }
+    /// Whether it blocks (REQUIRED) or only helps (RECOMMENDED). For a transitive entry,
+    /// RECOMMENDED when any edge of its shortest chain is.
     async fn kind(&self) -> PrerequisiteKind {
         self.prerequisite.kind.into()
     }
-    /// The least level of the prerequisite needed, when the edge sets one.
+    /// The least level (1 aware to 5 expert) of the prerequisite needed, when the edge sets
+    /// one; null: the level the dependent skill is learned to, capped at 3 (practitioner).
     async fn min_level(&self) -> Option<i32> {
         self.prerequisite.min_level.map(|l| i32::from(l.get()))
     }
@@ -327,16 +370,19 @@ impl RoleView {
 /// A role (occupation) and the skills it requires.
 #[Object(name = "Role")]
 impl RoleView {
+    /// Stable slug id, e.g. `ml-engineer`.
     async fn id(&self) -> ID {
         ID(self.role.id.to_string())
     }
+    /// Display name, e.g. `ML engineer`; `roles(query:)` matches it.
     async fn name(&self) -> &str {
         &self.role.name
     }
+    /// What the role does; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.role.description.as_deref()
     }
-    /// Sorted by skill id.
+    /// The skills the role needs, each at a level, sorted by skill id.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn requirements(&self) -> FlatList<RoleRequirementView> {
         FlatList(
@@ -366,19 +412,22 @@ pub struct RoleRequirementView {
 /// A role's need for a skill at a level.
 #[Object(name = "RoleRequirement")]
 impl RoleRequirementView {
+    /// The role that has this requirement.
     async fn role(&self) -> RoleView {
         RoleView {
             graph: self.graph.clone(),
             role: self.role.clone(),
         }
     }
+    /// The skill required.
     async fn skill(&self) -> async_graphql::Result<SkillView> {
         SkillView::referenced(&self.graph, &self.requirement.skill)
     }
-    /// 1 (aware) to 5 (expert).
+    /// The level needed: 1 (aware) to 5 (expert).
     async fn level(&self) -> i32 {
         level(Some(self.requirement.level))
     }
+    /// Whether the role cannot do without it (ESSENTIAL) or only benefits (OPTIONAL).
     async fn importance(&self) -> Importance {
         self.requirement.importance.into()
     }
@@ -410,6 +459,8 @@ impl LearningPathView {
     async fn stages(&self) -> i32 {
         int(u64::from(self.plan.stages))
     }
+    /// Hours of all steps together: the study time one person learning one step at a time
+    /// needs.
     async fn total_hours(&self) -> i32 {
         int(self.plan.total_hours)
     }
@@ -445,7 +496,9 @@ impl LearningPathView {
 #[derive(SimpleObject)]
 #[graphql(name = "ImpliedSkill")]
 pub struct ImpliedSkillView {
+    /// The skill held by implication.
     pub skill: SkillView,
+    /// The level it is held at by implication: 1 (aware) to 5 (expert).
     pub level: i32,
     /// The held skill whose prerequisites imply this one.
     pub via: SkillView,
@@ -482,6 +535,7 @@ impl PathStepView {
     async fn stage(&self) -> i32 {
         int(u64::from(self.step().stage))
     }
+    /// The skill to learn in this step.
     async fn skill(&self) -> async_graphql::Result<SkillView> {
         SkillView::referenced(&self.graph, &self.step().skill)
     }
@@ -489,9 +543,12 @@ impl PathStepView {
     async fn from_level(&self) -> i32 {
         level(self.step().from_level)
     }
+    /// The level this step reaches: 1 (aware) to 5 (expert).
     async fn to_level(&self) -> i32 {
         level(Some(self.step().to_level))
     }
+    /// Hours from `fromLevel` to `toLevel`: the skill's hours times the share of effort
+    /// between the two levels (see `levels`), rounded up.
     async fn hours(&self) -> i32 {
         int(u64::from(self.step().hours))
     }
@@ -583,6 +640,7 @@ fn statuses(
 /// Where a profile stands against a role, and the plan that closes the gap.
 #[Object(name = "RoleGap")]
 impl RoleGapView {
+    /// The role the profile is measured against.
     async fn role(&self) -> async_graphql::Result<RoleView> {
         RoleView::referenced(&self.graph, self.standing.role.as_str())
     }
@@ -595,15 +653,17 @@ impl RoleGapView {
     async fn hours(&self) -> async_graphql::Result<i32> {
         Ok(int(self.plan().await?.total_hours))
     }
-    /// Essential requirements first, then optional ones.
+    /// Requirements held at the level needed or above; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn satisfied(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.satisfied))
     }
+    /// Requirements held, but below the level needed; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn under_level(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.under_level))
     }
+    /// Requirements not held at any level; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn missing(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.missing))
@@ -621,7 +681,9 @@ impl RoleGapView {
 #[derive(SimpleObject)]
 #[graphql(name = "RequirementStatus")]
 pub struct RequirementStatusView {
+    /// The role's requirement: the skill, the level needed and how important it is.
     pub requirement: RoleRequirementView,
+    /// The level the profile holds (1 aware to 5 expert, held directly or by implication);
     /// 0 when not held at all.
     pub current_level: i32,
 }
@@ -634,13 +696,16 @@ pub struct RoleMatchView {
 /// A role ranked for a profile.
 #[Object(name = "RoleMatch")]
 impl RoleMatchView {
+    /// The role ranked.
     async fn role(&self) -> async_graphql::Result<RoleView> {
         RoleView::referenced(&self.graph, self.matched.role.as_str())
     }
+    /// In [0, 1], as `roleGap.readiness`: the weighted share of the role's learning effort
+    /// the profile has done.
     async fn readiness(&self) -> f64 {
         self.matched.readiness
     }
-    /// Hours to close the gap.
+    /// Hours of the plan that closes the gap, as `roleGap.hours`.
     async fn hours(&self) -> i32 {
         int(self.matched.hours)
     }
@@ -654,10 +719,15 @@ impl RoleMatchView {
 #[derive(SimpleObject)]
 #[graphql(name = "GraphStats")]
 pub struct GraphStatsView {
+    /// How many skills there are.
     pub skills: i32,
+    /// How many roles there are.
     pub roles: i32,
+    /// How many categories there are, at every depth.
     pub categories: i32,
+    /// How many prerequisite edges (required and recommended) there are.
     pub prerequisites: i32,
+    /// How many role requirements there are, over all roles.
     pub requirements: i32,
     /// Increases with every durable write.
     pub revision: i64,

@@ -164,3 +164,58 @@ async fn an_explicit_null_for_an_argument_with_a_default_means_the_default() {
     assert_eq!(skill["direct"], skill["nulls"]);
     assert_eq!(data(&plan)["a"], data(&plan)["b"]);
 }
+
+/// Built-in scalars: described by the GraphQL spec, not by this schema.
+const SCALARS: &[&str] = &["String", "Int", "Float", "Boolean", "ID"];
+
+#[tokio::test]
+async fn every_type_field_argument_input_field_and_enum_value_is_described() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let types = served_types(&app).await;
+
+    // Act
+    let mut missing = Vec::new();
+    let mut counted = 0;
+    let mut check = |path: String, value: &Value| {
+        counted += 1;
+        let described = value["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty());
+        if !described {
+            missing.push(path);
+        }
+    };
+    for ty in &types {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || SCALARS.contains(&name) {
+            continue;
+        }
+        check(name.to_owned(), ty);
+        for field in list(&ty["fields"]) {
+            let field_name = field["name"].as_str().unwrap();
+            check(format!("{name}.{field_name}"), field);
+            for arg in list(&field["args"]) {
+                check(
+                    format!("{name}.{field_name}({})", arg["name"].as_str().unwrap()),
+                    arg,
+                );
+            }
+        }
+        for input in list(&ty["inputFields"]) {
+            check(format!("{name}.{}", input["name"].as_str().unwrap()), input);
+        }
+        for value in list(&ty["enumValues"]) {
+            check(format!("{name}.{}", value["name"].as_str().unwrap()), value);
+        }
+    }
+
+    // Assert
+    assert!(counted > 200, "the introspection saw too little: {counted}");
+    assert!(
+        missing.is_empty(),
+        "{} of {counted} schema elements have no description:\n  {}",
+        missing.len(),
+        missing.join("\n  ")
+    );
+}
