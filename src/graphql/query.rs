@@ -42,7 +42,8 @@ impl SkillQuery {
     /// its words (the last one typed as a prefix), then substrings, then names within one
     /// typo per word of five or more letters; ties by the shorter name, then the skill more
     /// roles require. Optionally within a category and its sub-categories. Without a query:
-    /// all skills by category order, then id.
+    /// all skills by category order, then id. Paged forwards (`first`, `after`) or backwards
+    /// (`last`, `before`) with opaque cursors of this list and these arguments.
     #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // a connection's four, and what the list is
     async fn skills(
@@ -155,7 +156,7 @@ impl RoleQuery {
     }
 
     /// Roles matching `query` by name, ranked as `skills` ranks skills; without a query, all
-    /// roles by id.
+    /// roles by id. Paged as `skills` is.
     #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
     async fn roles(
         &self,
