@@ -204,7 +204,12 @@ impl Window {
         let cursor = |text: Option<String>| -> async_graphql::Result<Option<Cursor>> {
             let Some(text) = text else { return Ok(None) };
             let cursor = Cursor::decode_cursor(&text)
-                .map_err(|why| ApiError::InvalidInput(format!("{text:?} is not a cursor: {why}")))
+                .map_err(|why| {
+                    // Quoted, and cut: the text can be anything a client sent.
+                    let shown: String = text.chars().take(64).collect();
+                    let more = if shown.len() < text.len() { "…" } else { "" };
+                    ApiError::InvalidInput(format!("{shown:?}{more} is not a cursor: {why}"))
+                })
                 .api()?;
             if cursor.list != list {
                 return Err(ApiError::InvalidInput(

@@ -332,7 +332,7 @@ impl PrerequisiteView {
         SkillView::referenced(&self.graph, &self.prerequisite.skill)
     }
     /// Whether it blocks (REQUIRED) or only helps (RECOMMENDED). For a transitive entry,
-    /// RECOMMENDED when any edge of its shortest chain is.
+    /// REQUIRED when some chain of required edges alone reaches it, else RECOMMENDED.
     async fn kind(&self) -> PrerequisiteKind {
         self.prerequisite.kind.into()
     }
