@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 /// error naming the limit by its camel-case name (`maxPage`, …).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Largest `first` of a connection or of `matchRoles`.
+    /// Largest `first` or `last` of a connection, or `first` of `matchRoles`.
     pub max_page: usize,
     /// Most targets (skills plus roles) in one learning path.
     pub max_targets: usize,
@@ -165,7 +165,7 @@ pub struct LimitArgs {
     /// their length.
     #[arg(long, env = "SKILLGRAPH_MAX_COMPLEXITY", default_value_t = limits().max_complexity)]
     pub max_complexity: usize,
-    /// Largest `first` of a list.
+    /// Largest `first` (or `last`) of a list.
     #[arg(long, env = "SKILLGRAPH_MAX_PAGE", default_value_t = limits().max_page)]
     pub max_page: usize,
     /// Most targets in one learning path.

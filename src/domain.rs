@@ -26,3 +26,4 @@ pub use plan::{
     Step, Target, TargetRef,
 };
 pub use roles::RoleMatch;
+pub use search::ListKey;

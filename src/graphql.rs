@@ -13,6 +13,7 @@ pub mod guard;
 pub mod inputs;
 mod mutation;
 mod nulls;
+mod paging;
 mod query;
 mod subscription;
 pub mod types;
@@ -59,6 +60,8 @@ impl Limits {
     }
 }
 
+/// Reads: skills, roles and categories, learning paths, role gaps and role matching. Every
+/// request reads one revision of the graph.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
@@ -68,6 +71,8 @@ pub struct QueryRoot(
     query::GraphQuery,
 );
 
+/// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and
+/// publishes a `graphChanged` event.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(mutation::SkillMutation, mutation::RoleMutation);
@@ -115,17 +120,6 @@ fn catalog<'a>(ctx: &Context<'a>) -> &'a Arc<Catalog> {
 
 pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
     ctx.data_opt::<Limits>().copied().unwrap_or_default()
-}
-
-/// How many ranked hits a page of `first` after the offset cursor `after` needs: those before
-/// it, the page, and one more for `hasNextPage`. A bad argument is for the paging to refuse;
-/// any bound does until then.
-fn page_need(first: i32, after: Option<&str>) -> usize {
-    let start = after
-        .and_then(|c| c.parse::<usize>().ok())
-        .map_or(0, |c| c.saturating_add(1));
-    let first = usize::try_from(first).unwrap_or(0);
-    start.saturating_add(first).saturating_add(1)
 }
 
 /// Runs graph work that can take milliseconds (plans, matching, deep search pages, a large

@@ -41,8 +41,9 @@ const TOKEN: &str = "crash-test-admin-token-0123456789";
 const CLIENTS: usize = 3;
 const DEFAULT_ROUNDS: usize = 3;
 const DEFAULT_SEED: u64 = 0x5eed_c4a5;
-/// Ids looked up per verification request (aliases); well under the complexity limit.
-const CHUNK: usize = 40;
+/// Ids looked up per verification request: two aliases each (the skill and its transitive
+/// prerequisites), under the default maxAliases (30).
+const CHUNK: usize = 14;
 
 fn env_number(name: &str, default: u64) -> u64 {
     match std::env::var(name) {

@@ -320,6 +320,50 @@ impl<I: Clone + Eq + Hash> SearchState<I> {
     }
 }
 
+/// Where an item sits in the order of its list: every list of [`SkillGraph::search_skills`]
+/// and [`SkillGraph::search_roles`] is sorted by it (ascending), and no two items of one list
+/// share one. A page can so start strictly after (or end strictly before) the key of an item a
+/// client saw, whatever was written since: inserts and deletes between two pages neither
+/// repeat nor skip an item.
+///
+/// Compared as `(rank, text)`: a listing of skills is `[category order, 0, 0]`, `[category id,
+/// skill id]`; a search of skills `[tier, name length, -roles requiring it]`, `["", id]`; a
+/// listing of roles `[0, 0, 0]`, `["", id]`; a search of roles `[tier, name length, 0]`, `["",
+/// id]`. Keys of different lists do not compare meaningfully.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ListKey {
+    pub rank: [i64; 3],
+    pub text: [String; 2],
+}
+
+impl ListKey {
+    fn of_listed(order: (i32, &CategoryId, &SkillId)) -> Self {
+        let (rank, category, id) = order;
+        ListKey {
+            rank: [i64::from(rank), 0, 0],
+            text: [category.to_string(), id.to_string()],
+        }
+    }
+
+    fn of_rank(tier: Tier, rank: (usize, Reverse<usize>, &SkillId)) -> Self {
+        let (len, Reverse(roles), id) = rank;
+        ListKey {
+            rank: [tier as i64, len as i64, -(roles as i64)],
+            text: [String::new(), id.to_string()],
+        }
+    }
+
+    fn of_role(tier: Option<Tier>, name_len: usize, id: &RoleId) -> Self {
+        ListKey {
+            rank: match tier {
+                Some(tier) => [tier as i64, name_len as i64, 0],
+                None => [0, 0, 0],
+            },
+            text: [String::new(), id.to_string()],
+        }
+    }
+}
+
 impl SkillGraph {
     /// The best `limit` skills matching `query` (all skills when it is blank), optionally
     /// within a category and its sub-categories, ranked as the module docs say.
@@ -329,11 +373,51 @@ impl SkillGraph {
         category: Option<&CategoryId>,
         limit: usize,
     ) -> Vec<&Arc<Skill>> {
+        self.ranked_skills(query, category, limit, |_, _| ())
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// [`search_skills`](Self::search_skills), each hit with its [`ListKey`].
+    pub fn search_skills_keyed(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+        limit: usize,
+    ) -> Vec<(ListKey, &Arc<Skill>)> {
+        self.ranked_skills(query, category, limit, |tier, e| match tier {
+            Some(tier) => ListKey::of_rank(tier, self.skill_rank(e)),
+            None => ListKey::of_listed(self.order_key(e.node)),
+        })
+    }
+
+    /// How many skills [`search_skills`](Self::search_skills) finds without a limit.
+    pub fn count_skills(&self, query: &str, category: Option<&CategoryId>) -> usize {
+        if category.is_none() && Query::new(query).is_empty() {
+            return self.skills.len();
+        }
+        self.ranked_skills(query, category, usize::MAX, |_, _| ())
+            .len()
+    }
+
+    /// The ranked hits, each with `key(tier, entry)` (the tier is `None` in a listing).
+    fn ranked_skills<K>(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+        limit: usize,
+        key: impl Fn(Option<Tier>, &SkillEntry) -> K,
+    ) -> Vec<(K, &Arc<Skill>)> {
         let query = Query::new(query);
         let in_category =
             |e: &SkillEntry| category.is_none_or(|c| self.category_within(&e.skill.category, c));
         if query.is_empty() {
-            return self.list_skills(in_category, limit);
+            return self
+                .list_skills(in_category, limit)
+                .into_iter()
+                .map(|e| (key(None, e), &e.skill))
+                .collect();
         }
         let (index, written) = self.skill_search.view(|| self.build_skill_index());
         let accept = |doc: u32| {
@@ -354,7 +438,9 @@ impl SkillGraph {
             hits.sort_by_cached_key(|&(tier, e)| (tier, self.skill_rank(e)));
             hits.truncate(limit);
         }
-        hits.into_iter().map(|(_, e)| &e.skill).collect()
+        hits.into_iter()
+            .map(|(tier, e)| (key(Some(tier), e), &e.skill))
+            .collect()
     }
 
     /// The tie-break within a tier: shorter name, more roles requiring the skill, id.
@@ -373,7 +459,7 @@ impl SkillGraph {
     }
 
     /// The first `limit` skills in listing order (category order, then id).
-    fn list_skills(&self, keep: impl Fn(&SkillEntry) -> bool, limit: usize) -> Vec<&Arc<Skill>> {
+    fn list_skills(&self, keep: impl Fn(&SkillEntry) -> bool, limit: usize) -> Vec<&SkillEntry> {
         let mut all: Vec<_> = self
             .skills
             .values()
@@ -389,14 +475,35 @@ impl SkillGraph {
             all.truncate(limit);
         }
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        all.into_iter().map(|(_, e)| &e.skill).collect()
+        all.into_iter().map(|(_, e)| e).collect()
     }
 
     /// The best `limit` roles matching `query` by name (all roles by id when it is blank).
     pub fn search_roles(&self, query: &str, limit: usize) -> Vec<&Arc<Role>> {
+        self.search_roles_keyed(query, limit)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    /// How many roles [`search_roles`](Self::search_roles) finds without a limit.
+    pub fn count_roles(&self, query: &str) -> usize {
+        if Query::new(query).is_empty() {
+            return self.roles.len();
+        }
+        self.search_roles_keyed(query, usize::MAX).len()
+    }
+
+    /// [`search_roles`](Self::search_roles), each hit with its [`ListKey`].
+    pub fn search_roles_keyed(&self, query: &str, limit: usize) -> Vec<(ListKey, &Arc<Role>)> {
         let query = Query::new(query);
         if query.is_empty() {
-            return self.roles.values().take(limit).map(|(r, _)| r).collect();
+            return self
+                .roles
+                .values()
+                .take(limit)
+                .map(|(r, k)| (ListKey::of_role(None, k.name_len(), &r.id), r))
+                .collect();
         }
         let (index, written) = self.role_search.view(|| self.build_role_index());
         let accept = |doc: u32| written.is_none_or(|w| !w.contains(index.doc(doc)));
@@ -415,7 +522,9 @@ impl SkillGraph {
             });
             hits.truncate(limit);
         }
-        hits.into_iter().map(|(_, (r, _))| r).collect()
+        hits.into_iter()
+            .map(|(tier, (r, k))| (ListKey::of_role(Some(tier), k.name_len(), &r.id), r))
+            .collect()
     }
 
     fn build_role_index(&self) -> TextIndex<RoleId> {
@@ -789,6 +898,13 @@ mod properties {
                     prop_assert_eq!(&got, &want, "query {:?}", q);
                     let top = ids(g.search_skills(q, None, *limit));
                     prop_assert_eq!(&top[..], &want[..want.len().min(*limit)], "query {:?}", q);
+                    // Keyset paging relies on it: the keys ascend strictly, in the same order,
+                    // and count_skills counts the same list.
+                    let keyed = g.search_skills_keyed(q, None, usize::MAX);
+                    prop_assert!(keyed.windows(2).all(|w| w[0].0 < w[1].0), "query {:?}", q);
+                    let keyed: Vec<&str> = keyed.iter().map(|(_, s)| s.id.as_str()).collect();
+                    prop_assert_eq!(&keyed, &want);
+                    prop_assert_eq!(g.count_skills(q, None), want.len());
                 }
                 Ok(())
             };

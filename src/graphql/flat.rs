@@ -70,6 +70,12 @@ pub fn nullable<T: Flat>(value: Option<T>, selection: Selections<'_>) -> Option<
     }
 }
 
+/// A non-null object. Absent (a dangling reference, which the domain rules out) it is left to
+/// the executor, whose resolver answers the `INTERNAL` error.
+pub fn required<T: Flat>(value: Option<T>, selection: Selections<'_>) -> Option<Value> {
+    object(&value?, selection)
+}
+
 /// A list of objects.
 pub fn objects<T: Flat>(
     items: impl IntoIterator<Item = T>,

@@ -34,6 +34,7 @@ fn hours(value: i32) -> Result<u32, ApiError> {
 /// A skill at a level.
 #[derive(InputObject, Clone)]
 pub struct SkillLevelInput {
+    /// The skill's id.
     pub skill: ID,
     /// 1 (aware) to 5 (expert).
     pub level: i32,
@@ -49,8 +50,12 @@ impl SkillLevelInput {
 /// held at their levels.
 #[derive(InputObject, Clone, Default)]
 pub struct ProfileInput {
+    /// Skills held, each at a level; holding a skill implies its prerequisites at the levels
+    /// it needs them. Null or omitted: none.
     #[graphql(default_with = "Some(Vec::new())")]
     pub skills: Option<Vec<SkillLevelInput>>,
+    /// The id of the role the person has now: its requirements count as held at their
+    /// levels (a skill also listed in `skills` counts at the higher level). Null: no role.
     pub role: Option<ID>,
 }
 
@@ -75,8 +80,10 @@ impl ProfileInput {
 /// What a learning path should reach: skills at levels and/or roles (all their requirements).
 #[derive(InputObject, Clone)]
 pub struct TargetInput {
+    /// Skills to reach, each at a level. Null or omitted: none.
     #[graphql(default_with = "Some(Vec::new())")]
     pub skills: Option<Vec<SkillLevelInput>>,
+    /// Ids of roles to reach: every requirement of each, at its level. Null or omitted: none.
     #[graphql(default_with = "Some(Vec::new())")]
     pub roles: Option<Vec<ID>>,
 }
@@ -99,12 +106,16 @@ impl TargetInput {
     }
 }
 
+/// A learning resource for a skill.
 #[derive(InputObject, Clone)]
 pub struct ResourceInput {
+    /// The title to show.
     pub title: String,
+    /// Where the resource is, usually an `https` URL; stored as given.
     pub url: String,
-    #[graphql(default_with = "ResourceKind::Other")]
-    pub kind: ResourceKind,
+    /// What kind of resource it is; null or omitted: OTHER.
+    #[graphql(default_with = "Some(ResourceKind::Other)")]
+    pub kind: Option<ResourceKind>,
 }
 
 fn resources(list: Option<Vec<ResourceInput>>) -> Vec<Resource> {
@@ -113,7 +124,7 @@ fn resources(list: Option<Vec<ResourceInput>>) -> Vec<Resource> {
         .map(|r| Resource {
             title: r.title,
             url: r.url,
-            kind: r.kind.into(),
+            kind: r.kind.unwrap_or(ResourceKind::Other).into(),
         })
         .collect()
 }
@@ -121,14 +132,22 @@ fn resources(list: Option<Vec<ResourceInput>>) -> Vec<Resource> {
 /// A new skill.
 #[derive(InputObject)]
 pub struct SkillInput {
+    /// A new slug id, at most 128 characters: lower-case letters and digits in runs joined
+    /// by single `-`, `_`, `.` or `:`, e.g. `vector-search`.
     pub id: ID,
+    /// Display name.
     pub name: String,
+    /// The id of an existing category.
     pub category: ID,
-    /// Hours from nothing to level 3 (practitioner).
+    /// Hours from nothing to level 3 (practitioner), not negative.
     pub hours: i32,
+    /// What the skill covers; null or omitted: none.
     pub description: Option<String>,
+    /// Other names people use, matched by search; null or omitted: none.
     pub aliases: Option<Vec<String>>,
+    /// Free-form labels; null or omitted: none.
     pub tags: Option<Vec<String>>,
+    /// Links to learn the skill from; null or omitted: none.
     pub resources: Option<Vec<ResourceInput>>,
 }
 
@@ -152,12 +171,20 @@ impl SkillInput {
 #[derive(InputObject)]
 #[graphql(name = "SkillPatch")]
 pub struct SkillPatchInput {
+    /// A new display name; null or omitted: unchanged.
     pub name: Option<String>,
+    /// The id of the existing category to move the skill to; null or omitted: unchanged.
     pub category: Option<ID>,
+    /// New hours from nothing to level 3 (practitioner), not negative; null or omitted:
+    /// unchanged.
     pub hours: Option<i32>,
+    /// A new description; null or omitted: unchanged.
     pub description: Option<String>,
+    /// The complete new list of aliases; null or omitted: unchanged.
     pub aliases: Option<Vec<String>>,
+    /// The complete new list of tags; null or omitted: unchanged.
     pub tags: Option<Vec<String>>,
+    /// The complete new list of resources; null or omitted: unchanged.
     pub resources: Option<Vec<ResourceInput>>,
 }
 
@@ -178,19 +205,25 @@ impl SkillPatchInput {
 /// A role's need for a skill.
 #[derive(InputObject)]
 pub struct RequirementInput {
+    /// The id of an existing skill.
     pub skill: ID,
-    /// 1 (aware) to 5 (expert).
+    /// The level needed: 1 (aware) to 5 (expert).
     pub level: i32,
-    #[graphql(default_with = "Importance::Essential")]
-    pub importance: Importance,
+    /// How much the role needs it; null or omitted: ESSENTIAL.
+    #[graphql(default_with = "Some(Importance::Essential)")]
+    pub importance: Option<Importance>,
 }
 
 /// A role with its complete list of requirements.
 #[derive(InputObject)]
 pub struct RoleInput {
+    /// The role's slug id; an existing role with it is replaced whole.
     pub id: ID,
+    /// Display name.
     pub name: String,
+    /// What the role does; null or omitted: none.
     pub description: Option<String>,
+    /// Every requirement of the role (each skill once); null or omitted: none.
     pub requirements: Option<Vec<RequirementInput>>,
 }
 
@@ -208,7 +241,7 @@ impl RoleInput {
                     Ok(Requirement {
                         skill: skill_id(&r.skill)?,
                         level: level(r.level)?,
-                        importance: r.importance.into(),
+                        importance: r.importance.unwrap_or(Importance::Essential).into(),
                     })
                 })
                 .collect::<Result<_, ApiError>>()?,
@@ -220,11 +253,18 @@ impl RoleInput {
 /// A category of skills.
 #[derive(InputObject)]
 pub struct CategoryInput {
+    /// The category's slug id; an existing category with it is replaced (its skills stay).
     pub id: ID,
+    /// Display name.
     pub name: String,
+    /// What the category holds; null or omitted: none.
     pub description: Option<String>,
-    #[graphql(default)]
-    pub order: i32,
+    /// Display order, lower first (also the first tie-break of learning paths); null or
+    /// omitted: 0.
+    #[graphql(default_with = "Some(0)")]
+    pub order: Option<i32>,
+    /// The id of the existing category this one lies within; null or omitted: top level.
+    /// A parent that would make the tree a cycle is refused.
     pub parent: Option<ID>,
 }
 
@@ -234,7 +274,7 @@ impl CategoryInput {
             id: category_id(&self.id)?,
             name: self.name,
             description: self.description,
-            order: self.order,
+            order: self.order.unwrap_or(0),
             parent: self.parent.as_ref().map(category_id).transpose()?,
             external_id: None,
         })

@@ -60,7 +60,7 @@ impl SkillMutation {
     async fn create_skill(
         &self,
         ctx: &Context<'_>,
-        input: SkillInput,
+        #[graphql(desc = "The new skill.")] input: SkillInput,
     ) -> async_graphql::Result<SkillView> {
         let skill = input.parse().api()?;
         let id = skill.id.clone();
@@ -73,8 +73,8 @@ impl SkillMutation {
     async fn update_skill(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: SkillPatchInput,
+        #[graphql(desc = "The id of the skill to change.")] id: ID,
+        #[graphql(desc = "The fields to change; the others stay.")] input: SkillPatchInput,
     ) -> async_graphql::Result<SkillView> {
         let id = skill_id(&id).api()?;
         let patch = input.parse().api()?;
@@ -90,9 +90,15 @@ impl SkillMutation {
     async fn delete_skill(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        #[graphql(default = false)] cascade: bool,
+        #[graphql(desc = "The id of the skill to delete.")] id: ID,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also remove the prerequisite edges and role requirements that point at \
+                    the skill, instead of refusing; null: false."
+        )]
+        cascade: Option<bool>,
     ) -> async_graphql::Result<ID> {
+        let cascade = cascade.unwrap_or(false);
         let skill = skill_id(&id).api()?;
         write(ctx, ChangeKind::SkillDeleted, |g| {
             g.delete_skill(&skill, cascade)
@@ -106,11 +112,21 @@ impl SkillMutation {
     async fn add_prerequisite(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        requires: ID,
-        #[graphql(default_with = "PrerequisiteKind::Required")] kind: PrerequisiteKind,
+        #[graphql(desc = "The id of the skill that needs the prerequisite.")] skill: ID,
+        #[graphql(desc = "The id of the skill to learn first.")] requires: ID,
+        #[graphql(
+            default_with = "Some(PrerequisiteKind::Required)",
+            desc = "Whether the prerequisite blocks (REQUIRED) or only helps (RECOMMENDED); \
+                    null: REQUIRED."
+        )]
+        kind: Option<PrerequisiteKind>,
+        #[graphql(
+            desc = "The least level (1 aware to 5 expert) of `requires` needed; null: \
+                          the level `skill` is learned to, capped at 3 (practitioner)."
+        )]
         min_level: Option<i32>,
     ) -> async_graphql::Result<SkillView> {
+        let kind = kind.unwrap_or(PrerequisiteKind::Required);
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
         let spec = edge_spec(kind, min_level).api()?;
         write(ctx, ChangeKind::PrerequisiteAdded, |g| {
@@ -119,12 +135,14 @@ impl SkillMutation {
         skill_view(ctx, &skill)
     }
 
+    /// Removes the edge from `skill` to `requires`; NOT_FOUND when there is none. Returns
+    /// the skill.
     #[graphql(guard = "Admin")]
     async fn remove_prerequisite(
         &self,
         ctx: &Context<'_>,
-        skill: ID,
-        requires: ID,
+        #[graphql(desc = "The id of the skill that needs the prerequisite.")] skill: ID,
+        #[graphql(desc = "The id of the prerequisite to drop.")] requires: ID,
     ) -> async_graphql::Result<SkillView> {
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
         write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
@@ -138,7 +156,7 @@ impl SkillMutation {
     async fn upsert_category(
         &self,
         ctx: &Context<'_>,
-        input: CategoryInput,
+        #[graphql(desc = "The category, whole.")] input: CategoryInput,
     ) -> async_graphql::Result<CategoryView> {
         let category = input.parse().api()?;
         let id = category.id.clone();
@@ -161,7 +179,7 @@ impl RoleMutation {
     async fn upsert_role(
         &self,
         ctx: &Context<'_>,
-        input: RoleInput,
+        #[graphql(desc = "The role, whole, with every requirement.")] input: RoleInput,
     ) -> async_graphql::Result<RoleView> {
         let role = input.parse().api()?;
         let id = role.id.clone();
@@ -171,7 +189,11 @@ impl RoleMutation {
 
     /// Deletes a role; returns its id.
     #[graphql(guard = "Admin")]
-    async fn delete_role(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+    async fn delete_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of the role to delete.")] id: ID,
+    ) -> async_graphql::Result<ID> {
         let role = role_id(&id).api()?;
         write(ctx, ChangeKind::RoleDeleted, |g| g.delete_role(&role))?;
         Ok(id)
@@ -182,11 +204,16 @@ impl RoleMutation {
     async fn set_requirement(
         &self,
         ctx: &Context<'_>,
-        role: ID,
-        skill: ID,
-        level: i32,
-        #[graphql(default_with = "Importance::Essential")] importance: Importance,
+        #[graphql(desc = "The id of the role.")] role: ID,
+        #[graphql(desc = "The id of the skill it requires.")] skill: ID,
+        #[graphql(desc = "The level needed: 1 (aware) to 5 (expert).")] level: i32,
+        #[graphql(
+            default_with = "Some(Importance::Essential)",
+            desc = "How much the role needs the skill; null: ESSENTIAL."
+        )]
+        importance: Option<Importance>,
     ) -> async_graphql::Result<RoleView> {
+        let importance = importance.unwrap_or(Importance::Essential);
         let role = role_id(&role).api()?;
         let requirement = Requirement {
             skill: skill_id(&skill).api()?,
@@ -199,12 +226,14 @@ impl RoleMutation {
         role_view(ctx, &role)
     }
 
+    /// Removes one requirement of a role; NOT_FOUND when the role has none for the skill.
+    /// Returns the role.
     #[graphql(guard = "Admin")]
     async fn remove_requirement(
         &self,
         ctx: &Context<'_>,
-        role: ID,
-        skill: ID,
+        #[graphql(desc = "The id of the role.")] role: ID,
+        #[graphql(desc = "The id of the skill it should no longer require.")] skill: ID,
     ) -> async_graphql::Result<RoleView> {
         let (role, skill) = (role_id(&role).api()?, skill_id(&skill).api()?);
         write(ctx, ChangeKind::RequirementRemoved, |g| {

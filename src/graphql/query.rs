@@ -2,72 +2,24 @@
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, Object};
 
 use super::error::{ApiError, OrApi};
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
+use super::paging::{self, Args, ListId, Listed, Page, Window};
 use super::types::{
     CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
     RoleView, SkillView, list_cost, page_cost,
 };
 use super::{compute, graph, limits};
-use crate::domain::{Level, PlanOptions, Role, Skill};
+use crate::domain::{Level, PlanOptions};
 
-/// A page of a ranked list, with offsets as cursors.
-fn page<T, N>(
-    items: &[T],
-    first: i32,
-    after: Option<String>,
-    max: usize,
-    node: impl Fn(&T) -> N,
-) -> async_graphql::Result<Connection<usize, N>>
-where
-    N: async_graphql::OutputType,
-{
-    let first = usize::try_from(first)
-        .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
-        .api()?;
-    if first > max {
-        return Err(ApiError::Limit {
-            name: "maxPage",
-            what: "first",
-            limit: max,
-            got: first,
-        }
-        .into_graphql());
-    }
-    let start = match after {
-        None => 0,
-        Some(cursor) => cursor
-            .parse::<usize>()
-            .map(|c| c.saturating_add(1))
-            .map_err(|_| ApiError::InvalidInput(format!("{cursor:?} is not a cursor of this list")))
-            .api()?,
-    };
-    let start = start.min(items.len());
-    let end = (start + first).min(items.len());
-    let mut connection = Connection::new(start > 0, end < items.len());
-    connection
-        .edges
-        .extend((start..end).map(|i| Edge::new(i, node(&items[i]))));
-    Ok(connection)
+impl Listed for SkillView {
+    const CONNECTION: &'static str = "SkillConnection";
 }
 
-/// Runs a search inline when it asks for a page near the top: the index answers those in
-/// microseconds (ESCO: 1-30 µs for ten hits), less than the hand-off to the blocking pool
-/// costs. Deep pages rank thousands of hits (about a millisecond on 100k skills) and go to
-/// the pool, like other graph work that can take that long.
-async fn search<T: Send + 'static>(
-    need: usize,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> async_graphql::Result<T> {
-    const INLINE_HITS: usize = 1_000;
-    if need <= INLINE_HITS {
-        Ok(work())
-    } else {
-        compute(work).await
-    }
+impl Listed for RoleView {
+    const CONNECTION: &'static str = "RoleConnection";
 }
 
 #[derive(Default)]
@@ -76,7 +28,11 @@ pub struct SkillQuery;
 #[Object]
 impl SkillQuery {
     /// One skill by id; null when there is none.
-    async fn skill(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<SkillView>> {
+    async fn skill(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The skill's slug id, e.g. `python`.")] id: ID,
+    ) -> async_graphql::Result<Option<SkillView>> {
         let id = skill_id(&id).api()?;
         Ok(SkillView::of(&graph(ctx), &id))
     }
@@ -86,32 +42,73 @@ impl SkillQuery {
     /// its words (the last one typed as a prefix), then substrings, then names within one
     /// typo per word of five or more letters; ties by the shorter name, then the skill more
     /// roles require. Optionally within a category and its sub-categories. Without a query:
-    /// all skills by category order, then id.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    /// all skills by category order, then id. Paged forwards (`first`, `after`) or backwards
+    /// (`last`, `before`) with opaque cursors of this list and these arguments.
+    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // a connection's four, and what the list is
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        query: Option<String>,
+        #[graphql(desc = "What a person typed; null or blank: list every skill.")] query: Option<
+            String,
+        >,
+        #[graphql(
+            desc = "Only skills of this category id or of its sub-categories; null: \
+                          all."
+        )]
         category: Option<ID>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(
+            default_with = "Some(20)",
+            desc = "Page forwards: at most this many items (0 to `maxPage`, 100 by default) \
+                    from the start of the list, or after `after`; null: 20. Not with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor (an `endCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly after it.")]
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, SkillView>> {
+        #[graphql(
+            desc = "Page backwards: at most this many items (0 to `maxPage`) from the \
+                          end of the list, or before `before`. Not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Page backwards from this cursor (a `startCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly before \
+                          it."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<SkillView>> {
         let graph = graph(ctx);
         let category = category.as_ref().map(category_id).transpose().api()?;
-        let need = super::page_need(first, after.as_deref());
-        let hits = search(need, {
-            let graph = graph.clone();
-            move || -> Vec<Arc<Skill>> {
-                let query = query.as_deref().unwrap_or("");
-                let hits = graph.search_skills(query, category.as_ref(), need);
-                hits.into_iter().cloned().collect()
+        let query = query.unwrap_or_default();
+        let list = ListId::new(
+            "skills",
+            &[Some(&query), category.as_ref().map(|c| c.as_str())],
+        );
+        let args = Args {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = Window::parse(ctx, list, args, 20, limits(ctx).max_page)?;
+        let (query, category) = (Arc::new(query), Arc::new(category));
+        let fetch = {
+            let (graph, query, category) = (graph.clone(), query.clone(), category.clone());
+            move |need| {
+                let hits = graph.search_skills_keyed(&query, category.as_ref().as_ref(), need);
+                hits.into_iter().map(|(k, s)| (k, s.clone())).collect()
             }
-        })
-        .await?;
-        page(&hits, first, after, limits(ctx).max_page, |s| SkillView {
+        };
+        let count = {
+            let graph = graph.clone();
+            move || graph.count_skills(&query, category.as_ref().as_ref())
+        };
+        paging::page(window, fetch, count, |skill| SkillView {
             graph: graph.clone(),
-            skill: (*s).clone(),
+            skill,
         })
+        .await
     }
 
     /// All categories in display order.
@@ -149,35 +146,73 @@ pub struct RoleQuery;
 #[Object]
 impl RoleQuery {
     /// One role by id; null when there is none.
-    async fn role(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<RoleView>> {
+    async fn role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The role's slug id, e.g. `ml-engineer`.")] id: ID,
+    ) -> async_graphql::Result<Option<RoleView>> {
         let id = role_id(&id).api()?;
         Ok(RoleView::of(&graph(ctx), id.as_str()))
     }
 
     /// Roles matching `query` by name, ranked as `skills` ranks skills; without a query, all
-    /// roles by id.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    /// roles by id. Paged as `skills` is.
+    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What a person typed, matched against role names; null or blank: \
+                          list every role."
+        )]
         query: Option<String>,
-        #[graphql(default = 20)] first: i32,
+        #[graphql(
+            default_with = "Some(20)",
+            desc = "Page forwards: at most this many items (0 to `maxPage`, 100 by default) \
+                    from the start of the list, or after `after`; null: 20. Not with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor (an `endCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly after it.")]
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<usize, RoleView>> {
+        #[graphql(
+            desc = "Page backwards: at most this many items (0 to `maxPage`) from the \
+                          end of the list, or before `before`. Not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Page backwards from this cursor (a `startCursor` or an edge's \
+                          `cursor` of this very list and arguments): items strictly before \
+                          it."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<RoleView>> {
         let graph = graph(ctx);
-        let need = super::page_need(first, after.as_deref());
-        let hits = search(need, {
-            let graph = graph.clone();
-            move || -> Vec<Arc<Role>> {
-                let hits = graph.search_roles(query.as_deref().unwrap_or(""), need);
-                hits.into_iter().cloned().collect()
+        let query = Arc::new(query.unwrap_or_default());
+        let list = ListId::new("roles", &[Some(&query)]);
+        let args = Args {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = Window::parse(ctx, list, args, 20, limits(ctx).max_page)?;
+        let fetch = {
+            let (graph, query) = (graph.clone(), query.clone());
+            move |need| {
+                let hits = graph.search_roles_keyed(&query, need);
+                hits.into_iter().map(|(k, r)| (k, r.clone())).collect()
             }
-        })
-        .await?;
-        page(&hits, first, after, limits(ctx).max_page, |r| RoleView {
+        };
+        let count = {
+            let graph = graph.clone();
+            move || graph.count_roles(&query)
+        };
+        paging::page(window, fetch, count, |role| RoleView {
             graph: graph.clone(),
-            role: (*r).clone(),
+            role,
         })
+        .await
     }
 }
 
@@ -202,10 +237,20 @@ impl PlanQuery {
     async fn learning_path(
         &self,
         ctx: &Context<'_>,
-        from: Option<ProfileInput>,
+        #[graphql(desc = "What the person knows now; null: nothing.")] from: Option<ProfileInput>,
+        #[graphql(desc = "The skills (at levels) and roles to reach; at least one.")]
         to: TargetInput,
-        #[graphql(default = false)] include_recommended: bool,
-        #[graphql(default = true)] include_optional: bool,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also learn RECOMMENDED prerequisites, not only REQUIRED ones; null: false."
+        )]
+        include_recommended: Option<bool>,
+        #[graphql(
+            default_with = "Some(true)",
+            desc = "Include the OPTIONAL requirements of target roles, not only ESSENTIAL \
+                    ones; null: true."
+        )]
+        include_optional: Option<bool>,
     ) -> async_graphql::Result<LearningPathView> {
         let from = from.unwrap_or_default();
         check_profile(ctx, &from).api()?;
@@ -214,8 +259,8 @@ impl PlanQuery {
             .api()?;
         let graph = graph(ctx);
         let options = PlanOptions {
-            include_recommended,
-            include_optional,
+            include_recommended: include_recommended.unwrap_or(false),
+            include_optional: include_optional.unwrap_or(true),
         };
         let (profile, targets) = (from.parse().api()?, to.parse().api()?);
         let plan = compute({
@@ -235,8 +280,8 @@ impl PlanQuery {
     async fn role_gap(
         &self,
         ctx: &Context<'_>,
-        from: ProfileInput,
-        to: ID,
+        #[graphql(desc = "What the person knows now.")] from: ProfileInput,
+        #[graphql(desc = "The id of the role to measure against.")] to: ID,
     ) -> async_graphql::Result<RoleGapView> {
         check_profile(ctx, &from).api()?;
         let graph = graph(ctx);
@@ -260,14 +305,19 @@ impl PlanQuery {
 
     /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close
     /// the gap. The profile's own current role is left out.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
     async fn match_roles(
         &self,
         ctx: &Context<'_>,
-        profile: ProfileInput,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(desc = "What the person knows now.")] profile: ProfileInput,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many roles, best first (0 to `maxPage`, 100 by default); null: 10."
+        )]
+        first: Option<i32>,
     ) -> async_graphql::Result<Vec<RoleMatchView>> {
         check_profile(ctx, &profile).api()?;
+        let first = first.unwrap_or(10);
         let l = limits(ctx);
         let first = usize::try_from(first)
             .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))

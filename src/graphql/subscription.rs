@@ -11,23 +11,37 @@ use crate::catalog::{Change, ChangeKind as Kind};
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "Kind")]
 pub enum ChangeKind {
+    /// `createSkill`.
     SkillCreated,
+    /// `updateSkill`.
     SkillUpdated,
+    /// `deleteSkill`.
     SkillDeleted,
+    /// `addPrerequisite`, also when it updated an existing edge.
     PrerequisiteAdded,
+    /// `removePrerequisite`.
     PrerequisiteRemoved,
+    /// `upsertRole`.
     RoleUpserted,
+    /// `deleteRole`.
     RoleDeleted,
+    /// `setRequirement`.
     RequirementSet,
+    /// `removeRequirement`.
     RequirementRemoved,
+    /// `upsertCategory`.
     CategoryUpserted,
+    /// An import of a seed, ESCO, O*NET or CSV data into the graph.
     Imported,
 }
 
 /// A durable write: the revision it produced, its kind, and the ids it touched.
 #[derive(SimpleObject, Clone)]
 pub struct GraphChange {
+    /// The revision the write produced (as `stats.revision`): each write that changes the
+    /// graph advances it by one, so a gap shows missed events.
     pub revision: i64,
+    /// What kind of write it was.
     pub kind: ChangeKind,
     /// Skill, role and category ids the write touched, sorted.
     pub ids: Vec<ID>,
@@ -45,6 +59,7 @@ impl From<Change> for GraphChange {
 
 pub struct SubscriptionRoot;
 
+/// Live updates, over WebSocket (graphql-transport-ws) at `/graphql/ws` or `/graphql`.
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Every durable write from now on. A subscriber too slow to keep up skips the events it

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union, Value};
 
-use super::error::OrApi;
+use super::error::{ApiError, OrApi};
 use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
     self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
@@ -27,7 +27,10 @@ pub enum PrerequisiteKind {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "domain::Importance")]
 pub enum Importance {
+    /// The role cannot be done without it: it weighs three times an optional one in
+    /// readiness, and counts in `missingEssential`.
     Essential,
+    /// Useful for the role; a learning path leaves it out when `includeOptional` is false.
     Optional,
 }
 
@@ -35,13 +38,21 @@ pub enum Importance {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "domain::ResourceKind")]
 pub enum ResourceKind {
+    /// A structured course, online or in person.
     Course,
+    /// A book.
     Book,
+    /// Official reference documentation of a tool or library.
     Documentation,
+    /// A hands-on, step-by-step guide.
     Tutorial,
+    /// A blog post or article.
     Article,
+    /// A recorded talk, lecture or screencast.
     Video,
+    /// A research paper.
     Paper,
+    /// Anything else; the default when a resource is created without a kind.
     Other,
 }
 
@@ -73,12 +84,22 @@ pub fn list_cost(child: usize) -> usize {
     LIST.saturating_mul(child).min(MAX_COST)
 }
 
-/// The complexity of a paged list asking for `first` items costing `child` each.
-pub fn page_cost(first: i32, child: usize) -> usize {
-    usize::try_from(first)
+/// The complexity of a paged list asking for `size` items (`default` when null) costing `child`
+/// each.
+pub fn page_cost(size: Option<i32>, default: i32, child: usize) -> usize {
+    usize::try_from(size.unwrap_or(default))
         .unwrap_or(0)
         .saturating_mul(child)
         .min(MAX_COST)
+}
+
+/// A reference inside one snapshot that does not resolve: the domain keeps referential
+/// integrity, so this is a bug, never a client's mistake.
+fn dangling(kind: &str, id: &str) -> async_graphql::Error {
+    ApiError::Internal(format!(
+        "dangling reference to {kind} {id:?} in one snapshot"
+    ))
+    .into_graphql()
 }
 
 fn int(value: u64) -> i32 {
@@ -105,6 +126,12 @@ impl SkillView {
         })
     }
 
+    /// The view of a skill a snapshot refers to (an edge's end, a plan's step, a requirement):
+    /// the graph keeps its references whole, so a miss is a bug, answered as `INTERNAL`.
+    pub fn referenced(graph: &Arc<SkillGraph>, id: &SkillId) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("skill", id.as_str()))
+    }
+
     fn many<'a>(graph: &Arc<SkillGraph>, ids: impl IntoIterator<Item = &'a SkillId>) -> Vec<Self> {
         ids.into_iter()
             .filter_map(|id| Self::of(graph, id))
@@ -119,19 +146,23 @@ impl SkillView {
     async fn id(&self) -> ID {
         ID(self.skill.id.to_string())
     }
+    /// Display name, e.g. `Feature engineering`; search matches it.
     async fn name(&self) -> &str {
         &self.skill.name
     }
+    /// What the skill covers, in a sentence or two; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.skill.description.as_deref()
     }
-    async fn category(&self) -> Option<CategoryView> {
-        CategoryView::of(&self.graph, self.skill.category.as_str())
+    /// The layer of the stack (or taxonomy node) the skill belongs to.
+    async fn category(&self) -> async_graphql::Result<CategoryView> {
+        CategoryView::referenced(&self.graph, self.skill.category.as_str())
     }
     /// Other names people use; search matches them too.
     async fn aliases(&self) -> &[String] {
         &self.skill.aliases
     }
+    /// Free-form labels (e.g. `python`, `nlp`), as written; not searched.
     async fn tags(&self) -> &[String] {
         &self.skill.tags
     }
@@ -139,6 +170,7 @@ impl SkillView {
     async fn hours(&self) -> i32 {
         int(u64::from(self.skill.hours))
     }
+    /// Courses, books and other links to learn the skill from, in the order they were given.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn resources(&self) -> Vec<ResourceView> {
         self.skill
@@ -161,9 +193,23 @@ impl SkillView {
     async fn prerequisites(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] transitive: bool,
-        #[graphql(default = true)] include_recommended: bool,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also the prerequisites of prerequisites, all the way down (each once, at \
+                    its shortest depth); false or null: only the direct ones."
+        )]
+        transitive: Option<bool>,
+        #[graphql(
+            default_with = "Some(true)",
+            desc = "Include RECOMMENDED edges besides REQUIRED ones (true or null); a \
+                    transitive walk then also follows them."
+        )]
+        include_recommended: Option<bool>,
     ) -> async_graphql::Result<FlatList<PrerequisiteView>> {
+        let (transitive, include_recommended) = (
+            transitive.unwrap_or(false),
+            include_recommended.unwrap_or(true),
+        );
         let list = self
             .graph
             .prerequisites_of(&self.skill.id, transitive, include_recommended)
@@ -183,8 +229,14 @@ impl SkillView {
     async fn unlocks(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] transitive: bool,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also what those skills unlock, all the way up; false or null: only the \
+                    skills that list this one as a prerequisite."
+        )]
+        transitive: Option<bool>,
     ) -> async_graphql::Result<FlatList<SkillView>> {
+        let transitive = transitive.unwrap_or(false);
         let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
         expansion(ctx, list.len())?;
         Ok(FlatList(Self::many(
@@ -212,8 +264,11 @@ impl SkillView {
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Resource")]
 pub struct ResourceView {
+    /// The title to show, e.g. the book's or the course's name.
     pub title: String,
+    /// Where the resource is, as given (usually an `https` URL).
     pub url: String,
+    /// What kind of resource it is.
     pub kind: ResourceKind,
 }
 
@@ -230,17 +285,25 @@ impl CategoryView {
             graph: graph.clone(),
         })
     }
+
+    /// A category a skill of the snapshot refers to; a miss is `INTERNAL` (see `dangling`).
+    fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("category", id))
+    }
 }
 
 /// A layer of the skill stack (or a node of an imported taxonomy's tree).
 #[Object(name = "Category")]
 impl CategoryView {
+    /// Stable slug id, e.g. `deep-learning`.
     async fn id(&self) -> ID {
         ID(self.category.id.to_string())
     }
+    /// Display name, e.g. `Deep learning`.
     async fn name(&self) -> &str {
         &self.category.name
     }
+    /// What the category holds; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.category.description.as_deref()
     }
@@ -248,6 +311,8 @@ impl CategoryView {
     async fn order(&self) -> i32 {
         self.category.order
     }
+    /// The category this one lies within; null for a top-level category. A `skills`
+    /// filter on a category includes its sub-categories.
     async fn parent(&self) -> Option<CategoryView> {
         let parent = self.category.parent.as_ref()?;
         CategoryView::of(&self.graph, parent.as_str())
@@ -262,13 +327,17 @@ pub struct PrerequisiteView {
 /// A skill needed before another one.
 #[Object(name = "Prerequisite")]
 impl PrerequisiteView {
-    async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.prerequisite.skill)
+    /// The skill to learn first.
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.prerequisite.skill)
     }
+    /// Whether it blocks (REQUIRED) or only helps (RECOMMENDED). For a transitive entry,
+    /// REQUIRED when some chain of required edges alone reaches it, else RECOMMENDED.
     async fn kind(&self) -> PrerequisiteKind {
         self.prerequisite.kind.into()
     }
-    /// The least level of the prerequisite needed, when the edge sets one.
+    /// The least level (1 aware to 5 expert) of the prerequisite needed, when the edge sets
+    /// one; null: the level the dependent skill is learned to, capped at 3 (practitioner).
     async fn min_level(&self) -> Option<i32> {
         self.prerequisite.min_level.map(|l| i32::from(l.get()))
     }
@@ -291,21 +360,29 @@ impl RoleView {
             graph: graph.clone(),
         })
     }
+
+    /// A role a gap or a match of the snapshot refers to; a miss is `INTERNAL`.
+    fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("role", id))
+    }
 }
 
 /// A role (occupation) and the skills it requires.
 #[Object(name = "Role")]
 impl RoleView {
+    /// Stable slug id, e.g. `ml-engineer`.
     async fn id(&self) -> ID {
         ID(self.role.id.to_string())
     }
+    /// Display name, e.g. `ML engineer`; `roles(query:)` matches it.
     async fn name(&self) -> &str {
         &self.role.name
     }
+    /// What the role does; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.role.description.as_deref()
     }
-    /// Sorted by skill id.
+    /// The skills the role needs, each at a level, sorted by skill id.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn requirements(&self) -> FlatList<RoleRequirementView> {
         FlatList(
@@ -335,19 +412,22 @@ pub struct RoleRequirementView {
 /// A role's need for a skill at a level.
 #[Object(name = "RoleRequirement")]
 impl RoleRequirementView {
+    /// The role that has this requirement.
     async fn role(&self) -> RoleView {
         RoleView {
             graph: self.graph.clone(),
             role: self.role.clone(),
         }
     }
-    async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.requirement.skill)
+    /// The skill required.
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.requirement.skill)
     }
-    /// 1 (aware) to 5 (expert).
+    /// The level needed: 1 (aware) to 5 (expert).
     async fn level(&self) -> i32 {
         level(Some(self.requirement.level))
     }
+    /// Whether the role cannot do without it (ESSENTIAL) or only benefits (OPTIONAL).
     async fn importance(&self) -> Importance {
         self.requirement.importance.into()
     }
@@ -379,6 +459,8 @@ impl LearningPathView {
     async fn stages(&self) -> i32 {
         int(u64::from(self.plan.stages))
     }
+    /// Hours of all steps together: the study time one person learning one step at a time
+    /// needs.
     async fn total_hours(&self) -> i32 {
         int(self.plan.total_hours)
     }
@@ -414,7 +496,9 @@ impl LearningPathView {
 #[derive(SimpleObject)]
 #[graphql(name = "ImpliedSkill")]
 pub struct ImpliedSkillView {
+    /// The skill held by implication.
     pub skill: SkillView,
+    /// The level it is held at by implication: 1 (aware) to 5 (expert).
     pub level: i32,
     /// The held skill whose prerequisites imply this one.
     pub via: SkillView,
@@ -451,16 +535,20 @@ impl PathStepView {
     async fn stage(&self) -> i32 {
         int(u64::from(self.step().stage))
     }
-    async fn skill(&self) -> Option<SkillView> {
-        SkillView::of(&self.graph, &self.step().skill)
+    /// The skill to learn in this step.
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.step().skill)
     }
     /// The level held now; 0 when not held at all.
     async fn from_level(&self) -> i32 {
         level(self.step().from_level)
     }
+    /// The level this step reaches: 1 (aware) to 5 (expert).
     async fn to_level(&self) -> i32 {
         level(Some(self.step().to_level))
     }
+    /// Hours from `fromLevel` to `toLevel`: the skill's hours times the share of effort
+    /// between the two levels (see `levels`), rounded up.
     async fn hours(&self) -> i32 {
         int(u64::from(self.step().hours))
     }
@@ -552,8 +640,9 @@ fn statuses(
 /// Where a profile stands against a role, and the plan that closes the gap.
 #[Object(name = "RoleGap")]
 impl RoleGapView {
-    async fn role(&self) -> Option<RoleView> {
-        RoleView::of(&self.graph, self.standing.role.as_str())
+    /// The role the profile is measured against.
+    async fn role(&self) -> async_graphql::Result<RoleView> {
+        RoleView::referenced(&self.graph, self.standing.role.as_str())
     }
     /// In [0, 1]: the weighted share of the role's learning effort already done, essentials
     /// weighing three times optionals.
@@ -564,15 +653,17 @@ impl RoleGapView {
     async fn hours(&self) -> async_graphql::Result<i32> {
         Ok(int(self.plan().await?.total_hours))
     }
-    /// Essential requirements first, then optional ones.
+    /// Requirements held at the level needed or above; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn satisfied(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.satisfied))
     }
+    /// Requirements held, but below the level needed; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn under_level(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.under_level))
     }
+    /// Requirements not held at any level; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn missing(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.missing))
@@ -590,7 +681,9 @@ impl RoleGapView {
 #[derive(SimpleObject)]
 #[graphql(name = "RequirementStatus")]
 pub struct RequirementStatusView {
+    /// The role's requirement: the skill, the level needed and how important it is.
     pub requirement: RoleRequirementView,
+    /// The level the profile holds (1 aware to 5 expert, held directly or by implication);
     /// 0 when not held at all.
     pub current_level: i32,
 }
@@ -603,13 +696,16 @@ pub struct RoleMatchView {
 /// A role ranked for a profile.
 #[Object(name = "RoleMatch")]
 impl RoleMatchView {
-    async fn role(&self) -> Option<RoleView> {
-        RoleView::of(&self.graph, self.matched.role.as_str())
+    /// The role ranked.
+    async fn role(&self) -> async_graphql::Result<RoleView> {
+        RoleView::referenced(&self.graph, self.matched.role.as_str())
     }
+    /// In [0, 1], as `roleGap.readiness`: the weighted share of the role's learning effort
+    /// the profile has done.
     async fn readiness(&self) -> f64 {
         self.matched.readiness
     }
-    /// Hours to close the gap.
+    /// Hours of the plan that closes the gap, as `roleGap.hours`.
     async fn hours(&self) -> i32 {
         int(self.matched.hours)
     }
@@ -623,10 +719,15 @@ impl RoleMatchView {
 #[derive(SimpleObject)]
 #[graphql(name = "GraphStats")]
 pub struct GraphStatsView {
+    /// How many skills there are.
     pub skills: i32,
+    /// How many roles there are.
     pub roles: i32,
+    /// How many categories there are, at every depth.
     pub categories: i32,
+    /// How many prerequisite edges (required and recommended) there are.
     pub prerequisites: i32,
+    /// How many role requirements there are, over all roles.
     pub requirements: i32,
     /// Increases with every durable write.
     pub revision: i64,
@@ -694,7 +795,7 @@ impl Flat for SkillRef<'_> {
             "description" => flat::nullable_string(skill.description.as_deref()),
             "category" => {
                 let category = self.graph.category(skill.category.as_str());
-                flat::nullable(category.map(|c| CategoryRef(self.graph, c)), sub)
+                flat::required(category.map(|c| CategoryRef(self.graph, c)), sub)
             }
             "aliases" => flat::strings(&skill.aliases),
             "tags" => flat::strings(&skill.tags),
@@ -802,7 +903,7 @@ impl Flat for RequirementRef<'_> {
     fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
         match name {
             "role" => flat::object(&RoleRef(self.graph, self.role), sub),
-            "skill" => flat::nullable(SkillRef::of(self.graph, &self.requirement.skill), sub),
+            "skill" => flat::required(SkillRef::of(self.graph, &self.requirement.skill), sub),
             "level" => flat::int(level(Some(self.requirement.level))),
             "importance" => flat::enumeration(Importance::from(self.requirement.importance)),
             _ => None,
@@ -841,7 +942,7 @@ impl Flat for PrerequisiteView {
     fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
         let p = &self.prerequisite;
         match name {
-            "skill" => flat::nullable(SkillRef::of(&self.graph, &p.skill), sub),
+            "skill" => flat::required(SkillRef::of(&self.graph, &p.skill), sub),
             "kind" => flat::enumeration(PrerequisiteKind::from(p.kind)),
             "minLevel" => Some(
                 p.min_level
@@ -861,7 +962,7 @@ impl Flat for PathStepView {
         match name {
             "position" => flat::int(int(u64::from(step.position))),
             "stage" => flat::int(int(u64::from(step.stage))),
-            "skill" => flat::nullable(SkillRef::of(&self.graph, &step.skill), sub),
+            "skill" => flat::required(SkillRef::of(&self.graph, &step.skill), sub),
             "fromLevel" => flat::int(level(step.from_level)),
             "toLevel" => flat::int(level(Some(step.to_level))),
             "hours" => flat::int(int(u64::from(step.hours))),
