@@ -17,8 +17,10 @@ use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use futures_util::StreamExt;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -43,19 +45,25 @@ async fn graphql_post(
     State(state): State<AppState>,
     Auth(caller): Auth,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
-    let body = match body {
+    let body = match read_body(body, state.max_body_bytes).await {
         Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return limit_error(
+        Err(BodyError::TooLarge) => {
+            let mut response = limit_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "maxBodyBytes",
                 state.max_body_bytes as u64,
                 "the request body is larger than the server accepts",
             );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
         }
-        Err(rejection) => return plain_error(rejection.status(), &rejection.body_text()),
+        Err(BodyError::Broken(message)) => {
+            return plain_error(StatusCode::BAD_REQUEST, &message);
+        }
     };
     // Media types are case-insensitive (RFC 9110 §8.3.1); parameters such as charset may follow.
     let essence = headers
@@ -101,6 +109,41 @@ async fn graphql_post(
         Key::new(0, false, false, body),
     )
     .await
+}
+
+enum BodyError {
+    TooLarge,
+    Broken(String),
+}
+
+/// Most bytes of an oversize body read and thrown away before the 413 is sent, and for how
+/// long: clients that write the whole body before reading (reqwest, Python's urllib, curl
+/// without `Expect`) would otherwise see the connection reset under their write, a "broken
+/// pipe" instead of the answer. nginx's lingering close does the same.
+const LINGER_BYTES: usize = 16 * 1024 * 1024;
+const LINGER_TIME: Duration = Duration::from_secs(5);
+
+/// The request body, up to `max` bytes. A larger one is drained (within the linger bounds)
+/// before it is refused, so that the client reads the refusal.
+async fn read_body(body: Body, max: usize) -> Result<Bytes, BodyError> {
+    let mut stream = body.into_data_stream();
+    let mut collected = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| BodyError::Broken(format!("the body broke off: {e}")))?;
+        if collected.len() + chunk.len() > max {
+            let mut drained = collected.len() + chunk.len();
+            let deadline = tokio::time::Instant::now() + LINGER_TIME;
+            while drained < LINGER_BYTES {
+                match tokio::time::timeout_at(deadline, stream.next()).await {
+                    Ok(Some(Ok(chunk))) => drained += chunk.len(),
+                    _ => break,
+                }
+            }
+            return Err(BodyError::TooLarge);
+        }
+        collected.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(collected))
 }
 
 /// The parameters of `GET /graphql`, as the GraphQL-over-HTTP spec names them.

@@ -227,3 +227,43 @@ async fn list_sizes_and_transitive_expansions_are_capped_by_name() {
         .await;
     assert_eq!(limit_of(&body), ("LIMIT_EXCEEDED", "maxPage"));
 }
+
+#[tokio::test]
+async fn a_client_that_writes_a_whole_oversize_body_first_reads_the_413() {
+    // reqwest (like Python's urllib) writes the body before it reads: if the server closed
+    // without reading, the write fails with a broken pipe and the 413 is never seen.
+    let app = TestApp::spawn().await;
+    // Bigger than what socket buffers absorb on loopback, smaller than the linger bound.
+    let padding = " ".repeat(12 * 1024 * 1024);
+    let body = json!({ "query": format!("{{ stats {{ skills }} }}{padding}") }).to_string();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    for attempt in 0..10 {
+        let response = client
+            .post(app.url("/graphql"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("attempt {attempt}: no answer: {e:?}"));
+        assert_eq!(response.status(), 413, "attempt {attempt}");
+        let answer: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(limit_of(&answer), ("LIMIT_EXCEEDED", "maxBodyBytes"));
+    }
+
+    // The same with a bare socket that writes everything, then reads.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.expect("the server reads the body");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
