@@ -1320,11 +1320,20 @@ async fn send(client: &reqwest::Client, request: &Prepared) -> Result<Answer, St
     for (name, value) in &request.headers {
         builder = builder.header(*name, value.as_str());
     }
-    let response = builder
-        .timeout(Duration::from_secs(30))
-        .send()
-        .await
-        .map_err(|e| format!("no response (a panic or a hang?): {}", chain(&e)))?;
+    let response = match builder.timeout(Duration::from_secs(30)).send().await {
+        Ok(response) => response,
+        // A body over the limit is refused; past the server's linger bound (16 MiB) it stops
+        // reading and closes, and a client still writing sees that as a broken write. That
+        // is the refusal, not a lost answer.
+        Err(e) if request.body.len() > ServerConfig::default().max_body_bytes && e.is_request() => {
+            return Ok(Answer {
+                status: 413,
+                content_type: "(closed while the body was written)".into(),
+                body: Vec::new(),
+            });
+        }
+        Err(e) => return Err(format!("no response (a panic or a hang?): {}", chain(&e))),
+    };
     let status = response.status().as_u16();
     let content_type = response
         .headers()
