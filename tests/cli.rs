@@ -146,6 +146,10 @@ fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
         ],
     ));
     assert!(table.contains("% ready"), "{table}");
+    assert!(
+        table.contains("hours are study time only"),
+        "plans say that project time is left out: {table}"
+    );
 }
 
 #[test]
