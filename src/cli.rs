@@ -655,6 +655,9 @@ pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
             .collect();
         let _ = writeln!(out, "implied by what you know: {}", implied.join(", "));
     }
+    if !plan.steps.is_empty() {
+        out.push_str("hours are study time only: projects to practise on come on top\n");
+    }
     out
 }
 

@@ -122,7 +122,10 @@ fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
     };
     assert!(position("linear-algebra") < position("neural-networks"));
     assert!(position("neural-networks") < position("transformers"));
-    assert!(position("transformers") < position("llm-applications"));
+    assert!(position("transformers") < position("embeddings"));
+    assert!(position("embeddings") < position("rag"));
+    assert!(position("llm-fundamentals") < position("prompt-engineering"));
+    assert!(position("prompt-engineering") < position("llm-applications"));
     assert!(position("llm-applications") < position("rag"));
     assert!(position("model-serving") < position("ml-monitoring"));
     // A software engineer already knows Python: it is not relearned from zero.
@@ -143,6 +146,10 @@ fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
         ],
     ));
     assert!(table.contains("% ready"), "{table}");
+    assert!(
+        table.contains("hours are study time only"),
+        "plans say that project time is left out: {table}"
+    );
 }
 
 #[test]

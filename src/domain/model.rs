@@ -19,6 +19,8 @@ pub struct Level(u8);
 impl Level {
     pub const MIN: Level = Level(1);
     pub const PRACTITIONER: Level = Level(3);
+    /// The most a prerequisite without `min_level` is needed at: see [`EdgeSpec::needed_level`].
+    pub const DEFAULT_PREREQUISITE: Level = Level(2);
     pub const MAX: Level = Level(5);
 
     pub fn new(value: i64) -> Result<Self, Error> {
@@ -45,7 +47,9 @@ impl Level {
     /// Cumulative share, in percent of a skill's `hours`, of the effort from nothing to `level`.
     ///
     /// Early levels are cheap and mastery is expensive: awareness is a tenth of the work to become
-    /// a practitioner, expertise three and a half times it. `None` (not held) costs nothing.
+    /// a practitioner, advanced twice it and expertise five times it, so the step from advanced
+    /// to expert (300 %) costs more than everything before it. Study only, not project time: see
+    /// "How hours were estimated" in `seed/README.md`. `None` (not held) costs nothing.
     pub fn effort_share(level: Option<Level>) -> u32 {
         match level.map(Level::get) {
             None => 0,
@@ -53,7 +57,7 @@ impl Level {
             Some(2) => 40,
             Some(3) => 100,
             Some(4) => 200,
-            Some(_) => 350,
+            Some(_) => 500,
         }
     }
 
@@ -179,11 +183,15 @@ impl EdgeSpec {
     /// The level of the prerequisite needed to reach `target` in the dependent skill.
     ///
     /// An explicit `min_level` is taken as written. Otherwise the prerequisite is needed at the
-    /// dependent's target level, capped at practitioner: to become aware of transformers you need
-    /// only awareness of attention; to master them you need working, not expert, linear algebra.
+    /// dependent's target level, capped at beginner ([`Level::DEFAULT_PREREQUISITE`]): to become
+    /// aware of transformers you need only awareness of attention; to use them, or even master
+    /// them, you need to follow the maths, not to practise it. Most prerequisites are such
+    /// foundations, and an edge that needs more says so with `min_level`. The cap also keeps
+    /// long unlabelled chains (every imported taxonomy's: ESCO and O*NET relations carry no
+    /// level) from demanding practitioner level of everything below a target.
     pub fn needed_level(&self, target: Level) -> Level {
         self.min_level
-            .unwrap_or_else(|| target.min(Level::PRACTITIONER))
+            .unwrap_or_else(|| target.min(Level::DEFAULT_PREREQUISITE))
     }
 }
 
@@ -253,20 +261,24 @@ mod tests {
         assert_eq!(Level::hours_between(40, None, l(3)), 40);
         assert_eq!(Level::hours_between(40, None, l(1)), 4);
         assert_eq!(Level::hours_between(40, Some(l(2)), l(3)), 24);
-        assert_eq!(Level::hours_between(40, Some(l(3)), l(5)), 100);
+        assert_eq!(Level::hours_between(40, Some(l(3)), l(5)), 160);
+        assert_eq!(Level::hours_between(40, None, l(5)), 200);
         assert_eq!(Level::hours_between(40, Some(l(4)), l(2)), 0);
         // Rounded up: any real work is at least an hour.
         assert_eq!(Level::hours_between(1, None, l(1)), 1);
     }
 
     #[test]
-    fn an_unset_min_level_follows_the_target_capped_at_practitioner() {
+    fn an_unset_min_level_follows_the_target_capped_at_beginner() {
         let spec = EdgeSpec::default();
         assert_eq!(
             spec.needed_level(Level::new(1).unwrap()),
             Level::new(1).unwrap()
         );
-        assert_eq!(spec.needed_level(Level::MAX), Level::PRACTITIONER);
+        let beginner = Level::new(2).unwrap();
+        for target in 2..=5 {
+            assert_eq!(spec.needed_level(Level::new(target).unwrap()), beginner);
+        }
         let strict = EdgeSpec {
             min_level: Some(Level::new(4).unwrap()),
             ..spec

@@ -647,8 +647,9 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!(order(&plan), [("a", 1), ("b", 2), ("c", 2), ("d", 3)]);
         assert_eq!(plan.stages, 3);
-        assert_eq!(plan.total_hours, 40);
-        assert_eq!(plan.critical_path_hours, 30);
+        // d at 3 (10 h) needs b and c at beginner (4 h each), and they need a at beginner (4 h).
+        assert_eq!(plan.total_hours, 22);
+        assert_eq!(plan.critical_path_hours, 18);
         let a = &plan.steps[0];
         assert_eq!(a.because, [id("b"), id("c")]);
         assert_eq!(a.chain, [id("a"), id("b"), id("d")]);
@@ -674,7 +675,7 @@ pub(crate) mod tests {
             plan.implied,
             [ImpliedSkill {
                 skill: id("b"),
-                level: lvl(3),
+                level: lvl(2),
                 via: id("c")
             }]
         );
@@ -684,9 +685,10 @@ pub(crate) mod tests {
     fn an_under_level_skill_is_raised_from_its_current_level() {
         let g = graph(&["b>a"]);
         let plan = g
-            .plan(&have(&[("b", 2)]), &[to("b", 4)], PlanOptions::default())
+            .plan(&have(&[("b", 1)]), &[to("b", 4)], PlanOptions::default())
             .unwrap();
-        // a was implied at 2 by b@2; b@4 needs a at practitioner (3).
+        // a was implied at 1 by b@1; b@4 needs a at beginner (2), the most an edge without
+        // `min_level` asks.
         let got: Vec<_> = plan
             .steps
             .iter()
@@ -699,7 +701,7 @@ pub(crate) mod tests {
                 )
             })
             .collect();
-        assert_eq!(got, [("a", Some(2), 3, 6), ("b", Some(2), 4, 16)]);
+        assert_eq!(got, [("a", Some(1), 2, 3), ("b", Some(1), 4, 19)]);
     }
 
     #[test]

@@ -148,26 +148,37 @@ async fn a_learning_path_puts_every_prerequisite_step_at_an_earlier_position_and
 }
 
 #[tokio::test]
-async fn a_learning_path_to_ai_engineer_follows_the_math_to_rag_chain_in_order() {
+async fn a_learning_path_to_ai_engineer_follows_both_chains_into_rag_in_order() {
     // Arrange
     let app = TestApp::spawn().await;
 
     // Act
     let path = learning_path(&app, software_engineer(), ai_engineer(), false).await;
 
-    // Assert
-    let chain = [
+    // Assert: RAG joins retrieval (from the maths up through transformers and embeddings) and
+    // LLM application work (from LLM fundamentals through prompting).
+    let retrieval = [
         "linear-algebra",
         "neural-networks",
+        "pytorch",
         "transformers",
+        "embeddings",
+        "vector-search",
+        "rag",
+    ];
+    let application = [
+        "llm-fundamentals",
+        "prompt-engineering",
         "llm-applications",
         "rag",
     ];
-    let positions: Vec<i32> = chain.iter().map(|s| path.position_of(s)).collect();
-    assert!(
-        positions.windows(2).all(|w| w[0] < w[1]),
-        "{chain:?} at positions {positions:?}"
-    );
+    for chain in [&retrieval[..], &application[..]] {
+        let positions: Vec<i32> = chain.iter().map(|s| path.position_of(s)).collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "{chain:?} at positions {positions:?}"
+        );
+    }
     // A software engineer already holds python at level 4: it is not a step.
     assert!(!path.steps.iter().any(|s| s.skill.id == "python"));
     let rag = &path.steps[path.position_of("rag") as usize - 1];
@@ -373,7 +384,7 @@ async fn the_role_gap_from_software_to_ai_engineer_is_partial_and_its_path_close
     assert!(!gap.missing.is_empty());
     assert_eq!(
         gap.satisfied.len() + gap.under_level.len() + gap.missing.len(),
-        20,
+        32,
         "every requirement of the role is in exactly one list"
     );
     for status in &gap.missing {
@@ -607,12 +618,12 @@ async fn a_learning_path_to_what_the_profile_already_holds_is_empty() {
     let path = learning_path(
         &app,
         json!({ "skills": [{ "skill": "rag", "level": 4 }] }),
-        json!({ "skills": [{ "skill": "transformers", "level": 2 }] }),
+        json!({ "skills": [{ "skill": "prompt-engineering", "level": 2 }] }),
         false,
     )
     .await;
 
-    // Assert: rag at 4 implies llm-applications, which implies transformers at level >= 2.
+    // Assert: rag at 4 implies llm-applications, which implies prompt-engineering at level 2.
     assert!(path.steps.is_empty(), "{path:?}");
     assert_eq!(
         (path.total_hours, path.critical_path_hours, path.stages),
@@ -633,11 +644,16 @@ async fn leaving_out_optional_requirements_drops_the_skills_only_they_need() {
     let with = app.query(&query, json!({ "opt": true })).await;
     let without = app.query(&query, json!({ "opt": false })).await;
 
-    // Assert: llm-agents, fine-tuning and llm-security are optional for an AI engineer and
-    // no essential requirement needs them.
+    // Assert: fine-tuning, multimodal APIs, ML monitoring and cloud cost management are
+    // optional for an AI engineer and no essential requirement needs them.
     let with: PathOut = field(&with, "learningPath");
     let without: PathOut = field(&without, "learningPath");
-    for optional in ["llm-agents", "fine-tuning", "llm-security"] {
+    for optional in [
+        "fine-tuning",
+        "multimodal-apis",
+        "ml-monitoring",
+        "cloud-cost-management",
+    ] {
         assert!(
             with.steps.iter().any(|s| s.skill.id == optional),
             "{optional}"
@@ -748,7 +764,7 @@ async fn skills_held_only_by_implication_are_reported_as_implied() {
     let body = app
         .query(
             r#"{ learningPath(from: { skills: [{ skill: "rag", level: 4 }] },
-                              to: { skills: [{ skill: "transformers", level: 2 }, { skill: "llm-evaluation", level: 3 }] }) {
+                              to: { skills: [{ skill: "prompt-engineering", level: 2 }, { skill: "llm-evaluation", level: 3 }] }) {
                 steps { skill { id } }
                 implied { id }
                 impliedLevels { skill { id } level via { id } } } }"#,
@@ -764,21 +780,21 @@ async fn skills_held_only_by_implication_are_reported_as_implied() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert!(implied.contains(&"transformers"), "{path:#}");
-    let transformers = path["impliedLevels"]
+    assert!(implied.contains(&"prompt-engineering"), "{path:#}");
+    let prompting = path["impliedLevels"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["skill"]["id"] == "transformers")
+        .find(|i| i["skill"]["id"] == "prompt-engineering")
         .unwrap_or_else(|| panic!("{path:#}"));
-    assert_eq!(transformers["via"]["id"], "rag");
-    assert!(transformers["level"].as_i64().unwrap() >= 2);
+    assert_eq!(prompting["via"]["id"], "rag");
+    assert!(prompting["level"].as_i64().unwrap() >= 2);
     assert!(
         !path["steps"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["skill"]["id"] == "transformers"),
+            .any(|s| s["skill"]["id"] == "prompt-engineering"),
         "an implied skill is not a step"
     );
 }

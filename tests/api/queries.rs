@@ -195,18 +195,14 @@ async fn direct_prerequisites_are_the_required_skills_at_depth_one_with_their_mi
     let app = TestApp::spawn().await;
 
     // Act
-    let list = prerequisites(&app, "neural-networks", false, true).await;
+    let list = prerequisites(&app, "distributed-training", false, true).await;
 
     // Assert: seed/skills/deep-learning.toml, sorted by category order then id.
     let ids: Vec<&str> = list.iter().map(|p| p.skill.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        ["calculus", "linear-algebra", "overfitting-regularization"]
-    );
+    assert_eq!(ids, ["pytorch", "training-dynamics", "gpu-compute"]);
     assert!(list.iter().all(|p| p.depth == 1 && p.kind == "REQUIRED"));
-    let linear_algebra = &list[1];
-    assert_eq!(linear_algebra.min_level, Some(2));
-    assert_eq!(list[0].min_level, None);
+    let levels: Vec<Option<i32>> = list.iter().map(|p| p.min_level).collect();
+    assert_eq!(levels, [Some(3), None, Some(3)]);
 }
 
 #[tokio::test]
@@ -228,7 +224,8 @@ async fn transitive_prerequisites_reach_down_the_chain_sorted_by_depth() {
             .unwrap_or_else(|| panic!("{id} is not a transitive prerequisite of rag: {all:?}"))
     };
     assert_eq!(depth_of("llm-applications"), 1);
-    assert_eq!(depth_of("transformers"), 2);
+    assert_eq!(depth_of("embeddings"), 2);
+    assert_eq!(depth_of("transformers"), 3);
     assert!(depth_of("neural-networks") >= 3);
     assert!(depth_of("linear-algebra") > depth_of("neural-networks"));
     assert!(depth_of("python") >= 2);
@@ -249,23 +246,24 @@ async fn include_recommended_false_leaves_out_recommended_prerequisites() {
     let app = TestApp::spawn().await;
 
     // Act
-    let with = prerequisites(&app, "transformers", false, true).await;
-    let without = prerequisites(&app, "transformers", false, false).await;
+    let with = prerequisites(&app, "llm-applications", false, true).await;
+    let without = prerequisites(&app, "llm-applications", false, false).await;
 
-    // Assert: transformers requires pytorch and training-dynamics, recommends sequence-models.
+    // Assert: LLM application development requires APIs, LLM fundamentals and prompt
+    // engineering, and recommends transformers.
     let kind_of = |list: &[PrerequisiteOut], id: &str| {
         list.iter()
             .find(|p| p.skill.id == id)
             .map(|p| p.kind.clone())
     };
     assert_eq!(
-        kind_of(&with, "sequence-models").as_deref(),
+        kind_of(&with, "transformers").as_deref(),
         Some("RECOMMENDED")
     );
-    assert_eq!(kind_of(&with, "pytorch").as_deref(), Some("REQUIRED"));
-    assert_eq!(kind_of(&without, "sequence-models"), None);
+    assert_eq!(kind_of(&with, "apis").as_deref(), Some("REQUIRED"));
+    assert_eq!(kind_of(&without, "transformers"), None);
     let ids: Vec<&str> = without.iter().map(|p| p.skill.id.as_str()).collect();
-    assert_eq!(ids, ["pytorch", "training-dynamics"]);
+    assert_eq!(ids, ["apis", "llm-fundamentals", "prompt-engineering"]);
 }
 
 #[tokio::test]
@@ -515,7 +513,7 @@ async fn levels_run_from_aware_to_expert_with_cumulative_effort() {
         (2, "beginner", 40),
         (3, "practitioner", 100),
         (4, "advanced", 200),
-        (5, "expert", 350),
+        (5, "expert", 500),
     ];
     let got: Vec<(i32, &str, i32)> = levels
         .iter()
@@ -543,7 +541,7 @@ async fn a_role_is_returned_with_its_requirements_sorted_by_skill() {
     assert_eq!(role["id"], "ai-engineer");
     assert_eq!(role["name"], "AI engineer");
     let requirements = role["requirements"].as_array().unwrap();
-    assert_eq!(requirements.len(), 20);
+    assert_eq!(requirements.len(), 32);
     let skills: Vec<&str> = requirements
         .iter()
         .map(|r| r["skill"]["id"].as_str().unwrap())
@@ -559,11 +557,11 @@ async fn a_role_is_returned_with_its_requirements_sorted_by_skill() {
         (rag["level"].as_i64(), rag["importance"].as_str()),
         (Some(4), Some("ESSENTIAL"))
     );
-    let agents = requirements
+    let fine_tuning = requirements
         .iter()
-        .find(|r| r["skill"]["id"] == "llm-agents")
+        .find(|r| r["skill"]["id"] == "fine-tuning")
         .unwrap();
-    assert_eq!(agents["importance"], "OPTIONAL");
+    assert_eq!(fine_tuning["importance"], "OPTIONAL");
 }
 
 #[tokio::test]
