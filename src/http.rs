@@ -30,7 +30,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -46,6 +46,7 @@ use crate::catalog::Catalog;
 use crate::graphql::{self, AppSchema, Caller, Limits, Snapshot};
 
 mod cache;
+mod explorer;
 mod metrics;
 use cache::{Answer, Documents, Key, ResponseCache};
 use metrics::Metrics;
@@ -130,7 +131,7 @@ pub fn router(
         stopping,
     };
     let router = if config.introspection {
-        Router::new().route("/", get(graphiql))
+        explorer::routes()
     } else {
         Router::new()
     };
@@ -230,16 +231,6 @@ pub async fn serve(
             let _ = stop.send(true);
         })
         .await
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("skillgraph")
-            .finish(),
-    )
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {

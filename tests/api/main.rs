@@ -4,6 +4,7 @@
 mod auth;
 mod cache;
 mod consistency;
+mod explorer;
 mod flat;
 mod fuzz;
 mod helpers;
