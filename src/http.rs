@@ -17,8 +17,7 @@ use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
 use tower::{BoxError, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -35,6 +34,7 @@ use crate::graphql::{self as api};
 
 mod admin;
 mod cache;
+mod explorer;
 mod graphql;
 mod metrics;
 mod ops;
@@ -83,7 +83,7 @@ pub fn router(
         stopping,
     };
     let router = if config.introspection {
-        Router::new().route("/", get(graphiql))
+        explorer::routes()
     } else {
         Router::new()
     };
@@ -180,16 +180,6 @@ pub async fn serve(
             let _ = stop.send(true);
         })
         .await
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("skillgraph")
-            .finish(),
-    )
 }
 
 /// A refusal at the transport (before any GraphQL runs), still shaped as a GraphQL error with a

@@ -20,12 +20,12 @@ use axum::Router;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use futures_util::StreamExt;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::admin::Auth;

@@ -261,7 +261,10 @@ async fn a_client_that_writes_a_whole_oversize_body_first_reads_the_413() {
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body.as_bytes()).await.expect("the server reads the body");
+    stream
+        .write_all(body.as_bytes())
+        .await
+        .expect("the server reads the body");
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.unwrap();
     let answer = String::from_utf8_lossy(&answer);

@@ -6,6 +6,7 @@ mod cache;
 mod clients;
 mod consistency;
 mod contract;
+mod explorer;
 mod flat;
 mod fuzz;
 mod helpers;
