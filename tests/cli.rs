@@ -196,3 +196,61 @@ fn a_plain_file_or_someone_elses_folder_is_not_taken_for_a_database() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+/// Runs `serve` on a free port with stderr going to a file, until it has logged that it serves;
+/// returns what it logged.
+fn serve_logs(extra: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .args(extra)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("SKILLGRAPH_ADMIN_TOKEN", "a-test-token-of-sixteen-chars")
+        .env_remove("RUST_LOG")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("the binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let text = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("serving GraphQL") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        text.contains("serving GraphQL"),
+        "the server did not start: {text}"
+    );
+    text
+}
+
+#[test]
+fn logs_written_to_a_file_carry_no_colour_codes() {
+    let text = serve_logs(&[]);
+    assert!(
+        !text.contains('\u{1b}'),
+        "ANSI escapes in a log file: {text:?}"
+    );
+    assert!(text.contains(" INFO "), "{text}");
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let text = serve_logs(&["--log-format", "json"]);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let value: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(value["level"].is_string(), "{line}");
+        assert!(value["timestamp"].is_string(), "{line}");
+    }
+    assert!(text.contains("\"message\":\"serving GraphQL"), "{text}");
+}
