@@ -31,6 +31,7 @@ use serde::Deserialize;
 use super::admin::Auth;
 use super::cache::{Answer, Key};
 use super::{AppState, limit_error, plain_error};
+use crate::graphql::error::Code;
 use crate::graphql::{Caller, Snapshot};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -521,7 +522,7 @@ fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<Stri
     };
     let body = body.unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not serialize a response");
-        r#"{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}"#.into()
+        Code::Internal.body("internal error", &[])
     });
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
