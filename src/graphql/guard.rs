@@ -463,35 +463,34 @@ fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), ServerErr
         cost.directives = cost.directives.saturating_add(op.node.directives.len());
         cost.add(walker.set(&op.node.selection_set.node, false));
     }
-    if cost.aliases > limits.max_aliases {
-        return Err(limit(
+    let checks = [
+        (
             "maxAliases",
+            cost.aliases,
             limits.max_aliases,
-            format!(
-                "the query has {} aliased fields, more than the server's maxAliases ({})",
-                cost.aliases, limits.max_aliases
-            ),
-        ));
-    }
-    if cost.directives > limits.max_directives {
-        return Err(limit(
+            "aliased fields",
+        ),
+        (
             "maxDirectives",
+            cost.directives,
             limits.max_directives,
-            format!(
-                "the query has {} directives, more than the server's maxDirectives ({})",
-                cost.directives, limits.max_directives
-            ),
-        ));
-    }
-    if cost.introspection > limits.max_complexity {
-        return Err(limit(
+            "directives",
+        ),
+        (
             "maxComplexity",
+            cost.introspection,
             limits.max_complexity,
-            format!(
-                "the query's introspection is over the server's maxComplexity ({})",
-                limits.max_complexity
-            ),
-        ));
+            "introspection cost",
+        ),
+    ];
+    for (name, got, max, what) in checks {
+        if got > max {
+            return Err(limit(
+                name,
+                max,
+                format!("the query has {got} {what}, more than the server's {name} ({max})"),
+            ));
+        }
     }
     Ok(())
 }
