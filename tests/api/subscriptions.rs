@@ -418,3 +418,24 @@ async fn errors_over_the_websocket_carry_codes_like_over_http() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_shared_document_runs_its_selected_operation_over_the_websocket_too() {
+    let app = TestApp::spawn().await;
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+    let document =
+        "query A { stats { revision } } query B($n: Int!) { skills(first: $n) { nodes { id } } }";
+    client
+        .send(json!({ "id": "a", "type": "subscribe", "payload": { "query": document, "operationName": "A" } }))
+        .await;
+    let message = client
+        .next_message(Duration::from_secs(5))
+        .await
+        .expect("an answer within 5 s");
+    assert_eq!(message["type"], "next", "{message:#}");
+    assert!(message["payload"].get("errors").is_none(), "{message:#}");
+    assert!(
+        message["payload"]["data"]["stats"]["revision"].is_i64(),
+        "{message:#}"
+    );
+}
