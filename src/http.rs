@@ -66,12 +66,7 @@ pub fn router(
     stopping: watch::Receiver<bool>,
 ) -> Router {
     let schema = api::schema(catalog.clone(), config.limits, config.introspection);
-    let executor = Guarded::new(
-        schema,
-        config.limits,
-        config.persisted_queries,
-        config.trusted_documents.clone(),
-    );
+    let executor = Guarded::new(schema, config);
     let state = AppState {
         executor,
         catalog,

@@ -90,8 +90,8 @@ impl Code {
             | Code::GraphqlParseFailed
             | Code::GraphqlValidationFailed
             | Code::PersistedQueryNotFound
-            | Code::PersistedQueryNotSupported => 400,
-            Code::DocumentNotTrusted => 403,
+            | Code::PersistedQueryNotSupported
+            | Code::DocumentNotTrusted => 400,
             Code::Unauthenticated => 401,
             Code::Internal => 500,
         }

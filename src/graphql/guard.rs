@@ -18,18 +18,17 @@ use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
-use async_graphql::{
-    BatchRequest, BatchResponse, Data, Executor, Name, Pos, Request, Response, ServerError,
-};
+use async_graphql::{Data, Executor, Name, Pos, Request, Response, ServerError};
 use sha2::{Digest, Sha256};
 
 use super::AppSchema;
 use super::error::Code;
 use super::nulls::{self, FieldTypes};
-use crate::config::Limits;
+use crate::config::{Limits, ServerConfig};
 
-/// The parser's own bound on nesting: a selection set and a field each take one of its 64
-/// levels, so no document deeper than this parses whatever `maxDepth` says.
+/// The deepest a query may nest whatever `maxDepth` says: async-graphql refuses documents whose
+/// selection sets and fragment spreads recurse more than 32 levels (its `limit_recursive_depth`,
+/// a guard for its own stack), and the operation's own selection set is one of them.
 pub const PARSER_MAX_DEPTH: usize = 31;
 
 /// How many items an introspection list counts as in the complexity of a query: a schema of
@@ -76,25 +75,26 @@ pub struct Guarded {
     schema: AppSchema,
     types: Arc<FieldTypes>,
     limits: Limits,
+    /// Whether `__schema` and `__type` may be asked; when not, asking is refused (the schema
+    /// alone would answer `null` for a non-null field, which tools take for a broken schema).
+    introspection: bool,
     documents: Arc<Documents>,
     persisted: Option<Arc<PersistedQueries>>,
     trusted: Option<Arc<TrustedDocuments>>,
 }
 
 impl Guarded {
-    pub fn new(
-        schema: AppSchema,
-        limits: Limits,
-        persisted: bool,
-        trusted: Option<Arc<TrustedDocuments>>,
-    ) -> Self {
+    pub fn new(schema: AppSchema, config: &ServerConfig) -> Self {
         Guarded {
             types: Arc::new(FieldTypes::from_sdl(&schema.sdl())),
             schema,
-            limits,
+            limits: config.limits,
+            introspection: config.introspection,
             documents: Arc::new(Documents::new(8 * 1024 * 1024)),
-            persisted: persisted.then(|| Arc::new(PersistedQueries::new(16 * 1024 * 1024))),
-            trusted,
+            persisted: config
+                .persisted_queries
+                .then(|| Arc::new(PersistedQueries::new(16 * 1024 * 1024))),
+            trusted: config.trusted_documents.clone(),
         }
     }
 
@@ -103,10 +103,24 @@ impl Guarded {
     /// runs, so the transport can refuse a mutation over GET or cache a query.
     pub fn prepare(&self, request: &mut Request) -> Result<Ticket, ServerError> {
         self.resolve_persisted(request)?;
+        if request.query.trim().is_empty() {
+            return Err(refuse(
+                Code::GraphqlParseFailed,
+                "the request has no document: send it in `query` (or a persisted query's hash)",
+                &[],
+            ));
+        }
         scan(&request.query, &self.limits)?;
         let document = self.documents.parse(&request.query)?;
         let (ty, operation, selected) = select(&document, request.operation_name.as_deref())?;
         check(&selected, &self.limits)?;
+        if !self.introspection && introspects(&selected) {
+            return Err(refuse(
+                Code::GraphqlValidationFailed,
+                "introspection is turned off on this server",
+                &[],
+            ));
+        }
         request.set_parsed_query(selected);
         Ok(Ticket {
             ty,
@@ -208,22 +222,6 @@ impl Executor for Guarded {
     }
 }
 
-impl Guarded {
-    /// A batch, each request through [`Executor::execute`], in order.
-    pub async fn execute_many(&self, batch: BatchRequest) -> BatchResponse {
-        match batch {
-            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
-            BatchRequest::Batch(requests) => {
-                let mut responses = Vec::with_capacity(requests.len());
-                for request in requests {
-                    responses.push(self.execute(request).await);
-                }
-                BatchResponse::Batch(responses)
-            }
-        }
-    }
-}
-
 /// Gives every error without a code the code of its kind. Our resolvers always set one; the
 /// rest come from async-graphql: its validation (no path, nothing executed), its depth and
 /// complexity limits (which say so only in their messages, matched here and nowhere else), or
@@ -242,6 +240,10 @@ pub fn tag(response: &mut Response, limits: &Limits) {
         let limit = match error.message.as_str() {
             "Query is nested too deep." => Some(("maxDepth", limits.max_depth)),
             "Query is too complex." => Some(("maxComplexity", limits.max_complexity)),
+            // Fragments spreading fragments, past async-graphql's own recursion bound.
+            m if m.starts_with("The recursion depth of the query cannot be greater than") => {
+                Some(("maxDepth", PARSER_MAX_DEPTH))
+            }
             _ => None,
         };
         let extensions = error.extensions.get_or_insert_with(Default::default);
@@ -258,14 +260,39 @@ pub fn tag(response: &mut Response, limits: &Limits) {
     }
 }
 
-/// Counts the document's tokens and how deep its selection sets nest, without parsing it, so
-/// that a document too big or too deep to be worth parsing is refused at the cost of one pass
-/// over its bytes. Braces inside parentheses are input objects, not selections.
+/// How deep list and object values may nest inside arguments and variable defaults. The parser
+/// recurses once per level with no bound of its own, so a few thousand `[` would overflow a
+/// worker's stack and abort the process; no real input nests this deep.
+pub const MAX_VALUE_DEPTH: usize = 64;
+
+/// Where the scan is after a `...`: an inline fragment's `{` opens no new level of fields.
+#[derive(Clone, Copy, PartialEq)]
+enum Spread {
+    None,
+    /// Right after `...`, or after `... on Type` (or its directives).
+    Inline,
+    /// After `... on`, waiting for the type's name.
+    On,
+}
+
+/// Counts the document's tokens, how deep its fields nest and how deep its values nest,
+/// without parsing it, so that a document too big or too deep to be worth parsing (or too deep
+/// to parse safely) is refused at the cost of one pass over its bytes. Fields nest as
+/// async-graphql's depth limit counts them: one level per selection set of a field, none for an
+/// inline fragment's. Braces inside parentheses are input objects, not selections.
 fn scan(query: &str, limits: &Limits) -> Result<(), ServerError> {
     let max_depth = limits.max_depth.min(PARSER_MAX_DEPTH);
     let bytes = query.as_bytes();
-    let (mut i, mut tokens, mut depth, mut parens) = (0, 0usize, 0usize, 0usize);
+    let (mut i, mut tokens, mut parens) = (0, 0usize, 0usize);
+    // For each open selection set, whether it is a level of fields.
+    let mut sets: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    // Open `[` and `{` inside parentheses.
+    let mut values = 0usize;
+    let mut spread = Spread::None;
+    let mut directive = false;
     while i < bytes.len() {
+        let start = i;
         match bytes[i] {
             b' ' | b'\t' | b'\n' | b'\r' | b',' => {
                 i += 1;
@@ -295,8 +322,25 @@ fn scan(query: &str, limits: &Limits) -> Result<(), ServerError> {
                 }
                 i += 1;
             }
+            b'{' | b'[' if parens > 0 => {
+                values += 1;
+                if values > MAX_VALUE_DEPTH {
+                    return Err(limit(
+                        "maxValueDepth",
+                        MAX_VALUE_DEPTH,
+                        format!("an argument's value nests deeper than {MAX_VALUE_DEPTH} levels"),
+                    ));
+                }
+                i += 1;
+            }
+            b'}' | b']' if parens > 0 => {
+                values = values.saturating_sub(1);
+                i += 1;
+            }
             b'{' => {
-                if parens == 0 {
+                let level = spread == Spread::None;
+                sets.push(level);
+                if level {
                     depth += 1;
                     if depth > max_depth {
                         return Err(limit(
@@ -311,8 +355,8 @@ fn scan(query: &str, limits: &Limits) -> Result<(), ServerError> {
                 i += 1;
             }
             b'}' => {
-                if parens == 0 {
-                    depth = depth.saturating_sub(1);
+                if sets.pop() == Some(true) {
+                    depth -= 1;
                 }
                 i += 1;
             }
@@ -334,6 +378,27 @@ fn scan(query: &str, limits: &Limits) -> Result<(), ServerError> {
                 }
             }
             _ => i += 1,
+        }
+        // What a token after `...` makes of it (outside arguments, whose tokens change nothing).
+        if parens == 0 || bytes[start] == b'(' {
+            let token = &bytes[start..i];
+            spread = match (spread, token) {
+                (_, b"...") => Spread::Inline,
+                (Spread::Inline, b"@") => {
+                    directive = true;
+                    Spread::Inline
+                }
+                // A directive's arguments: the scan skips what is inside.
+                (Spread::Inline, b"(" | b")") => Spread::Inline,
+                (Spread::Inline, _) if directive => {
+                    directive = false;
+                    Spread::Inline
+                }
+                (Spread::Inline, b"on") => Spread::On,
+                (Spread::On, _) => Spread::Inline,
+                // A name after `...` is a named spread; `{` or anything else ends the spread.
+                _ => Spread::None,
+            };
         }
         tokens += 1;
         if tokens > limits.max_tokens {
@@ -569,6 +634,37 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Whether the operation asks `__schema` or `__type` (only the query root has them).
+fn introspects(document: &ExecutableDocument) -> bool {
+    let mut pending: Vec<&SelectionSet> = document
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .collect();
+    let mut seen = HashSet::new();
+    while let Some(set) = pending.pop() {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                        return true;
+                    }
+                }
+                Selection::InlineFragment(inline) => pending.push(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if seen.insert(name)
+                        && let Some(fragment) = document.fragments.get(name)
+                    {
+                        pending.push(&fragment.node.selection_set.node);
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
 fn is_introspection_list(field: &str) -> bool {
     matches!(
         field,
@@ -707,12 +803,15 @@ impl PersistedQueries {
 }
 
 /// Trusted documents: in production, only the operations a team shipped run. Loaded from a
-/// JSON file, either an object of hash → document (GraphQL Code Generator's
+/// JSON file, either an object of id → document (GraphQL Code Generator's
 /// `persisted-documents.json`) or Apollo's persisted-query manifest
-/// (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body", …}]}`).
+/// (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body", …}]}`). Each
+/// document is found by its SHA-256 (what Apollo's persisted-query link sends) and by the id the
+/// file gives it (Codegen may hash with another algorithm).
 #[derive(Debug)]
 pub struct TrustedDocuments {
-    by_hash: HashMap<String, Arc<str>>,
+    by_id: HashMap<String, Arc<str>>,
+    count: usize,
 }
 
 impl TrustedDocuments {
@@ -725,7 +824,7 @@ impl TrustedDocuments {
     pub fn from_json(text: &str) -> Result<Self, String> {
         let json: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        let mut bodies = Vec::new();
+        let mut documents: Vec<(Option<String>, String)> = Vec::new();
         match &json {
             serde_json::Value::Object(map) if map.contains_key("operations") => {
                 let operations = map["operations"]
@@ -736,34 +835,39 @@ impl TrustedDocuments {
                         .get("body")
                         .and_then(|b| b.as_str())
                         .ok_or("every operation needs a `body` string")?;
-                    bodies.push(body.to_owned());
+                    let id = op.get("id").and_then(|i| i.as_str()).map(str::to_owned);
+                    documents.push((id, body.to_owned()));
                 }
             }
             serde_json::Value::Object(map) => {
-                for (hash, body) in map {
+                for (id, body) in map {
                     let body = body
                         .as_str()
-                        .ok_or_else(|| format!("the document of {hash} must be a string"))?;
-                    bodies.push(body.to_owned());
+                        .ok_or_else(|| format!("the document of {id} must be a string"))?;
+                    documents.push((Some(id.clone()), body.to_owned()));
                 }
             }
-            _ => return Err("expected an object of hash → document or a manifest".into()),
+            _ => return Err("expected an object of id → document or a manifest".into()),
         }
-        // Hashes are recomputed from the text: a file cannot trust a document under a hash
-        // that is not its own.
-        let by_hash = bodies
-            .into_iter()
-            .map(|body| (sha256_hex(&body), Arc::from(body)))
-            .collect();
-        Ok(TrustedDocuments { by_hash })
+        let count = documents.len();
+        let mut by_id = HashMap::new();
+        for (id, body) in documents {
+            let body: Arc<str> = Arc::from(body);
+            by_id.insert(sha256_hex(&body), body.clone());
+            if let Some(id) = id {
+                by_id.insert(id.to_ascii_lowercase(), body);
+            }
+        }
+        Ok(TrustedDocuments { by_id, count })
     }
 
+    /// How many documents the file holds.
     pub fn len(&self) -> usize {
-        self.by_hash.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_hash.is_empty()
+        self.count == 0
     }
 
     /// Puts the trusted text into the request, or refuses it.
@@ -772,22 +876,23 @@ impl TrustedDocuments {
             Some(hash) => hash.to_owned(),
             None => sha256_hex(&request.query),
         };
-        match self.by_hash.get(&hash) {
+        match self.by_id.get(&hash) {
             Some(text) if request.query.is_empty() || *request.query == **text => {
                 request.query = text.to_string();
                 Ok(())
             }
-            Some(_) => Err(refuse(
-                Code::InvalidInput,
-                "the persisted query's sha256Hash is not the hash of the document sent",
-                &[],
-            )),
             None if request.query.is_empty() => Err(refuse(
                 Code::PersistedQueryNotFound,
                 "PersistedQueryNotFound",
                 &[],
             )),
-            None => Err(refuse(
+            // A trusted document sent under another's hash, or under a wrong one.
+            Some(_) | None if self.by_id.contains_key(&sha256_hex(&request.query)) => Err(refuse(
+                Code::InvalidInput,
+                "the persisted query's sha256Hash is not the hash of the document sent",
+                &[],
+            )),
+            _ => Err(refuse(
                 Code::DocumentNotTrusted,
                 "this server runs only its trusted documents, and this is not one of them",
                 &[],
@@ -822,6 +927,34 @@ mod tests {
         // Braces inside strings and comments are not selections.
         let text = format!("{{ a(x: \"{}\") # {}\n }}", "{".repeat(40), "{".repeat(40));
         assert!(scan_default(&text).is_ok());
+    }
+
+    #[test]
+    fn inline_fragments_add_no_level_and_deep_values_are_refused() {
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
+        for query in [
+            "{ a { b { ... on B { c } } } }",
+            "{ a { b { ... { c } } } }",
+            "{ a { b { ... @include(if: true) { c } } } }",
+            "{ a { b { ... on B @skip(if: false) { c } } } }",
+            "{ a { b { ...F } } } fragment F on B { c }",
+        ] {
+            assert!(scan(query, &limits).is_ok(), "{query}");
+        }
+        assert!(scan("{ a { b { c { d } } } }", &limits).is_err());
+        assert!(scan("{ a { b { ... on B { c { d } } } } }", &limits).is_err());
+        let nested = format!("{{ a(x: {}1{}) }}", "[".repeat(65), "]".repeat(65));
+        let error = scan_default(&nested).unwrap_err();
+        assert!(
+            error.message.contains("nests deeper than 64"),
+            "{}",
+            error.message
+        );
+        let fine = format!("{{ a(x: {}1{}) }}", "[".repeat(64), "]".repeat(64));
+        assert!(scan_default(&fine).is_ok());
     }
 
     #[test]

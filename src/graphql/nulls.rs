@@ -22,7 +22,10 @@ impl FieldTypes {
     /// Reads the types from the schema's SDL.
     pub fn from_sdl(sdl: &str) -> Self {
         let mut types = HashMap::new();
-        if let Ok(document) = async_graphql::parser::parse_schema(sdl) {
+        // The SDL is the schema's own: if it did not parse, every repair would silently stop.
+        let document =
+            async_graphql::parser::parse_schema(sdl).expect("the schema's own SDL parses");
+        {
             for definition in document.definitions {
                 let TypeSystemDefinition::Type(definition) = definition else {
                     continue;
@@ -81,22 +84,28 @@ pub fn repair(
         .filter(|e| !e.path.is_empty())
         .map(|e| e.path.clone())
         .collect();
-    // The executor answers `null` for an object none of whose fields resolved; at the root that
-    // is an object of nulls, unless a non-null field takes `data` down with it (below).
-    if response.data == Value::Null {
-        response.data = Value::Object(Default::default());
-    }
+    // First each failed field that may be null becomes null, inside objects rebuilt where the
+    // executor answered `null` because none of their fields resolved (a field under them ran,
+    // so they did resolve). Then each failed non-null field takes its nearest nullable
+    // ancestor down with it, or all of `data`.
+    let mut propagate = Vec::new();
     let mut root_null = false;
-    for path in paths {
-        let Some(nullable) = nullability(&path, root, &op.node.selection_set.node, document, types)
+    for path in &paths {
+        let Some(nullable) = nullability(path, root, &op.node.selection_set.node, document, types)
         else {
             continue;
         };
-        // The nearest position at or above the failed field that may be null.
+        if nullable.last() == Some(&true) {
+            set_null(&mut response.data, path, true);
+            continue;
+        }
         match nullable.iter().rposition(|n| *n) {
-            Some(at) => set_null(&mut response.data, &path[..=at]),
+            Some(at) => propagate.push(&path[..=at]),
             None => root_null = true,
         }
+    }
+    for path in propagate {
+        set_null(&mut response.data, path, false);
     }
     if root_null {
         response.data = Value::Null;
@@ -120,11 +129,15 @@ fn nullability(
         match segment {
             PathSegment::Field(key) => {
                 let fields = matching(&sets, key, document);
-                let field = fields.first()?;
-                let ty = types.get(&parent, field.name.node.as_str())?;
+                let (field, condition) = fields.first()?;
+                let name = field.name.node.as_str();
+                // Under a union or an interface the field belongs to the fragment's type.
+                let ty = types
+                    .get(&parent, name)
+                    .or_else(|| condition.and_then(|c| types.get(c, name)))?;
                 nullable.push(ty.nullable);
                 current = Some(ty);
-                sets = fields.iter().map(|f| &f.selection_set.node).collect();
+                sets = fields.iter().map(|(f, _)| &f.selection_set.node).collect();
                 parent = named(ty).to_owned();
             }
             PathSegment::Index(_) => {
@@ -146,49 +159,63 @@ fn named(ty: &Type) -> &str {
     }
 }
 
-/// The fields selected under response key `key`, fragments included.
+/// The fields selected under response key `key`, fragments included, each with the type
+/// condition of the fragment it was found in (if any).
 fn matching<'a>(
     sets: &[&'a SelectionSet],
     key: &str,
     document: &'a ExecutableDocument,
-) -> Vec<&'a Field> {
+) -> Vec<(&'a Field, Option<&'a str>)> {
     let mut found = Vec::new();
-    let mut pending: Vec<&SelectionSet> = sets.to_vec();
-    let mut depth = 0;
-    while let Some(set) = pending.pop() {
+    let mut pending: Vec<(&SelectionSet, Option<&str>)> = sets.iter().map(|s| (*s, None)).collect();
+    let mut visited = 0;
+    while let Some((set, condition)) = pending.pop() {
         // Fragment cycles were refused by validation; this bound is only a guard.
-        depth += 1;
-        if depth > 10_000 {
+        visited += 1;
+        if visited > 10_000 {
             break;
         }
         for item in &set.items {
             match &item.node {
                 Selection::Field(field) if field.node.response_key().node.as_str() == key => {
-                    found.push(&field.node);
+                    found.push((&field.node, condition));
                 }
                 Selection::Field(_) => {}
                 Selection::FragmentSpread(spread) => {
                     if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
                     {
-                        pending.push(&fragment.node.selection_set.node);
+                        let on = fragment.node.type_condition.node.on.node.as_str();
+                        pending.push((&fragment.node.selection_set.node, Some(on)));
                     }
                 }
-                Selection::InlineFragment(inline) => pending.push(&inline.node.selection_set.node),
+                Selection::InlineFragment(inline) => {
+                    let on = inline
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .map(|c| c.node.on.node.as_str())
+                        .or(condition);
+                    pending.push((&inline.node.selection_set.node, on));
+                }
             }
         }
     }
     found
 }
 
-/// Sets the value at `path` to null: the key is added to its parent object when missing.
-/// Nothing happens when the parent itself is gone (already nulled by another error).
-fn set_null(data: &mut Value, path: &[PathSegment]) {
+/// Sets the value at `path` to null: the key is added to its parent object when missing. With
+/// `rebuild`, a `null` met on the way where an object should be becomes an object (see
+/// [`repair`]); without, nothing happens under a parent that is null already.
+fn set_null(data: &mut Value, path: &[PathSegment], rebuild: bool) {
     let Some((last, parents)) = path.split_last() else {
         *data = Value::Null;
         return;
     };
     let mut at = data;
-    for segment in parents {
+    for (i, segment) in parents.iter().enumerate() {
+        if rebuild && *at == Value::Null && matches!(segment, PathSegment::Field(_)) && i > 0 {
+            *at = Value::Object(Default::default());
+        }
         at = match (segment, at) {
             (PathSegment::Field(key), Value::Object(map)) => match map.get_mut(key.as_str()) {
                 Some(value) => value,
@@ -201,6 +228,9 @@ fn set_null(data: &mut Value, path: &[PathSegment]) {
             _ => return,
         };
     }
+    if rebuild && *at == Value::Null && matches!(last, PathSegment::Field(_)) {
+        *at = Value::Object(Default::default());
+    }
     match (last, at) {
         (PathSegment::Field(key), Value::Object(map)) => {
             map.insert(Name::new(key), Value::Null);
@@ -210,7 +240,79 @@ fn set_null(data: &mut Value, path: &[PathSegment]) {
                 *value = Value::Null;
             }
         }
-        // The parent is null already: an object whose fields all failed.
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{ServerError, Value};
+
+    const SDL: &str = "type Query { a: A! b: A list: [A!] }
+        type A { x: Int y: Int! u: U }
+        type B { z: Int }
+        union U = A | B";
+
+    fn repaired(query: &str, data: Value, paths: &[&[&str]]) -> Value {
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        let mut response = async_graphql::Response::new(data);
+        for path in paths {
+            let mut error = ServerError::new("failed", None);
+            error.path = path
+                .iter()
+                .map(|p| match p.parse::<usize>() {
+                    Ok(i) => PathSegment::Index(i),
+                    Err(_) => PathSegment::Field((*p).to_owned()),
+                })
+                .collect();
+            response.errors.push(error);
+        }
+        repair(&mut response, &document, None, &FieldTypes::from_sdl(SDL));
+        response.data
+    }
+
+    fn json(value: &Value) -> serde_json::Value {
+        serde_json::to_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_failed_nullable_field_is_null_and_its_all_failed_parent_an_object() {
+        // The executor answered `b: null` because b's only field failed.
+        let data = Value::from_json(serde_json::json!({ "b": null })).unwrap();
+        let got = repaired("{ b { x } }", data, &[&["b", "x"]]);
+        assert_eq!(json(&got), serde_json::json!({ "b": { "x": null } }));
+    }
+
+    #[test]
+    fn a_failed_non_null_field_nulls_the_nearest_nullable_parent_or_data() {
+        let data = Value::from_json(serde_json::json!({ "b": { "x": 1 } })).unwrap();
+        let got = repaired("{ b { x y } }", data, &[&["b", "y"]]);
+        assert_eq!(json(&got), serde_json::json!({ "b": null }));
+        // Under a non-null root field, all of data goes.
+        let data = Value::from_json(serde_json::json!({ "a": { "x": 1 } })).unwrap();
+        let got = repaired("{ a { x y } }", data, &[&["a", "y"]]);
+        assert_eq!(json(&got), serde_json::json!(null));
+        // In a list of non-null items, the list goes.
+        let data = Value::from_json(serde_json::json!({ "list": [{ "x": 1 }] })).unwrap();
+        let got = repaired("{ list { x y } }", data, &[&["list", "0", "y"]]);
+        assert_eq!(json(&got), serde_json::json!({ "list": null }));
+    }
+
+    #[test]
+    fn a_field_under_a_union_is_found_through_its_fragment_s_type() {
+        let data = Value::from_json(serde_json::json!({ "b": { "u": null } })).unwrap();
+        let got = repaired("{ b { u { ... on B { z } } } }", data, &[&["b", "u", "z"]]);
+        assert_eq!(
+            json(&got),
+            serde_json::json!({ "b": { "u": { "z": null } } })
+        );
+        let data = Value::from_json(serde_json::json!({ "b": { "u": { "x": 1 } } })).unwrap();
+        let got = repaired(
+            "{ b { u { ...F } } } fragment F on A { x y }",
+            data,
+            &[&["b", "u", "y"]],
+        );
+        assert_eq!(json(&got), serde_json::json!({ "b": { "u": null } }));
     }
 }

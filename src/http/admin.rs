@@ -98,7 +98,10 @@ pub(super) fn payload_token(payload: &serde_json::Value) -> Option<&str> {
     let object = payload.as_object()?;
     for key in ["Authorization", "authorization", "token"] {
         if let Some(value) = object.get(key).and_then(|v| v.as_str()) {
-            return Some(bearer(value).unwrap_or(value.trim()));
+            let token = bearer(value).unwrap_or(value.trim());
+            // A logged-out client sends "" or "Bearer ": that is no token, not a wrong one.
+            let token = token.strip_prefix("Bearer").map_or(token, str::trim);
+            return (!token.is_empty()).then_some(token);
         }
     }
     object.get("headers").and_then(payload_token)

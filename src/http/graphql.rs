@@ -127,6 +127,13 @@ const LINGER_TIME: Duration = Duration::from_secs(5);
 /// The request body, up to `max` bytes. A larger one is drained (within the linger bounds)
 /// before it is refused, so that the client reads the refusal.
 async fn read_body(body: Body, max: usize) -> Result<Bytes, BodyError> {
+    // A body announced past the linger bound cannot be drained in time anyway.
+    if axum::body::HttpBody::size_hint(&body)
+        .exact()
+        .is_some_and(|n| n > max as u64 && n > LINGER_BYTES as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
     let mut stream = body.into_data_stream();
     let mut collected = Vec::new();
     while let Some(chunk) = stream.next().await {
@@ -340,12 +347,25 @@ async fn run(
     caller: Caller,
 ) -> async_graphql::Response {
     match state.executor.prepare(&mut request) {
+        Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
             let request = request.data(Snapshot(snapshot)).data(caller);
             state.executor.execute_prepared(request, &ticket).await
         }
         Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
     }
+}
+
+/// The answer to a subscription sent over HTTP, which cannot stream it.
+fn over_websocket() -> async_graphql::Response {
+    let mut error = async_graphql::ServerError::new(
+        "subscriptions run over WebSocket: connect to /graphql/ws (graphql-transport-ws)",
+        None,
+    );
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", Code::GraphqlValidationFailed.name());
+    error.extensions = Some(extensions);
+    async_graphql::Response::from_errors(vec![error])
 }
 
 /// A single request: answered from the response cache when it holds it; otherwise checked
@@ -377,6 +397,9 @@ async fn single(
             return (respond_one(headers, &response), false);
         }
     };
+    if ticket.ty == OperationType::Subscription {
+        return (respond_one(headers, &over_websocket()), false);
+    }
     if get && ticket.ty == OperationType::Mutation {
         let mut response = plain_error(
             StatusCode::METHOD_NOT_ALLOWED,

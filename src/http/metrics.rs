@@ -38,7 +38,14 @@ pub struct Metrics {
     db_bytes: Gauge<u64, AtomicU64>,
     cache_hits: Counter,
     cache_misses: Counter,
+    /// The operation names seen so far: labels come from clients, so past
+    /// [`MAX_OPERATIONS`] new names are counted as `other` instead of growing the series (and
+    /// the server's memory) without bound.
+    operations: std::sync::RwLock<std::collections::HashSet<String>>,
 }
+
+/// Distinct operation names that get series of their own.
+const MAX_OPERATIONS: usize = 200;
 
 /// Latency buckets from 100 µs to 3 s.
 const BUCKETS: [f64; 14] = [
@@ -89,6 +96,7 @@ impl Metrics {
             cache_misses.clone(),
         );
         Arc::new(Metrics {
+            operations: Default::default(),
             cache_hits,
             cache_misses,
             registry,
@@ -111,6 +119,22 @@ impl Metrics {
     }
 
     pub fn observe(&self, operation: &str, ok: bool, elapsed: Duration) {
+        let known = self
+            .operations
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(operation);
+        let operation = if known {
+            operation
+        } else {
+            let mut seen = self.operations.write().unwrap_or_else(|e| e.into_inner());
+            if seen.len() < MAX_OPERATIONS {
+                seen.insert(operation.to_owned());
+                operation
+            } else {
+                "other"
+            }
+        };
         self.requests
             .get_or_create(&RequestLabels {
                 operation: operation.to_owned(),

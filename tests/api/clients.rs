@@ -451,3 +451,111 @@ async fn without_introspection_validation_errors_suggest_no_field_names() {
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(!message.contains("Did you mean"), "{message}");
 }
+
+#[tokio::test]
+async fn deeply_nested_argument_values_are_refused_and_the_server_stays_up() {
+    let app = TestApp::spawn().await;
+    // 2,200 levels of `[` crashed the process (a stack overflow in the parser) before.
+    let deep = format!(
+        r#"{{ skill(id: {}"rag"{}) {{ id }} }}"#,
+        "[".repeat(2_200),
+        "]".repeat(2_200)
+    );
+    let (_, body) = post(&app, json!({ "query": deep }), None).await;
+    assert_eq!(code(&body), Some("LIMIT_EXCEEDED"), "{body:#}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "maxValueDepth");
+    let alive = app.query("{ stats { skills } }", json!({})).await;
+    assert!(alive["data"]["stats"]["skills"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn an_inline_fragment_adds_no_level_to_the_depth() {
+    let app = TestApp::spawn_with(ServerConfig {
+        limits: skillgraph::graphql::Limits {
+            max_depth: 3,
+            ..Default::default()
+        },
+        ..test_config()
+    })
+    .await;
+    for query in [
+        "{ skills(first: 1) { edges { ... on SkillEdge { cursor } } } }",
+        "{ skills(first: 1) { edges { ...E } } } fragment E on SkillEdge { cursor }",
+    ] {
+        let (_, body) = post(&app, json!({ "query": query }), None).await;
+        assert!(body.get("errors").is_none(), "{query}: {body:#}");
+    }
+}
+
+#[tokio::test]
+async fn without_introspection_asking_for_the_schema_is_an_error_not_a_null() {
+    let app = TestApp::spawn_with(ServerConfig {
+        introspection: false,
+        ..test_config()
+    })
+    .await;
+    for query in [
+        "{ __schema { queryType { name } } }",
+        r#"{ __type(name: "Skill") { name } }"#,
+        "{ ...F } fragment F on Query { __schema { types { name } } }",
+    ] {
+        let (status, body) = post(&app, json!({ "query": query }), Some(MODERN)).await;
+        assert_eq!(status, 400, "{query}: {body:#}");
+        assert!(body.get("data").is_none(), "{query}: {body:#}");
+        assert_eq!(
+            code(&body),
+            Some("GRAPHQL_VALIDATION_FAILED"),
+            "{query}: {body:#}"
+        );
+    }
+    let (_, typename) = post(&app, json!({ "query": "{ __typename }" }), None).await;
+    assert_eq!(typename["data"]["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn a_subscription_over_http_or_a_request_without_a_document_says_what_to_do() {
+    let app = TestApp::spawn().await;
+    let (_, body) = post(
+        &app,
+        json!({ "query": "subscription { graphChanged { revision } }" }),
+        None,
+    )
+    .await;
+    assert_eq!(code(&body), Some("GRAPHQL_VALIDATION_FAILED"), "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/graphql/ws")
+    );
+    let (_, body) = post(&app, json!({ "qeury": "{ __typename }" }), None).await;
+    assert_eq!(code(&body), Some("GRAPHQL_PARSE_FAILED"), "{body:#}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no document"),
+        "{body:#}"
+    );
+}
+
+#[tokio::test]
+async fn client_chosen_operation_names_cannot_grow_the_metrics_without_bound() {
+    let app = TestApp::spawn().await;
+    for i in 0..260 {
+        let _ = post(
+            &app,
+            json!({ "query": format!("query Op{i} {{ __typename }}") }),
+            None,
+        )
+        .await;
+    }
+    let metrics = app.metrics().await;
+    let names: std::collections::BTreeSet<&str> = metrics
+        .lines()
+        .filter(|l| l.starts_with("skillgraph_graphql_requests_total{"))
+        .filter_map(|l| l.split("operation=\"").nth(1)?.split('"').next())
+        .collect();
+    assert!(names.len() <= 201, "{} operation labels", names.len());
+    assert!(names.contains("other"), "{names:?}");
+}

@@ -439,3 +439,26 @@ async fn a_shared_document_runs_its_selected_operation_over_the_websocket_too() 
         "{message:#}"
     );
 }
+
+#[tokio::test]
+async fn an_empty_token_in_connection_init_is_a_read_only_connection_not_a_refusal() {
+    let app = TestApp::spawn().await;
+    for payload in [
+        json!({ "Authorization": "" }),
+        json!({ "Authorization": "Bearer " }),
+    ] {
+        let client = Client::open(&app, "/graphql/ws", None).await;
+        let mut client = client
+            .init(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        let answer = create_over(&mut client, "never-made").await;
+        let code = answer
+            .pointer("/errors/0/extensions/code")
+            .or_else(|| answer.pointer("/0/extensions/code"));
+        assert_eq!(
+            code.and_then(Value::as_str),
+            Some("UNAUTHENTICATED"),
+            "{answer:#}"
+        );
+    }
+}
