@@ -1,6 +1,6 @@
 // The GraphQL-over-HTTP conformance audits of the graphql-http package, one test per audit.
 // A MUST that fails (`error`) or a SHOULD that fails (`warn`) fails its test; a `notice` is
-// printed. The last line counts them.
+// printed at the end, before the line that counts them.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serverAudits } from 'graphql-http';
@@ -14,17 +14,17 @@ after(() => {
 });
 
 for (const audit of serverAudits({ url: URL_ })) {
-  test(`${audit.id} ${audit.name}`, async (t) => {
+  test(`${audit.id} ${audit.name}`, async () => {
     const result = await audit.fn();
     counts[result.status]++;
     if (result.status === 'ok') return;
     let body = '';
     try {
-      body = (await result.response.text()).slice(0, 300);
+      body = (await result.response.text()).slice(0, 160);
     } catch {}
     const line = `${result.status.toUpperCase()} ${audit.id} ${audit.name}: ${result.reason} (${result.response.status} ${body})`;
     notOk.push(line);
-    if (result.status === 'notice') return t.diagnostic(line);
+    if (result.status === 'notice') return;
     assert.fail(line);
   });
 }

@@ -2,7 +2,7 @@
 // cursors both ways, a mutation with the token, and error codes through ClientError.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphQLClient, ClientError, gql } from 'graphql-request';
+import { GraphQLClient, ClientError, batchRequests, gql } from 'graphql-request';
 import { parse } from 'graphql';
 import { URL_, TOKEN, operations, codeOf } from './common.mjs';
 
@@ -106,4 +106,22 @@ test('a mutation: UNAUTHENTICATED without the token, applied with it', async () 
   const data = await admin.request(mutation, { tags: [...before.skill.tags, 'checked-by-graphql-request'] });
   assert.ok(data.updateSkill.tags.includes('checked-by-graphql-request'));
   await admin.request(mutation, { tags: before.skill.tags });
+});
+
+test('batchRequests: each operation of a batch answers on its own, errors with their codes', async () => {
+  const documents = [
+    { document: '{ stats { skills } }' },
+    { document: 'query ($id: ID!) { skill(id: $id) { id } }', variables: { id: 'rag' } },
+    { document: '{ nope }' },
+  ];
+  // graphql-request throws when any result has errors; the answers are on the error.
+  const response = await batchRequests(URL_, documents).then(
+    () => assert.fail('a batch with an invalid operation did not throw'),
+    (error) => error.response,
+  );
+  assert.ok(response[0].data.stats.skills > 0);
+  assert.equal(response[1].data.skill.id, 'rag');
+  assert.equal(codeOf(response[2].errors[0]), 'GRAPHQL_VALIDATION_FAILED');
+  const ok = await batchRequests(URL_, documents.slice(0, 2));
+  assert.equal(ok[1].data.skill.id, 'rag');
 });

@@ -111,3 +111,15 @@ test('/graphql itself also speaks graphql-transport-ws', async () => {
   const result = await once(client({}, URL_.replace(/^http/, 'ws')), { query: '{ stats { skills } }' });
   assert.ok(result.data.stats.skills > 0, JSON.stringify(result));
 });
+
+test('keepAlive: the client\'s pings are answered, the socket stays open', async () => {
+  const c = createClient({ url: WS_URL, webSocketImpl: WebSocket, keepAlive: 100, lazy: false, retryAttempts: 0 });
+  clients.push(c);
+  let pongs = 0;
+  let closed = null;
+  c.on('pong', () => pongs++);
+  c.on('closed', (event) => (closed = event.code));
+  await new Promise((r) => setTimeout(r, 700));
+  assert.ok(pongs >= 3, `${pongs} pongs`);
+  assert.equal(closed, null);
+});
