@@ -50,10 +50,16 @@ test('a mutation over WS with the token in connectionParams, and the graphChange
   });
   const dispose = await subscribed;
   const before = await once(c, { query: '{ stats { revision } skill(id: "git") { tags } }' });
-  const written = await once(c, { query: WRITE, variables: { tags: [...before.data.skill.tags, 'ws-checked'] } });
-  assert.equal(written.errors, undefined, JSON.stringify(written.errors));
-  assert.ok(written.data.updateSkill.tags.includes('ws-checked'));
-  const got = await Promise.race([event, new Promise((r) => setTimeout(() => r({ error: 'timeout' }), 5000))]);
+  // The protocol does not acknowledge a subscription: write (something new each time) until the
+  // event arrives.
+  let got = { error: 'timeout' };
+  for (let i = 0; i < 20 && got.error; i++) {
+    const tags = [...before.data.skill.tags, `ws-checked-${i}`];
+    const written = await once(c, { query: WRITE, variables: { tags } });
+    assert.equal(written.errors, undefined, JSON.stringify(written.errors));
+    assert.deepEqual(written.data.updateSkill.tags, tags);
+    got = await Promise.race([event, new Promise((r) => setTimeout(() => r({ error: 'timeout' }), 250))]);
+  }
   assert.equal(got.error, undefined, `no event: ${JSON.stringify(got.error)}`);
   assert.equal(got.kind, 'SKILL_UPDATED');
   assert.ok(got.revision > before.data.stats.revision);
@@ -99,6 +105,19 @@ test('errors over WS carry extensions.code: validation, parse, INVALID_INPUT', a
     assert.ok(result.errors?.length, `${query}: ${JSON.stringify(result)}`);
     assert.equal(codeOf(result.errors[0]), code, `${query}: ${JSON.stringify(result.errors)}`);
   }
+});
+
+test('a validation failure over WS is an `error` message, as the protocol has it, without data', {
+  todo: 'async-graphql sends `next` with `data: null` and the errors, then `complete`',
+}, async () => {
+  const how = await new Promise((resolve) => {
+    client({}).subscribe({ query: '{ stats { noSuchField } }' }, {
+      next: (value) => resolve({ next: value }),
+      error: (errors) => resolve({ error: errors }),
+      complete: () => resolve({ complete: true }),
+    });
+  });
+  assert.ok(how.error, `got ${JSON.stringify(how)}`);
 });
 
 test('a shared document over WS: operationName picks the operation, the other one\'s variables are not needed', async () => {
