@@ -125,3 +125,22 @@ test('batchRequests: each operation of a batch answers on its own, errors with t
   const ok = await batchRequests(URL_, documents.slice(0, 2));
   assert.equal(ok[1].data.skill.id, 'rag');
 });
+
+test('keyset cursors: a skill created before the cursor between two pages neither repeats nor shifts the next page', async () => {
+  const all = (await client.request(SKILLS_PAGE, { first: 40 })).skills;
+  const first = await client.request(SKILLS_PAGE, { first: 10 });
+  const category = first.skills.nodes[0].category.id;
+  await admin.request(
+    gql`mutation ($input: SkillInput!) { createSkill(input: $input) { id } }`,
+    { input: { id: '0-keyset-check', name: 'Keyset check', category, hours: 1 } },
+  );
+  try {
+    const second = await client.request(SKILLS_PAGE, { first: 10, after: first.skills.pageInfo.endCursor });
+    assert.deepEqual(second.skills.nodes.map((n) => n.id), all.nodes.slice(10, 20).map((n) => n.id));
+    assert.equal(second.skills.totalCount, all.totalCount + 1);
+    const fresh = await client.request(SKILLS_PAGE, { first: 10 });
+    assert.ok(fresh.skills.nodes.some((n) => n.id === '0-keyset-check'), 'the new skill is not on the first page');
+  } finally {
+    await admin.request(gql`mutation { deleteSkill(id: "0-keyset-check", cascade: true) }`);
+  }
+});
