@@ -7,7 +7,8 @@
 #
 # Installs the pinned npm packages of scripts/clients/ (npm ci) and Python gql 4 in a venv
 # under the system temp directory, builds the release server, and starts it four times on free
-# ports with a token: with default flags; with small --max-* limits; with --no-introspection;
+# ports with a token: with default flags; with small --max-* limits; with --no-introspection
+# --no-persisted-queries;
 # with --trusted-documents (a manifest written by @apollo/generate-persisted-query-manifest).
 # Then it runs each client's checks (scripts/clients/README in the header of each file),
 # prints one line per client and a total, and exits non-zero when any check failed.
@@ -96,7 +97,7 @@ serve main >"$work/url"
 SG_URL=$(cat "$work/url")
 serve tight --max-aliases 3 --max-tokens 200 --max-directives 3 --max-complexity 300 >"$work/url"
 SG_TIGHT_URL=$(cat "$work/url")
-serve closed --no-introspection >"$work/url"
+serve closed --no-introspection --no-persisted-queries >"$work/url"
 SG_CLOSED_URL=$(cat "$work/url")
 serve trusted --trusted-documents "$SG_MANIFEST" >"$work/url"
 SG_TRUSTED_URL=$(cat "$work/url")

@@ -8,7 +8,7 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
-import { URL_, sha256, codeOf } from './common.mjs';
+import { URL_, CLOSED_URL, sha256, codeOf } from './common.mjs';
 
 loadDevMessages();
 loadErrorMessages();
@@ -137,3 +137,20 @@ for (const useGETForHashedQueries of [false, true]) {
     }
   });
 }
+
+test('--no-persisted-queries: PERSISTED_QUERY_NOT_SUPPORTED, and the link falls back to documents for good', { skip: !CLOSED_URL }, async () => {
+  const { fetchFn, calls } = recordingFetch();
+  const client = apollo(
+    ApolloLink.from([new PersistedQueryLink({ sha256 }), new HttpLink({ uri: CLOSED_URL, fetch: fetchFn })]),
+  );
+  const first = await client.query({ query: gql`query NoApq1 { stats { skills } }` });
+  assert.ok(first.data.stats.skills > 0);
+  assert.equal(calls.length, 2, JSON.stringify(calls));
+  assert.deepEqual(calls[0].codes, ['PERSISTED_QUERY_NOT_SUPPORTED']);
+  assert.ok(calls[1].body.query);
+  calls.length = 0;
+  await client.query({ query: gql`query NoApq2 { levels { level } }` });
+  assert.equal(calls.length, 1, JSON.stringify(calls));
+  assert.ok(calls[0].body.query, 'the link still sent a hash only');
+  assert.deepEqual(calls[0].codes, []);
+});
