@@ -8,10 +8,10 @@
 # Installs the pinned npm packages of scripts/clients/ (npm ci) and Python gql 4 in a venv
 # under the system temp directory, builds the release server, and starts it four times on free
 # ports with a token: with default flags; with small --max-* limits; with --no-introspection
-# --no-persisted-queries;
-# with --trusted-documents (a manifest written by @apollo/generate-persisted-query-manifest).
-# Then it runs each client's checks (scripts/clients/README in the header of each file),
-# prints one line per client and a total, and exits non-zero when any check failed.
+# --no-persisted-queries; with --trusted-documents (a manifest written by
+# @apollo/generate-persisted-query-manifest). Then it runs each client's checks (the header of
+# each file in scripts/clients/ says what it covers), prints one line per client and a total,
+# and exits non-zero when any check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
