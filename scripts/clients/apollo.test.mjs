@@ -97,6 +97,19 @@ test('a refused argument with the default errorPolicy: the query rejects with th
   assert.deepEqual(logged.filter((l) => /Missing field/i.test(l)), []);
 });
 
+test('validation and limit failures reach Apollo as CombinedGraphQLErrors with their codes, not as a ServerError', async () => {
+  const client = apollo(new HttpLink({ uri: URL_ }));
+  for (const [query, code] of [
+    ['query V1 { stats { noSuchField } }', 'GRAPHQL_VALIDATION_FAILED'],
+    ['query V2($n: Int!) { skills(first: $n) { totalCount } }', 'GRAPHQL_VALIDATION_FAILED'],
+    ['query V3 { skills(first: 5000) { totalCount } }', 'LIMIT_EXCEEDED'],
+  ]) {
+    const result = await client.query({ query: gql(query), errorPolicy: 'all' }).catch((error) => ({ error }));
+    assert.ok(CombinedGraphQLErrors.is(result.error), `${query}: ${result.error}`);
+    assert.equal(codeOf(result.error.errors[0]), code, query);
+  }
+});
+
 for (const useGETForHashedQueries of [false, true]) {
   test(`persisted queries (useGETForHashedQueries: ${useGETForHashedQueries}): miss, retry with the document, then hash-only`, async () => {
     // A query no other check sends, so the server has not seen its hash yet.
