@@ -379,6 +379,8 @@ fn scan(query: &str, limits: &Limits) -> Result<(), ServerError> {
             }
             _ => i += 1,
         }
+        // An unterminated string or escape steps past the end.
+        i = i.min(bytes.len());
         // What a token after `...` makes of it (outside arguments, whose tokens change nothing).
         if parens == 0 || bytes[start] == b'(' {
             let token = &bytes[start..i];
@@ -955,6 +957,22 @@ mod tests {
         );
         let fine = format!("{{ a(x: {}1{}) }}", "[".repeat(64), "]".repeat(64));
         assert!(scan_default(&fine).is_ok());
+    }
+
+    #[test]
+    fn the_scan_survives_unterminated_strings_and_escapes() {
+        for query in [
+            "{ a(x: \"abc",
+            "{ a(x: \"\"\"abc",
+            "\"\\",
+            "\"\"\"\\\"\"",
+            "#",
+            "\"",
+            "..",
+            "{ a(x: \"\\",
+        ] {
+            let _ = scan_default(query);
+        }
     }
 
     #[test]
