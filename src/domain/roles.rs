@@ -32,6 +32,21 @@ fn readiness_share(importance: Importance, level: Level, held: Option<Level>) ->
     (weight * share, weight)
 }
 
+/// Readiness (see the `plan` module docs) of requirements given as (importance, level needed,
+/// level held): the one definition that role gaps, matching and `next_skills` share. Sums in
+/// the order given, so the same requirements in the same order give the same bits.
+pub(super) fn readiness_of(
+    requirements: impl IntoIterator<Item = (Importance, Level, Option<Level>)>,
+) -> f64 {
+    let (mut done, mut total) = (0.0, 0.0);
+    for (importance, level, held) in requirements {
+        let (d, w) = readiness_share(importance, level, held);
+        done += d;
+        total += w;
+    }
+    if total == 0.0 { 1.0 } else { done / total }
+}
+
 /// A role requirement as matching reads it: its skill's node and hours resolved once per
 /// snapshot, so that scoring a role costs no lookup of a skill id.
 #[derive(Clone, Copy)]
@@ -141,14 +156,16 @@ impl SkillGraph {
         holdings: &Holdings,
         requirements: &[Requirement],
     ) -> Result<f64, Error> {
-        let (mut done, mut total) = (0.0, 0.0);
+        let mut held = Vec::with_capacity(requirements.len());
         for r in requirements {
-            let held = holdings.level(self.entry(&r.skill)?.node);
-            let (d, w) = readiness_share(r.importance, r.level, held);
-            done += d;
-            total += w;
+            held.push(holdings.level(self.entry(&r.skill)?.node));
         }
-        Ok(if total == 0.0 { 1.0 } else { done / total })
+        Ok(readiness_of(
+            requirements
+                .iter()
+                .zip(held)
+                .map(|(r, held)| (r.importance, r.level, held)),
+        ))
     }
 
     fn matching_index(&self) -> &RoleIndex {
@@ -233,18 +250,15 @@ impl SkillGraph {
         let current = holdings.role.as_ref().and_then(|r| index.position(r));
         let score = |role: usize, held: &dyn Fn(NodeIndex) -> Option<Level>| {
             let (mut missing_essential, mut bound) = (0u32, 0u64);
-            let (mut done, mut total) = (0.0, 0.0);
-            for need in &index.needs[index.roles[role].needs.clone()] {
+            let needs = &index.needs[index.roles[role].needs.clone()];
+            let readiness = readiness_of(needs.iter().map(|need| {
                 let held = held(need.node);
                 if held.is_none() && need.importance == Importance::Essential {
                     missing_essential += 1;
                 }
                 bound += u64::from(Level::hours_between(need.hours, held, need.level));
-                let (d, w) = readiness_share(need.importance, need.level, held);
-                done += d;
-                total += w;
-            }
-            let readiness = if total == 0.0 { 1.0 } else { done / total };
+                (need.importance, need.level, held)
+            }));
             Scored {
                 readiness,
                 missing_essential,
