@@ -9,6 +9,7 @@ mod error;
 mod graph;
 mod id;
 mod model;
+mod next;
 mod plan;
 mod roles;
 mod scratch;
@@ -25,5 +26,6 @@ pub use plan::{
     Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
     Step, Target, TargetRef,
 };
-pub use roles::RoleMatch;
+pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
+pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;
