@@ -479,14 +479,7 @@ pub fn next_table(suggestions: &[Suggestion]) -> String {
         let roles: Vec<String> = s
             .roles
             .iter()
-            .map(|r| {
-                format!(
-                    "{} {:.0}→{:.0}%",
-                    r.role,
-                    r.before * 100.0,
-                    r.after * 100.0
-                )
-            })
+            .map(|r| format!("{} {:.0}→{:.0}%", r.role, r.before * 100.0, r.after * 100.0))
             .collect();
         let _ = writeln!(
             out,

@@ -22,10 +22,10 @@ pub use model::{
     Category, EdgeSpec, Importance, Level, Prerequisite, PrerequisiteKind, Profile, Requirement,
     Resource, ResourceKind, Role, Skill,
 };
+pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{
     Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
     Step, Target, TargetRef,
 };
-pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;

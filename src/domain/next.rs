@@ -310,7 +310,9 @@ impl SkillGraph {
         let mut roles: Vec<usize> = Vec::new();
         for target in targets {
             if let Target::Role(role) = target {
-                let r = index.position(role).ok_or(Error::UnknownRole(role.clone()))?;
+                let r = index
+                    .position(role)
+                    .ok_or(Error::UnknownRole(role.clone()))?;
                 if !roles.contains(&r) {
                     roles.push(r);
                 }
@@ -379,8 +381,14 @@ mod tests {
             assert_startable(&g, &have(&[("a", 2)]), s);
         }
         // Nothing to suggest of a skill held at expert.
-        let expert = g.next_skills(&have(&[("e", 5), ("d", 5)]), &[], 10).unwrap();
-        assert!(expert.iter().all(|s| s.skill != id("e") && s.skill != id("d")));
+        let expert = g
+            .next_skills(&have(&[("e", 5), ("d", 5)]), &[], 10)
+            .unwrap();
+        assert!(
+            expert
+                .iter()
+                .all(|s| s.skill != id("e") && s.skill != id("d"))
+        );
     }
 
     #[test]

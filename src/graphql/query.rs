@@ -317,9 +317,11 @@ impl PlanQuery {
             desc = "How many roles, best first (0 to `maxPage`, 100 by default); null: 10."
         )]
         first: Option<i32>,
-        #[graphql(desc = "Rank only these roles (at most `maxTargets`, 50 by default; an \
+        #[graphql(
+            desc = "Rank only these roles (at most `maxTargets`, 50 by default; an \
                           unknown id is NOT_FOUND, a repeated one counts once); null: every \
-                          role.")]
+                          role."
+        )]
         among: Option<Vec<ID>>,
         #[graphql(
             default_with = "Some(RoleMatchOrder::Readiness)",
@@ -367,9 +369,11 @@ impl PlanQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What the person knows now.")] profile: ProfileInput,
-        #[graphql(desc = "The skills (at levels) and roles to head for: only the first steps \
+        #[graphql(
+            desc = "The skills (at levels) and roles to head for: only the first steps \
                           of the plan to them are suggested, and `roles` lists the target \
-                          roles. Null or empty: explore.")]
+                          roles. Null or empty: explore."
+        )]
         targets: Option<TargetInput>,
         #[graphql(
             default_with = "Some(10)",
