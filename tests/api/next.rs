@@ -250,11 +250,9 @@ struct MatchOut {
 
 async fn match_raw(app: &TestApp, variables: Value) -> Value {
     app.query(
-        &format!(
-            "query($p: ProfileInput!, $among: [ID!], $order: RoleMatchOrder, $first: Int) {{
-                matchRoles(profile: $p, among: $among, orderBy: $order, first: $first) {{
-                    role {{ id }} readiness hours }} }}"
-        ),
+        "query($p: ProfileInput!, $among: [ID!], $order: RoleMatchOrder, $first: Int) {
+            matchRoles(profile: $p, among: $among, orderBy: $order, first: $first) {
+                role { id } readiness hours } }",
         variables,
     )
     .await
