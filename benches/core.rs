@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{Criterion, criterion_group, criterion_main};
-use skillgraph::domain::{Level, PlanOptions, Profile, RoleId, SkillGraph, SkillId, Target};
+use skillgraph::domain::{
+    Level, MatchOrder, PlanOptions, Profile, RoleId, SkillGraph, SkillId, Target,
+};
 use skillgraph::generate::{Shape, generate, skill_in_layer};
 use skillgraph::import::{self, FileSet, Report};
 
@@ -132,6 +134,16 @@ fn seed(c: &mut Criterion) {
     group.bench_function("match_roles top 10", |b| {
         b.iter(|| graph.match_roles(&engineer, 10).unwrap())
     });
+    group.bench_function("next_skills software-engineer, exploring", |b| {
+        b.iter(|| graph.next_skills(&engineer, &[], 10).unwrap())
+    });
+    group.bench_function("next_skills software-engineer -> ai-engineer", |b| {
+        b.iter(|| {
+            graph
+                .next_skills(&engineer, &[Target::Role(ai.clone())], 10)
+                .unwrap()
+        })
+    });
     group.bench_function("search 'learn'", |b| {
         b.iter(|| graph.search_skills(black_box("learn"), None, ALL).len())
     });
@@ -176,6 +188,20 @@ fn esco(c: &mut Criterion) {
     });
     group.bench_function("match_roles top 10 over all occupations", |b| {
         b.iter(|| graph.match_roles(&person, 10).unwrap())
+    });
+    group.bench_function("match_roles top 10 by hours over all occupations", |b| {
+        b.iter(|| {
+            graph
+                .match_roles_by(&person, None, MatchOrder::Hours, 10)
+                .unwrap()
+        })
+    });
+    group.bench_function("next_skills top 10 exploring all occupations", |b| {
+        b.iter(|| graph.next_skills(&person, &[], 10).unwrap())
+    });
+    group.bench_function("next_skills top 10 toward the median occupation", |b| {
+        let toward = [Target::Role(typical.clone())];
+        b.iter(|| graph.next_skills(&person, &toward, 10).unwrap())
     });
     group.bench_function("search 'data'", |b| {
         b.iter(|| graph.search_skills(black_box("data"), None, ALL).len())
@@ -250,6 +276,10 @@ fn big(c: &mut Criterion) {
     group.bench_function("match_roles top 10 over 5k roles", |b| {
         b.iter(|| graph.match_roles(&some, 10).unwrap())
     });
+    group.bench_function(
+        "next_skills top 10 exploring 5k roles, 200 skills held",
+        |b| b.iter(|| graph.next_skills(&some, &[], 10).unwrap()),
+    );
     group.bench_function("search 'skill 4242'", |b| {
         b.iter(|| {
             graph

@@ -1,9 +1,9 @@
-//! The command line: `serve`, `schema`, `check`, `import`, `export`, `stats`, `plan`, `gap`
-//! and `match`.
+//! The command line: `serve`, `schema`, `check`, `import`, `export`, `stats`, `plan`, `gap`,
+//! `match` and `next`.
 //!
 //! Every option also reads an environment variable, so containers configure it without flags.
-//! Commands that answer questions (`serve`, `plan`, `gap`, `match`) seed an empty database from
-//! `--seed` first; `import`, `export`, `stats` and `check` never seed.
+//! Commands that answer questions (`serve`, `plan`, `gap`, `match`, `next`) seed an empty
+//! database from `--seed` first; `import`, `export`, `stats` and `check` never seed.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -14,8 +14,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::{self, Catalog, ChangeKind};
 use crate::domain::{
-    LearningPlan, Level, PlanOptions, Profile, RoleGap, RoleId, SkillGraph, SkillId, Target,
-    TargetRef,
+    LearningPlan, Level, MatchOrder, PlanOptions, Profile, RoleGap, RoleId, SkillGraph, SkillId,
+    Suggestion, Target, TargetRef,
 };
 use crate::import::seed::{self, Problem, Seed};
 
@@ -117,9 +117,50 @@ pub enum Command {
         profile: ProfileArgs,
         #[arg(long, default_value_t = 10)]
         first: usize,
+        /// Rank only these roles; repeatable or comma-separated.
+        #[arg(long, value_name = "ROLE", value_delimiter = ',')]
+        among: Vec<String>,
+        /// `readiness` (highest first) or `hours` (fewest hours to close the gap first).
+        #[arg(long, value_enum, default_value_t)]
+        order_by: MatchOrderArg,
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Suggests what to learn next: the skills a profile can start now, ranked by what they
+    /// open up per hour (see "What to learn next" in the README).
+    Next {
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// A target skill, as SKILL or SKILL=LEVEL (level 3 when omitted); repeatable. With
+        /// targets, only the first steps of the plan to them are suggested.
+        #[arg(long = "to", value_name = "SKILL[=LEVEL]")]
+        skills: Vec<String>,
+        /// A target role (all its requirements); repeatable.
+        #[arg(long = "to-role", value_name = "ROLE")]
+        roles: Vec<String>,
+        /// How many suggestions.
+        #[arg(long, default_value_t = 10)]
+        first: usize,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// How `match` orders roles.
+#[derive(Clone, Copy, Debug, Default, clap::ValueEnum)]
+pub enum MatchOrderArg {
+    #[default]
+    Readiness,
+    Hours,
+}
+
+impl From<MatchOrderArg> for MatchOrder {
+    fn from(order: MatchOrderArg) -> Self {
+        match order {
+            MatchOrderArg::Readiness => MatchOrder::Readiness,
+            MatchOrderArg::Hours => MatchOrder::Hours,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -365,11 +406,19 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Match {
             profile,
             first,
+            among,
+            order_by,
             output,
         } => {
             let catalog = open_seeded(&db, &profile.seed)?;
             let graph = catalog.snapshot();
-            let matches = graph.match_roles(&profile.parse()?, first)?;
+            let among = among
+                .iter()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| RoleId::parse(r.trim()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let among = (!among.is_empty()).then_some(&among[..]);
+            let matches = graph.match_roles_by(&profile.parse()?, among, order_by.into(), first)?;
             if output.json {
                 print_json(&matches)?;
             } else {
@@ -380,7 +429,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 for m in matches {
                     println!(
                         "{:<28} {:>8.0}% {:>7} {:>17}",
-                        m.role,
+                        m.role.as_str(),
                         m.readiness * 100.0,
                         m.hours,
                         m.missing_essential
@@ -388,8 +437,63 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
+        Command::Next {
+            profile,
+            skills,
+            roles,
+            first,
+            output,
+        } => {
+            let catalog = open_seeded(&db, &profile.seed)?;
+            let graph = catalog.snapshot();
+            let mut targets = skills
+                .iter()
+                .map(|s| {
+                    let (skill, level) = skill_level(s)?;
+                    Ok(Target::Skill { skill, level })
+                })
+                .collect::<Result<Vec<_>, Failure>>()?;
+            for r in &roles {
+                targets.push(Target::Role(RoleId::parse(r)?));
+            }
+            let suggestions = graph.next_skills(&profile.parse()?, &targets, first)?;
+            if output.json {
+                print_json(&suggestions)?;
+            } else {
+                print!("{}", next_table(&suggestions));
+            }
+        }
     }
     Ok(())
+}
+
+/// Suggestions as a terminal table: one line per skill, with the roles it brings closer.
+pub fn next_table(suggestions: &[Suggestion]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>2}  {:<34} {:>5} {:>5} {:>7} {:>6}  roles (readiness now → after)",
+        "#", "skill", "level", "hours", "unlocks", "score"
+    );
+    for (i, s) in suggestions.iter().enumerate() {
+        let roles: Vec<String> = s
+            .roles
+            .iter()
+            .map(|r| format!("{} {:.0}→{:.0}%", r.role, r.before * 100.0, r.after * 100.0))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:>2}  {:<34} {:>5} {:>5} {:>7} {:>6.2}  {}",
+            i + 1,
+            truncate(s.skill.as_str(), 34),
+            format!("{}→{}", level_text(s.from_level), s.to_level),
+            s.hours,
+            s.unlocks,
+            s.score,
+            roles.join(", ")
+        );
+    }
+    out
 }
 
 fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {

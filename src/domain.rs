@@ -9,6 +9,7 @@ mod error;
 mod graph;
 mod id;
 mod model;
+mod next;
 mod plan;
 mod roles;
 mod scratch;
@@ -21,9 +22,10 @@ pub use model::{
     Category, EdgeSpec, Importance, Level, Prerequisite, PrerequisiteKind, Profile, Requirement,
     Resource, ResourceKind, Role, Skill,
 };
+pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{
     Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
     Step, Target, TargetRef,
 };
-pub use roles::RoleMatch;
+pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;

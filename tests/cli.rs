@@ -99,6 +99,67 @@ fn a_failed_import_writes_nothing() {
 }
 
 #[test]
+fn next_suggests_startable_skills_and_with_a_target_role_the_first_stage_of_its_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&stdout(&skillgraph(&db, args))).unwrap()
+    };
+    let explore = json(&["next", "--have", "python=3,sql=2", "--first", "4", "--json"]);
+    let explore = explore.as_array().unwrap();
+    assert_eq!(explore.len(), 4, "{explore:?}");
+    let scores: Vec<f64> = explore
+        .iter()
+        .map(|s| s["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+
+    let from = |command: &'static str, rest: &[&'static str]| -> Vec<&'static str> {
+        [&[command, "--from-role", "software-engineer"][..], rest].concat()
+    };
+    let toward = json(&from("next", &["--to-role", "ai-engineer", "--json"]));
+    let plan = json(&from("plan", &["--to-role", "ai-engineer", "--json"]));
+    let mut suggested: Vec<&str> = toward
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    let mut first_stage: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["stage"] == 1)
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    suggested.sort();
+    first_stage.sort();
+    assert_eq!(suggested, first_stage);
+
+    // The table names each suggestion; `match` takes `--among` and `--order-by`.
+    let table = stdout(&skillgraph(&db, &from("next", &[])));
+    assert!(table.contains("unlocks"), "{table}");
+    let fastest = json(&from(
+        "match",
+        &[
+            "--among",
+            "ai-engineer,data-engineer,ml-engineer",
+            "--order-by",
+            "hours",
+            "--json",
+        ],
+    ));
+    let hours: Vec<u64> = fastest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["hours"].as_u64().unwrap())
+        .collect();
+    assert_eq!(hours.len(), 3);
+    assert!(hours.windows(2).all(|w| w[0] <= w[1]), "{hours:?}");
+}
+
+#[test]
 fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
     let dir = tempfile::tempdir().unwrap();
     let output = skillgraph(

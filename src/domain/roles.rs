@@ -21,6 +21,16 @@ pub struct RoleMatch {
     pub missing_essential: u32,
 }
 
+/// How [`SkillGraph::match_roles_by`] orders roles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MatchOrder {
+    /// Highest readiness first; ties by fewer hours, then id.
+    #[default]
+    Readiness,
+    /// Fewest hours to close the gap first; ties by higher readiness, then id.
+    Hours,
+}
+
 /// One requirement's part of readiness: (weighted share of its effort done, its weight).
 fn readiness_share(importance: Importance, level: Level, held: Option<Level>) -> (f64, f64) {
     let weight = match importance {
@@ -32,26 +42,49 @@ fn readiness_share(importance: Importance, level: Level, held: Option<Level>) ->
     (weight * share, weight)
 }
 
+/// Readiness (see the `plan` module docs) of requirements given as (importance, level needed,
+/// level held): the one definition that role gaps, matching and `next_skills` share. Sums in
+/// the order given, so the same requirements in the same order give the same bits.
+pub(super) fn readiness_of(
+    requirements: impl IntoIterator<Item = (Importance, Level, Option<Level>)>,
+) -> f64 {
+    let (mut done, mut total) = (0.0, 0.0);
+    for (importance, level, held) in requirements {
+        let (d, w) = readiness_share(importance, level, held);
+        done += d;
+        total += w;
+    }
+    if total == 0.0 { 1.0 } else { done / total }
+}
+
 /// A role requirement as matching reads it: its skill's node and hours resolved once per
 /// snapshot, so that scoring a role costs no lookup of a skill id.
 #[derive(Clone, Copy)]
-struct Need {
-    node: NodeIndex,
-    level: Level,
-    importance: Importance,
+pub(super) struct Need {
+    pub(super) node: NodeIndex,
+    pub(super) level: Level,
+    pub(super) importance: Importance,
     hours: u32,
 }
 
 #[derive(Clone)]
-struct IndexedRole {
-    id: RoleId,
+pub(super) struct IndexedRole {
+    pub(super) id: RoleId,
     /// This role's requirements, in `RoleIndex::needs`, in the role's own order (readiness
     /// sums floats in that order, so the result is the same to the last bit).
-    needs: Range<usize>,
+    pub(super) needs: Range<usize>,
     essentials: u32,
     /// The hours of its requirements from nothing: the lower bound of a profile that holds
     /// none of them.
     cold_hours: u64,
+}
+
+impl IndexedRole {
+    /// The sum of its requirements' weights in readiness (the denominator of its readiness).
+    pub(super) fn weight(&self) -> f64 {
+        let optionals = self.needs.len() as u32 - self.essentials;
+        ESSENTIAL_WEIGHT * f64::from(self.essentials) + f64::from(optionals)
+    }
 }
 
 /// The roles of one snapshot, in id order, with requirements as nodes and, per node, the
@@ -61,8 +94,8 @@ struct IndexedRole {
 /// missing, `cold_hours` to go.
 #[derive(Clone)]
 pub(super) struct RoleIndex {
-    roles: Vec<IndexedRole>,
-    needs: Vec<Need>,
+    pub(super) roles: Vec<IndexedRole>,
+    pub(super) needs: Vec<Need>,
     /// Roles requiring node `n`: `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
     starts: Vec<u32>,
     requiring: Vec<u32>,
@@ -71,7 +104,7 @@ pub(super) struct RoleIndex {
 impl RoleIndex {
     /// The roles requiring `node`. A node past the index is a skill created after it was
     /// built, which no role can require yet (a role write replaces the index).
-    fn requiring(&self, node: NodeIndex) -> &[u32] {
+    pub(super) fn requiring(&self, node: NodeIndex) -> &[u32] {
         let n = node.index();
         match (self.starts.get(n), self.starts.get(n + 1)) {
             (Some(&a), Some(&b)) => &self.requiring[a as usize..b as usize],
@@ -79,7 +112,7 @@ impl RoleIndex {
         }
     }
 
-    fn position(&self, id: &RoleId) -> Option<usize> {
+    pub(super) fn position(&self, id: &RoleId) -> Option<usize> {
         self.roles.binary_search_by(|r| r.id.cmp(id)).ok()
     }
 }
@@ -132,6 +165,26 @@ struct Scored {
     role: usize,
 }
 
+/// A role's standing for the levels `held`, read from the role index.
+fn score_role(index: &RoleIndex, role: usize, held: &dyn Fn(NodeIndex) -> Option<Level>) -> Scored {
+    let (mut missing_essential, mut bound) = (0u32, 0u64);
+    let needs = &index.needs[index.roles[role].needs.clone()];
+    let readiness = readiness_of(needs.iter().map(|need| {
+        let held = held(need.node);
+        if held.is_none() && need.importance == Importance::Essential {
+            missing_essential += 1;
+        }
+        bound += u64::from(Level::hours_between(need.hours, held, need.level));
+        (need.importance, need.level, held)
+    }));
+    Scored {
+        readiness,
+        missing_essential,
+        bound,
+        role,
+    }
+}
+
 // The profile's held levels, dense by node, while matching scores roles.
 node_map!(LEVELS: Option<Level>);
 
@@ -141,17 +194,19 @@ impl SkillGraph {
         holdings: &Holdings,
         requirements: &[Requirement],
     ) -> Result<f64, Error> {
-        let (mut done, mut total) = (0.0, 0.0);
+        let mut held = Vec::with_capacity(requirements.len());
         for r in requirements {
-            let held = holdings.level(self.entry(&r.skill)?.node);
-            let (d, w) = readiness_share(r.importance, r.level, held);
-            done += d;
-            total += w;
+            held.push(holdings.level(self.entry(&r.skill)?.node));
         }
-        Ok(if total == 0.0 { 1.0 } else { done / total })
+        Ok(readiness_of(
+            requirements
+                .iter()
+                .zip(held)
+                .map(|(r, held)| (r.importance, r.level, held)),
+        ))
     }
 
-    fn matching_index(&self) -> &RoleIndex {
+    pub(super) fn matching_index(&self) -> &RoleIndex {
         self.role_index
             .0
             .get_or_init(|| self.build_matching_index())
@@ -231,27 +286,6 @@ impl SkillGraph {
             return Ok(vec![]);
         }
         let current = holdings.role.as_ref().and_then(|r| index.position(r));
-        let score = |role: usize, held: &dyn Fn(NodeIndex) -> Option<Level>| {
-            let (mut missing_essential, mut bound) = (0u32, 0u64);
-            let (mut done, mut total) = (0.0, 0.0);
-            for need in &index.needs[index.roles[role].needs.clone()] {
-                let held = held(need.node);
-                if held.is_none() && need.importance == Importance::Essential {
-                    missing_essential += 1;
-                }
-                bound += u64::from(Level::hours_between(need.hours, held, need.level));
-                let (d, w) = readiness_share(need.importance, need.level, held);
-                done += d;
-                total += w;
-            }
-            let readiness = if total == 0.0 { 1.0 } else { done / total };
-            Scored {
-                readiness,
-                missing_essential,
-                bound,
-                role,
-            }
-        };
         // The roles that require something held, and those with no requirements at all.
         let (mut scored, touched) = with_map(&LEVELS, self.node_bound(), |levels| {
             let mut touched = vec![false; index.roles.len()];
@@ -270,7 +304,7 @@ impl SkillGraph {
             let scored: Vec<Scored> = candidates
                 .into_iter()
                 .filter(|&role| Some(role) != current)
-                .map(|role| score(role, &held))
+                .map(|role| score_role(index, role, &held))
                 .collect();
             (scored, touched)
         });
@@ -345,6 +379,106 @@ impl SkillGraph {
             })
             .collect())
     }
+
+    /// Roles ranked for `profile`, at most `limit`: all roles or only those `among` (each once,
+    /// an unknown id is an error), ordered by readiness as [`match_roles`](Self::match_roles)
+    /// orders them, or by [`MatchOrder::Hours`]: fewest hours to close the gap first, ties by
+    /// higher readiness, then id. The profile's current role is left out, as there.
+    ///
+    /// By hours over every role, hours are planned in order of the lower bound (the hours of
+    /// the unmet requirements themselves) until no remaining bound can beat the `limit`-th
+    /// hours found: a few plans, not one per role.
+    pub fn match_roles_by(
+        &self,
+        profile: &Profile,
+        among: Option<&[RoleId]>,
+        order: MatchOrder,
+        limit: usize,
+    ) -> Result<Vec<RoleMatch>, Error> {
+        if among.is_none() && order == MatchOrder::Readiness {
+            return self.match_roles(profile, limit);
+        }
+        let holdings = self.holdings(profile)?;
+        let index = self.matching_index();
+        let current = holdings.role.as_ref().and_then(|r| index.position(r));
+        let roles: Vec<usize> = match among {
+            Some(ids) => {
+                let mut roles = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let role = index
+                        .position(id)
+                        .ok_or_else(|| Error::UnknownRole(id.clone()))?;
+                    if Some(role) != current && !roles.contains(&role) {
+                        roles.push(role);
+                    }
+                }
+                roles
+            }
+            None => (0..index.roles.len())
+                .filter(|&r| Some(r) != current)
+                .collect(),
+        };
+        if limit == 0 {
+            return Ok(vec![]);
+        }
+        let mut scored: Vec<Scored> = with_map(&LEVELS, self.node_bound(), |levels| {
+            for (node, level) in holdings.levels() {
+                levels.insert(node, Some(level));
+            }
+            let held = |node: NodeIndex| levels.get(node).flatten();
+            roles.iter().map(|&r| score_role(index, r, &held)).collect()
+        });
+        let hours_of = |s: &Scored| -> Result<u64, Error> {
+            Ok(self
+                .gap_plan(&holdings, &index.roles[s.role].id)?
+                .total_hours)
+        };
+        let by_readiness = |a: &(Scored, u64), b: &(Scored, u64)| {
+            b.0.readiness
+                .total_cmp(&a.0.readiness)
+                .then(a.1.cmp(&b.1))
+                .then(a.0.role.cmp(&b.0.role))
+        };
+        let by_hours = |a: &(Scored, u64), b: &(Scored, u64)| {
+            a.1.cmp(&b.1)
+                .then(b.0.readiness.total_cmp(&a.0.readiness))
+                .then(a.0.role.cmp(&b.0.role))
+        };
+        let mut matches: Vec<(Scored, u64)> = Vec::new();
+        match order {
+            MatchOrder::Readiness => {
+                for s in scored {
+                    matches.push((s, hours_of(&s)?));
+                }
+                matches.sort_by(by_readiness);
+            }
+            MatchOrder::Hours => {
+                scored.sort_by(|a, b| a.bound.cmp(&b.bound).then(a.role.cmp(&b.role)));
+                for s in scored {
+                    let worst_kept = matches.iter().map(|&(_, hours)| hours).max();
+                    if matches.len() == limit && worst_kept.is_some_and(|h| s.bound > h) {
+                        break;
+                    }
+                    matches.push((s, hours_of(&s)?));
+                    if matches.len() > limit {
+                        matches.sort_by(by_hours);
+                        matches.truncate(limit);
+                    }
+                }
+                matches.sort_by(by_hours);
+            }
+        }
+        matches.truncate(limit);
+        Ok(matches
+            .into_iter()
+            .map(|(s, hours)| RoleMatch {
+                role: index.roles[s.role].id.clone(),
+                readiness: s.readiness,
+                hours,
+                missing_essential: s.missing_essential,
+            })
+            .collect())
+    }
 }
 
 #[cfg(test)]
@@ -383,6 +517,20 @@ mod tests {
                 .then_with(|| a.role.cmp(&b.role))
         });
         all
+    }
+
+    #[test]
+    fn matching_among_unknown_roles_is_an_error() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_role(role("r", &[("b", 3, Importance::Essential)]))
+            .unwrap();
+        let among = [RoleId::parse("r").unwrap(), RoleId::parse("ghost").unwrap()];
+        for order in [MatchOrder::Readiness, MatchOrder::Hours] {
+            assert!(matches!(
+                g.match_roles_by(&Profile::default(), Some(&among), order, 0),
+                Err(Error::UnknownRole(_))
+            ));
+        }
     }
 
     #[test]
@@ -580,6 +728,35 @@ mod tests {
                 for limit in 0..=want.len() + 1 {
                     let got = g.match_roles(&profile, limit).unwrap();
                     prop_assert_eq!(&got[..], &want[..limit.min(want.len())], "limit {}", limit);
+                }
+                let by_hours = |list: &[RoleMatch]| {
+                    let mut list = list.to_vec();
+                    list.sort_by(|a, b| {
+                        a.hours
+                            .cmp(&b.hours)
+                            .then(b.readiness.total_cmp(&a.readiness))
+                            .then_with(|| a.role.cmp(&b.role))
+                    });
+                    list
+                };
+                let fastest = by_hours(&want);
+                for limit in 0..=want.len() + 1 {
+                    let got = g.match_roles_by(&profile, None, MatchOrder::Hours, limit).unwrap();
+                    prop_assert_eq!(&got[..], &fastest[..limit.min(want.len())], "limit {}", limit);
+                }
+                // Among every other role, given backwards, repeated, with the current role.
+                let some: Vec<RoleMatch> = want.iter().step_by(2).cloned().collect();
+                let mut among: Vec<RoleId> = some.iter().rev().map(|m| m.role.clone()).collect();
+                among.extend(some.first().map(|m| m.role.clone()));
+                among.extend(profile.role.clone());
+                for (order, expected) in [
+                    (MatchOrder::Readiness, some.clone()),
+                    (MatchOrder::Hours, by_hours(&some)),
+                ] {
+                    let got = g.match_roles_by(&profile, Some(&among), order, 100).unwrap();
+                    prop_assert_eq!(&got, &expected, "{:?}", order);
+                    let got = g.match_roles_by(&profile, Some(&among), order, 1).unwrap();
+                    prop_assert_eq!(&got[..], &expected[..expected.len().min(1)]);
                 }
                 Ok(())
             };

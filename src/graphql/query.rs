@@ -8,11 +8,11 @@ use super::error::{ApiError, OrApi};
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
 use super::paging::{self, Args, ListId, Listed, Page, Window};
 use super::types::{
-    CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
-    RoleView, SkillView, list_cost, page_cost,
+    CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchOrder,
+    RoleMatchView, RoleView, SkillSuggestionView, SkillView, list_cost, page_cost,
 };
 use super::{compute, graph, limits};
-use crate::domain::{Level, PlanOptions};
+use crate::domain::{Level, PlanOptions, RoleId};
 
 impl Listed for SkillView {
     const CONNECTION: &'static str = "SkillConnection";
@@ -303,8 +303,10 @@ impl PlanQuery {
         Ok(RoleGapView::new(graph, Arc::new(holdings), standing))
     }
 
-    /// Roles ranked by readiness for a profile (best first), ties broken by the hours to close
-    /// the gap. The profile's own current role is left out.
+    /// Roles ranked for a profile, best first: by readiness (ties broken by the hours to
+    /// close the gap), or with `orderBy: HOURS` by the hours to close the gap (the role
+    /// reached fastest first). All roles, or only those `among`. The profile's own current
+    /// role is left out.
     #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
     async fn match_roles(
         &self,
@@ -315,19 +317,36 @@ impl PlanQuery {
             desc = "How many roles, best first (0 to `maxPage`, 100 by default); null: 10."
         )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Rank only these roles (at most `maxTargets`, 50 by default; an \
+                          unknown id is NOT_FOUND, a repeated one counts once); null: every \
+                          role."
+        )]
+        among: Option<Vec<ID>>,
+        #[graphql(
+            default_with = "Some(RoleMatchOrder::Readiness)",
+            desc = "READINESS (highest first) or HOURS (fewest hours to close the gap \
+                          first); null: READINESS."
+        )]
+        order_by: Option<RoleMatchOrder>,
     ) -> async_graphql::Result<Vec<RoleMatchView>> {
         check_profile(ctx, &profile).api()?;
-        let first = first.unwrap_or(10);
+        let first = first_of(ctx, first)?;
         let l = limits(ctx);
-        let first = usize::try_from(first)
-            .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
+        if let Some(among) = &among {
+            l.check("maxTargets", "among", among.len(), l.max_targets)
+                .api()?;
+        }
+        let among: Option<Vec<RoleId>> = among
+            .map(|ids| ids.iter().map(role_id).collect::<Result<_, _>>())
+            .transpose()
             .api()?;
-        l.check("maxPage", "first", first, l.max_page).api()?;
+        let order = order_by.unwrap_or(RoleMatchOrder::Readiness).into();
         let graph = graph(ctx);
         let profile = profile.parse().api()?;
         let matches = compute({
             let graph = graph.clone();
-            move || graph.match_roles(&profile, first)
+            move || graph.match_roles_by(&profile, among.as_deref(), order, first)
         })
         .await?
         .api()?;
@@ -339,6 +358,67 @@ impl PlanQuery {
             })
             .collect())
     }
+
+    /// What to learn next: the skills the person can start now (every required prerequisite
+    /// held at the level it is needed at), ranked by what they open up for the time they
+    /// take. Without targets, for a learner exploring: every skill startable at its next
+    /// level, counted against every role. With targets, the first steps of the plan to them.
+    /// See "What to learn next" in the README.
+    #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
+    async fn next_skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the person knows now.")] profile: ProfileInput,
+        #[graphql(
+            desc = "The skills (at levels) and roles to head for: only the first steps \
+                          of the plan to them are suggested, and `roles` lists the target \
+                          roles. Null or empty: explore."
+        )]
+        targets: Option<TargetInput>,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many suggestions, best first (0 to `maxPage`, 100 by default); null: \
+                          10."
+        )]
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<SkillSuggestionView>> {
+        check_profile(ctx, &profile).api()?;
+        let first = first_of(ctx, first)?;
+        let l = limits(ctx);
+        let targets = match targets {
+            Some(to) => {
+                l.check("maxTargets", "targets", to.size(), l.max_targets)
+                    .api()?;
+                to.parse().api()?
+            }
+            None => vec![],
+        };
+        let graph = graph(ctx);
+        let profile = profile.parse().api()?;
+        let suggestions = compute({
+            let graph = graph.clone();
+            move || graph.next_skills(&profile, &targets, first)
+        })
+        .await?
+        .api()?;
+        Ok(suggestions
+            .into_iter()
+            .map(|suggestion| SkillSuggestionView {
+                graph: graph.clone(),
+                suggestion,
+            })
+            .collect())
+    }
+}
+
+/// A list's `first` (10 when null), refused when negative or above `maxPage`.
+fn first_of(ctx: &Context<'_>, first: Option<i32>) -> async_graphql::Result<usize> {
+    let l = limits(ctx);
+    let first = usize::try_from(first.unwrap_or(10))
+        .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
+        .api()?;
+    l.check("maxPage", "first", first, l.max_page).api()?;
+    Ok(first)
 }
 
 #[derive(Default)]

@@ -10,7 +10,8 @@ use super::error::{ApiError, OrApi};
 use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
     self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
-    Role, RoleMatch, RoleStanding, Skill, SkillGraph, SkillId, Step, TargetRef,
+    Role, RoleMatch, RoleProgress, RoleStanding, Skill, SkillGraph, SkillId, Step, Suggestion,
+    TargetRef,
 };
 
 /// Whether a prerequisite blocks learning or only helps.
@@ -712,6 +713,96 @@ impl RoleMatchView {
     /// Essential requirements the profile does not hold at any level.
     async fn missing_essential(&self) -> i32 {
         int(u64::from(self.matched.missing_essential))
+    }
+}
+
+/// How `matchRoles` orders the roles it returns.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "domain::MatchOrder")]
+pub enum RoleMatchOrder {
+    /// Highest readiness first; ties by fewer hours to close the gap, then role id.
+    Readiness,
+    /// Fewest hours to close the gap first: the role reached fastest; ties by higher
+    /// readiness, then role id.
+    Hours,
+}
+
+pub struct SkillSuggestionView {
+    pub graph: Arc<SkillGraph>,
+    pub suggestion: Suggestion,
+}
+
+/// A skill the person can start now (every required prerequisite held at the level it is
+/// needed at), and what learning it opens up. See "What to learn next" in the README.
+#[Object(name = "SkillSuggestion")]
+impl SkillSuggestionView {
+    /// The skill to learn.
+    async fn skill(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.suggestion.skill)
+    }
+    /// The level held now, directly or by implication; 0 when not held at all.
+    async fn from_level(&self) -> i32 {
+        level(self.suggestion.from_level)
+    }
+    /// The level to reach: with targets, the level the plan to them takes the skill to;
+    /// without, one above `fromLevel`, or 3 (practitioner) when the skill is not held.
+    async fn to_level(&self) -> i32 {
+        level(Some(self.suggestion.to_level))
+    }
+    /// Hours from `fromLevel` to `toLevel`, as a path step's.
+    async fn hours(&self) -> i32 {
+        int(u64::from(self.suggestion.hours))
+    }
+    /// What learning it makes startable that was not: without targets, the skills of the
+    /// graph whose last missing required prerequisite it is; with targets, the steps of the
+    /// plan that wait for this one and for no other.
+    async fn unlocks(&self) -> i32 {
+        int(u64::from(self.suggestion.unlocks))
+    }
+    /// The readiness roles gain: every target role, in the order given; without targets, the
+    /// five roles that gain most (none that gains nothing, never the current role).
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn roles(&self) -> Vec<RoleProgressView> {
+        self.suggestion
+            .roles
+            .iter()
+            .map(|progress| RoleProgressView {
+                graph: self.graph.clone(),
+                progress: progress.clone(),
+            })
+            .collect()
+    }
+    /// The rank, highest first: `(100 × readiness gained + unlocks) / max(hours, 1)`, the
+    /// readiness gained summed over the target roles or, without targets, over every role
+    /// (not only those listed). Ties: fewer hours, then skill id.
+    async fn score(&self) -> f64 {
+        self.suggestion.score
+    }
+}
+
+pub struct RoleProgressView {
+    pub graph: Arc<SkillGraph>,
+    pub progress: RoleProgress,
+}
+
+/// The readiness one role gains from a suggested skill.
+#[Object(name = "RoleProgress")]
+impl RoleProgressView {
+    /// The role.
+    async fn role(&self) -> async_graphql::Result<RoleView> {
+        RoleView::referenced(&self.graph, self.progress.role.as_str())
+    }
+    /// Readiness now, in [0, 1], as `roleGap.readiness`.
+    async fn readiness_before(&self) -> f64 {
+        self.progress.before
+    }
+    /// Readiness once the skill reaches the suggested level.
+    async fn readiness_after(&self) -> f64 {
+        self.progress.after
+    }
+    /// `readinessAfter - readinessBefore`.
+    async fn gain(&self) -> f64 {
+        self.progress.gain
     }
 }
 

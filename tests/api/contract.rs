@@ -108,6 +108,8 @@ async fn every_argument_and_input_field_with_a_default_is_nullable() {
         r#"Query."skills"("first")"#,
         r#"Query."roles"("first")"#,
         r#"Query."matchRoles"("first")"#,
+        r#"Query."matchRoles"("orderBy")"#,
+        r#"Query."nextSkills"("first")"#,
         r#"Query."learningPath"("includeRecommended")"#,
         r#"Skill."prerequisites"("transitive")"#,
         r#"Mutation."deleteSkill"("cascade")"#,

@@ -12,6 +12,7 @@ mod fuzz;
 mod helpers;
 mod limits;
 mod mutations;
+mod next;
 mod observability;
 mod paging;
 mod persistence;

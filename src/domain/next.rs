@@ -1,0 +1,521 @@
+//! What to learn next: the skills a person can start now, ranked by what they open up.
+//!
+//! # The rules
+//! * **Startable.** A skill can be started now when every *required* prerequisite is held
+//!   (explicitly or by implication, see the `plan` module docs) at the level
+//!   [`EdgeSpec::needed_level`](super::EdgeSpec::needed_level) asks for the level the skill is
+//!   to reach. Recommended prerequisites never block.
+//! * **The level to reach.** Without targets: one level above the level held, or practitioner
+//!   (3) when the skill is not held at all; a skill held at expert (5) is never suggested.
+//!   With targets: the level the plan to the targets takes the skill to, and only the plan's
+//!   first-stage steps are suggested: the steps that wait for no other step. (A step that
+//!   could start now but whose prerequisite the plan raises anyway waits for it, as in the
+//!   plan.)
+//! * **Hours** are [`Level::hours_between`] the level held and the level to reach.
+//! * **Unlocks.** Without targets: how many skills of the graph become startable (at their own
+//!   level to reach) once this one is learned, and were not startable before. With targets: how
+//!   many steps of the plan wait for this step and for no other one.
+//! * **Roles.** The readiness (as in role gaps) each role gains when the skill reaches its level.
+//!   With targets: every target role, in the order given, gain or not. Without targets: the
+//!   [`ROLES_PER_SUGGESTION`] roles that gain most (ties by role id), roles that gain nothing
+//!   left out, and never the profile's current role.
+//! * **Score** = `(100 × gain + unlocks) / max(hours, 1)`, where `gain` sums the readiness gained
+//!   over the target roles, or without targets over every role (not only the roles listed): a
+//!   percentage point of readiness counts as much as one skill unlocked, per hour of study.
+//!   Suggestions are ranked by score (highest first), then fewer hours, then skill id.
+//!
+//! # Cost
+//! Without targets: one pass over the skills and their required edges, one over the role
+//! index's requirements, a sort of the candidates, and for the suggestions returned a look at
+//! the roles requiring them: linear in the size of the graph, never skills × roles. With
+//! targets: the plan, then one pass over the target roles' requirements.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use petgraph::stable_graph::NodeIndex;
+use serde::Serialize;
+
+use super::graph::SkillGraph;
+use super::plan::{ESSENTIAL_WEIGHT, PlanOptions, Target};
+use super::roles::{RoleIndex, readiness_of};
+use super::{Error, Importance, Level, Profile, RoleId, SkillId};
+
+/// How many roles a suggestion lists when no target is given.
+pub const ROLES_PER_SUGGESTION: usize = 5;
+
+/// The readiness one role gains from a suggestion.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleProgress {
+    pub role: RoleId,
+    /// Readiness now, in `[0, 1]`.
+    pub before: f64,
+    /// Readiness once the skill reaches the suggested level.
+    pub after: f64,
+    /// `after - before`.
+    pub gain: f64,
+}
+
+/// A skill to learn next (see the module docs).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub skill: SkillId,
+    /// The level held now (`None`: not at all).
+    pub from_level: Option<Level>,
+    pub to_level: Level,
+    pub hours: u32,
+    pub unlocks: u32,
+    pub roles: Vec<RoleProgress>,
+    pub score: f64,
+}
+
+/// A startable skill while ranking.
+struct Candidate {
+    node: NodeIndex,
+    from: Option<Level>,
+    to: Level,
+    hours: u32,
+    unlocks: u32,
+    /// Readiness gained, summed over the roles counted.
+    gain: f64,
+}
+
+/// The score of the module docs.
+pub fn score(gain: f64, unlocks: u32, hours: u32) -> f64 {
+    (100.0 * gain + f64::from(unlocks)) / f64::from(hours.max(1))
+}
+
+fn weight(importance: Importance) -> f64 {
+    match importance {
+        Importance::Essential => ESSENTIAL_WEIGHT,
+        Importance::Optional => 1.0,
+    }
+}
+
+/// The level to reach without targets: one above `held`, or practitioner when not held.
+fn next_level(held: Option<Level>) -> Option<Level> {
+    match held {
+        None => Some(Level::PRACTITIONER),
+        Some(l) => Level::new(i64::from(l.get()) + 1).ok(),
+    }
+}
+
+fn above(level: Level, held: Option<Level>) -> bool {
+    held.is_none_or(|h| level > h)
+}
+
+impl SkillGraph {
+    /// The skills `profile` can start now, best first, at most `limit` (see the module docs).
+    /// With `targets`, only the first steps of the plan to them.
+    pub fn next_skills(
+        &self,
+        profile: &Profile,
+        targets: &[Target],
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, Error> {
+        let holdings = self.holdings(profile)?;
+        let index = self.matching_index();
+        let current = holdings.role.as_ref().and_then(|r| index.position(r));
+        let mut held: Vec<Option<Level>> = vec![None; self.node_bound()];
+        for (node, level) in holdings.levels() {
+            held[node.index()] = Some(level);
+        }
+        let (mut candidates, target_roles) = if targets.is_empty() {
+            (self.startable(&held), None)
+        } else {
+            let (candidates, roles) = self.first_steps(profile, targets, index)?;
+            (candidates, Some(roles))
+        };
+        if limit == 0 || candidates.is_empty() {
+            return Ok(vec![]);
+        }
+
+        // Readiness gained, role by role: only a requirement on the skill itself changes.
+        let mut slot = vec![u32::MAX; self.node_bound()];
+        for (i, c) in candidates.iter().enumerate() {
+            slot[c.node.index()] = i as u32;
+        }
+        let counted: Vec<usize> = match &target_roles {
+            Some(roles) => roles.clone(),
+            None => (0..index.roles.len())
+                .filter(|&r| Some(r) != current)
+                .collect(),
+        };
+        for r in counted {
+            let needs = &index.needs[index.roles[r].needs.clone()];
+            let total: f64 = needs.iter().map(|n| weight(n.importance)).sum();
+            for need in needs {
+                let Some(c) = candidates.get_mut(slot[need.node.index()] as usize) else {
+                    continue;
+                };
+                c.gain += gain_of(need.importance, need.level, c.from, c.to) / total;
+            }
+        }
+
+        let id = |c: &Candidate| &self.graph[c.node];
+        candidates.sort_by(|a, b| {
+            let (sa, sb) = (
+                score(a.gain, a.unlocks, a.hours),
+                score(b.gain, b.unlocks, b.hours),
+            );
+            sb.total_cmp(&sa)
+                .then(a.hours.cmp(&b.hours))
+                .then_with(|| id(a).cmp(id(b)))
+        });
+        candidates.truncate(limit);
+
+        // Exact readiness before and after, for the roles each suggestion lists.
+        let readiness = |r: usize, raise: Option<(NodeIndex, Level)>| {
+            let needs = &index.needs[index.roles[r].needs.clone()];
+            readiness_of(needs.iter().map(|n| {
+                let mut h = held[n.node.index()];
+                if let Some((node, level)) = raise
+                    && node == n.node
+                {
+                    h = h.max(Some(level));
+                }
+                (n.importance, n.level, h)
+            }))
+        };
+        let progress = |r: usize, c: &Candidate| {
+            let before = readiness(r, None);
+            let after = readiness(r, Some((c.node, c.to)));
+            RoleProgress {
+                role: index.roles[r].id.clone(),
+                before,
+                after,
+                gain: after - before,
+            }
+        };
+        Ok(candidates
+            .iter()
+            .map(|c| {
+                let roles = match &target_roles {
+                    Some(roles) => roles.iter().map(|&r| progress(r, c)).collect(),
+                    None => {
+                        let mut gaining: Vec<(f64, usize)> = index
+                            .requiring(c.node)
+                            .iter()
+                            .map(|&r| r as usize)
+                            .filter(|&r| Some(r) != current)
+                            .filter_map(|r| {
+                                let needs = &index.needs[index.roles[r].needs.clone()];
+                                let need = needs.iter().find(|n| n.node == c.node)?;
+                                let g = gain_of(need.importance, need.level, c.from, c.to);
+                                (g > 0.0).then_some((g, r))
+                            })
+                            .collect();
+                        // The share of one requirement, not yet over the role's weight.
+                        gaining.sort_by(|a, b| {
+                            let total = |r: usize| index.roles[r].weight();
+                            (b.0 / total(b.1))
+                                .total_cmp(&(a.0 / total(a.1)))
+                                .then(a.1.cmp(&b.1))
+                        });
+                        gaining.truncate(ROLES_PER_SUGGESTION);
+                        gaining.into_iter().map(|(_, r)| progress(r, c)).collect()
+                    }
+                };
+                Suggestion {
+                    skill: self.graph[c.node].clone(),
+                    from_level: c.from,
+                    to_level: c.to,
+                    hours: c.hours,
+                    unlocks: c.unlocks,
+                    roles,
+                    score: score(c.gain, c.unlocks, c.hours),
+                }
+            })
+            .collect())
+    }
+
+    /// Without targets: every skill startable at its next level, with what it unlocks.
+    fn startable(&self, held: &[Option<Level>]) -> Vec<Candidate> {
+        let held_at = |n: NodeIndex| held[n.index()];
+        // Per node: how many required prerequisites are short, and the one when there is one.
+        let mut startable: Vec<NodeIndex> = Vec::new();
+        let mut one_short: Vec<(NodeIndex, Level)> = Vec::new();
+        for entry in self.skills.values() {
+            let node = entry.node;
+            let Some(goal) = next_level(held_at(node)) else {
+                continue;
+            };
+            let (mut short, mut only) = (0u32, None);
+            for (prerequisite, spec) in self.prerequisite_edges(node, false) {
+                let needed = spec.needed_level(goal);
+                if above(needed, held_at(prerequisite)) {
+                    short += 1;
+                    only = Some((prerequisite, needed));
+                }
+            }
+            match (short, only) {
+                (0, _) => startable.push(node),
+                (1, Some(only)) => one_short.push(only),
+                _ => {}
+            }
+        }
+        let mut slot = vec![u32::MAX; self.node_bound()];
+        let mut candidates: Vec<Candidate> = startable
+            .into_iter()
+            .enumerate()
+            .map(|(i, node)| {
+                slot[node.index()] = i as u32;
+                let from = held_at(node);
+                let to = next_level(from).expect("a startable skill has a next level");
+                Candidate {
+                    node,
+                    from,
+                    to,
+                    hours: Level::hours_between(self.skill_at(node).hours, from, to),
+                    unlocks: 0,
+                    gain: 0.0,
+                }
+            })
+            .collect();
+        for (prerequisite, needed) in one_short {
+            if let Some(c) = candidates.get_mut(slot[prerequisite.index()] as usize)
+                && c.to >= needed
+            {
+                c.unlocks += 1;
+            }
+        }
+        candidates
+    }
+
+    /// With targets: the plan's first-stage steps, what each unlocks in the plan, and the
+    /// target roles (positions in the role index, each once, in the order given).
+    fn first_steps(
+        &self,
+        profile: &Profile,
+        targets: &[Target],
+        index: &RoleIndex,
+    ) -> Result<(Vec<Candidate>, Vec<usize>), Error> {
+        let plan = self.plan(profile, targets, PlanOptions::default())?;
+        let mut waits: HashMap<&SkillId, u32> = HashMap::default();
+        for step in &plan.steps {
+            for dependent in &step.because {
+                *waits.entry(dependent).or_default() += 1;
+            }
+        }
+        let mut candidates = Vec::new();
+        for step in plan.steps.iter().take_while(|s| s.stage == 1) {
+            candidates.push(Candidate {
+                node: self.entry(&step.skill)?.node,
+                from: step.from_level,
+                to: step.to_level,
+                hours: step.hours,
+                unlocks: step.because.iter().filter(|d| waits[d] == 1).count() as u32,
+                gain: 0.0,
+            });
+        }
+        let mut roles: Vec<usize> = Vec::new();
+        for target in targets {
+            if let Target::Role(role) = target {
+                let r = index
+                    .position(role)
+                    .ok_or(Error::UnknownRole(role.clone()))?;
+                if !roles.contains(&r) {
+                    roles.push(r);
+                }
+            }
+        }
+        Ok((candidates, roles))
+    }
+}
+
+/// The weighted share of a requirement's effort gained when its level held rises from `from`
+/// to `to` (not yet divided by the role's total weight).
+fn gain_of(importance: Importance, needed: Level, from: Option<Level>, to: Level) -> f64 {
+    let effort = |l: Option<Level>| f64::from(Level::effort_share(l.map(|l| l.min(needed))));
+    weight(importance) * (effort(Some(to)) - effort(from)) / effort(Some(needed))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::graph::tests::{graph, id, skill};
+    use crate::domain::plan::tests::{lvl, role};
+
+    fn have(skills: &[(&str, i64)]) -> Profile {
+        Profile {
+            skills: skills.iter().map(|&(s, l)| (id(s), lvl(l))).collect(),
+            role: None,
+        }
+    }
+
+    fn ids(list: &[Suggestion]) -> Vec<(&str, u32)> {
+        list.iter().map(|s| (s.skill.as_str(), s.unlocks)).collect()
+    }
+
+    /// Startable by definition: the plan to the suggestion from the profile is the suggestion
+    /// alone, with the same hours.
+    fn assert_startable(g: &SkillGraph, profile: &Profile, s: &Suggestion) {
+        let target = Target::Skill {
+            skill: s.skill.clone(),
+            level: s.to_level,
+        };
+        let plan = g.plan(profile, &[target], PlanOptions::default()).unwrap();
+        assert_eq!(plan.steps.len(), 1, "{s:?} is not startable: {plan:?}");
+        assert_eq!(plan.steps[0].skill, s.skill);
+        assert_eq!(plan.steps[0].from_level, s.from_level);
+        assert_eq!(plan.steps[0].hours, s.hours);
+    }
+
+    #[test]
+    fn unlocks_count_the_skills_whose_last_missing_prerequisite_it_is() {
+        // b and c need only a; d needs a and b; e needs c, which needs a.
+        let g = graph(&["b>a", "c>a", "d>a", "d>b", "e>c"]);
+        let none = g.next_skills(&Profile::default(), &[], 10).unwrap();
+        assert_eq!(ids(&none), [("a", 2)], "only a can start; it opens b and c");
+        assert_eq!(none[0].to_level, Level::PRACTITIONER);
+        assert_eq!(none[0].hours, 10);
+        // Holding a at 2 (enough for everything above it): b, c at 3, and a raised to 3.
+        let some = g.next_skills(&have(&[("a", 2)]), &[], 10).unwrap();
+        let got: Vec<(&str, u32)> = ids(&some);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got.contains(&("b", 1)), "b opens d: {got:?}");
+        assert!(got.contains(&("c", 1)), "c opens e: {got:?}");
+        assert!(got.contains(&("a", 0)), "a@3 opens nothing new: {got:?}");
+        for s in &some {
+            assert_startable(&g, &have(&[("a", 2)]), s);
+        }
+        // Nothing to suggest of a skill held at expert.
+        let expert = g
+            .next_skills(&have(&[("e", 5), ("d", 5)]), &[], 10)
+            .unwrap();
+        assert!(
+            expert
+                .iter()
+                .all(|s| s.skill != id("e") && s.skill != id("d"))
+        );
+    }
+
+    #[test]
+    fn roles_gain_readiness_and_rank_the_suggestions() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_skill(skill("x", "c", 10)).unwrap();
+        g.upsert_skill(skill("y", "c", 10)).unwrap();
+        g.upsert_role(role("rx", &[("x", 3, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role(
+            "rxy",
+            &[
+                ("x", 3, Importance::Essential),
+                ("y", 3, Importance::Optional),
+            ],
+        ))
+        .unwrap();
+        let none = Profile::default();
+        let got = g.next_skills(&none, &[], 10).unwrap();
+        // x: rx 0→1, rxy 0→0.75: (100 × 1.75 + 0) / 10; y: rxy 0→0.25; a unlocks b.
+        let order: Vec<&str> = got.iter().map(|s| s.skill.as_str()).collect();
+        assert_eq!(order, ["x", "y", "a"]);
+        assert!((got[0].score - 17.5).abs() < 1e-9, "{:?}", got[0]);
+        let roles: Vec<(&str, f64)> = got[0]
+            .roles
+            .iter()
+            .map(|r| (r.role.as_str(), r.gain))
+            .collect();
+        assert_eq!(roles, [("rx", 1.0), ("rxy", 0.75)]);
+        assert!((got[1].score - 2.5).abs() < 1e-9);
+        assert!((got[2].score - 0.1).abs() < 1e-9);
+        assert!(got[2].roles.is_empty(), "no role gains from a");
+        // The current role is never listed, and the limit holds.
+        let from_rx = Profile {
+            skills: vec![],
+            role: Some(RoleId::parse("rx").unwrap()),
+        };
+        let got = g.next_skills(&from_rx, &[], 1).unwrap();
+        assert_eq!(got[0].skill, id("y"));
+        assert!(got[0].roles.iter().all(|r| r.role.as_str() != "rx"));
+        assert!(g.next_skills(&none, &[], 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn with_targets_only_the_plans_first_steps_are_suggested() {
+        let mut g = graph(&["c>b", "b>a", "d>x"]);
+        g.upsert_role(role(
+            "r",
+            &[
+                ("c", 3, Importance::Essential),
+                ("d", 3, Importance::Optional),
+            ],
+        ))
+        .unwrap();
+        let target = [Target::Role(RoleId::parse("r").unwrap())];
+        let profile = have(&[("a", 2)]);
+        let got = g.next_skills(&profile, &target, 10).unwrap();
+        let plan = g.plan(&profile, &target, PlanOptions::default()).unwrap();
+        let first: Vec<&str> = plan
+            .steps
+            .iter()
+            .filter(|s| s.stage == 1)
+            .map(|s| s.skill.as_str())
+            .collect();
+        let mut suggested: Vec<&str> = got.iter().map(|s| s.skill.as_str()).collect();
+        suggested.sort();
+        assert_eq!(suggested, first);
+        assert_eq!(ids(&got), [("b", 1), ("x", 1)], "b opens c, x opens d");
+        for s in &got {
+            assert_startable(&g, &profile, s);
+            assert_eq!(s.roles.len(), 1, "every target role, gain or not");
+            assert_eq!(s.roles[0].gain, s.roles[0].after - s.roles[0].before);
+        }
+    }
+
+    /// A generated graph and a few profiles: what the property tests walk.
+    fn generated() -> SkillGraph {
+        let shape = crate::generate::Shape {
+            skills: 600,
+            edges_per_skill: 3,
+            roles: 30,
+            seed: 11,
+        };
+        let mut g = SkillGraph::new();
+        crate::import::apply(
+            &crate::generate::generate(shape),
+            &mut g,
+            &mut crate::import::Report::default(),
+        );
+        g
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn suggestions_are_startable_deterministic_and_their_readiness_is_a_gaps(
+            held in prop::collection::vec((0usize..600, 1i64..=5), 0..40),
+            to_role in prop::option::of(0usize..30),
+        ) {
+            let g = generated();
+            let profile = Profile {
+                skills: held.iter().map(|&(s, l)| (id(&format!("gen:s{s}")), lvl(l))).collect(),
+                role: None,
+            };
+            let targets: Vec<Target> = to_role
+                .map(|r| Target::Role(RoleId::parse(&format!("gen:r{r}")).unwrap()))
+                .into_iter()
+                .collect();
+            let got = g.next_skills(&profile, &targets, 15).unwrap();
+            prop_assert_eq!(&got, &g.clone().next_skills(&profile, &targets, 15).unwrap());
+            for w in got.windows(2) {
+                prop_assert!(w[0].score >= w[1].score, "{:?}", w);
+            }
+            for s in &got {
+                assert_startable(&g, &profile, s);
+                let mut after = profile.clone();
+                after.skills.push((s.skill.clone(), s.to_level));
+                for r in &s.roles {
+                    let before = g.role_gap(&profile, &r.role).unwrap().standing.readiness;
+                    let then = g.role_gap(&after, &r.role).unwrap().standing.readiness;
+                    prop_assert_eq!(r.before, before);
+                    prop_assert_eq!(r.after, then);
+                    if targets.is_empty() {
+                        prop_assert!(r.gain > 0.0);
+                    }
+                }
+            }
+        }
+    }
+}
