@@ -306,7 +306,9 @@ impl SkillGraph {
         Ok(plan)
     }
 
-    /// The phases of a plan, over the maps [`plan_from`](Self::plan_from) prepared.
+    /// The phases of a plan, over the maps [`plan_from`](Self::plan_from) prepared: `held`
+    /// (the holdings, filled), `needed` and `step_of` (empty). Each phase is a function of what
+    /// the earlier ones gave; none keeps state of its own.
     #[allow(clippy::too_many_arguments)]
     fn plan_walk(
         &self,
@@ -318,221 +320,181 @@ impl SkillGraph {
         holdings: &Holdings,
         options: PlanOptions,
     ) -> LearningPlan {
-        let held_level = |node: NodeIndex| held.get(node).flatten();
-        let needed_level = |needed: &NodeMap<Option<Level>>, node: NodeIndex| {
-            needed
-                .get(node)
-                .flatten()
-                .expect("a demanded node has a level")
-        };
+        self.demand(held, needed, seeds, options);
+        let steps = self.step_graph(steps_met(held, needed), step_of, options);
+        let staged = stage(&steps);
+        let ordered = self.order(&steps, staged);
+        let hours = self.step_hours(held, needed, &steps);
+        let reasons = explain(&steps, &ordered, own_targets);
+        let critical_path_hours = critical_path(&steps, &ordered, &hours);
+        let steps = self.assemble(held, needed, &steps, &ordered, &hours, &reasons);
+        LearningPlan {
+            stages: ordered.depth,
+            total_hours: steps.iter().map(|s| u64::from(s.hours)).sum(),
+            critical_path_hours,
+            implied: self.implied(held, needed, holdings),
+            steps,
+        }
+    }
 
-        // 1. Demand: walk down from the targets through skills not yet held well enough.
+    /// Phase 1, demand: walks down from the `seeds` (target skills at levels) through skills
+    /// not yet held well enough, raising `needed` to the most each skill is needed at. Takes
+    /// `held` filled and `needed` empty; gives `needed` for every node the walk touched
+    /// (held ones included: they stop the walk, and may be reported as implied).
+    fn demand(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &mut NodeMap<Option<Level>>,
+        seeds: &[(NodeIndex, Level)],
+        options: PlanOptions,
+    ) {
         let mut work: Vec<NodeIndex> = Vec::new();
-        let demand = |needed: &mut NodeMap<Option<Level>>,
-                      work: &mut Vec<NodeIndex>,
-                      node: NodeIndex,
-                      level: Level| {
-            if above(level, needed.get(node).flatten()) {
-                needed.insert(node, Some(level));
-                if above(level, held_level(node)) {
-                    work.push(node);
-                }
-            }
-        };
         for &(node, level) in seeds {
-            demand(needed, &mut work, node, level);
+            raise(held, needed, &mut work, node, level);
         }
         while let Some(node) = work.pop() {
-            let level = needed_level(needed, node);
+            let level = needed_at(needed, node);
             for (prerequisite, spec) in self.prerequisite_edges(node, options.include_recommended) {
-                demand(needed, &mut work, prerequisite, spec.needed_level(level));
+                raise(held, needed, &mut work, prerequisite, spec.needed_level(level));
             }
         }
+    }
 
-        // 2. Steps (numbered in the order the walk met them) and what each waits for, as
-        // flat adjacency lists indexed by step.
-        let is_step = |node: NodeIndex| above(needed_level(needed, node), held_level(node));
-        let steps_met: Vec<NodeIndex> = needed
-            .touched()
-            .iter()
-            .copied()
-            .filter(|&n| is_step(n))
-            .collect();
-        for (i, &node) in steps_met.iter().enumerate() {
+    /// Phase 2, the step graph: numbers the steps `nodes` (as [`steps_met`] gives them) in
+    /// that order, recording each node's number in `step_of` (empty before), and lists what
+    /// each step waits for and what waits for it.
+    fn step_graph(
+        &self,
+        nodes: Vec<NodeIndex>,
+        step_of: &mut NodeMap<u32>,
+        options: PlanOptions,
+    ) -> StepGraph {
+        for (i, &node) in nodes.iter().enumerate() {
             step_of.insert(node, i as u32);
         }
-        let n = steps_met.len();
-        let (mut pred_start, mut preds) = (Vec::with_capacity(n + 1), Vec::new());
-        for &node in &steps_met {
-            pred_start.push(preds.len());
-            preds.extend(
+        let n = nodes.len();
+        let (mut start, mut items) = (Vec::with_capacity(n + 1), Vec::new());
+        for &node in &nodes {
+            start.push(items.len());
+            items.extend(
                 self.prerequisite_edges(node, options.include_recommended)
                     .filter_map(|(p, _)| step_of.get(p)),
             );
         }
-        pred_start.push(preds.len());
-        let preds_of = |i: usize| &preds[pred_start[i]..pred_start[i + 1]];
-        let mut succ_count = vec![0usize; n + 1];
-        for &p in &preds {
-            succ_count[p as usize + 1] += 1;
+        start.push(items.len());
+        let preds = Links { start, items };
+        let succs = preds.reversed(n);
+        StepGraph {
+            nodes,
+            preds,
+            succs,
         }
-        for i in 0..n {
-            succ_count[i + 1] += succ_count[i];
-        }
-        let succ_start = succ_count;
-        let mut succs = vec![0u32; preds.len()];
-        let mut fill = succ_start.clone();
-        for i in 0..n {
-            for &p in preds_of(i) {
-                succs[fill[p as usize]] = i as u32;
-                fill[p as usize] += 1;
-            }
-        }
-        let succs_of = |i: usize| &succs[succ_start[i]..succ_start[i + 1]];
+    }
 
-        // 3. Stages by Kahn layering: the graph is a DAG, so every step gets one.
-        let mut remaining: Vec<usize> = (0..n).map(|i| preds_of(i).len()).collect();
-        let mut stage = vec![0u32; n];
-        let mut layer: Vec<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
-        let mut depth = 0;
-        while !layer.is_empty() {
-            depth += 1;
-            let mut next = Vec::new();
-            for i in layer {
-                stage[i] = depth;
-                for &s in succs_of(i) {
-                    let count = &mut remaining[s as usize];
-                    *count -= 1;
-                    if *count == 0 {
-                        next.push(s as usize);
-                    }
-                }
-            }
-            layer = next;
-        }
-
-        // 4. Order, then explain: reasons flow from later steps back to earlier ones.
+    /// Phase 4, order: sorts the staged steps by stage, then category order, then id (a
+    /// topological order with a deterministic tie-break). Gives both directions of the
+    /// permutation, with the stages.
+    fn order(&self, steps: &StepGraph, (stage, depth): (Vec<u32>, u32)) -> Ordered {
+        let n = steps.nodes.len();
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_cached_key(|&i| (stage[i], self.order_key(steps_met[i])));
+        order.sort_by_cached_key(|&i| (stage[i], self.order_key(steps.nodes[i])));
         let mut position = vec![0usize; n];
         for (at, &i) in order.iter().enumerate() {
             position[i] = at;
         }
-        // Dependents of the step at each position, as positions, in plan order.
-        let dependents = |at: usize| -> Vec<usize> {
-            let mut list: Vec<usize> = succs_of(order[at])
-                .iter()
-                .map(|&s| position[s as usize])
-                .collect();
-            list.sort_unstable();
-            list
-        };
-        // What each step serves, as bits over the plan's targets in their order: a step
-        // serves what its dependents serve, and copying sets of targets along every edge
-        // of a 600-step plan cost more than the rest of this phase.
-        let targets: Vec<&TargetRef> = own_targets
-            .values()
-            .flatten()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let words = targets.len().div_ceil(64).max(1);
-        let mut serves = vec![0u64; n * words];
-        // (distance to a target, next skill on the way)
-        let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); n];
-        let mut because: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for at in (0..n).rev() {
-            let node = steps_met[order[at]];
-            if let Some(own) = own_targets.get(&node) {
-                for target in own {
-                    let bit = targets
-                        .binary_search(&target)
-                        .expect("a target of the plan");
-                    serves[at * words + bit / 64] |= 1 << (bit % 64);
-                }
-                toward[at] = (0, None);
-            }
-            let later = dependents(at);
-            for &d in &later {
-                for w in 0..words {
-                    serves[at * words + w] |= serves[d * words + w];
-                }
-                if toward[d].0.saturating_add(1) < toward[at].0 {
-                    toward[at] = (toward[d].0 + 1, Some(d));
-                }
-            }
-            because[at] = later;
+        Ordered {
+            stage,
+            depth,
+            order,
+            position,
         }
-        let served = |at: usize| -> Vec<TargetRef> {
-            (0..targets.len())
-                .filter(|&bit| serves[at * words + bit / 64] & (1 << (bit % 64)) != 0)
-                .map(|bit| targets[bit].clone())
-                .collect()
-        };
+    }
 
-        let mut steps = Vec::with_capacity(n);
-        let mut finish: Vec<u64> = vec![0; n];
-        for at in 0..n {
-            let node = steps_met[order[at]];
-            let skill = self.skill_at(node);
-            let from_level = held_level(node);
-            let to_level = needed_level(needed, node);
-            let hours = Level::hours_between(skill.hours, from_level, to_level);
-            let start = preds_of(order[at])
-                .iter()
-                .map(|&p| finish[position[p as usize]])
-                .max()
-                .unwrap_or(0);
-            finish[at] = start + u64::from(hours);
-            let id_at = |at: usize| self.graph[steps_met[order[at]]].clone();
-            let mut chain = vec![skill.id.clone()];
-            let mut cursor = toward[at].1;
-            while let Some(next) = cursor {
-                chain.push(id_at(next));
-                cursor = toward[next].1;
-            }
-            steps.push(Step {
-                position: at as u32 + 1,
-                stage: stage[order[at]],
-                skill: skill.id.clone(),
-                from_level,
-                to_level,
-                hours,
-                because: because[at].iter().map(|&d| id_at(d)).collect(),
-                serves: served(at),
-                chain,
-            });
-        }
+    /// The hours of each step (by step index): from the level held to the level needed.
+    fn step_hours(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
+        steps: &StepGraph,
+    ) -> Vec<u32> {
+        steps
+            .nodes
+            .iter()
+            .map(|&node| {
+                let skill = self.skill_at(node);
+                Level::hours_between(skill.hours, held_at(held, node), needed_at(needed, node))
+            })
+            .collect()
+    }
 
+    /// Phase 6, assembly: the plan's steps, in plan order, from the earlier phases' arrays.
+    fn assemble(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
+        steps: &StepGraph,
+        ordered: &Ordered,
+        hours: &[u32],
+        reasons: &Reasons<'_>,
+    ) -> Vec<Step> {
+        let id_at = |at: usize| self.graph[steps.nodes[ordered.order[at]]].clone();
+        (0..steps.nodes.len())
+            .map(|at| {
+                let i = ordered.order[at];
+                let node = steps.nodes[i];
+                let skill = self.skill_at(node);
+                let mut chain = vec![skill.id.clone()];
+                let mut cursor = reasons.toward[at].1;
+                while let Some(next) = cursor {
+                    chain.push(id_at(next));
+                    cursor = reasons.toward[next].1;
+                }
+                Step {
+                    position: at as u32 + 1,
+                    stage: ordered.stage[i],
+                    skill: skill.id.clone(),
+                    from_level: held_at(held, node),
+                    to_level: needed_at(needed, node),
+                    hours: hours[i],
+                    because: reasons.because[at].iter().map(|&d| id_at(d)).collect(),
+                    serves: reasons.served(at),
+                    chain,
+                }
+            })
+            .collect()
+    }
+
+    /// Phase 7, implied skills: the demanded skills held only by implication, by category
+    /// order and id, each with the held skill that implies it.
+    fn implied(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
+        holdings: &Holdings,
+    ) -> Vec<ImpliedSkill> {
         let mut implied: Vec<NodeIndex> = needed
             .touched()
             .iter()
             .copied()
             .filter(|&n| {
-                let level = needed_level(needed, n);
-                !above(level, held_level(n)) && above(level, holdings.explicit.get(&n).copied())
+                let level = needed_at(needed, n);
+                !above(level, held_at(held, n)) && above(level, holdings.explicit.get(&n).copied())
             })
             .collect();
         implied.sort_by_cached_key(|&n| self.order_key(n));
-        LearningPlan {
-            stages: depth,
-            total_hours: steps.iter().map(|s| u64::from(s.hours)).sum(),
-            critical_path_hours: finish.iter().copied().max().unwrap_or(0),
-            implied: implied
-                .into_iter()
-                .map(|n| {
-                    let (level, via) = holdings
-                        .effective(n)
-                        .expect("an implied skill is held by implication");
-                    ImpliedSkill {
-                        skill: self.graph[n].clone(),
-                        level,
-                        via: self.graph[via].clone(),
-                    }
-                })
-                .collect(),
-            steps,
-        }
+        implied
+            .into_iter()
+            .map(|n| {
+                let (level, via) = holdings
+                    .effective(n)
+                    .expect("an implied skill is held by implication");
+                ImpliedSkill {
+                    skill: self.graph[n].clone(),
+                    level,
+                    via: self.graph[via].clone(),
+                }
+            })
+            .collect()
     }
 
     /// Where a profile stands against a role, and the plan that closes the gap.
@@ -588,6 +550,228 @@ impl SkillGraph {
             PlanOptions::default(),
         )
     }
+}
+
+/// The level `node` is held at, in a plan's map of the holdings.
+fn held_at(held: &NodeMap<Option<Level>>, node: NodeIndex) -> Option<Level> {
+    held.get(node).flatten()
+}
+
+/// The level a node the demand walk touched is needed at.
+fn needed_at(needed: &NodeMap<Option<Level>>, node: NodeIndex) -> Level {
+    needed
+        .get(node)
+        .flatten()
+        .expect("a demanded node has a level")
+}
+
+/// One demand of the walk: raises `node`'s needed level to `level`, and queues it to demand
+/// its own prerequisites when that is more than it is held at.
+fn raise(
+    held: &NodeMap<Option<Level>>,
+    needed: &mut NodeMap<Option<Level>>,
+    work: &mut Vec<NodeIndex>,
+    node: NodeIndex,
+    level: Level,
+) {
+    if above(level, needed.get(node).flatten()) {
+        needed.insert(node, Some(level));
+        if above(level, held_at(held, node)) {
+            work.push(node);
+        }
+    }
+}
+
+/// The steps after the demand walk: the touched nodes needed above the level held, in the
+/// order the walk met them.
+fn steps_met(held: &NodeMap<Option<Level>>, needed: &NodeMap<Option<Level>>) -> Vec<NodeIndex> {
+    needed
+        .touched()
+        .iter()
+        .copied()
+        .filter(|&n| above(needed_at(needed, n), held_at(held, n)))
+        .collect()
+}
+
+/// Lists of step indices, one list per step, in one flat array.
+struct Links {
+    start: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Links {
+    fn of(&self, i: usize) -> &[u32] {
+        &self.items[self.start[i]..self.start[i + 1]]
+    }
+
+    /// The same edges the other way round, over `n` steps: for each step, the steps whose
+    /// lists hold it, in step order.
+    fn reversed(&self, n: usize) -> Links {
+        let mut start = vec![0usize; n + 1];
+        for &p in &self.items {
+            start[p as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut items = vec![0u32; self.items.len()];
+        let mut fill = start.clone();
+        for i in 0..n {
+            for &p in self.of(i) {
+                items[fill[p as usize]] = i as u32;
+                fill[p as usize] += 1;
+            }
+        }
+        Links { start, items }
+    }
+}
+
+/// A plan's steps as indices `0..n` in the order the walk met them, with what each waits for
+/// (`preds`: its prerequisites that are steps) and what waits for it (`succs`).
+struct StepGraph {
+    nodes: Vec<NodeIndex>,
+    preds: Links,
+    succs: Links,
+}
+
+/// The steps staged and put in plan order.
+struct Ordered {
+    /// By step index: the 1-based stage.
+    stage: Vec<u32>,
+    /// How many stages.
+    depth: u32,
+    /// By position: the step index.
+    order: Vec<usize>,
+    /// By step index: the position.
+    position: Vec<usize>,
+}
+
+/// Why each step is there, by position: what it serves, its way to a target, what waits.
+struct Reasons<'t> {
+    /// The plan's targets, sorted: bit `b` of a step's `serves` words is `targets[b]`.
+    targets: Vec<&'t TargetRef>,
+    words: usize,
+    serves: Vec<u64>,
+    /// (distance to a target, the next position on the way)
+    toward: Vec<(u32, Option<usize>)>,
+    /// The positions of the steps that wait for this one, in plan order.
+    because: Vec<Vec<usize>>,
+}
+
+impl Reasons<'_> {
+    fn served(&self, at: usize) -> Vec<TargetRef> {
+        (0..self.targets.len())
+            .filter(|&bit| self.serves[at * self.words + bit / 64] & (1 << (bit % 64)) != 0)
+            .map(|bit| self.targets[bit].clone())
+            .collect()
+    }
+}
+
+/// Phase 3, stages by Kahn layering: a step's stage is one more than the latest stage of the
+/// steps it waits for. The graph is a DAG, so every step gets one. Gives the stage of each
+/// step (by index) and the number of stages.
+fn stage(steps: &StepGraph) -> (Vec<u32>, u32) {
+    let n = steps.nodes.len();
+    let mut remaining: Vec<usize> = (0..n).map(|i| steps.preds.of(i).len()).collect();
+    let mut stage = vec![0u32; n];
+    let mut layer: Vec<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
+    let mut depth = 0;
+    while !layer.is_empty() {
+        depth += 1;
+        let mut next = Vec::new();
+        for i in layer {
+            stage[i] = depth;
+            for &s in steps.succs.of(i) {
+                let count = &mut remaining[s as usize];
+                *count -= 1;
+                if *count == 0 {
+                    next.push(s as usize);
+                }
+            }
+        }
+        layer = next;
+    }
+    (stage, depth)
+}
+
+/// Phase 5, explain: reasons flow from later steps back to earlier ones. A step serves what
+/// its dependents serve (as bits over the plan's targets in their order: copying sets of
+/// targets along every edge of a 600-step plan cost more than the rest of this phase), and
+/// its way to a target goes through its nearest dependent. Takes the ordered steps and the
+/// targets of each target node; gives [`Reasons`] by position.
+fn explain<'t>(
+    steps: &StepGraph,
+    ordered: &Ordered,
+    own_targets: &'t HashMap<NodeIndex, BTreeSet<TargetRef>>,
+) -> Reasons<'t> {
+    let n = steps.nodes.len();
+    // Dependents of the step at each position, as positions, in plan order.
+    let dependents = |at: usize| -> Vec<usize> {
+        let mut list: Vec<usize> = steps
+            .succs
+            .of(ordered.order[at])
+            .iter()
+            .map(|&s| ordered.position[s as usize])
+            .collect();
+        list.sort_unstable();
+        list
+    };
+    let targets: Vec<&TargetRef> = own_targets
+        .values()
+        .flatten()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let words = targets.len().div_ceil(64).max(1);
+    let mut serves = vec![0u64; n * words];
+    let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); n];
+    let mut because: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for at in (0..n).rev() {
+        let node = steps.nodes[ordered.order[at]];
+        if let Some(own) = own_targets.get(&node) {
+            for target in own {
+                let bit = targets
+                    .binary_search(&target)
+                    .expect("a target of the plan");
+                serves[at * words + bit / 64] |= 1 << (bit % 64);
+            }
+            toward[at] = (0, None);
+        }
+        let later = dependents(at);
+        for &d in &later {
+            for w in 0..words {
+                serves[at * words + w] |= serves[d * words + w];
+            }
+            if toward[d].0.saturating_add(1) < toward[at].0 {
+                toward[at] = (toward[d].0 + 1, Some(d));
+            }
+        }
+        because[at] = later;
+    }
+    Reasons {
+        targets,
+        words,
+        serves,
+        toward,
+        because,
+    }
+}
+
+/// The critical path: the hours of the heaviest chain of waiting steps, the least calendar
+/// time with unlimited parallel study. Takes the ordered steps and each step's hours.
+fn critical_path(steps: &StepGraph, ordered: &Ordered, hours: &[u32]) -> u64 {
+    let mut finish: Vec<u64> = vec![0; steps.nodes.len()];
+    for (at, &i) in ordered.order.iter().enumerate() {
+        let start = steps
+            .preds
+            .of(i)
+            .iter()
+            .map(|&p| finish[ordered.position[p as usize]])
+            .max()
+            .unwrap_or(0);
+        finish[at] = start + u64::from(hours[i]);
+    }
+    finish.iter().copied().max().unwrap_or(0)
 }
 
 #[cfg(test)]
