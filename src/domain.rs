@@ -22,8 +22,8 @@ pub use model::{
     Resource, ResourceKind, Role, Skill,
 };
 pub use plan::{
-    Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
-    Step, Target, TargetRef,
+    Budgeted, Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap,
+    RoleStanding, Schedule, Step, Target, TargetRef,
 };
 pub use roles::RoleMatch;
 pub use search::ListKey;
