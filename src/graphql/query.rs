@@ -257,6 +257,7 @@ impl PlanQuery {
     /// The ordered, staged plan from what a person knows (`from`) to target skills and roles.
     /// Prerequisites of held skills count as held; recommended prerequisites join only when
     /// `includeRecommended`; optional role requirements unless `includeOptional` is false.
+    #[allow(clippy::too_many_arguments)] // each is an argument of the field
     async fn learning_path(
         &self,
         ctx: &Context<'_>,
