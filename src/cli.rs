@@ -14,8 +14,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::{self, Catalog, ChangeKind};
 use crate::domain::{
-    LearningPlan, Level, MatchOrder, PlanOptions, Profile, RoleGap, RoleId, SkillGraph, SkillId,
-    Suggestion, Target, TargetRef,
+    LearningPlan, Level, MatchOrder, PlanOptions, Profile, RoleGap, RoleId, Schedule, SkillGraph,
+    SkillId, Suggestion, Target, TargetRef,
 };
 use crate::import::seed::{self, Problem, Seed};
 
@@ -99,6 +99,8 @@ pub enum Command {
         #[arg(long)]
         essential_only: bool,
         #[command(flatten)]
+        schedule: ScheduleArgs,
+        #[command(flatten)]
         output: OutputArgs,
     },
     /// Prints the gap between a profile and a role, and the plan that closes it.
@@ -108,6 +110,8 @@ pub enum Command {
         /// The target role.
         #[arg(long)]
         role: String,
+        #[command(flatten)]
+        schedule: ScheduleArgs,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -218,6 +222,26 @@ pub struct ProfileArgs {
     /// Seed directory used when the database is empty.
     #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
     seed: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Keep only the steps that fit this many hours: whole requirements, essential first, most
+    /// readiness per hour first; the rest is listed as deferred.
+    #[arg(long, value_name = "HOURS")]
+    budget: Option<u64>,
+    /// Study hours a week, one step after another: shows the weeks of each step.
+    #[arg(long, value_name = "HOURS", value_parser = clap::value_parser!(u32).range(1..))]
+    hours_per_week: Option<u32>,
+}
+
+impl ScheduleArgs {
+    fn schedule(&self) -> Schedule {
+        Schedule {
+            budget_hours: self.budget,
+            hours_per_week: self.hours_per_week,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -364,6 +388,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             roles,
             recommended,
             essential_only,
+            schedule,
             output,
         } => {
             let catalog = open_seeded(&db, &profile.seed)?;
@@ -382,7 +407,8 @@ fn execute(cli: Cli) -> Result<(), Failure> {
                 include_recommended: recommended,
                 include_optional: !essential_only,
             };
-            let plan = graph.plan(&profile.parse()?, &targets, options)?;
+            let plan =
+                graph.plan_scheduled(&profile.parse()?, &targets, options, schedule.schedule())?;
             if output.json {
                 print_json(&plan)?;
             } else {
@@ -392,11 +418,16 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Gap {
             profile,
             role,
+            schedule,
             output,
         } => {
             let catalog = open_seeded(&db, &profile.seed)?;
             let graph = catalog.snapshot();
-            let gap = graph.role_gap(&profile.parse()?, &RoleId::parse(&role)?)?;
+            let gap = graph.role_gap_scheduled(
+                &profile.parse()?,
+                &RoleId::parse(&role)?,
+                schedule.schedule(),
+            )?;
             if output.json {
                 print_json(&gap)?;
             } else {
@@ -709,18 +740,49 @@ fn target_text(target: &TargetRef) -> String {
 /// The plan as a terminal table: one line per step with its stage and why it is there.
 pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
     let mut out = String::new();
+    let weeks = plan
+        .weeks
+        .map_or(String::new(), |w| format!(", {w} weeks at your pace"));
     let _ = writeln!(
         out,
-        "{} steps in {} stages: {} h in total, {} h on the critical path",
+        "{} steps in {} stages: {} h in total, {} h on the critical path{weeks}",
         plan.steps.len(),
         plan.stages,
         plan.total_hours,
         plan.critical_path_hours
     );
+    if let Some(budget) = &plan.budget {
+        let _ = writeln!(
+            out,
+            "within a budget of {} h: readiness {:.0}% now, {:.0}% after these steps ({})",
+            budget.budget_hours,
+            budget.readiness * 100.0,
+            budget.readiness_within_budget * 100.0,
+            if budget.exact {
+                "the best choice"
+            } else {
+                "a greedy choice: essentials first, most readiness per hour"
+            }
+        );
+    }
+    let week_column = |step: &crate::domain::Step| match (step.start_week, step.end_week) {
+        (Some(a), Some(b)) if a == b => format!(" {a:>7}"),
+        (Some(a), Some(b)) => format!(" {:>7}", format!("{a}-{b}")),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "{:>3} {:>5}  {:<34} {:>5} {:>5}  why",
-        "#", "stage", "skill", "level", "hours"
+        "{:>3} {:>5}  {:<34} {:>5} {:>5}{}  why",
+        "#",
+        "stage",
+        "skill",
+        "level",
+        "hours",
+        if plan.weeks.is_some() {
+            format!(" {:>7}", "weeks")
+        } else {
+            String::new()
+        }
     );
     for step in &plan.steps {
         let name = graph
@@ -741,15 +803,38 @@ pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
         let serves: Vec<String> = step.serves.iter().map(target_text).collect();
         let _ = writeln!(
             out,
-            "{:>3} {:>5}  {:<34} {:>5} {:>5}  {} [{}]",
+            "{:>3} {:>5}  {:<34} {:>5} {:>5}{}  {} [{}]",
             step.position,
             step.stage,
             truncate(name, 34),
             format!("{}→{}", level_text(step.from_level), step.to_level),
             step.hours,
+            week_column(step),
             why,
             serves.join(", ")
         );
+    }
+    if let Some(budget) = plan.budget.as_ref().filter(|b| !b.deferred.is_empty()) {
+        let _ = writeln!(
+            out,
+            "deferred: {} steps, {} h (# is the position in the full plan)",
+            budget.deferred.len(),
+            budget.deferred_hours
+        );
+        for step in &budget.deferred {
+            let name = graph
+                .skill(step.skill.as_str())
+                .map_or("", |s| s.name.as_str());
+            let _ = writeln!(
+                out,
+                "{:>3} {:>5}  {:<34} {:>5} {:>5}",
+                step.position,
+                step.stage,
+                truncate(name, 34),
+                format!("{}→{}", level_text(step.from_level), step.to_level),
+                step.hours,
+            );
+        }
     }
     if !plan.implied.is_empty() {
         let implied: Vec<String> = plan

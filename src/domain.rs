@@ -24,8 +24,8 @@ pub use model::{
 };
 pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{
-    Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
-    Step, Target, TargetRef,
+    Budgeted, Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap,
+    RoleStanding, Schedule, Step, Target, TargetRef,
 };
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;

@@ -214,6 +214,59 @@ fn plan_from_software_engineer_to_ai_engineer_puts_fundamentals_first() {
 }
 
 #[test]
+fn plan_with_a_budget_and_a_pace_shows_weeks_and_what_was_deferred() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let args = [
+        "plan",
+        "--from-role",
+        "software-engineer",
+        "--to-role",
+        "ai-engineer",
+        "--budget",
+        "200",
+        "--hours-per-week",
+        "10",
+    ];
+    let table = stdout(&skillgraph(&db, &args));
+    assert!(table.contains("weeks at your pace"), "{table}");
+    assert!(
+        table.contains("within a budget of 200 h: readiness"),
+        "{table}"
+    );
+    assert!(table.contains("deferred: "), "{table}");
+
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&skillgraph(
+        &db,
+        &[&args[..], &["--json"]].concat(),
+    )))
+    .unwrap();
+    let steps = plan["steps"].as_array().unwrap();
+    let total: u64 = steps.iter().map(|s| s["hours"].as_u64().unwrap()).sum();
+    assert!(total <= 200 && total == plan["total_hours"].as_u64().unwrap());
+    assert_eq!(plan["weeks"].as_u64().unwrap(), total.div_ceil(10));
+    assert_eq!(steps.last().unwrap()["end_week"], plan["weeks"]);
+    assert!(!plan["budget"]["deferred"].as_array().unwrap().is_empty());
+
+    // The same on `gap`; a pace of 0 is refused by the argument parser.
+    let gap = stdout(&skillgraph(
+        &db,
+        &[
+            "gap",
+            "--from-role",
+            "software-engineer",
+            "--role",
+            "ai-engineer",
+            "--budget",
+            "200",
+        ],
+    ));
+    assert!(gap.contains("deferred: "), "{gap}");
+    let zero = skillgraph(&db, &["plan", "--to", "python", "--hours-per-week", "0"]);
+    assert!(!zero.status.success());
+}
+
+#[test]
 fn a_damaged_database_is_refused_and_never_seeded_over() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 use skillgraph::domain::{
-    Category, CategoryId, EdgeSpec, Error, Level, PlanOptions, PrerequisiteKind, Profile, Skill,
-    SkillGraph, SkillId, Target,
+    Category, CategoryId, EdgeSpec, Error, Level, PlanOptions, PrerequisiteKind, Profile, Schedule,
+    Skill, SkillGraph, SkillId, Target,
 };
 use skillgraph::import::seed::{self, Seed};
 
@@ -194,6 +194,68 @@ proptest! {
 
         // Deterministic: the same question gets the same answer.
         prop_assert_eq!(g.plan(&from, &targets(&wanted), options).unwrap(), plan);
+    }
+
+    #[test]
+    fn every_budgeted_plan_is_a_closed_subsequence_within_budget_and_paced_in_order(
+        (n, attempts, held, wanted, recommended) in graph_and_question(),
+        budget in 0u64..120,
+        hours_per_week in 1u32..30,
+    ) {
+        let (g, _) = build(n, &attempts);
+        let options = PlanOptions { include_recommended: recommended, include_optional: true };
+        let from = profile(&held);
+        let full = g.plan(&from, &targets(&wanted), options).unwrap();
+        let schedule = Schedule { budget_hours: Some(budget), hours_per_week: Some(hours_per_week) };
+        let plan = g.plan_scheduled(&from, &targets(&wanted), options, schedule).unwrap();
+        let b = plan.budget.clone().unwrap();
+
+        // Within the budget, and everything is either kept or deferred.
+        prop_assert!(plan.total_hours <= budget);
+        prop_assert_eq!(plan.total_hours + b.deferred_hours, full.total_hours);
+        if full.total_hours <= budget {
+            prop_assert!(b.deferred.is_empty() && b.exact);
+        }
+        // A subsequence of the full plan: same steps, same stages, same order; the deferred
+        // ones are the rest, exactly as the full plan has them.
+        let kept: std::collections::HashSet<&SkillId> = plan.steps.iter().map(|s| &s.skill).collect();
+        let mut rest = full.steps.iter();
+        for (i, step) in plan.steps.iter().enumerate() {
+            prop_assert_eq!(step.position as usize, i + 1);
+            let same = rest.by_ref().find(|f| f.skill == step.skill);
+            prop_assert!(same.is_some(), "{} is not in the full plan's order", step.skill);
+            let same = same.unwrap();
+            prop_assert_eq!((same.stage, same.from_level, same.to_level, same.hours),
+                (step.stage, step.from_level, step.to_level, step.hours));
+        }
+        let deferred: Vec<_> = full.steps.iter().filter(|s| !kept.contains(&s.skill)).cloned().collect();
+        prop_assert_eq!(&b.deferred, &deferred);
+        // Prerequisite-closed and topological: a kept step's prerequisite steps are kept, and
+        // come earlier.
+        let at: HashMap<&SkillId, u32> = plan.steps.iter().map(|s| (&s.skill, s.position)).collect();
+        for f in &full.steps {
+            for d in &f.because {
+                if let Some(&later) = at.get(d) {
+                    prop_assert!(at.get(&f.skill).is_some_and(|&p| p < later),
+                        "{} is kept but its prerequisite {} is not before it", d, f.skill);
+                }
+            }
+        }
+        prop_assert!(b.readiness_within_budget >= b.readiness - 1e-12);
+        prop_assert!((0.0..=1.0 + 1e-12).contains(&b.readiness_within_budget));
+
+        // Paced: weeks run on in plan order, and the last step ends in the plan's last week.
+        let mut last_end = 0;
+        for step in &plan.steps {
+            let (start, end) = (step.start_week.unwrap(), step.end_week.unwrap());
+            prop_assert!(1 <= start && start <= end && start >= last_end);
+            last_end = end;
+        }
+        prop_assert_eq!(plan.weeks, Some(last_end));
+        if plan.total_hours > 0 {
+            prop_assert_eq!(u64::from(last_end), plan.total_hours.div_ceil(u64::from(hours_per_week)));
+        }
+        prop_assert!(b.deferred.iter().all(|s| s.start_week.is_none()));
     }
 
     #[test]

@@ -32,7 +32,11 @@ pub enum MatchOrder {
 }
 
 /// One requirement's part of readiness: (weighted share of its effort done, its weight).
-fn readiness_share(importance: Importance, level: Level, held: Option<Level>) -> (f64, f64) {
+pub(super) fn readiness_share(
+    importance: Importance,
+    level: Level,
+    held: Option<Level>,
+) -> (f64, f64) {
     let weight = match importance {
         Importance::Essential => ESSENTIAL_WEIGHT,
         Importance::Optional => 1.0,

@@ -106,6 +106,10 @@ pub fn int(value: i32) -> Option<Value> {
     Some(Value::from(value))
 }
 
+pub fn nullable_int(value: Option<i32>) -> Option<Value> {
+    Some(value.map_or(Value::Null, Value::from))
+}
+
 pub fn enumeration<T: EnumType>(value: T) -> Option<Value> {
     Some(enum_value(value))
 }

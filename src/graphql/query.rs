@@ -12,7 +12,7 @@ use super::types::{
     RoleMatchView, RoleView, SkillSuggestionView, SkillView, list_cost, page_cost,
 };
 use super::{compute, graph, limits};
-use crate::domain::{Level, PlanOptions, RoleId};
+use crate::domain::{Level, PlanOptions, RoleId, Schedule};
 
 impl Listed for SkillView {
     const CONNECTION: &'static str = "SkillConnection";
@@ -229,11 +229,35 @@ fn check_profile(ctx: &Context<'_>, profile: &ProfileInput) -> Result<(), ApiErr
     )
 }
 
+/// The budget and pace arguments of a plan, checked: a budget of 0 hours or more, a pace
+/// above 0 hours a week.
+fn schedule(budget_hours: Option<i32>, hours_per_week: Option<i32>) -> Result<Schedule, ApiError> {
+    let budget_hours = budget_hours
+        .map(|b| {
+            u64::try_from(b)
+                .map_err(|_| ApiError::InvalidInput("budgetHours must not be negative".into()))
+        })
+        .transpose()?;
+    let hours_per_week = hours_per_week
+        .map(|h| {
+            u32::try_from(h)
+                .ok()
+                .filter(|&h| h > 0)
+                .ok_or_else(|| ApiError::InvalidInput("hoursPerWeek must be above 0".into()))
+        })
+        .transpose()?;
+    Ok(Schedule {
+        budget_hours,
+        hours_per_week,
+    })
+}
+
 #[Object]
 impl PlanQuery {
     /// The ordered, staged plan from what a person knows (`from`) to target skills and roles.
     /// Prerequisites of held skills count as held; recommended prerequisites join only when
     /// `includeRecommended`; optional role requirements unless `includeOptional` is false.
+    #[allow(clippy::too_many_arguments)] // each is an argument of the field
     async fn learning_path(
         &self,
         ctx: &Context<'_>,
@@ -251,9 +275,22 @@ impl PlanQuery {
                     ones; null: true."
         )]
         include_optional: Option<bool>,
+        #[graphql(
+            desc = "Keep only the steps that fit this many hours (0 or more): whole \
+                          requirements, essential before optional, most readiness per hour \
+                          first, every kept step's prerequisites kept; the rest is `deferred`. \
+                          Null: no budget."
+        )]
+        budget_hours: Option<i32>,
+        #[graphql(
+            desc = "Study hours a week (above 0), one step after another: the plan \
+                          gains `weeks` and each step `startWeek`/`endWeek`. Null: no pace."
+        )]
+        hours_per_week: Option<i32>,
     ) -> async_graphql::Result<LearningPathView> {
         let from = from.unwrap_or_default();
         check_profile(ctx, &from).api()?;
+        let schedule = schedule(budget_hours, hours_per_week).api()?;
         let l = limits(ctx);
         l.check("maxTargets", "targets", to.size(), l.max_targets)
             .api()?;
@@ -265,7 +302,7 @@ impl PlanQuery {
         let (profile, targets) = (from.parse().api()?, to.parse().api()?);
         let plan = compute({
             let graph = graph.clone();
-            move || graph.plan(&profile, &targets, options)
+            move || graph.plan_scheduled(&profile, &targets, options, schedule)
         })
         .await?
         .api()?;
@@ -282,8 +319,21 @@ impl PlanQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "What the person knows now.")] from: ProfileInput,
         #[graphql(desc = "The id of the role to measure against.")] to: ID,
+        #[graphql(
+            desc = "Keep only the steps that fit this many hours (0 or more): whole \
+                          requirements, essential before optional, most readiness per hour \
+                          first, every kept step's prerequisites kept; the rest is `deferred`. \
+                          Null: no budget."
+        )]
+        budget_hours: Option<i32>,
+        #[graphql(
+            desc = "Study hours a week (above 0), one step after another: the plan \
+                          gains `weeks` and each step `startWeek`/`endWeek`. Null: no pace."
+        )]
+        hours_per_week: Option<i32>,
     ) -> async_graphql::Result<RoleGapView> {
         check_profile(ctx, &from).api()?;
+        let schedule = schedule(budget_hours, hours_per_week).api()?;
         let graph = graph(ctx);
         let size = from.size();
         let (profile, role) = (from.parse().api()?, role_id(&to).api()?);
@@ -300,7 +350,7 @@ impl PlanQuery {
             compute(move || graph.holdings(&profile)).await?.api()?
         };
         let standing = graph.role_standing(&holdings, &role).api()?;
-        Ok(RoleGapView::new(graph, Arc::new(holdings), standing))
+        Ok(RoleGapView::new(graph, Arc::new(holdings), standing).with_schedule(schedule))
     }
 
     /// Roles ranked for a profile, best first: by readiness (ties broken by the hours to

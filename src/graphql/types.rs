@@ -10,8 +10,8 @@ use super::error::{ApiError, OrApi};
 use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
     self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
-    Role, RoleMatch, RoleProgress, RoleStanding, Skill, SkillGraph, SkillId, Step, Suggestion,
-    TargetRef,
+    Role, RoleMatch, RoleProgress, RoleStanding, Schedule, Skill, SkillGraph, SkillId, Step,
+    Suggestion, TargetRef,
 };
 
 /// Whether a prerequisite blocks learning or only helps.
@@ -452,9 +452,48 @@ impl LearningPathView {
                     graph: self.graph.clone(),
                     plan: self.plan.clone(),
                     index,
+                    deferred: false,
                 })
                 .collect(),
         )
+    }
+    /// With `hoursPerWeek`: the weeks the steps take one after another at that pace, the
+    /// last step's `endWeek` (`ceil(totalHours / hoursPerWeek)`); null without a pace.
+    async fn weeks(&self) -> Option<i32> {
+        self.plan.weeks.map(|w| int(u64::from(w)))
+    }
+    /// With `budgetHours`: the steps of the full plan that did not fit, in its order and as
+    /// it has them (positions and stages are the full plan's, and they have no weeks); null
+    /// without a budget.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn deferred(&self) -> Option<FlatList<PathStepView>> {
+        let budget = self.plan.budget.as_ref()?;
+        Some(FlatList(
+            (0..budget.deferred.len())
+                .map(|index| PathStepView {
+                    graph: self.graph.clone(),
+                    plan: self.plan.clone(),
+                    index,
+                    deferred: true,
+                })
+                .collect(),
+        ))
+    }
+    /// With `budgetHours`: the hours of the deferred steps; null without a budget.
+    async fn deferred_hours(&self) -> Option<i32> {
+        self.plan.budget.as_ref().map(|b| int(b.deferred_hours))
+    }
+    /// With `budgetHours`: the readiness in [0, 1] for the targets once the steps within the
+    /// budget are learned (for a role as `RoleGap.readiness`; a target skill weighs as an
+    /// essential requirement); null without a budget.
+    async fn readiness_within_budget(&self) -> Option<f64> {
+        self.plan.budget.as_ref().map(|b| b.readiness_within_budget)
+    }
+    /// With `budgetHours`: true when the choice of steps is known to be the best (everything
+    /// fitted, or at most one requirement was open), false when it is the greedy
+    /// heuristic's; null without a budget.
+    async fn budget_exact(&self) -> Option<bool> {
+        self.plan.budget.as_ref().map(|b| b.exact)
     }
     /// How many stages; steps of one stage can be learned in parallel.
     async fn stages(&self) -> i32 {
@@ -509,11 +548,16 @@ pub struct PathStepView {
     pub graph: Arc<SkillGraph>,
     plan: Arc<LearningPlan>,
     index: usize,
+    /// A step of the budget's deferred list, not of the plan.
+    deferred: bool,
 }
 
 impl PathStepView {
     fn step(&self) -> &Step {
-        &self.plan.steps[self.index]
+        match (&self.plan.budget, self.deferred) {
+            (Some(budget), true) => &budget.deferred[self.index],
+            _ => &self.plan.steps[self.index],
+        }
     }
 }
 
@@ -553,6 +597,18 @@ impl PathStepView {
     async fn hours(&self) -> i32 {
         int(u64::from(self.step().hours))
     }
+    /// With `hoursPerWeek`: the 1-based week this step starts in, one step after another in
+    /// plan order (week `k` holds hours `(k-1)·hoursPerWeek` to `k·hoursPerWeek`); null
+    /// without a pace, and on deferred steps.
+    async fn start_week(&self) -> Option<i32> {
+        self.step().start_week.map(|w| int(u64::from(w)))
+    }
+    /// With `hoursPerWeek`: the 1-based week this step ends in, `startWeek` or later (a step
+    /// spanning weeks ends in the week of its last hour, where the next step may start); null
+    /// without a pace, and on deferred steps.
+    async fn end_week(&self) -> Option<i32> {
+        self.step().end_week.map(|w| int(u64::from(w)))
+    }
     /// Later steps of this plan that wait for this one.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn because(&self) -> Vec<SkillView> {
@@ -581,6 +637,8 @@ pub struct RoleGapView {
     graph: Arc<SkillGraph>,
     holdings: Arc<Holdings>,
     standing: RoleStanding,
+    /// The budget and pace of the plan.
+    schedule: Schedule,
     /// Planned on first use: a client that lists only the requirements never pays for it.
     plan: tokio::sync::OnceCell<Arc<LearningPlan>>,
 }
@@ -591,8 +649,14 @@ impl RoleGapView {
             graph,
             holdings,
             standing,
+            schedule: Schedule::default(),
             plan: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The same gap, its plan within a budget and at a pace.
+    pub fn with_schedule(self, schedule: Schedule) -> Self {
+        RoleGapView { schedule, ..self }
     }
 
     /// The plan that closes the gap, computed once (on the blocking pool: a role's plan can
@@ -601,10 +665,11 @@ impl RoleGapView {
         self.plan
             .get_or_try_init(|| async {
                 let (graph, holdings) = (self.graph.clone(), self.holdings.clone());
-                let role = self.standing.role.clone();
-                let plan = super::compute(move || graph.gap_plan(&holdings, &role))
-                    .await?
-                    .api()?;
+                let (role, schedule) = (self.standing.role.clone(), self.schedule);
+                let plan =
+                    super::compute(move || graph.gap_plan_scheduled(&holdings, &role, schedule))
+                        .await?
+                        .api()?;
                 Ok(Arc::new(plan))
             })
             .await
@@ -650,9 +715,10 @@ impl RoleGapView {
     async fn readiness(&self) -> f64 {
         self.standing.readiness
     }
-    /// Hours of the plan that closes every unmet requirement.
+    /// Hours of the plan that closes every unmet requirement (with `budgetHours`, the
+    /// deferred steps included: `path.totalHours + path.deferredHours`).
     async fn hours(&self) -> async_graphql::Result<i32> {
-        Ok(int(self.plan().await?.total_hours))
+        Ok(int(self.plan().await?.full_hours()))
     }
     /// Requirements held at the level needed or above; essential first, then optional.
     #[graphql(complexity = "list_cost(child_complexity)")]
@@ -669,7 +735,8 @@ impl RoleGapView {
     async fn missing(&self) -> FlatList<RequirementStatusView> {
         FlatList(self.list(|g| &g.missing))
     }
-    /// The plan that closes the gap, prerequisites included.
+    /// The plan that closes the gap, prerequisites included; within `budgetHours` and at
+    /// `hoursPerWeek` when the query gave them.
     async fn path(&self) -> async_graphql::Result<LearningPathView> {
         Ok(LearningPathView {
             graph: self.graph.clone(),
@@ -1057,6 +1124,8 @@ impl Flat for PathStepView {
             "fromLevel" => flat::int(level(step.from_level)),
             "toLevel" => flat::int(level(Some(step.to_level))),
             "hours" => flat::int(int(u64::from(step.hours))),
+            "startWeek" => flat::nullable_int(step.start_week.map(|w| int(u64::from(w)))),
+            "endWeek" => flat::nullable_int(step.end_week.map(|w| int(u64::from(w)))),
             "because" => flat::objects(skills(&self.graph, &step.because), sub),
             "chain" => flat::objects(skills(&self.graph, &step.chain), sub),
             _ => None,

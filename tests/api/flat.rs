@@ -37,6 +37,12 @@ const QUERIES: &[&str] = &[
     r#"{ learningPath(from: {role: "software-engineer"}, to: {roles: ["ai-engineer"]}) {
         stages totalHours steps { position stage fromLevel toLevel hours
             skill { id name hours } because { id } chain { id name } } } }"#,
+    // Paced and budgeted: weeks on the steps, the deferred steps (null weeks) as a list too.
+    r#"{ learningPath(from: {role: "software-engineer"}, to: {roles: ["ai-engineer"]},
+                      budgetHours: 200, hoursPerWeek: 10) {
+        weeks deferredHours readinessWithinBudget budgetExact
+        steps { position stage hours startWeek endWeek skill { id } because { id } }
+        deferred { position stage hours startWeek endWeek skill { id name } chain { id } } } }"#,
     r#"{ learningPath(to: {roles: ["ml-engineer"]}) { steps { position
         serves { __typename ... on Skill { id } ... on Role { id } } } } }"#,
     // A gap's lists, with and without the plan.

@@ -798,3 +798,180 @@ async fn skills_held_only_by_implication_are_reported_as_implied() {
         "an implied skill is not a step"
     );
 }
+
+const SCHEDULED_FIELDS: &str = "steps { position stage skill { id } hours startWeek endWeek }
+    totalHours weeks deferred { position skill { id } hours startWeek } deferredHours
+    readinessWithinBudget budgetExact";
+
+async fn scheduled_path(app: &TestApp, budget: Value, hours_per_week: Value) -> Value {
+    app.query(
+        &format!(
+            "query($from: ProfileInput, $to: TargetInput!, $budget: Int, $pace: Int) {{
+                learningPath(from: $from, to: $to, budgetHours: $budget, hoursPerWeek: $pace) {{
+                    {SCHEDULED_FIELDS} }} }}"
+        ),
+        json!({ "from": software_engineer(), "to": ai_engineer(), "budget": budget, "pace": hours_per_week }),
+    )
+    .await
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_paced_learning_path_numbers_weeks_one_step_after_another() {
+    // Arrange
+    let app = TestApp::spawn().await;
+
+    // Act
+    let body = scheduled_path(&app, Value::Null, json!(10)).await;
+    let plain = scheduled_path(&app, Value::Null, Value::Null).await;
+
+    // Assert
+    let path = &data(&body)["learningPath"];
+    let steps = path["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    let mut hours = 0;
+    let mut last_end = 0;
+    for step in steps {
+        let (start, end) = (
+            step["startWeek"].as_i64().unwrap(),
+            step["endWeek"].as_i64().unwrap(),
+        );
+        assert_eq!(start, hours / 10 + 1, "{step}");
+        hours += step["hours"].as_i64().unwrap();
+        assert_eq!(end, (hours + 9) / 10, "{step}");
+        assert!(start >= last_end);
+        last_end = end;
+    }
+    assert_eq!(path["weeks"], json!(last_end));
+    assert_eq!(path["totalHours"], json!(hours));
+    // Without a pace or a budget, the new fields are null and the plan is the same.
+    let plain = &data(&plain)["learningPath"];
+    assert_eq!(plain["weeks"], Value::Null);
+    assert_eq!(plain["deferred"], Value::Null);
+    assert_eq!(plain["readinessWithinBudget"], Value::Null);
+    assert_eq!(ids(&plain["steps"]), ids(&path["steps"]));
+    assert!(plain["steps"][0]["startWeek"].is_null());
+}
+
+#[tokio::test]
+async fn a_budgeted_learning_path_keeps_a_closed_subsequence_and_defers_the_rest() {
+    // Arrange
+    let app = TestApp::spawn().await;
+
+    // Act
+    let full = scheduled_path(&app, Value::Null, Value::Null).await;
+    let body = scheduled_path(&app, json!(200), json!(10)).await;
+
+    // Assert
+    let full = &data(&full)["learningPath"];
+    let path = &data(&body)["learningPath"];
+    let total = path["totalHours"].as_i64().unwrap();
+    assert!(total <= 200 && total > 0, "{path}");
+    assert_eq!(
+        total + path["deferredHours"].as_i64().unwrap(),
+        full["totalHours"].as_i64().unwrap()
+    );
+    // Kept then deferred partition the full plan, each in the full plan's order.
+    let (kept, deferred, all) = (
+        ids(&path["steps"]),
+        ids(&path["deferred"]),
+        ids(&full["steps"]),
+    );
+    assert!(!deferred.is_empty());
+    let mut merged: Vec<&String> = kept.iter().chain(&deferred).collect();
+    merged.sort_by_key(|s| all.iter().position(|a| a == *s).unwrap());
+    assert_eq!(merged, all.iter().collect::<Vec<_>>());
+    let order = |list: &[String]| {
+        list.iter()
+            .map(|s| all.iter().position(|a| a == s).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert!(order(&kept).is_sorted() && order(&deferred).is_sorted());
+    // Every kept step's required prerequisites that are steps of the full plan are kept.
+    for skill in &kept {
+        for p in required_prerequisites(&app, skill).await {
+            if all.contains(&p) {
+                assert!(
+                    kept.contains(&p),
+                    "{skill} is kept without its prerequisite {p}"
+                );
+            }
+        }
+    }
+    // Deferred steps keep the full plan's positions and have no weeks.
+    assert!(path["deferred"][0]["startWeek"].is_null());
+    let readiness = path["readinessWithinBudget"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&readiness));
+    assert_eq!(path["budgetExact"], json!(false));
+    assert_eq!(path["weeks"], json!((total + 9) / 10));
+}
+
+#[tokio::test]
+async fn a_budgeted_role_gap_keeps_its_full_hours_and_reports_readiness_within_budget() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let query = "query($from: ProfileInput!, $budget: Int) {
+        roleGap(from: $from, to: \"ai-engineer\", budgetHours: $budget, hoursPerWeek: 8) {
+            readiness hours path { totalHours weeks deferredHours readinessWithinBudget } } }";
+
+    // Act
+    let budgeted = app
+        .query(query, json!({ "from": software_engineer(), "budget": 100 }))
+        .await;
+    let full = app
+        .query(
+            query,
+            json!({ "from": software_engineer(), "budget": null }),
+        )
+        .await;
+
+    // Assert
+    let (gap, whole) = (&data(&budgeted)["roleGap"], &data(&full)["roleGap"]);
+    assert_eq!(gap["hours"], whole["hours"]);
+    let path = &gap["path"];
+    assert!(path["totalHours"].as_i64().unwrap() <= 100);
+    assert_eq!(
+        path["totalHours"].as_i64().unwrap() + path["deferredHours"].as_i64().unwrap(),
+        gap["hours"].as_i64().unwrap()
+    );
+    let within = path["readinessWithinBudget"].as_f64().unwrap();
+    assert!(
+        within > gap["readiness"].as_f64().unwrap() && within < 1.0,
+        "{gap}"
+    );
+    assert_eq!(whole["path"]["deferredHours"], Value::Null);
+    let weeks = |p: &Value| p["weeks"].as_i64().unwrap();
+    assert_eq!(
+        weeks(&whole["path"]),
+        (whole["hours"].as_i64().unwrap() + 7) / 8
+    );
+    assert!(weeks(path) <= weeks(&whole["path"]));
+}
+
+#[tokio::test]
+async fn a_negative_budget_or_a_pace_of_zero_is_refused_as_invalid_input() {
+    // Arrange
+    let app = TestApp::spawn().await;
+
+    // Act
+    let negative = scheduled_path(&app, json!(-1), Value::Null).await;
+    let stalled = scheduled_path(&app, Value::Null, json!(0)).await;
+    let gap = app
+        .query(
+            "{ roleGap(from: { skills: [] }, to: \"ai-engineer\", hoursPerWeek: -3) { hours } }",
+            json!({}),
+        )
+        .await;
+
+    // Assert
+    assert_error(&negative, "INVALID_INPUT");
+    assert_error(&stalled, "INVALID_INPUT");
+    assert_error(&gap, "INVALID_INPUT");
+}
