@@ -11,6 +11,11 @@
 //!   prerequisites at `needed_level`; a skill already held stops the walk, since what it needs is
 //!   implied. So the cost of a plan grows with the part of the graph it touches, never with the
 //!   whole graph. Recommended edges join the walk only when asked.
+//! * **Groups.** A "one of" group of a demanded skill is satisfied by one option, chosen before
+//!   the walk by [`resolve_groups`](SkillGraph::resolve_groups) (see `groups`): a held option
+//!   if one suffices, else the option that adds the fewest hours. The chosen option is then an
+//!   ordinary prerequisite of the skill for this plan, and its step lists the options it
+//!   stands for as `alternatives`. Holding a skill implies nothing about its groups' options.
 //! * **Stages.** A step's stage is one more than the latest stage of the steps it waits for
 //!   (its prerequisites that are steps too), so steps of one stage can be learned in parallel.
 //!   A prerequisite that is a step always comes first, even when the dependent would make do
@@ -32,6 +37,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
+use super::groups::Choices;
 use super::scratch::{NodeMap, node_map, with_map};
 use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
 
@@ -93,6 +99,9 @@ pub struct Step {
     /// This skill, then the skills it unlocks on the shortest way to a target, ending at a
     /// target skill (a skill target, or a requirement of a role target).
     pub chain: Vec<SkillId>,
+    /// For an option chosen for a "one of" group: the group's other options, which would do
+    /// instead (in display order). Empty for an ordinary step.
+    pub alternatives: Vec<SkillId>,
 }
 
 /// A skill the plan needed that the profile holds only by implication.
@@ -297,9 +306,19 @@ impl SkillGraph {
             for &(node, level, _) in &holdings.effective {
                 held.insert(node, Some(level));
             }
+            let choices = self.resolve_groups(|n| held.get(n).flatten(), &seeds, options);
             with_map(&NEEDED, bound, |needed| {
                 with_map(&STEP, bound, |step| {
-                    self.plan_walk(held, needed, step, &seeds, &own_targets, holdings, options)
+                    self.plan_walk(
+                        held,
+                        needed,
+                        step,
+                        &choices,
+                        &seeds,
+                        &own_targets,
+                        holdings,
+                        options,
+                    )
                 })
             })
         });
@@ -313,6 +332,7 @@ impl SkillGraph {
         held: &NodeMap<Option<Level>>,
         needed: &mut NodeMap<Option<Level>>,
         step_of: &mut NodeMap<u32>,
+        choices: &Choices,
         seeds: &[(NodeIndex, Level)],
         own_targets: &HashMap<NodeIndex, BTreeSet<TargetRef>>,
         holdings: &Holdings,
@@ -344,7 +364,8 @@ impl SkillGraph {
         }
         while let Some(node) = work.pop() {
             let level = needed_level(needed, node);
-            for (prerequisite, spec) in self.prerequisite_edges(node, options.include_recommended) {
+            let edges = self.prerequisite_edges(node, options.include_recommended);
+            for (prerequisite, spec) in edges.chain(choices.edges(node)) {
                 demand(needed, &mut work, prerequisite, spec.needed_level(level));
             }
         }
@@ -367,6 +388,7 @@ impl SkillGraph {
             pred_start.push(preds.len());
             preds.extend(
                 self.prerequisite_edges(node, options.include_recommended)
+                    .chain(choices.edges(node))
                     .filter_map(|(p, _)| step_of.get(p)),
             );
         }
@@ -501,6 +523,11 @@ impl SkillGraph {
                 because: because[at].iter().map(|&d| id_at(d)).collect(),
                 serves: served(at),
                 chain,
+                alternatives: {
+                    let mut others = choices.alternatives(node).to_vec();
+                    others.sort_by_cached_key(|&n| self.order_key(n));
+                    others.into_iter().map(|n| self.graph[n].clone()).collect()
+                },
             });
         }
 
