@@ -398,6 +398,20 @@ mod tests {
             external_id: None,
         })
         .unwrap();
+        g.upsert_skill(Skill {
+            id: SkillId::parse("c").unwrap(),
+            ..Skill::clone(g.skill("a").unwrap())
+        })
+        .unwrap();
+        g.add_prerequisite_group(
+            &SkillId::parse("a").unwrap(),
+            crate::domain::PrerequisiteGroup {
+                kind: crate::domain::PrerequisiteKind::Recommended,
+                min_level: Some(Level::new(3).unwrap()),
+                options: vec![SkillId::parse("c").unwrap(), SkillId::parse("b").unwrap()],
+            },
+        )
+        .unwrap();
         g.set_revision(1);
         g
     }
@@ -418,6 +432,9 @@ mod tests {
         assert_eq!(loaded.edges(), g.edges());
         assert_eq!(loaded.role("r"), g.role("r"));
         assert_eq!(loaded.skill("a"), g.skill("a"));
+        let a = SkillId::parse("a").unwrap();
+        assert_eq!(loaded.prerequisite_groups(&a), g.prerequisite_groups(&a));
+        assert_eq!(loaded.prerequisite_groups(&a).unwrap().len(), 1);
         assert_eq!(loaded.revision(), 1);
     }
 
@@ -434,7 +451,9 @@ mod tests {
         store.commit(&g, &changes).unwrap();
         let loaded = store.load().unwrap();
         assert!(loaded.skill("b").is_none());
-        assert!(loaded.edges().is_empty());
+        // a's group of b and c lost b: it became an ordinary edge a → c.
+        assert!(store.groups.is_empty());
+        assert_eq!(loaded.edges().len(), 1);
         assert_eq!(loaded.revision(), 2);
     }
 

@@ -206,3 +206,205 @@ impl SkillGraph {
         r.choices
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::graph::tests::{graph, id, skill};
+    use crate::domain::plan::tests::lvl;
+    use crate::domain::{
+        Error, LearningPlan, PlanOptions, PrerequisiteGroup, PrerequisiteKind, Profile, SkillGraph,
+        Target,
+    };
+
+    fn one_of(options: &[&str]) -> PrerequisiteGroup {
+        PrerequisiteGroup {
+            kind: PrerequisiteKind::Required,
+            min_level: None,
+            options: options.iter().map(|o| id(o)).collect(),
+        }
+    }
+
+    fn plan(g: &SkillGraph, held: &[(&str, i64)], target: &str) -> LearningPlan {
+        let profile = Profile {
+            skills: held.iter().map(|&(s, l)| (id(s), lvl(l))).collect(),
+            role: None,
+        };
+        let target = Target::Skill {
+            skill: id(target),
+            level: lvl(3),
+        };
+        g.plan(&profile, &[target], PlanOptions::default()).unwrap()
+    }
+
+    fn steps(plan: &LearningPlan) -> Vec<(&str, Vec<&str>)> {
+        plan.steps
+            .iter()
+            .map(|s| {
+                let alternatives = s.alternatives.iter().map(|a| a.as_str()).collect();
+                (s.skill.as_str(), alternatives)
+            })
+            .collect()
+    }
+
+    /// `t` needs one of `p` or `q`; `p` needs `base`.
+    fn world(p_hours: u32, q_hours: u32) -> SkillGraph {
+        let mut g = graph(&["p>base"]);
+        g.upsert_skill(skill("p", "c", p_hours)).unwrap();
+        g.upsert_skill(skill("q", "c", q_hours)).unwrap();
+        g.upsert_skill(skill("t", "c", 10)).unwrap();
+        g.add_prerequisite_group(&id("t"), one_of(&["q", "p"]))
+            .unwrap();
+        g
+    }
+
+    #[test]
+    fn the_option_that_adds_the_fewest_hours_is_chosen_and_names_the_others() {
+        // p costs 4 h plus base's 4 h at beginner; q 10 h at beginner is 4 h: q is cheaper.
+        let g = world(10, 10);
+        assert_eq!(
+            steps(&plan(&g, &[], "t")),
+            [("q", vec!["p"]), ("t", vec![])]
+        );
+        // A cheaper p (2 h at beginner, with base 4 h) against a dearer q (20 h → 8 h).
+        let g = world(5, 20);
+        assert_eq!(
+            steps(&plan(&g, &[], "t")),
+            [("base", vec![]), ("p", vec!["q"]), ("t", vec![])]
+        );
+    }
+
+    #[test]
+    fn ties_go_to_display_order() {
+        let mut g = graph(&[]);
+        for s in ["t", "b", "a"] {
+            g.upsert_skill(skill(s, "c", 10)).unwrap();
+        }
+        g.add_prerequisite_group(&id("t"), one_of(&["b", "a"]))
+            .unwrap();
+        assert_eq!(
+            steps(&plan(&g, &[], "t")),
+            [("a", vec!["b"]), ("t", vec![])]
+        );
+    }
+
+    #[test]
+    fn a_held_option_satisfies_the_group() {
+        let g = world(10, 10);
+        assert_eq!(steps(&plan(&g, &[("p", 3)], "t")), [("t", vec![])]);
+        // Held below the group's level (beginner): raising it (3 h, and base implied at 1
+        // raised for 3 h) beats q from nothing (8 h).
+        let g = world(10, 20);
+        let plan = plan(&g, &[("p", 1)], "t");
+        assert_eq!(
+            steps(&plan),
+            [("base", vec![]), ("p", vec!["q"]), ("t", vec![])]
+        );
+        assert_eq!(plan.total_hours, 3 + 3 + 10);
+    }
+
+    #[test]
+    fn an_option_the_plan_needs_anyway_costs_nothing_and_lists_no_alternatives() {
+        let mut g = world(10, 10);
+        g.upsert_skill(skill("top", "c", 10)).unwrap();
+        g.add_prerequisite(&id("top"), &id("t"), Default::default())
+            .unwrap();
+        g.add_prerequisite(&id("top"), &id("p"), Default::default())
+            .unwrap();
+        assert_eq!(
+            steps(&plan(&g, &[], "top")),
+            [
+                ("base", vec![]),
+                ("p", vec![]),
+                ("t", vec![]),
+                ("top", vec![])
+            ]
+        );
+    }
+
+    #[test]
+    fn holding_the_skill_implies_nothing_about_its_options() {
+        let g = world(10, 10);
+        let holdings = g
+            .holdings(&Profile {
+                skills: vec![(id("t"), lvl(3))],
+                role: None,
+            })
+            .unwrap();
+        assert_eq!(holdings.levels().count(), 1);
+    }
+
+    #[test]
+    fn a_group_closing_a_cycle_through_an_option_is_refused_and_named() {
+        let mut g = graph(&["a>b", "b>c"]);
+        g.upsert_skill(skill("x", "c", 1)).unwrap();
+        let err = g
+            .add_prerequisite_group(&id("c"), one_of(&["x", "a"]))
+            .unwrap_err();
+        assert_eq!(err, Error::Cycle(vec![id("c"), id("a"), id("b"), id("c")]));
+        assert!(g.prerequisite_groups(&id("c")).unwrap().is_empty());
+        // And an edge closing a cycle through a group.
+        g.add_prerequisite_group(&id("x"), one_of(&["a", "c"]))
+            .unwrap();
+        let err = g
+            .add_prerequisite(&id("c"), &id("x"), Default::default())
+            .unwrap_err();
+        assert_eq!(err, Error::Cycle(vec![id("c"), id("x"), id("c")]));
+    }
+
+    #[test]
+    fn malformed_groups_are_refused() {
+        let mut g = graph(&["a>b"]);
+        g.upsert_skill(skill("c", "c", 1)).unwrap();
+        for (options, expected) in [
+            (vec!["b"], "at least two"),
+            (vec!["b", "b"], "twice"),
+            (vec!["a", "b"], "cannot require itself"),
+            (vec!["b", "ghost"], "no skill"),
+        ] {
+            let err = g
+                .add_prerequisite_group(&id("a"), one_of(&options))
+                .unwrap_err();
+            assert!(err.to_string().contains(expected), "{options:?}: {err}");
+        }
+        g.add_prerequisite_group(&id("a"), one_of(&["c", "b"]))
+            .unwrap();
+        let stored = g.prerequisite_groups(&id("a")).unwrap();
+        assert_eq!(stored[0].options, [id("b"), id("c")], "options are sorted");
+        assert!(matches!(
+            g.remove_prerequisite_group(&id("a"), &[id("b")]),
+            Err(Error::UnknownGroup { .. })
+        ));
+        g.take_changes();
+        g.remove_prerequisite_group(&id("a"), &[id("c"), id("b")])
+            .unwrap();
+        assert!(g.prerequisite_groups(&id("a")).unwrap().is_empty());
+        assert!(g.take_changes().groups.contains(&id("a")));
+    }
+
+    #[test]
+    fn deleting_an_option_needs_cascade_and_a_last_option_becomes_an_edge() {
+        let mut g = graph(&[]);
+        for s in ["t", "u", "a", "b", "c"] {
+            g.upsert_skill(skill(s, "c", 1)).unwrap();
+        }
+        g.add_prerequisite_group(&id("t"), one_of(&["a", "b", "c"]))
+            .unwrap();
+        g.add_prerequisite_group(&id("u"), one_of(&["a", "b"]))
+            .unwrap();
+        let err = g.delete_skill(&id("a"), false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "skill \"a\" is still used by skill t, skill u"
+        );
+        g.delete_skill(&id("a"), true).unwrap();
+        assert_eq!(
+            g.prerequisite_groups(&id("t")).unwrap()[0].options,
+            [id("b"), id("c")]
+        );
+        assert!(g.prerequisite_groups(&id("u")).unwrap().is_empty());
+        assert!(g.edge(&id("u"), &id("b")).is_some(), "u now requires b");
+        // The deleted node may be reused: no group points at it.
+        g.upsert_skill(skill("new", "c", 1)).unwrap();
+        assert_eq!(steps(&plan(&g, &[], "u")), [("b", vec![]), ("u", vec![])]);
+    }
+}

@@ -170,8 +170,10 @@ impl SkillMutation {
                     REQUIRED."
         )]
         kind: Option<PrerequisiteKind>,
-        #[graphql(desc = "The least level (1 aware to 5 expert) of the chosen option needed; \
-                          null: the level `skill` is learned to, capped at 2 (beginner).")]
+        #[graphql(
+            desc = "The least level (1 aware to 5 expert) of the chosen option needed; \
+                          null: the level `skill` is learned to, capped at 2 (beginner)."
+        )]
         min_level: Option<i32>,
     ) -> async_graphql::Result<SkillView> {
         let kind = kind.unwrap_or(PrerequisiteKind::Required);
@@ -180,7 +182,11 @@ impl SkillMutation {
         let group = crate::domain::PrerequisiteGroup {
             kind: spec.kind,
             min_level: spec.min_level,
-            options: options.iter().map(skill_id).collect::<Result<_, _>>().api()?,
+            options: options
+                .iter()
+                .map(skill_id)
+                .collect::<Result<_, _>>()
+                .api()?,
         };
         write(ctx, ChangeKind::PrerequisiteAdded, |g| {
             g.add_prerequisite_group(&skill, group)
@@ -199,7 +205,11 @@ impl SkillMutation {
         options: Vec<ID>,
     ) -> async_graphql::Result<SkillView> {
         let skill = skill_id(&skill).api()?;
-        let options: Vec<_> = options.iter().map(skill_id).collect::<Result<_, _>>().api()?;
+        let options: Vec<_> = options
+            .iter()
+            .map(skill_id)
+            .collect::<Result<_, _>>()
+            .api()?;
         write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
             g.remove_prerequisite_group(&skill, &options)
         })?;

@@ -691,6 +691,45 @@ requirements = [{ skill = "a", level = 0 }]
     }
 
     #[test]
+    fn any_of_groups_apply_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let with_group = GOOD.replace(
+            "requires = [{ skill = \"a\", min_level = 2 }]",
+            "requires = [{ skill = \"a\", min_level = 2 }, { any_of = [\"x\", \"a\"], min_level = 3 }]",
+        ) + "\n[[skill]]\nid = \"x\"\nname = \"X\"\ncategory = \"c\"\nhours = 5\n";
+        write(dir.path(), "all.toml", &with_group);
+        let mut g = SkillGraph::new();
+        assert_eq!(Seed::read(dir.path()).unwrap().apply(&mut g), []);
+        let groups = g
+            .prerequisite_groups(&SkillId::parse("b").unwrap())
+            .unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].options.len(), 2);
+        let first = export(&g);
+        assert!(
+            first.contains("any_of = [\n    \"a\",\n    \"x\",\n]")
+                || first.contains("any_of = [\"a\", \"x\"]"),
+            "{first}"
+        );
+        let file = dir.path().join("export.out");
+        std::fs::write(&file, &first).unwrap();
+        let mut again = SkillGraph::new();
+        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
+        assert_eq!(export(&again), first);
+
+        // Both keys, or a group closing a cycle, are problems with the line.
+        let bad = with_group.replace("hours = 5\n", "hours = 5\nrequires = [{ skill = \"a\", any_of = [\"a\", \"b\"] }, { any_of = [\"a\", \"b\"] }]\n");
+        write(dir.path(), "all.toml", &bad);
+        let problems = Seed::read(dir.path())
+            .unwrap()
+            .apply(&mut SkillGraph::new());
+        let text: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        assert_eq!(problems.len(), 2, "{text:?}");
+        assert!(text[0].contains("either `skill` or `any_of`"), "{text:?}");
+        assert!(text[1].contains("cycle"), "{text:?}");
+    }
+
+    #[test]
     fn export_is_a_seed_and_round_trips_to_the_same_bytes() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "all.toml", GOOD);
