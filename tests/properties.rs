@@ -157,10 +157,10 @@ proptest! {
             let mut seen = vec![false; n];
             let mut stack = vec![sid(i)];
             while let Some(s) = stack.pop() {
-                for j in 0..n {
+                for (j, seen) in seen.iter_mut().enumerate() {
                     if points_at(&g, &s, &sid(j)) {
                         prop_assert!(j != i, "s{} reaches itself", i);
-                        if !std::mem::replace(&mut seen[j], true) {
+                        if !std::mem::replace(seen, true) {
                             stack.push(sid(j));
                         }
                     }
