@@ -70,6 +70,7 @@ impl Change {
                     .flat_map(|(a, b)| [a.to_string(), b.to_string()]),
             )
             .chain(changes.roles.iter().map(|r| r.to_string()))
+            .chain(changes.groups.iter().map(|s| s.to_string()))
             .chain(changes.categories.iter().map(|c| c.to_string()))
             .collect();
         ids.sort();

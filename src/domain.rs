@@ -7,6 +7,7 @@
 
 mod error;
 mod graph;
+mod groups;
 mod id;
 mod model;
 mod next;
@@ -19,8 +20,8 @@ pub use error::Error;
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
 pub use model::{
-    Category, EdgeSpec, Importance, Level, Prerequisite, PrerequisiteKind, Profile, Requirement,
-    Resource, ResourceKind, Role, Skill,
+    Category, EdgeSpec, Importance, Level, Prerequisite, PrerequisiteGroup, PrerequisiteKind,
+    Profile, Requirement, Resource, ResourceKind, Role, Skill,
 };
 pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{

@@ -21,7 +21,9 @@ pub mod seed;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::domain::{self, Category, EdgeSpec, Role, Skill, SkillGraph, SkillId};
+use crate::domain::{
+    self, Category, EdgeSpec, PrerequisiteGroup, Role, Skill, SkillGraph, SkillId,
+};
 
 pub use files::FileSet;
 
@@ -56,6 +58,8 @@ pub struct Batch {
     pub skills: Vec<Skill>,
     /// Each skill's complete list of prerequisites.
     pub prerequisites: Vec<(SkillId, Vec<(SkillId, EdgeSpec)>)>,
+    /// Each listed skill's complete list of "one of" groups (skills not listed keep theirs).
+    pub groups: Vec<(SkillId, Vec<PrerequisiteGroup>)>,
     pub roles: Vec<Role>,
     /// Categories created only where none with the id exists yet (the CSV layout names
     /// categories without describing them; an existing category keeps its name and order).
@@ -76,6 +80,8 @@ pub struct Report {
     pub categories: usize,
     pub skills: usize,
     pub prerequisites: usize,
+    /// "One of" groups applied.
+    pub groups: usize,
     pub roles: usize,
     pub requirements: usize,
     /// Rows left out, by reason.
@@ -135,6 +141,9 @@ impl fmt::Display for Report {
             "  applied: {} categories, {} skills, {} prerequisites, {} roles with {} requirements",
             self.categories, self.skills, self.prerequisites, self.roles, self.requirements
         )?;
+        if self.groups > 0 {
+            writeln!(f, "  and {} \"one of\" prerequisite groups", self.groups)?;
+        }
         for (title, map) in [
             ("skipped", &self.skipped),
             ("repaired", &self.repaired),
@@ -229,6 +238,7 @@ pub fn apply(batch: &Batch, graph: &mut SkillGraph, report: &mut Report) {
     }
     report.prerequisites = present.iter().map(|(_, l)| l.len()).sum::<usize>()
         - report.skipped_with("prerequisite: would close a cycle");
+    apply_groups(batch, graph, report);
 
     for r in &batch.roles {
         let mut role = r.clone();
@@ -249,6 +259,42 @@ pub fn apply(batch: &Batch, graph: &mut SkillGraph, report: &mut Report) {
             Err(e) => report.skip(&format!("role: {}", reason(&e)), || {
                 format!("{}: {e}", r.id)
             }),
+        }
+    }
+}
+
+/// Makes each listed skill's groups the batch's, group by group, skipping (and reporting) each
+/// group that names a skill not imported or would close a cycle.
+fn apply_groups(batch: &Batch, graph: &mut SkillGraph, report: &mut Report) {
+    for (skill, groups) in &batch.groups {
+        if graph.skill(skill.as_str()).is_none() {
+            continue;
+        }
+        if graph.set_prerequisite_groups(skill, groups.clone()).is_ok() {
+            report.groups += groups.len();
+            continue;
+        }
+        let _ = graph.set_prerequisite_groups(skill, Vec::new());
+        for group in groups {
+            let options = || {
+                let names: Vec<&str> = group.options.iter().map(SkillId::as_str).collect();
+                format!("{skill} requires one of {}", names.join(", "))
+            };
+            match graph.add_prerequisite_group(skill, group.clone()) {
+                Ok(()) => report.groups += 1,
+                Err(domain::Error::Cycle(cycle)) => {
+                    report.skip("group: would close a cycle", || {
+                        cycle
+                            .iter()
+                            .map(SkillId::as_str)
+                            .collect::<Vec<_>>()
+                            .join(" → ")
+                    })
+                }
+                Err(e) => report.skip(&format!("group: {}", reason(&e)), || {
+                    format!("{}: {e}", options())
+                }),
+            }
         }
     }
 }

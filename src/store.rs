@@ -8,10 +8,14 @@
 //! | `skills` | skill id | JSON [`Skill`] |
 //! | `edges` | skill id, `0x00`, required skill id | JSON [`EdgeSpec`] |
 //! | `roles` | role id | JSON [`Role`] with its requirements |
+//! | `groups` | skill id | JSON array of the skill's [`PrerequisiteGroup`]s ("one of") |
 //! | `meta` | `format` / `revision` | big-endian `u32` / `u64` |
 //!
 //! JSON keeps the records readable with any sled tool and lets fields be added with serde
-//! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`].
+//! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`]. The `groups`
+//! tree came later within version 1: a database written before it simply has none (sled
+//! creates the tree empty on open), and a build from before it opens a newer database without
+//! seeing the groups (it reads only the trees it knows), so no version bump was needed.
 //!
 //! # Lost writes
 //! sled treats a damaged log as a torn tail: on open it drops what it cannot read and carries
@@ -33,7 +37,9 @@ use serde::{Serialize, de::DeserializeOwned};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use crate::domain::{self, Category, ChangeSet, EdgeSpec, Role, Skill, SkillGraph, SkillId};
+use crate::domain::{
+    self, Category, ChangeSet, EdgeSpec, PrerequisiteGroup, Role, Skill, SkillGraph, SkillId,
+};
 
 /// The on-disk format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -74,6 +80,7 @@ pub struct Store {
     skills: sled::Tree,
     edges: sled::Tree,
     roles: sled::Tree,
+    groups: sled::Tree,
     meta: sled::Tree,
 }
 
@@ -168,6 +175,7 @@ impl Store {
             skills: db.open_tree("skills")?,
             edges: db.open_tree("edges")?,
             roles: db.open_tree("roles")?,
+            groups: db.open_tree("groups")?,
             meta: db.open_tree("meta")?,
             db,
         };
@@ -211,6 +219,7 @@ impl Store {
             && self.skills.is_empty()
             && self.roles.is_empty()
             && self.edges.is_empty()
+            && self.groups.is_empty()
     }
 
     pub fn revision(&self) -> Result<u64, Error> {
@@ -245,7 +254,22 @@ impl Store {
                 Ok((text(&key[..split])?, text(&key[split + 1..])?, spec))
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        SkillGraph::from_parts(categories, skills, edges, roles, self.revision()?)
+        let groups = self
+            .groups
+            .iter()
+            .map(|item| {
+                let (key, value) = item?;
+                let skill = std::str::from_utf8(&key)
+                    .ok()
+                    .and_then(|s| SkillId::parse(s).ok())
+                    .ok_or_else(|| {
+                        Error::Corrupt(format!("bad group key {:?}", String::from_utf8_lossy(&key)))
+                    })?;
+                let list: Vec<PrerequisiteGroup> = decode("groups", &key, &value)?;
+                Ok((skill, list))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        SkillGraph::from_parts(categories, skills, edges, groups, roles, self.revision()?)
             .map_err(|e: domain::Error| Error::Corrupt(e.to_string()))
     }
 
@@ -279,19 +303,28 @@ impl Store {
                 None => roles.remove(id.as_str()),
             }
         }
+        let mut groups = sled::Batch::default();
+        for id in &changes.groups {
+            match graph.prerequisite_groups(id) {
+                Ok(list) if !list.is_empty() => groups.insert(id.as_str(), encode(&list)),
+                _ => groups.remove(id.as_str()),
+            }
+        }
         let revision = graph.revision().to_be_bytes();
         (
             &self.categories,
             &self.skills,
             &self.edges,
             &self.roles,
+            &self.groups,
             &self.meta,
         )
-            .transaction(|(c, s, e, r, m)| {
+            .transaction(|(c, s, e, r, g, m)| {
                 c.apply_batch(&categories)?;
                 s.apply_batch(&skills)?;
                 e.apply_batch(&edges)?;
                 r.apply_batch(&roles)?;
+                g.apply_batch(&groups)?;
                 m.insert(REVISION_KEY, &revision)?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
@@ -365,6 +398,20 @@ mod tests {
             external_id: None,
         })
         .unwrap();
+        g.upsert_skill(Skill {
+            id: SkillId::parse("c").unwrap(),
+            ..Skill::clone(g.skill("a").unwrap())
+        })
+        .unwrap();
+        g.add_prerequisite_group(
+            &SkillId::parse("a").unwrap(),
+            crate::domain::PrerequisiteGroup {
+                kind: crate::domain::PrerequisiteKind::Recommended,
+                min_level: Some(Level::new(3).unwrap()),
+                options: vec![SkillId::parse("c").unwrap(), SkillId::parse("b").unwrap()],
+            },
+        )
+        .unwrap();
         g.set_revision(1);
         g
     }
@@ -385,6 +432,9 @@ mod tests {
         assert_eq!(loaded.edges(), g.edges());
         assert_eq!(loaded.role("r"), g.role("r"));
         assert_eq!(loaded.skill("a"), g.skill("a"));
+        let a = SkillId::parse("a").unwrap();
+        assert_eq!(loaded.prerequisite_groups(&a), g.prerequisite_groups(&a));
+        assert_eq!(loaded.prerequisite_groups(&a).unwrap().len(), 1);
         assert_eq!(loaded.revision(), 1);
     }
 
@@ -401,7 +451,9 @@ mod tests {
         store.commit(&g, &changes).unwrap();
         let loaded = store.load().unwrap();
         assert!(loaded.skill("b").is_none());
-        assert!(loaded.edges().is_empty());
+        // a's group of b and c lost b: it became an ordinary edge a → c.
+        assert!(store.groups.is_empty());
+        assert_eq!(loaded.edges().len(), 1);
         assert_eq!(loaded.revision(), 2);
     }
 

@@ -280,3 +280,56 @@ fn a_strict_import_with_skipped_rows_writes_nothing() {
         "{out}"
     );
 }
+
+#[test]
+fn the_csv_layout_reads_one_of_groups_from_a_group_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "skills.csv",
+        "id,name,category,hours\n\
+         python,Python,Programming,40\n\
+         pytorch,PyTorch,Deep learning,40\n\
+         tensorflow,TensorFlow,Deep learning,40\n\
+         jax,JAX,Deep learning,50\n\
+         cnns,CNNs,Deep learning,25\n",
+    );
+    write(
+        "prerequisites.csv",
+        "skill_id,requires_id,kind,min_level,group\n\
+         pytorch,python,required,3,\n\
+         cnns,pytorch,,,framework\n\
+         cnns,tensorflow,,,framework\n\
+         cnns,jax,recommended,,framework\n\
+         cnns,python,,,alone\n\
+         pytorch,cnns,,,loop\n\
+         pytorch,jax,,,loop\n",
+    );
+    let (batch, mut report) = read(import::csv::read, &[dir.path().to_owned()]);
+    let graph = applied(&batch, &mut report);
+    let cnns = SkillId::parse("cnns").unwrap();
+    let groups = graph.prerequisite_groups(&cnns).unwrap();
+    assert_eq!(groups.len(), 1, "{report}");
+    let options: Vec<&str> = groups[0].options.iter().map(|o| o.as_str()).collect();
+    assert_eq!(options, ["pytorch", "tensorflow"]);
+    assert_eq!(
+        count(
+            &report.skipped,
+            "prerequisite: group rows disagree on kind or min_level"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &report.skipped,
+            "prerequisite: a group with fewer than two options"
+        ),
+        1
+    );
+    // pytorch needing one of (cnns, jax) would close pytorch → cnns → pytorch.
+    assert_eq!(count(&report.skipped, "group: would close a cycle"), 1);
+    let pytorch = SkillId::parse("pytorch").unwrap();
+    assert!(graph.prerequisite_groups(&pytorch).unwrap().is_empty());
+    assert_eq!(report.groups, 1, "{report}");
+    assert!(graph.direct_prerequisites(&cnns).unwrap().is_empty());
+}

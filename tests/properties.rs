@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 use skillgraph::domain::{
-    Category, CategoryId, EdgeSpec, Error, Level, PlanOptions, PrerequisiteKind, Profile, Schedule,
-    Skill, SkillGraph, SkillId, Target,
+    Category, CategoryId, EdgeSpec, Error, Level, PlanOptions, PrerequisiteGroup, PrerequisiteKind,
+    Profile, Schedule, Skill, SkillGraph, SkillId, Target,
 };
 use skillgraph::import::seed::{self, Seed};
 
@@ -59,24 +59,51 @@ fn build(n: usize, attempts: &[Attempt]) -> Built {
         })
         .unwrap();
     }
-    let results = attempts
-        .iter()
-        .map(|&(a, b, recommended, min_level)| {
-            let spec = EdgeSpec {
-                kind: if recommended {
-                    PrerequisiteKind::Recommended
-                } else {
-                    PrerequisiteKind::Required
-                },
-                min_level: min_level.map(|l| Level::new(l).unwrap()),
-            };
-            (
-                (a, b, recommended, min_level),
-                g.add_prerequisite(&sid(a), &sid(b), spec),
-            )
-        })
-        .collect();
+    let mut results = Vec::new();
+    for (i, &(a, b, recommended, min_level)) in attempts.iter().enumerate() {
+        let spec = EdgeSpec {
+            kind: if recommended {
+                PrerequisiteKind::Recommended
+            } else {
+                PrerequisiteKind::Required
+            },
+            min_level: min_level.map(|l| Level::new(l).unwrap()),
+        };
+        if i % 4 == 3 {
+            // Every fourth attempt is a "one of" group of two or three options from `b` on,
+            // interleaved with the edges so that either can close a cycle through the other.
+            let mut options: Vec<SkillId> = (0..2 + i % 2)
+                .map(|k| sid((b + k) % n))
+                .filter(|o| *o != sid(a))
+                .collect();
+            options.dedup();
+            if options.len() >= 2 {
+                let group = PrerequisiteGroup {
+                    kind: spec.kind,
+                    min_level: spec.min_level,
+                    options,
+                };
+                if let Err(e) = g.add_prerequisite_group(&sid(a), group) {
+                    assert!(matches!(e, Error::Cycle(_)), "{e}");
+                }
+            }
+            continue;
+        }
+        results.push((
+            (a, b, recommended, min_level),
+            g.add_prerequisite(&sid(a), &sid(b), spec),
+        ));
+    }
     (g, results)
+}
+
+/// Whether `a → b` is an edge or an option of one of `a`'s groups: a step of a cycle.
+fn points_at(g: &SkillGraph, a: &SkillId, b: &SkillId) -> bool {
+    g.edge(a, b).is_some()
+        || g.prerequisite_groups(a)
+            .unwrap()
+            .iter()
+            .any(|grp| grp.options.contains(b))
 }
 
 /// A graph size, edge attempts, a profile, targets, and whether to follow recommended edges.
@@ -126,8 +153,19 @@ proptest! {
     fn no_sequence_of_edge_inserts_creates_a_cycle((n, attempts, _, _, _) in graph_and_question()) {
         let (g, results) = build(n, &attempts);
         for i in 0..n {
-            let all = g.prerequisites_of(&sid(i), true, true).unwrap();
-            prop_assert!(all.iter().all(|p| p.skill != sid(i)), "s{} reaches itself", i);
+            // Through edges and group options alike.
+            let mut seen = vec![false; n];
+            let mut stack = vec![sid(i)];
+            while let Some(s) = stack.pop() {
+                for (j, seen) in seen.iter_mut().enumerate() {
+                    if points_at(&g, &s, &sid(j)) {
+                        prop_assert!(j != i, "s{} reaches itself", i);
+                        if !std::mem::replace(seen, true) {
+                            stack.push(sid(j));
+                        }
+                    }
+                }
+            }
         }
         // Every refusal names a real cycle: the refused edge, then existing edges back to its start.
         for ((a, b, _, _), result) in results {
@@ -136,7 +174,7 @@ proptest! {
                 prop_assert_eq!(&cycle[1], &sid(b));
                 prop_assert_eq!(cycle.first(), cycle.last());
                 for pair in cycle[1..].windows(2) {
-                    prop_assert!(g.edge(&pair[0], &pair[1]).is_some(), "{:?} is not an edge", pair);
+                    prop_assert!(points_at(&g, &pair[0], &pair[1]), "{:?} is not an edge", pair);
                 }
             }
         }
@@ -181,6 +219,40 @@ proptest! {
                         prop_assert!(check.steps.is_empty(), "{} is neither learned nor held at {}", p, needed);
                     }
                 }
+            }
+        }
+        // Groups: each group of each step is satisfied by an option held at the group's level
+        // or learned to it in an earlier step; alternatives are options of some group.
+        let held_at = |skill: &SkillId, level: Level| {
+            g.plan(&from, &[Target::Skill { skill: skill.clone(), level }], options)
+                .unwrap()
+                .steps
+                .is_empty()
+        };
+        for step in &plan.steps {
+            for group in g.prerequisite_groups(&step.skill).unwrap() {
+                if group.kind == PrerequisiteKind::Recommended && !recommended {
+                    continue;
+                }
+                let needed = group.spec().needed_level(step.to_level);
+                let satisfied: Vec<&SkillId> = group
+                    .options
+                    .iter()
+                    .filter(|o| match position.get(o) {
+                        Some(pre) => pre.position < step.position
+                            && (pre.to_level >= needed || held_at(o, needed)),
+                        None => held_at(o, needed),
+                    })
+                    .collect();
+                prop_assert!(!satisfied.is_empty(), "{}: no option of {:?}", step.skill, group.options);
+            }
+            for alternative in &step.alternatives {
+                prop_assert!(
+                    g.all_prerequisite_groups().any(|(_, groups)| groups.iter().any(|grp| {
+                        grp.options.contains(&step.skill) && grp.options.contains(alternative)
+                    })),
+                    "{} lists {} as an alternative", step.skill, alternative
+                );
             }
         }
         prop_assert_eq!(plan.total_hours, plan.steps.iter().map(|s| u64::from(s.hours)).sum::<u64>());
@@ -269,6 +341,10 @@ proptest! {
         let problems = Seed::read(&file).map_err(|p| format!("{p:?}")).unwrap().apply(&mut again);
         prop_assert!(problems.is_empty(), "{:?}", problems);
         prop_assert_eq!(again.edges(), g.edges());
+        let groups = |g: &SkillGraph| -> Vec<(SkillId, Vec<PrerequisiteGroup>)> {
+            g.all_prerequisite_groups().map(|(s, l)| (s.clone(), l.to_vec())).collect()
+        };
+        prop_assert_eq!(groups(&again), groups(&g));
         prop_assert_eq!(seed::export(&again), text);
     }
 }

@@ -529,11 +529,13 @@ fn the_topics_of_current_ai_engineering_roadmaps_are_there() {
         });
         assert!(used, "{id} is required by a role or unlocks a skill");
     }
+    // TensorFlow and JAX are skills of their own, alternatives to PyTorch in "one of" groups
+    // where any framework does; PyTorch stays the framework of GPU and distributed work.
     let framework = g.skill("pytorch").unwrap();
-    assert!(
-        framework.aliases.iter().any(|a| a == "TensorFlow"),
-        "TensorFlow is the same skill as PyTorch until the seed has alternatives"
-    );
+    assert!(!framework.aliases.iter().any(|a| a == "TensorFlow"));
+    for alternative in ["tensorflow", "jax"] {
+        assert!(g.skill(sid(alternative).as_str()).is_some());
+    }
 }
 
 #[test]
@@ -554,5 +556,40 @@ fn every_resource_is_a_web_address_and_none_is_a_cuda_cpp_guide_for_pytorch_user
     assert!(
         gpu.resources.iter().all(|r| !r.title.contains("C++")),
         "GPU compute is learned from PyTorch, not CUDA C++"
+    );
+}
+
+#[test]
+fn a_skill_that_takes_any_framework_gets_pytorch_unless_another_is_held() {
+    let g = graph();
+    for skill in ["cnns", "sequence-models"] {
+        let groups = g.prerequisite_groups(&sid(skill)).unwrap();
+        assert_eq!(groups.len(), 1, "{skill} takes any one framework");
+        let options: Vec<&str> = groups[0].options.iter().map(|o| o.as_str()).collect();
+        assert_eq!(options, ["jax", "pytorch", "tensorflow"]);
+    }
+    let target = [Target::Skill {
+        skill: sid("cnns"),
+        level: level(3),
+    }];
+    let plan = g
+        .plan(&Profile::default(), &target, PlanOptions::default())
+        .unwrap();
+    let framework = plan
+        .steps
+        .iter()
+        .find(|s| s.skill.as_str() == "pytorch")
+        .expect("PyTorch is the stack's framework: the same hours as TensorFlow, first by id");
+    assert_eq!(framework.alternatives, [sid("jax"), sid("tensorflow")]);
+    let keras_user = Profile {
+        skills: vec![(sid("tensorflow"), level(3))],
+        role: None,
+    };
+    let plan = g
+        .plan(&keras_user, &target, PlanOptions::default())
+        .unwrap();
+    assert!(
+        plan.steps.iter().all(|s| s.skill.as_str() != "pytorch"),
+        "a held framework satisfies the group"
     );
 }

@@ -33,6 +33,12 @@ pub enum Error {
     #[error("skill \"{skill}\" does not require \"{requires}\"")]
     UnknownPrerequisite { skill: SkillId, requires: SkillId },
 
+    #[error("skill \"{skill}\" has no \"one of\" group of {}", .options.join(", "))]
+    UnknownGroup {
+        skill: SkillId,
+        options: Vec<String>,
+    },
+
     #[error("role \"{role}\" has no requirement for skill \"{skill}\"")]
     UnknownRequirement { role: RoleId, skill: SkillId },
 

@@ -20,8 +20,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::roles::RoleIndexCell;
 use super::search::{SearchKeys, SearchState};
 use super::{
-    Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteKind, Requirement, Role,
-    RoleId, Skill, SkillId,
+    Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteGroup, PrerequisiteKind,
+    Requirement, Role, RoleId, Skill, SkillId,
 };
 
 /// Bounds on free text, so that one request cannot grow the graph by megabytes per field.
@@ -41,6 +41,8 @@ pub struct ChangeSet {
     /// `(skill, requires)` pairs.
     pub edges: BTreeSet<(SkillId, SkillId)>,
     pub roles: BTreeSet<RoleId>,
+    /// Skills whose "one of" groups changed (the whole list of the skill is stored).
+    pub groups: BTreeSet<SkillId>,
 }
 
 impl ChangeSet {
@@ -49,7 +51,16 @@ impl ChangeSet {
             && self.skills.is_empty()
             && self.edges.is_empty()
             && self.roles.is_empty()
+            && self.groups.is_empty()
     }
+}
+
+/// A "one of" group with its options as nodes, for walks (see [`SkillGraph::groups_at`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct GroupNodes {
+    pub(super) spec: EdgeSpec,
+    /// In the group's option order (by id).
+    pub(super) options: Vec<NodeIndex>,
 }
 
 /// Counts that describe the size of a graph.
@@ -110,6 +121,12 @@ pub struct SkillGraph {
     /// Roles with requirements as nodes, for matching (see `roles`); replaced by every write
     /// to roles, and to skills where a role could see it (hours, deletion).
     pub(super) role_index: RoleIndexCell,
+    /// "One of" groups by skill (see [`PrerequisiteGroup`]): kept apart from the petgraph so
+    /// that no walk over edges follows an option as if it were required; copied only when a
+    /// group changes.
+    groups: Arc<BTreeMap<SkillId, Arc<[PrerequisiteGroup]>>>,
+    /// The same groups by the skill's node, with the options as nodes.
+    group_nodes: Arc<HashMap<NodeIndex, Arc<[GroupNodes]>>>,
     revision: u64,
     changes: ChangeSet,
 }
@@ -360,6 +377,39 @@ impl SkillGraph {
             .collect();
         all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
         all
+    }
+
+    /// The "one of" groups of a skill, in the order they were added (empty when it has none).
+    pub fn prerequisite_groups(&self, id: &SkillId) -> Result<&[PrerequisiteGroup], Error> {
+        self.entry(id)?;
+        Ok(self.groups.get(id).map_or(&[][..], |g| &g[..]))
+    }
+
+    /// Every skill with groups, by skill id, with its groups.
+    pub fn all_prerequisite_groups(
+        &self,
+    ) -> impl Iterator<Item = (&SkillId, &[PrerequisiteGroup])> + '_ {
+        self.groups.iter().map(|(id, g)| (id, &g[..]))
+    }
+
+    /// Whether any skill has a group: plans skip group resolution when none has.
+    pub(super) fn has_groups(&self) -> bool {
+        !self.group_nodes.is_empty()
+    }
+
+    /// The groups of a node's skill, with options as nodes.
+    pub(super) fn groups_at(&self, node: NodeIndex) -> &[GroupNodes] {
+        self.group_nodes.get(&node).map_or(&[][..], |g| &g[..])
+    }
+
+    /// Everything a node points at for acyclicity: its prerequisite edges and every option of
+    /// its groups.
+    fn successors(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.graph.neighbors_directed(node, Outgoing).chain(
+            self.groups_at(node)
+                .iter()
+                .flat_map(|g| g.options.iter().copied()),
+        )
     }
 
     /// The direct prerequisites of a skill with their edge data, sorted by id.
@@ -669,23 +719,34 @@ impl SkillGraph {
         Ok(self.entry(id)?.skill.clone())
     }
 
-    /// Deletes a skill. Without `cascade` it refuses while other skills or roles require it
-    /// (naming them); with `cascade` those edges and requirements go with it. Its own
-    /// prerequisite edges always go.
+    /// Deletes a skill. Without `cascade` it refuses while other skills or roles require it,
+    /// or a group lists it as an option (naming them); with `cascade` those edges and
+    /// requirements go with it, and it leaves the groups: a group left with one option becomes
+    /// an ordinary prerequisite on that option, with the group's kind and level (kept as it is
+    /// when that edge already exists). Its own prerequisite edges and groups always go.
     pub fn delete_skill(&mut self, id: &SkillId, cascade: bool) -> Result<(), Error> {
         let node = self.entry(id)?.node;
-        let dependents: Vec<SkillId> = self
+        let mut dependents: Vec<SkillId> = self
             .graph
             .neighbors_directed(node, Incoming)
             .map(|n| self.graph[n].clone())
+            .collect();
+        let group_users: Vec<SkillId> = self
+            .groups
+            .iter()
+            .filter(|(_, groups)| groups.iter().any(|g| g.options.contains(id)))
+            .map(|(user, _)| user.clone())
             .collect();
         let roles: Vec<RoleId> = self
             .required_by
             .get(id)
             .map(|r| r.iter().cloned().collect())
             .unwrap_or_default();
-        let in_use = !(dependents.is_empty() && roles.is_empty());
+        let in_use = !(dependents.is_empty() && roles.is_empty() && group_users.is_empty());
         if in_use && !cascade {
+            dependents.extend(group_users.iter().cloned());
+            dependents.sort();
+            dependents.dedup();
             let mut users: Vec<String> = dependents.iter().map(|s| format!("skill {s}")).collect();
             users.sort();
             users.extend(roles.iter().map(|r| format!("role {r}")));
@@ -698,6 +759,27 @@ impl SkillGraph {
         for role in roles {
             self.remove_requirement(&role, id)?;
         }
+        for user in group_users {
+            let mut kept = Vec::new();
+            let current: Vec<PrerequisiteGroup> = self.groups[&user].to_vec();
+            for mut group in current {
+                group.options.retain(|o| o != id);
+                match group.options.as_slice() {
+                    [] => {}
+                    [last] => {
+                        // Acyclic already: the group counted as an edge to `last`.
+                        let (a, b) = (self.skills[&user].node, self.skills[last].node);
+                        if self.graph.find_edge(a, b).is_none() {
+                            self.graph_mut().add_edge(a, b, group.spec());
+                            self.changes.edges.insert((user.clone(), last.clone()));
+                        }
+                    }
+                    _ => kept.push(group),
+                }
+            }
+            self.put_groups(&user, kept);
+        }
+        self.put_groups(id, Vec::new());
         for dependent in dependents {
             self.changes.edges.insert((dependent, id.clone()));
         }
@@ -747,7 +829,8 @@ impl SkillGraph {
         Ok(())
     }
 
-    /// The shortest chain of "requires" edges from `from` to `to`, both included.
+    /// The shortest chain of "requires" edges and group options from `from` to `to`, both
+    /// included.
     fn path(&self, from: NodeIndex, to: NodeIndex) -> Option<Vec<NodeIndex>> {
         let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::default();
         let mut queue = VecDeque::from([from]);
@@ -763,7 +846,7 @@ impl SkillGraph {
                 path.reverse();
                 return Some(path);
             }
-            for next in self.graph.neighbors_directed(node, Outgoing) {
+            for next in self.successors(node) {
                 if seen.insert(next) {
                     parent.insert(next, node);
                     queue.push_back(next);
@@ -875,13 +958,25 @@ impl SkillGraph {
 
     /// One topological sort over the whole graph; on a cycle, the error names one.
     fn check_acyclic(&self) -> Result<(), Error> {
-        let Err(cycle) = petgraph::algo::toposort(&*self.graph, None) else {
+        let sorted = if self.has_groups() {
+            // Groups count as edges to each option: sort a copy that has them as edges.
+            // `map` keeps every index, so the nodes are the same.
+            let mut with_groups = self.graph.map(|_, _| (), |_, _| ());
+            for (&node, groups) in self.group_nodes.iter() {
+                for option in groups.iter().flat_map(|g| g.options.iter()) {
+                    with_groups.add_edge(node, *option, ());
+                }
+            }
+            petgraph::algo::toposort(&with_groups, None).map(drop)
+        } else {
+            petgraph::algo::toposort(&*self.graph, None).map(drop)
+        };
+        let Err(cycle) = sorted else {
             return Ok(());
         };
         let node = cycle.node_id();
         let path = self
-            .graph
-            .neighbors_directed(node, Outgoing)
+            .successors(node)
             .find_map(|next| self.path(next, node))
             .unwrap_or_default();
         let mut ids = vec![self.graph[node].clone()];
@@ -903,6 +998,180 @@ impl SkillGraph {
             let target = self.skills[requires].node;
             self.graph_mut().add_edge(node, target, *spec);
         }
+    }
+
+    // ----- "one of" groups -------------------------------------------------------------------
+
+    /// A group as stored: options sorted, at least two, distinct, existing and not the skill.
+    fn normalize_group(
+        &self,
+        skill: &SkillId,
+        mut group: PrerequisiteGroup,
+    ) -> Result<PrerequisiteGroup, Error> {
+        group.options.sort();
+        if group.options.len() > MAX_LIST {
+            return Err(Error::InvalidInput(format!(
+                "a group of skill \"{skill}\" has more than {MAX_LIST} options"
+            )));
+        }
+        if let Some(w) = group.options.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::InvalidInput(format!(
+                "a group of skill \"{skill}\" lists option \"{}\" twice",
+                w[0]
+            )));
+        }
+        if group.options.len() < 2 {
+            return Err(Error::InvalidInput(format!(
+                "a group of skill \"{skill}\" needs at least two options; a single one is an \
+                 ordinary prerequisite"
+            )));
+        }
+        for option in &group.options {
+            if option == skill {
+                return Err(Error::SelfPrerequisite(skill.clone()));
+            }
+            self.entry(option)?;
+        }
+        Ok(group)
+    }
+
+    /// Replaces a skill's groups (already normalized) in both indexes and records the change.
+    /// No cycle check: callers check.
+    fn put_groups(&mut self, skill: &SkillId, groups: Vec<PrerequisiteGroup>) {
+        let current = self.groups.get(skill).map_or(&[][..], |g| &g[..]);
+        if current == groups.as_slice() {
+            return;
+        }
+        let node = self.skills[skill].node;
+        self.changes.groups.insert(skill.clone());
+        if groups.is_empty() {
+            Arc::make_mut(&mut self.groups).remove(skill);
+            Arc::make_mut(&mut self.group_nodes).remove(&node);
+            return;
+        }
+        let nodes: Vec<GroupNodes> = groups
+            .iter()
+            .map(|g| GroupNodes {
+                spec: g.spec(),
+                options: g.options.iter().map(|o| self.skills[o].node).collect(),
+            })
+            .collect();
+        Arc::make_mut(&mut self.groups).insert(skill.clone(), groups.into());
+        Arc::make_mut(&mut self.group_nodes).insert(node, nodes.into());
+    }
+
+    /// The cycle a group of `skill` would close through one of its options, if any:
+    /// `skill → option → … → skill`.
+    fn group_cycle(&self, skill: &SkillId, group: &PrerequisiteGroup) -> Option<Vec<SkillId>> {
+        let a = self.skills[skill].node;
+        group.options.iter().find_map(|option| {
+            let path = self.path(self.skills[option].node, a)?;
+            let mut cycle = vec![skill.clone()];
+            cycle.extend(path.into_iter().map(|n| self.graph[n].clone()));
+            Some(cycle)
+        })
+    }
+
+    /// Adds a "one of" group to a skill, or updates the kind and level of the group with the
+    /// same options. Refuses a group through whose options a cycle would close, naming it.
+    pub fn add_prerequisite_group(
+        &mut self,
+        skill: &SkillId,
+        group: PrerequisiteGroup,
+    ) -> Result<(), Error> {
+        self.entry(skill)?;
+        let group = self.normalize_group(skill, group)?;
+        let mut groups = self.prerequisite_groups(skill)?.to_vec();
+        match groups.iter_mut().find(|g| g.options == group.options) {
+            Some(existing) => *existing = group,
+            None => {
+                if let Some(cycle) = self.group_cycle(skill, &group) {
+                    return Err(Error::Cycle(cycle));
+                }
+                groups.push(group);
+            }
+        }
+        self.put_groups(skill, groups);
+        Ok(())
+    }
+
+    /// Removes the group of `skill` with exactly these options (in any order).
+    pub fn remove_prerequisite_group(
+        &mut self,
+        skill: &SkillId,
+        options: &[SkillId],
+    ) -> Result<(), Error> {
+        let mut wanted = options.to_vec();
+        wanted.sort();
+        let mut groups = self.prerequisite_groups(skill)?.to_vec();
+        let before = groups.len();
+        groups.retain(|g| g.options != wanted);
+        if groups.len() == before {
+            return Err(Error::UnknownGroup {
+                skill: skill.clone(),
+                options: wanted.iter().map(ToString::to_string).collect(),
+            });
+        }
+        self.put_groups(skill, groups);
+        Ok(())
+    }
+
+    /// Makes `groups` the complete list of a skill's groups. All or nothing.
+    pub fn set_prerequisite_groups(
+        &mut self,
+        skill: &SkillId,
+        groups: Vec<PrerequisiteGroup>,
+    ) -> Result<(), Error> {
+        self.set_prerequisite_groups_many(vec![(skill.clone(), groups)])
+    }
+
+    /// [`set_prerequisite_groups`](Self::set_prerequisite_groups) for many skills, with one
+    /// acyclicity check at the end (as [`set_prerequisites_many`](Self::set_prerequisites_many)).
+    /// All or nothing: on any error the graph is unchanged.
+    pub fn set_prerequisite_groups_many(
+        &mut self,
+        items: Vec<(SkillId, Vec<PrerequisiteGroup>)>,
+    ) -> Result<(), Error> {
+        let mut normalized = Vec::with_capacity(items.len());
+        for (skill, groups) in items {
+            self.entry(&skill)?;
+            let mut list: Vec<PrerequisiteGroup> = Vec::with_capacity(groups.len());
+            for group in groups {
+                let group = self.normalize_group(&skill, group)?;
+                if list.iter().any(|g| g.options == group.options) {
+                    return Err(Error::InvalidInput(format!(
+                        "skill \"{skill}\" lists the group {} twice",
+                        group
+                            .options
+                            .iter()
+                            .map(SkillId::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                list.push(group);
+            }
+            normalized.push((skill, list));
+        }
+        if normalized.len() == 1 {
+            // One skill: a search per group, as for one edge. A cycle through a group ends at
+            // the skill, so the skill's own other groups cannot be on it.
+            let (skill, groups) = normalized.pop().expect("one item");
+            for group in &groups {
+                if let Some(cycle) = self.group_cycle(&skill, group) {
+                    return Err(Error::Cycle(cycle));
+                }
+            }
+            self.put_groups(&skill, groups);
+            return Ok(());
+        }
+        let mut trial = self.clone();
+        for (skill, groups) in normalized {
+            trial.put_groups(&skill, groups);
+        }
+        trial.check_acyclic()?;
+        *self = trial;
+        Ok(())
     }
 
     fn validate_role(&self, role: &Role) -> Result<(), Error> {
@@ -1014,6 +1283,7 @@ impl SkillGraph {
         categories: Vec<Category>,
         skills: Vec<Skill>,
         edges: Vec<(SkillId, SkillId, EdgeSpec)>,
+        groups: Vec<(SkillId, Vec<PrerequisiteGroup>)>,
         roles: Vec<Role>,
         revision: u64,
     ) -> Result<Self, Error> {
@@ -1040,6 +1310,14 @@ impl SkillGraph {
             }
             let (na, nb) = (graph.entry(&a)?.node, graph.entry(&b)?.node);
             graph.graph_mut().add_edge(na, nb, spec);
+        }
+        for (skill, list) in groups {
+            graph.entry(&skill)?;
+            let list = list
+                .into_iter()
+                .map(|g| graph.normalize_group(&skill, g))
+                .collect::<Result<Vec<_>, Error>>()?;
+            graph.put_groups(&skill, list);
         }
         graph.check_acyclic()?;
         for r in roles {
@@ -1305,7 +1583,7 @@ pub(crate) mod tests {
         let mut edges = g.edges();
         edges.push((id("c"), id("a"), EdgeSpec::default()));
         let cats = vec![category("c", 1)];
-        let err = SkillGraph::from_parts(cats, skills, edges, vec![], 7).unwrap_err();
+        let err = SkillGraph::from_parts(cats, skills, edges, vec![], vec![], 7).unwrap_err();
         assert!(
             matches!(err, Error::Cycle(ref c) if c.len() == 4 && c[0] == c[3]),
             "{err}"

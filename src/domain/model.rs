@@ -195,6 +195,33 @@ impl EdgeSpec {
     }
 }
 
+/// "One of these": a skill needs one option of the group, at the group's `min_level` (or the
+/// default rule of [`EdgeSpec::needed_level`]), besides its ordinary prerequisites. PyTorch or
+/// TensorFlow; AWS or GCP or Azure.
+///
+/// A group has at least two distinct options, none the skill itself, sorted by id; every option
+/// is a skill of the graph. For acyclicity a group counts as an edge from the skill to each
+/// option. Holding the skill implies nothing about the options (which one was learned is not
+/// known); a plan satisfies the group with one option (see `plan`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PrerequisiteGroup {
+    #[serde(default)]
+    pub kind: PrerequisiteKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_level: Option<Level>,
+    pub options: Vec<SkillId>,
+}
+
+impl PrerequisiteGroup {
+    /// The edge data each option would have as an ordinary prerequisite.
+    pub fn spec(&self) -> EdgeSpec {
+        EdgeSpec {
+            kind: self.kind,
+            min_level: self.min_level,
+        }
+    }
+}
+
 /// A prerequisite as seen from the dependent skill.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prerequisite {

@@ -11,6 +11,11 @@
 //!   prerequisites at `needed_level`; a skill already held stops the walk, since what it needs is
 //!   implied. So the cost of a plan grows with the part of the graph it touches, never with the
 //!   whole graph. Recommended edges join the walk only when asked.
+//! * **Groups.** A "one of" group of a demanded skill is satisfied by one option, chosen before
+//!   the walk by [`resolve_groups`](SkillGraph::resolve_groups) (see `groups`): a held option
+//!   if one suffices, else the option that adds the fewest hours. The chosen option is then an
+//!   ordinary prerequisite of the skill for this plan, and its step lists the options it
+//!   stands for as `alternatives`. Holding a skill implies nothing about its groups' options.
 //! * **Stages.** A step's stage is one more than the latest stage of the steps it waits for
 //!   (its prerequisites that are steps too), so steps of one stage can be learned in parallel.
 //!   A prerequisite that is a step always comes first, even when the dependent would make do
@@ -47,6 +52,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
+use super::groups::Choices;
 use super::roles::readiness_share;
 use super::scratch::{NodeMap, node_map, with_map};
 use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
@@ -109,6 +115,9 @@ pub struct Step {
     /// This skill, then the skills it unlocks on the shortest way to a target, ending at a
     /// target skill (a skill target, or a requirement of a role target).
     pub chain: Vec<SkillId>,
+    /// For an option chosen for a "one of" group: the group's other options, which would do
+    /// instead (in display order). Empty for an ordinary step.
+    pub alternatives: Vec<SkillId>,
     /// With a pace: the 1-based week this step starts in (see the module docs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_week: Option<u32>,
@@ -417,9 +426,11 @@ impl SkillGraph {
             for &(node, level, _) in &holdings.effective {
                 held.insert(node, Some(level));
             }
+            let choices = self.resolve_groups(|n| held.get(n).flatten(), &demands.seeds, options);
             with_map(&NEEDED, bound, |needed| {
                 with_map(&STEP, bound, |step| {
-                    self.plan_walk(held, needed, step, &demands, holdings, options, schedule)
+                    let walk = (&demands, &choices);
+                    self.plan_walk(held, needed, step, walk, holdings, options, schedule)
                 })
             })
         });
@@ -435,14 +446,14 @@ impl SkillGraph {
         held: &NodeMap<Option<Level>>,
         needed: &mut NodeMap<Option<Level>>,
         step_of: &mut NodeMap<u32>,
-        demands: &Demands,
+        (demands, choices): (&Demands, &Choices),
         holdings: &Holdings,
         options: PlanOptions,
         schedule: Schedule,
     ) -> LearningPlan {
         let own_targets = &demands.own_targets;
-        self.demand(held, needed, &demands.seeds, options);
-        let steps = self.step_graph(steps_met(held, needed), step_of, options);
+        self.demand(held, needed, &demands.seeds, choices, options);
+        let steps = self.step_graph(steps_met(held, needed), step_of, choices, options);
         let mut plan = Staged {
             ordered: self.order(&steps, stage(&steps)),
             hours: self.step_hours(held, needed, &steps),
@@ -450,19 +461,21 @@ impl SkillGraph {
         };
         let mut budget = None;
         if let Some(budget_hours) = schedule.budget_hours {
-            let (kept, budgeted) =
-                self.within_budget(held, needed, step_of, demands, plan, budget_hours);
+            let (kept, budgeted) = self.within_budget(
+                held,
+                needed,
+                step_of,
+                (demands, choices),
+                plan,
+                budget_hours,
+            );
             plan = kept;
             budget = Some(budgeted);
         }
-        let Staged {
-            steps,
-            ordered,
-            hours,
-        } = plan;
-        let reasons = explain(&steps, &ordered, own_targets);
-        let critical_path_hours = critical_path(&steps, &ordered, &hours);
-        let mut steps = self.assemble(held, needed, &steps, &ordered, &hours, &reasons);
+        let reasons = explain(&plan.steps, &plan.ordered, own_targets);
+        let critical_path_hours = critical_path(&plan.steps, &plan.ordered, &plan.hours);
+        let mut steps = self.assemble(held, needed, &plan, &reasons, choices);
+        let ordered = plan.ordered;
         let weeks = schedule.hours_per_week.map(|h| pace(&mut steps, h));
         LearningPlan {
             stages: ordered.depth,
@@ -484,7 +497,7 @@ impl SkillGraph {
         held: &NodeMap<Option<Level>>,
         needed: &NodeMap<Option<Level>>,
         step_of: &NodeMap<u32>,
-        demands: &Demands,
+        (demands, choices): (&Demands, &Choices),
         plan: Staged,
         budget_hours: u64,
     ) -> (Staged, Budgeted) {
@@ -498,14 +511,7 @@ impl SkillGraph {
         let mut plan = plan;
         if choice.keep.contains(&false) {
             let reasons = explain(&plan.steps, &plan.ordered, &demands.own_targets);
-            deferred = self.assemble(
-                held,
-                needed,
-                &plan.steps,
-                &plan.ordered,
-                &plan.hours,
-                &reasons,
-            );
+            deferred = self.assemble(held, needed, &plan, &reasons, choices);
             deferred.retain(|s| !choice.keep[plan.ordered.order[s.position as usize - 1]]);
             let steps = plan.steps.restrict(&choice.keep);
             plan = Staged {
@@ -534,6 +540,7 @@ impl SkillGraph {
         held: &NodeMap<Option<Level>>,
         needed: &mut NodeMap<Option<Level>>,
         seeds: &[(NodeIndex, Level)],
+        choices: &Choices,
         options: PlanOptions,
     ) {
         let mut work: Vec<NodeIndex> = Vec::new();
@@ -542,7 +549,9 @@ impl SkillGraph {
         }
         while let Some(node) = work.pop() {
             let level = needed_at(needed, node);
-            for (prerequisite, spec) in self.prerequisite_edges(node, options.include_recommended) {
+            let edges = self.prerequisite_edges(node, options.include_recommended);
+            // The option chosen for each of the skill's groups is a prerequisite like the others.
+            for (prerequisite, spec) in edges.chain(choices.edges(node)) {
                 raise(
                     held,
                     needed,
@@ -561,6 +570,7 @@ impl SkillGraph {
         &self,
         nodes: Vec<NodeIndex>,
         step_of: &mut NodeMap<u32>,
+        choices: &Choices,
         options: PlanOptions,
     ) -> StepGraph {
         for (i, &node) in nodes.iter().enumerate() {
@@ -572,6 +582,7 @@ impl SkillGraph {
             start.push(items.len());
             items.extend(
                 self.prerequisite_edges(node, options.include_recommended)
+                    .chain(choices.edges(node))
                     .filter_map(|(p, _)| step_of.get(p)),
             );
         }
@@ -626,11 +637,15 @@ impl SkillGraph {
         &self,
         held: &NodeMap<Option<Level>>,
         needed: &NodeMap<Option<Level>>,
-        steps: &StepGraph,
-        ordered: &Ordered,
-        hours: &[u32],
+        plan: &Staged,
         reasons: &Reasons<'_>,
+        choices: &Choices,
     ) -> Vec<Step> {
+        let Staged {
+            steps,
+            ordered,
+            hours,
+        } = plan;
         let id_at = |at: usize| self.graph[steps.nodes[ordered.order[at]]].clone();
         (0..steps.nodes.len())
             .map(|at| {
@@ -653,6 +668,11 @@ impl SkillGraph {
                     because: reasons.because[at].iter().map(|&d| id_at(d)).collect(),
                     serves: reasons.served(at),
                     chain,
+                    alternatives: {
+                        let mut others = choices.alternatives(node).to_vec();
+                        others.sort_by_cached_key(|&n| self.order_key(n));
+                        others.into_iter().map(|n| self.graph[n].clone()).collect()
+                    },
                     start_week: None,
                     end_week: None,
                 }

@@ -155,6 +155,7 @@ impl ApiError {
                 | D::UnknownRole(_)
                 | D::UnknownCategory(_)
                 | D::UnknownPrerequisite { .. }
+                | D::UnknownGroup { .. }
                 | D::UnknownRequirement { .. } => Code::NotFound,
                 D::Cycle(_) => Code::Cycle,
                 D::AlreadyExists { .. } | D::InUse { .. } => Code::Conflict,

@@ -84,8 +84,10 @@ impl SkillMutation {
         skill_view(ctx, &id)
     }
 
-    /// Deletes a skill. Refused with CONFLICT while other skills or roles require it, unless
-    /// `cascade` removes those edges and requirements too. Returns the deleted id.
+    /// Deletes a skill. Refused with CONFLICT while other skills or roles require it (or a
+    /// group lists it as an option), unless `cascade` removes those edges and requirements too
+    /// and takes it out of the groups (a group left with one option becomes an ordinary
+    /// prerequisite on it). Returns the deleted id.
     #[graphql(guard = "Admin")]
     async fn delete_skill(
         &self,
@@ -147,6 +149,69 @@ impl SkillMutation {
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
         write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
             g.remove_prerequisite(&skill, &requires)
+        })?;
+        skill_view(ctx, &skill)
+    }
+
+    /// Gives `skill` a "one of" group: one of `options` must be learned first (or held). With
+    /// a group of the same options already there, updates its kind and level. Refused with
+    /// CYCLE, naming the cycle, when some option requires `skill` (directly, through
+    /// prerequisites or through groups); INVALID_INPUT for fewer than two distinct options or
+    /// the skill among them; NOT_FOUND for an unknown skill.
+    #[graphql(guard = "Admin")]
+    async fn add_prerequisite_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of the skill that needs one of the options.")] skill: ID,
+        #[graphql(desc = "The ids of the options, at least two, in any order.")] options: Vec<ID>,
+        #[graphql(
+            default_with = "Some(PrerequisiteKind::Required)",
+            desc = "Whether the group blocks (REQUIRED) or only helps (RECOMMENDED); null: \
+                    REQUIRED."
+        )]
+        kind: Option<PrerequisiteKind>,
+        #[graphql(
+            desc = "The least level (1 aware to 5 expert) of the chosen option needed; \
+                          null: the level `skill` is learned to, capped at 2 (beginner)."
+        )]
+        min_level: Option<i32>,
+    ) -> async_graphql::Result<SkillView> {
+        let kind = kind.unwrap_or(PrerequisiteKind::Required);
+        let skill = skill_id(&skill).api()?;
+        let spec = edge_spec(kind, min_level).api()?;
+        let group = crate::domain::PrerequisiteGroup {
+            kind: spec.kind,
+            min_level: spec.min_level,
+            options: options
+                .iter()
+                .map(skill_id)
+                .collect::<Result<_, _>>()
+                .api()?,
+        };
+        write(ctx, ChangeKind::PrerequisiteAdded, |g| {
+            g.add_prerequisite_group(&skill, group)
+        })?;
+        skill_view(ctx, &skill)
+    }
+
+    /// Removes the group of `skill` with exactly these options (in any order); NOT_FOUND when
+    /// it has none. Returns the skill.
+    #[graphql(guard = "Admin")]
+    async fn remove_prerequisite_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The id of the skill whose group to drop.")] skill: ID,
+        #[graphql(desc = "The ids of the group's options, all of them, in any order.")]
+        options: Vec<ID>,
+    ) -> async_graphql::Result<SkillView> {
+        let skill = skill_id(&skill).api()?;
+        let options: Vec<_> = options
+            .iter()
+            .map(skill_id)
+            .collect::<Result<_, _>>()
+            .api()?;
+        write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
+            g.remove_prerequisite_group(&skill, &options)
         })?;
         skill_view(ctx, &skill)
     }

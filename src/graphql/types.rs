@@ -225,6 +225,20 @@ impl SkillView {
                 .collect(),
         ))
     }
+    /// The "one of" groups of this skill: for each, one option must be learned (or held),
+    /// besides the ordinary `prerequisites`. Direct only: `prerequisites(transitive: true)`
+    /// does not expand a group's options, since which one is learned is a choice.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn prerequisite_groups(&self) -> async_graphql::Result<Vec<PrerequisiteGroupView>> {
+        let groups = self.graph.prerequisite_groups(&self.skill.id).api()?;
+        Ok(groups
+            .iter()
+            .map(|g| PrerequisiteGroupView {
+                graph: self.graph.clone(),
+                group: g.clone(),
+            })
+            .collect())
+    }
     /// Skills that require this one, directly or (with `transitive`) through a chain.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn unlocks(
@@ -323,6 +337,35 @@ impl CategoryView {
 pub struct PrerequisiteView {
     pub graph: Arc<SkillGraph>,
     pub prerequisite: Prerequisite,
+}
+
+pub struct PrerequisiteGroupView {
+    pub graph: Arc<SkillGraph>,
+    pub group: domain::PrerequisiteGroup,
+}
+
+/// "One of these": a skill needs one of the options (PyTorch or TensorFlow, say), at the
+/// group's level. A plan takes a held option, else the one that adds the fewest hours.
+#[Object(name = "PrerequisiteGroup")]
+impl PrerequisiteGroupView {
+    /// Whether the group blocks (REQUIRED) or only helps (RECOMMENDED).
+    async fn kind(&self) -> PrerequisiteKind {
+        self.group.kind.into()
+    }
+    /// The least level (1 aware to 5 expert) of the option needed, when the group sets one;
+    /// null: the level the dependent skill is learned to, capped at 2 (beginner).
+    async fn min_level(&self) -> Option<i32> {
+        self.group.min_level.map(|l| i32::from(l.get()))
+    }
+    /// The options, at least two, sorted by id; any one of them satisfies the group.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn options(&self) -> async_graphql::Result<Vec<SkillView>> {
+        self.group
+            .options
+            .iter()
+            .map(|id| SkillView::referenced(&self.graph, id))
+            .collect()
+    }
 }
 
 /// A skill needed before another one.
@@ -618,6 +661,12 @@ impl PathStepView {
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn chain(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, &self.step().chain)
+    }
+    /// For a skill chosen to satisfy a "one of" group: the group's other options, any of
+    /// which would do instead. Empty for an ordinary step.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn alternatives(&self) -> Vec<SkillView> {
+        SkillView::many(&self.graph, &self.step().alternatives)
     }
     /// The targets this step leads to.
     #[graphql(complexity = "list_cost(child_complexity)")]
@@ -1128,6 +1177,7 @@ impl Flat for PathStepView {
             "endWeek" => flat::nullable_int(step.end_week.map(|w| int(u64::from(w)))),
             "because" => flat::objects(skills(&self.graph, &step.because), sub),
             "chain" => flat::objects(skills(&self.graph, &step.chain), sub),
+            "alternatives" => flat::objects(skills(&self.graph, &step.alternatives), sub),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 //! | file | columns (optional ones in brackets) |
 //! |---|---|
 //! | `skills.csv` | `id, name, category, hours[, description]` |
-//! | `prerequisites.csv` | `skill_id, requires_id[, kind, min_level]` |
+//! | `prerequisites.csv` | `skill_id, requires_id[, kind, min_level, group]` |
 //! | `roles.csv` | `id, name[, description]` |
 //! | `role_requirements.csv` | `role_id, skill_id, level[, importance]` |
 //!
@@ -11,14 +11,19 @@
 //! created when missing: its id is the name as a slug (`Machine learning` → `machine-learning`),
 //! so a column that already holds category ids keeps them. `kind` is `required` (default) or
 //! `recommended`; `importance` is `essential` (default) or `optional`.
+//!
+//! A non-empty `group` makes a row an option of a "one of" group instead of an ordinary
+//! prerequisite: the rows of one skill that share a group label form one group (label order
+//! is group order), and must agree on `kind` and `min_level`. A group needs at least two
+//! options; a label used by one row only is skipped and reported.
 
 use std::collections::BTreeMap;
 
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, slug};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement, Role, RoleId,
-    Skill, SkillId,
+    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
+    Requirement, Role, RoleId, Skill, SkillId,
 };
 
 fn table(files: &FileSet, stem: &str) -> Result<Option<Table>, Error> {
@@ -56,6 +61,9 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
     );
     let mut categories: BTreeMap<String, String> = BTreeMap::new();
     let mut prerequisites: BTreeMap<SkillId, Vec<(SkillId, EdgeSpec)>> = BTreeMap::new();
+    // skill → group label → (spec, options, where first seen)
+    type Groups = BTreeMap<SkillId, BTreeMap<String, (EdgeSpec, Vec<SkillId>, String)>>;
+    let mut groups: Groups = BTreeMap::new();
     for (line, row) in skills.rows.iter().enumerate() {
         let at = || format!("skills.csv:{}", line + 2);
         let Ok(skill_id) = SkillId::parse(field(row, id)) else {
@@ -107,11 +115,12 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
 
     if let Some(edges) = table(files, "prerequisites")? {
         require_columns(&edges, "prerequisites.csv", &["skill_id", "requires_id"])?;
-        let (skill, requires, kind, min_level) = (
+        let (skill, requires, kind, min_level, group) = (
             edges.column("skill_id"),
             edges.column("requires_id"),
             edges.column("kind"),
             edges.column("min_level"),
+            edges.column("group"),
         );
         for (line, row) in edges.rows.iter().enumerate() {
             let at = || format!("prerequisites.csv:{}", line + 2);
@@ -147,14 +156,52 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 );
                 continue;
             };
+            let spec = EdgeSpec { kind, min_level };
+            let label = field(row, group);
+            if !label.is_empty() {
+                let group = groups
+                    .entry(a.clone())
+                    .or_default()
+                    .entry(label.to_owned())
+                    .or_insert_with(|| (spec, Vec::new(), at()));
+                if group.0 != spec {
+                    report.skip("prerequisite: group rows disagree on kind or min_level", at);
+                } else if group.1.contains(&b) {
+                    report.skip("prerequisite: listed twice", at);
+                } else {
+                    group.1.push(b);
+                }
+                continue;
+            }
             if list.iter().any(|(r, _)| *r == b) {
                 report.skip("prerequisite: listed twice", at);
                 continue;
             }
-            list.push((b, EdgeSpec { kind, min_level }));
+            list.push((b, spec));
         }
     }
     batch.prerequisites = prerequisites.into_iter().collect();
+    batch.groups = batch
+        .prerequisites
+        .iter()
+        .map(|(skill, _)| {
+            let mut list = Vec::new();
+            for (label, (spec, options, at)) in groups.remove(skill).unwrap_or_default() {
+                if options.len() < 2 {
+                    report.skip("prerequisite: a group with fewer than two options", || {
+                        format!("{at}: group {label:?} of {skill}")
+                    });
+                    continue;
+                }
+                list.push(PrerequisiteGroup {
+                    kind: spec.kind,
+                    min_level: spec.min_level,
+                    options,
+                });
+            }
+            (skill.clone(), list)
+        })
+        .collect();
 
     let mut roles: BTreeMap<RoleId, Role> = BTreeMap::new();
     if let Some(table) = table(files, "roles")? {

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Error, Importance, Level, PrerequisiteKind, Requirement,
-    Resource, Role, RoleId, Skill, SkillGraph, SkillId,
+    Category, CategoryId, EdgeSpec, Error, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
+    Requirement, Resource, Role, RoleId, Skill, SkillGraph, SkillId,
 };
 
 /// One thing wrong with a seed, and where.
@@ -82,10 +82,14 @@ struct SkillEntry {
     external_id: Option<String>,
 }
 
+/// One entry of `requires`: a prerequisite (`skill`) or a "one of" group (`any_of`).
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RequiresEntry {
-    skill: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skill: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    any_of: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "is_required")]
     kind: PrerequisiteKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,7 +248,12 @@ impl Seed {
         SeedCounts {
             categories: self.categories.len(),
             skills: self.skills.len(),
-            prerequisites: self.skills.iter().map(|s| s.entry.requires.len()).sum(),
+            prerequisites: self
+                .skills
+                .iter()
+                .flat_map(|s| &s.entry.requires)
+                .filter(|r| r.skill.is_some())
+                .count(),
             roles: self.roles.len(),
         }
     }
@@ -324,22 +333,44 @@ impl Seed {
         }
         for (s, id) in placed {
             let mut valid = Vec::new();
+            let mut groups = Vec::new();
             for r in &s.entry.requires {
-                match prerequisite(r).and_then(|(req, spec)| {
-                    graph
-                        .skill(req.as_str())
-                        .ok_or_else(|| Error::UnknownSkill(req.clone()))?;
-                    Ok((req, spec))
-                }) {
-                    Ok(p) => valid.push(p),
-                    Err(e) => report(
+                match (&r.skill, &r.any_of) {
+                    (Some(skill), None) => match prerequisite(skill, r).and_then(|(req, spec)| {
+                        graph
+                            .skill(req.as_str())
+                            .ok_or_else(|| Error::UnknownSkill(req.clone()))?;
+                        Ok((req, spec))
+                    }) {
+                        Ok(p) => valid.push(p),
+                        Err(e) => report(
+                            s.file,
+                            s.line,
+                            format!("skill {:?} requires {skill:?}: {e}", s.entry.id),
+                        ),
+                    },
+                    (None, Some(options)) => match group(options, r) {
+                        Ok(g) => groups.push(g),
+                        Err(e) => report(
+                            s.file,
+                            s.line,
+                            format!("skill {:?} requires any of {options:?}: {e}", s.entry.id),
+                        ),
+                    },
+                    _ => report(
                         s.file,
                         s.line,
-                        format!("skill {:?} requires {:?}: {e}", s.entry.id, r.skill),
+                        format!(
+                            "skill {:?}: each `requires` entry has either `skill` or `any_of`",
+                            s.entry.id
+                        ),
                     ),
                 }
             }
             if let Err(e) = graph.set_prerequisites(&id, &valid) {
+                report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
+            }
+            if let Err(e) = graph.set_prerequisite_groups(&id, groups) {
                 report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
             }
         }
@@ -422,14 +453,25 @@ fn skill(e: &SkillEntry) -> Result<Skill, Error> {
     })
 }
 
-fn prerequisite(e: &RequiresEntry) -> Result<(SkillId, EdgeSpec), Error> {
+fn prerequisite(skill: &str, e: &RequiresEntry) -> Result<(SkillId, EdgeSpec), Error> {
     Ok((
-        SkillId::parse(&e.skill)?,
+        SkillId::parse(skill)?,
         EdgeSpec {
             kind: e.kind,
             min_level: e.min_level.map(Level::new).transpose()?,
         },
     ))
+}
+
+fn group(options: &[String], e: &RequiresEntry) -> Result<PrerequisiteGroup, Error> {
+    Ok(PrerequisiteGroup {
+        kind: e.kind,
+        min_level: e.min_level.map(Level::new).transpose()?,
+        options: options
+            .iter()
+            .map(|o| SkillId::parse(o))
+            .collect::<Result<_, _>>()?,
+    })
 }
 
 fn requirement(e: &RequirementEntry) -> Result<Requirement, Error> {
@@ -471,10 +513,23 @@ pub fn export(graph: &SkillGraph) -> String {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(id, spec)| RequiresEntry {
-                        skill: id.to_string(),
+                        skill: Some(id.to_string()),
+                        any_of: None,
                         kind: spec.kind,
                         min_level: spec.min_level.map(|l| i64::from(l.get())),
                     })
+                    .chain(
+                        graph
+                            .prerequisite_groups(&s.id)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|g| RequiresEntry {
+                                skill: None,
+                                any_of: Some(g.options.iter().map(ToString::to_string).collect()),
+                                kind: g.kind,
+                                min_level: g.min_level.map(|l| i64::from(l.get())),
+                            }),
+                    )
                     .collect(),
                 resources: s.resources.clone(),
                 external_id: s.external_id.clone(),
@@ -633,6 +688,45 @@ requirements = [{ skill = "a", level = 0 }]
         let problems = Seed::read(dir.path()).err().unwrap();
         assert_eq!(problems.len(), 1);
         assert!(problems[0].line >= 1, "{}", problems[0]);
+    }
+
+    #[test]
+    fn any_of_groups_apply_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let with_group = GOOD.replace(
+            "requires = [{ skill = \"a\", min_level = 2 }]",
+            "requires = [{ skill = \"a\", min_level = 2 }, { any_of = [\"x\", \"a\"], min_level = 3 }]",
+        ) + "\n[[skill]]\nid = \"x\"\nname = \"X\"\ncategory = \"c\"\nhours = 5\n";
+        write(dir.path(), "all.toml", &with_group);
+        let mut g = SkillGraph::new();
+        assert_eq!(Seed::read(dir.path()).unwrap().apply(&mut g), []);
+        let groups = g
+            .prerequisite_groups(&SkillId::parse("b").unwrap())
+            .unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].options.len(), 2);
+        let first = export(&g);
+        assert!(
+            first.contains("any_of = [\n    \"a\",\n    \"x\",\n]")
+                || first.contains("any_of = [\"a\", \"x\"]"),
+            "{first}"
+        );
+        let file = dir.path().join("export.out");
+        std::fs::write(&file, &first).unwrap();
+        let mut again = SkillGraph::new();
+        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
+        assert_eq!(export(&again), first);
+
+        // Both keys, or a group closing a cycle, are problems with the line.
+        let bad = with_group.replace("hours = 5\n", "hours = 5\nrequires = [{ skill = \"a\", any_of = [\"a\", \"b\"] }, { any_of = [\"a\", \"b\"] }]\n");
+        write(dir.path(), "all.toml", &bad);
+        let problems = Seed::read(dir.path())
+            .unwrap()
+            .apply(&mut SkillGraph::new());
+        let text: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        assert_eq!(problems.len(), 2, "{text:?}");
+        assert!(text[0].contains("either `skill` or `any_of`"), "{text:?}");
+        assert!(text[1].contains("cycle"), "{text:?}");
     }
 
     #[test]

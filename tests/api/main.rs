@@ -9,6 +9,7 @@ mod contract;
 mod explorer;
 mod flat;
 mod fuzz;
+mod groups;
 mod helpers;
 mod limits;
 mod mutations;

@@ -73,25 +73,43 @@ async fn learning_path(
 }
 
 /// The direct required prerequisites of a skill, as the API reports them.
+/// The direct required prerequisites of a skill, with the options of its required "one of"
+/// groups (a plan's chosen option is a prerequisite like any other).
 async fn required_prerequisites(app: &TestApp, skill: &str) -> Vec<String> {
     #[derive(Deserialize)]
     struct Prerequisite {
         skill: Ref,
     }
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Group {
+        kind: String,
+        options: Vec<Ref>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct Wrapper {
         prerequisites: Vec<Prerequisite>,
+        prerequisite_groups: Vec<Group>,
     }
     let body = app
         .query(
-            "query($id: ID!) { skill(id: $id) { prerequisites(includeRecommended: false) { skill { id } } } }",
+            "query($id: ID!) { skill(id: $id) { prerequisites(includeRecommended: false) { skill { id } }
+                prerequisiteGroups { kind options { id } } } }",
             json!({ "id": skill }),
         )
         .await;
-    field::<Wrapper>(&body, "skill")
+    let skill = field::<Wrapper>(&body, "skill");
+    let options = skill
+        .prerequisite_groups
+        .into_iter()
+        .filter(|g| g.kind == "REQUIRED")
+        .flat_map(|g| g.options.into_iter().map(|o| o.id));
+    skill
         .prerequisites
         .into_iter()
         .map(|p| p.skill.id)
+        .chain(options)
         .collect()
 }
 
