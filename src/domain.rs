@@ -13,6 +13,7 @@ mod model;
 mod next;
 mod plan;
 mod roles;
+mod rules;
 mod scratch;
 mod search;
 

@@ -1,0 +1,684 @@
+//! Every mutation of the graph: validated before anything changes, recorded in the change set
+//! the store persists. Prerequisites are written one edge at a time (`add_prerequisite`), as a
+//! skill's whole list (`set_prerequisites`) or in bulk (`set_prerequisites_many`, one
+//! acyclicity check at the end).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::domain::search::SearchKeys;
+use crate::domain::{
+    Category, CategoryId, EdgeSpec, Error, PrerequisiteGroup, Requirement, Role, RoleId, Skill,
+    SkillId,
+};
+
+use super::{ChangeSet, GroupNodes, SkillEntry, SkillGraph, SkillPatch};
+use crate::domain::rules::{
+    MAX_DESCRIPTION, MAX_HOURS, MAX_LIST, MAX_NAME, MAX_URL, check_list, check_text,
+};
+
+impl SkillGraph {
+    /// Hands over what the mutations since the last call touched.
+    pub fn take_changes(&mut self) -> ChangeSet {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Creates or replaces a category. A parent must exist and must not be the category itself
+    /// or one of its descendants.
+    pub fn upsert_category(&mut self, category: Category) -> Result<(), Error> {
+        check_text("category name", &category.name, MAX_NAME, true)?;
+        check_text(
+            "category description",
+            category.description.as_deref().unwrap_or(""),
+            MAX_DESCRIPTION,
+            false,
+        )?;
+        if let Some(parent) = &category.parent {
+            let mut cursor = Some(parent);
+            while let Some(id) = cursor {
+                if *id == category.id {
+                    return Err(Error::CategoryCycle(category.id.clone()));
+                }
+                cursor = self
+                    .categories
+                    .get(id)
+                    .ok_or_else(|| Error::UnknownCategory(id.clone()))?
+                    .parent
+                    .as_ref();
+            }
+        }
+        if self
+            .categories
+            .get(&category.id)
+            .is_some_and(|c| **c == category)
+        {
+            return Ok(());
+        }
+        self.changes.categories.insert(category.id.clone());
+        self.categories_mut()
+            .insert(category.id.clone(), Arc::new(category));
+        Ok(())
+    }
+
+    /// Deletes a category no skill and no other category uses.
+    pub fn delete_category(&mut self, id: &CategoryId) -> Result<(), Error> {
+        if !self.categories.contains_key(id) {
+            return Err(Error::UnknownCategory(id.clone()));
+        }
+        let mut users: Vec<String> = self
+            .skills
+            .values()
+            .filter(|e| e.skill.category == *id)
+            .map(|e| format!("skill {}", e.skill.id))
+            .collect();
+        users.sort();
+        users.extend(
+            self.categories
+                .values()
+                .filter(|c| c.parent.as_ref() == Some(id))
+                .map(|c| format!("category {}", c.id)),
+        );
+        if !users.is_empty() {
+            return Err(Error::InUse {
+                kind: "category",
+                id: id.to_string(),
+                users,
+            });
+        }
+        self.categories_mut().remove(id);
+        self.changes.categories.insert(id.clone());
+        Ok(())
+    }
+
+    pub(super) fn validate_skill(&self, skill: &Skill) -> Result<(), Error> {
+        check_text("skill name", &skill.name, MAX_NAME, true)?;
+        check_text(
+            "skill description",
+            skill.description.as_deref().unwrap_or(""),
+            MAX_DESCRIPTION,
+            false,
+        )?;
+        check_list("aliases", &skill.aliases)?;
+        check_list("tags", &skill.tags)?;
+        if skill.resources.len() > MAX_LIST {
+            return Err(Error::InvalidInput(format!(
+                "resources has more than {MAX_LIST} entries"
+            )));
+        }
+        for r in &skill.resources {
+            check_text("resource title", &r.title, MAX_NAME, true)?;
+            check_text("resource url", &r.url, MAX_URL, true)?;
+        }
+        if skill.hours > MAX_HOURS {
+            return Err(Error::InvalidInput(format!(
+                "hours must be between 0 and {MAX_HOURS}, got {}",
+                skill.hours
+            )));
+        }
+        if !self.categories.contains_key(&skill.category) {
+            return Err(Error::UnknownCategory(skill.category.clone()));
+        }
+        Ok(())
+    }
+
+    /// Adds a new skill; its id must be free.
+    pub fn create_skill(&mut self, skill: Skill) -> Result<(), Error> {
+        if self.skills.contains_key(&skill.id) {
+            return Err(Error::AlreadyExists {
+                kind: "skill",
+                id: skill.id.to_string(),
+            });
+        }
+        self.upsert_skill(skill)
+    }
+
+    /// Creates a skill or replaces its data. Its prerequisites and the roles that need it stay.
+    pub fn upsert_skill(&mut self, skill: Skill) -> Result<(), Error> {
+        self.validate_skill(&skill)?;
+        let keys = SearchKeys::new(&skill.name, &skill.aliases);
+        // Not `skills_mut()`: the arms below also touch other fields.
+        self.by_node = Arc::default();
+        match Arc::make_mut(&mut self.skills).get_mut(&skill.id) {
+            Some(entry) if *entry.skill == skill => return Ok(()),
+            Some(entry) => {
+                if entry.skill.hours != skill.hours {
+                    self.role_index.rehour(entry.node, skill.hours);
+                }
+                entry.skill = Arc::new(skill.clone());
+                entry.keys = keys;
+                self.skill_search.touched(&skill.id);
+            }
+            // A new skill leaves the role index as it is: no role requires it yet.
+            None => {
+                let node = self.graph_mut().add_node(skill.id.clone());
+                let entry = SkillEntry {
+                    skill: Arc::new(skill.clone()),
+                    node,
+                    keys,
+                };
+                self.skills_mut().insert(skill.id.clone(), entry);
+                self.skill_search.touched(&skill.id);
+            }
+        }
+        self.changes.skills.insert(skill.id);
+        Ok(())
+    }
+
+    /// Applies a patch to an existing skill's data and returns the result.
+    pub fn update_skill(&mut self, id: &SkillId, patch: SkillPatch) -> Result<Arc<Skill>, Error> {
+        let mut skill = Skill::clone(&self.entry(id)?.skill);
+        let SkillPatch {
+            name,
+            category,
+            hours,
+            description,
+            aliases,
+            tags,
+            resources,
+        } = patch;
+        skill.name = name.unwrap_or(skill.name);
+        skill.category = category.unwrap_or(skill.category);
+        skill.hours = hours.unwrap_or(skill.hours);
+        skill.description = description.or(skill.description);
+        skill.aliases = aliases.unwrap_or(skill.aliases);
+        skill.tags = tags.unwrap_or(skill.tags);
+        skill.resources = resources.unwrap_or(skill.resources);
+        self.upsert_skill(skill)?;
+        Ok(self.entry(id)?.skill.clone())
+    }
+
+    /// Deletes a skill. Without `cascade` it refuses while other skills or roles require it,
+    /// or a group lists it as an option (naming them); with `cascade` those edges and
+    /// requirements go with it, and it leaves the groups: a group left with one option becomes
+    /// an ordinary prerequisite on that option, with the group's kind and level (kept as it is
+    /// when that edge already exists). Its own prerequisite edges and groups always go.
+    pub fn delete_skill(&mut self, id: &SkillId, cascade: bool) -> Result<(), Error> {
+        let node = self.entry(id)?.node;
+        let mut dependents: Vec<SkillId> = self
+            .graph
+            .neighbors_directed(node, Incoming)
+            .map(|n| self.graph[n].clone())
+            .collect();
+        let group_users: Vec<SkillId> = self
+            .groups
+            .iter()
+            .filter(|(_, groups)| groups.iter().any(|g| g.options.contains(id)))
+            .map(|(user, _)| user.clone())
+            .collect();
+        let roles: Vec<RoleId> = self
+            .required_by
+            .get(id)
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default();
+        let in_use = !(dependents.is_empty() && roles.is_empty() && group_users.is_empty());
+        if in_use && !cascade {
+            dependents.extend(group_users.iter().cloned());
+            dependents.sort();
+            dependents.dedup();
+            let mut users: Vec<String> = dependents.iter().map(|s| format!("skill {s}")).collect();
+            users.sort();
+            users.extend(roles.iter().map(|r| format!("role {r}")));
+            return Err(Error::InUse {
+                kind: "skill",
+                id: id.to_string(),
+                users,
+            });
+        }
+        for role in roles {
+            self.remove_requirement(&role, id)?;
+        }
+        for user in group_users {
+            let mut kept = Vec::new();
+            let current: Vec<PrerequisiteGroup> = self.groups[&user].to_vec();
+            for mut group in current {
+                group.options.retain(|o| o != id);
+                match group.options.as_slice() {
+                    [] => {}
+                    [last] => {
+                        // Acyclic already: the group counted as an edge to `last`.
+                        let (a, b) = (self.skills[&user].node, self.skills[last].node);
+                        if self.graph.find_edge(a, b).is_none() {
+                            self.graph_mut().add_edge(a, b, group.spec());
+                            self.changes.edges.insert((user.clone(), last.clone()));
+                        }
+                    }
+                    _ => kept.push(group),
+                }
+            }
+            self.put_groups(&user, kept);
+        }
+        self.put_groups(id, Vec::new());
+        for dependent in dependents {
+            self.changes.edges.insert((dependent, id.clone()));
+        }
+        for prerequisite in self.graph.neighbors_directed(node, Outgoing) {
+            self.changes
+                .edges
+                .insert((id.clone(), self.graph[prerequisite].clone()));
+        }
+        self.graph_mut().remove_node(node);
+        self.skills_mut().remove(id);
+        self.skill_search.touched(id);
+        // The requirements on it went first (replacing the index already); replaced again so
+        // that no index names a freed node, which the next skill created may reuse.
+        self.role_index.reset();
+        self.changes.skills.insert(id.clone());
+        Ok(())
+    }
+
+    /// Records that `skill` requires `requires`, or updates the edge's data if it exists.
+    /// Refuses an edge that would close a cycle, naming the cycle.
+    pub fn add_prerequisite(
+        &mut self,
+        skill: &SkillId,
+        requires: &SkillId,
+        spec: EdgeSpec,
+    ) -> Result<(), Error> {
+        if skill == requires {
+            return Err(Error::SelfPrerequisite(skill.clone()));
+        }
+        let a = self.entry(skill)?.node;
+        let b = self.entry(requires)?.node;
+        if let Some(edge) = self.graph.find_edge(a, b) {
+            if self.graph[edge] != spec {
+                self.graph_mut()[edge] = spec;
+                self.changes.edges.insert((skill.clone(), requires.clone()));
+            }
+            return Ok(());
+        }
+        if let Some(path) = self.path(b, a) {
+            // a → b, then b → … → a closes the loop.
+            let mut cycle = vec![skill.clone()];
+            cycle.extend(path.into_iter().map(|n| self.graph[n].clone()));
+            return Err(Error::Cycle(cycle));
+        }
+        self.graph_mut().add_edge(a, b, spec);
+        self.changes.edges.insert((skill.clone(), requires.clone()));
+        Ok(())
+    }
+
+    pub fn remove_prerequisite(
+        &mut self,
+        skill: &SkillId,
+        requires: &SkillId,
+    ) -> Result<(), Error> {
+        let a = self.entry(skill)?.node;
+        let b = self.entry(requires)?.node;
+        let edge = self
+            .graph
+            .find_edge(a, b)
+            .ok_or_else(|| Error::UnknownPrerequisite {
+                skill: skill.clone(),
+                requires: requires.clone(),
+            })?;
+        self.graph_mut().remove_edge(edge);
+        self.changes.edges.insert((skill.clone(), requires.clone()));
+        Ok(())
+    }
+
+    /// Makes `prerequisites` the complete set of a skill's prerequisites: edges not listed are
+    /// removed, listed ones added or updated. All or nothing: on error the old edges stay.
+    pub fn set_prerequisites(
+        &mut self,
+        skill: &SkillId,
+        prerequisites: &[(SkillId, EdgeSpec)],
+    ) -> Result<(), Error> {
+        let old = self.direct_prerequisites(skill)?;
+        let mut seen = BTreeSet::new();
+        for (requires, _) in prerequisites {
+            if !seen.insert(requires) {
+                return Err(Error::InvalidInput(format!(
+                    "skill \"{skill}\" lists prerequisite \"{requires}\" twice"
+                )));
+            }
+        }
+        let changes_before = self.changes.clone();
+        for (requires, _) in &old {
+            if !seen.contains(requires) {
+                self.remove_prerequisite(skill, requires)?;
+            }
+        }
+        for (requires, spec) in prerequisites {
+            if let Err(err) = self.add_prerequisite(skill, requires, *spec) {
+                self.restore_prerequisites(skill, &old);
+                self.changes = changes_before;
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    /// [`set_prerequisites`](Self::set_prerequisites) for many skills at once, with one
+    /// acyclicity check over the whole graph at the end instead of a search per edge: a bulk
+    /// import of 400k edges stays linear. All or nothing: on any error the graph is unchanged.
+    pub fn set_prerequisites_many(
+        &mut self,
+        items: &[(SkillId, Vec<(SkillId, EdgeSpec)>)],
+    ) -> Result<(), Error> {
+        let mut trial = self.clone();
+        for (skill, prerequisites) in items {
+            let node = trial.entry(skill)?.node;
+            let mut wanted: HashMap<NodeIndex, EdgeSpec> = HashMap::default();
+            for (requires, spec) in prerequisites {
+                if requires == skill {
+                    return Err(Error::SelfPrerequisite(skill.clone()));
+                }
+                if wanted.insert(trial.entry(requires)?.node, *spec).is_some() {
+                    return Err(Error::InvalidInput(format!(
+                        "skill \"{skill}\" lists prerequisite \"{requires}\" twice"
+                    )));
+                }
+            }
+            let existing: Vec<_> = trial
+                .graph
+                .edges_directed(node, Outgoing)
+                .map(|e| (e.id(), e.target(), *e.weight()))
+                .collect();
+            for (edge, target, spec) in existing {
+                match wanted.get(&target) {
+                    Some(new) if *new == spec => {
+                        wanted.remove(&target);
+                    }
+                    _ => {
+                        trial.graph_mut().remove_edge(edge);
+                        let requires = trial.graph[target].clone();
+                        trial.changes.edges.insert((skill.clone(), requires));
+                    }
+                }
+            }
+            for (target, spec) in wanted {
+                trial.graph_mut().add_edge(node, target, spec);
+                let requires = trial.graph[target].clone();
+                trial.changes.edges.insert((skill.clone(), requires));
+            }
+        }
+        trial.check_acyclic()?;
+        *self = trial;
+        Ok(())
+    }
+
+    pub(super) fn restore_prerequisites(&mut self, skill: &SkillId, old: &[(SkillId, EdgeSpec)]) {
+        let node = self.skills[skill].node;
+        let current: Vec<_> = self
+            .graph
+            .edges_directed(node, Outgoing)
+            .map(|e| e.id())
+            .collect();
+        for edge in current {
+            self.graph_mut().remove_edge(edge);
+        }
+        for (requires, spec) in old {
+            let target = self.skills[requires].node;
+            self.graph_mut().add_edge(node, target, *spec);
+        }
+    }
+
+    // ----- "one of" groups -------------------------------------------------------------------
+
+    /// A group as stored: options sorted, at least two, distinct, existing and not the skill.
+    pub(super) fn normalize_group(
+        &self,
+        skill: &SkillId,
+        mut group: PrerequisiteGroup,
+    ) -> Result<PrerequisiteGroup, Error> {
+        group.options.sort();
+        if group.options.len() > MAX_LIST {
+            return Err(Error::InvalidInput(format!(
+                "a group of skill \"{skill}\" has more than {MAX_LIST} options"
+            )));
+        }
+        if let Some(w) = group.options.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::InvalidInput(format!(
+                "a group of skill \"{skill}\" lists option \"{}\" twice",
+                w[0]
+            )));
+        }
+        if group.options.len() < 2 {
+            return Err(Error::InvalidInput(format!(
+                "a group of skill \"{skill}\" needs at least two options; a single one is an \
+                 ordinary prerequisite"
+            )));
+        }
+        for option in &group.options {
+            if option == skill {
+                return Err(Error::SelfPrerequisite(skill.clone()));
+            }
+            self.entry(option)?;
+        }
+        Ok(group)
+    }
+
+    /// Replaces a skill's groups (already normalized) in both indexes and records the change.
+    /// No cycle check: callers check.
+    pub(super) fn put_groups(&mut self, skill: &SkillId, groups: Vec<PrerequisiteGroup>) {
+        let current = self.groups.get(skill).map_or(&[][..], |g| &g[..]);
+        if current == groups.as_slice() {
+            return;
+        }
+        let node = self.skills[skill].node;
+        self.changes.groups.insert(skill.clone());
+        if groups.is_empty() {
+            Arc::make_mut(&mut self.groups).remove(skill);
+            Arc::make_mut(&mut self.group_nodes).remove(&node);
+            return;
+        }
+        let nodes: Vec<GroupNodes> = groups
+            .iter()
+            .map(|g| GroupNodes {
+                spec: g.spec(),
+                options: g.options.iter().map(|o| self.skills[o].node).collect(),
+            })
+            .collect();
+        Arc::make_mut(&mut self.groups).insert(skill.clone(), groups.into());
+        Arc::make_mut(&mut self.group_nodes).insert(node, nodes.into());
+    }
+
+    /// Adds a "one of" group to a skill, or updates the kind and level of the group with the
+    /// same options. Refuses a group through whose options a cycle would close, naming it.
+    pub fn add_prerequisite_group(
+        &mut self,
+        skill: &SkillId,
+        group: PrerequisiteGroup,
+    ) -> Result<(), Error> {
+        self.entry(skill)?;
+        let group = self.normalize_group(skill, group)?;
+        let mut groups = self.prerequisite_groups(skill)?.to_vec();
+        match groups.iter_mut().find(|g| g.options == group.options) {
+            Some(existing) => *existing = group,
+            None => {
+                if let Some(cycle) = self.group_cycle(skill, &group) {
+                    return Err(Error::Cycle(cycle));
+                }
+                groups.push(group);
+            }
+        }
+        self.put_groups(skill, groups);
+        Ok(())
+    }
+
+    /// Removes the group of `skill` with exactly these options (in any order).
+    pub fn remove_prerequisite_group(
+        &mut self,
+        skill: &SkillId,
+        options: &[SkillId],
+    ) -> Result<(), Error> {
+        let mut wanted = options.to_vec();
+        wanted.sort();
+        let mut groups = self.prerequisite_groups(skill)?.to_vec();
+        let before = groups.len();
+        groups.retain(|g| g.options != wanted);
+        if groups.len() == before {
+            return Err(Error::UnknownGroup {
+                skill: skill.clone(),
+                options: wanted.iter().map(ToString::to_string).collect(),
+            });
+        }
+        self.put_groups(skill, groups);
+        Ok(())
+    }
+
+    /// Makes `groups` the complete list of a skill's groups. All or nothing.
+    pub fn set_prerequisite_groups(
+        &mut self,
+        skill: &SkillId,
+        groups: Vec<PrerequisiteGroup>,
+    ) -> Result<(), Error> {
+        self.set_prerequisite_groups_many(vec![(skill.clone(), groups)])
+    }
+
+    /// [`set_prerequisite_groups`](Self::set_prerequisite_groups) for many skills, with one
+    /// acyclicity check at the end (as [`set_prerequisites_many`](Self::set_prerequisites_many)).
+    /// All or nothing: on any error the graph is unchanged.
+    pub fn set_prerequisite_groups_many(
+        &mut self,
+        items: Vec<(SkillId, Vec<PrerequisiteGroup>)>,
+    ) -> Result<(), Error> {
+        let mut normalized = Vec::with_capacity(items.len());
+        for (skill, groups) in items {
+            self.entry(&skill)?;
+            let mut list: Vec<PrerequisiteGroup> = Vec::with_capacity(groups.len());
+            for group in groups {
+                let group = self.normalize_group(&skill, group)?;
+                if list.iter().any(|g| g.options == group.options) {
+                    return Err(Error::InvalidInput(format!(
+                        "skill \"{skill}\" lists the group {} twice",
+                        group
+                            .options
+                            .iter()
+                            .map(SkillId::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                list.push(group);
+            }
+            normalized.push((skill, list));
+        }
+        if normalized.len() == 1 {
+            // One skill: a search per group, as for one edge. A cycle through a group ends at
+            // the skill, so the skill's own other groups cannot be on it.
+            let (skill, groups) = normalized.pop().expect("one item");
+            for group in &groups {
+                if let Some(cycle) = self.group_cycle(&skill, group) {
+                    return Err(Error::Cycle(cycle));
+                }
+            }
+            self.put_groups(&skill, groups);
+            return Ok(());
+        }
+        let mut trial = self.clone();
+        for (skill, groups) in normalized {
+            trial.put_groups(&skill, groups);
+        }
+        trial.check_acyclic()?;
+        *self = trial;
+        Ok(())
+    }
+
+    pub(super) fn validate_role(&self, role: &Role) -> Result<(), Error> {
+        check_text("role name", &role.name, MAX_NAME, true)?;
+        check_text(
+            "role description",
+            role.description.as_deref().unwrap_or(""),
+            MAX_DESCRIPTION,
+            false,
+        )?;
+        let mut seen = BTreeSet::new();
+        for r in &role.requirements {
+            self.entry(&r.skill)?;
+            if !seen.insert(&r.skill) {
+                return Err(Error::InvalidInput(format!(
+                    "role \"{}\" lists skill \"{}\" twice",
+                    role.id, r.skill
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates or replaces a role with its requirements. Every required skill must exist.
+    pub fn upsert_role(&mut self, mut role: Role) -> Result<(), Error> {
+        self.validate_role(&role)?;
+        role.requirements.sort_by(|a, b| a.skill.cmp(&b.skill));
+        let mut before = BTreeSet::new();
+        if let Some((old, _)) = self.roles.get(&role.id) {
+            if **old == role {
+                return Ok(());
+            }
+            let index = Arc::make_mut(&mut self.required_by);
+            for r in &old.requirements {
+                if let Some(set) = index.get_mut(&r.skill) {
+                    Arc::make_mut(set).remove(&role.id);
+                }
+                before.insert(r.skill.clone());
+            }
+        }
+        let index = Arc::make_mut(&mut self.required_by);
+        for r in &role.requirements {
+            Arc::make_mut(index.entry(r.skill.clone()).or_default()).insert(role.id.clone());
+            // A skill the role keeps is required by as many roles as before.
+            if !before.remove(&r.skill) {
+                self.skill_search.touched(&r.skill);
+            }
+        }
+        // The skills the role no longer requires rank by one role fewer.
+        for skill in &before {
+            self.skill_search.touched(skill);
+        }
+        self.role_search.touched(&role.id);
+        self.changes.roles.insert(role.id.clone());
+        let keys = SearchKeys::new(&role.name, &[]);
+        Arc::make_mut(&mut self.roles).insert(role.id.clone(), (Arc::new(role), keys));
+        self.role_index.reset();
+        Ok(())
+    }
+
+    pub fn delete_role(&mut self, id: &RoleId) -> Result<(), Error> {
+        let (role, _) = Arc::make_mut(&mut self.roles)
+            .remove(id)
+            .ok_or_else(|| Error::UnknownRole(id.clone()))?;
+        let index = Arc::make_mut(&mut self.required_by);
+        for r in &role.requirements {
+            if let Some(set) = index.get_mut(&r.skill) {
+                Arc::make_mut(set).remove(id);
+            }
+            self.skill_search.touched(&r.skill);
+        }
+        self.role_search.touched(id);
+        self.role_index.reset();
+        self.changes.roles.insert(id.clone());
+        Ok(())
+    }
+
+    /// Adds or updates one requirement of a role.
+    pub fn set_requirement(
+        &mut self,
+        role: &RoleId,
+        requirement: Requirement,
+    ) -> Result<(), Error> {
+        let mut updated = Role::clone(self.role_entry(role)?);
+        updated
+            .requirements
+            .retain(|r| r.skill != requirement.skill);
+        updated.requirements.push(requirement);
+        self.upsert_role(updated)
+    }
+
+    pub fn remove_requirement(&mut self, role: &RoleId, skill: &SkillId) -> Result<(), Error> {
+        let mut updated = Role::clone(self.role_entry(role)?);
+        let before = updated.requirements.len();
+        updated.requirements.retain(|r| r.skill != *skill);
+        if updated.requirements.len() == before {
+            return Err(Error::UnknownRequirement {
+                role: role.clone(),
+                skill: skill.clone(),
+            });
+        }
+        self.upsert_role(updated)
+    }
+}
