@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use criterion::measurement::WallTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 use skillgraph::domain::{
-    Level, MatchOrder, PlanOptions, Profile, RoleId, SkillGraph, SkillId, Target,
+    Follow, Level, MatchOrder, PlanOptions, Profile, Reach, RoleId, SkillGraph, SkillId, Target,
 };
 use skillgraph::generate::{Shape, generate, skill_in_layer};
 use skillgraph::import::{self, FileSet, Report};
@@ -152,7 +152,11 @@ fn seed(c: &mut Criterion) {
     });
     group.bench_function("transitive prerequisites of ml-system-design", |b| {
         let id = SkillId::parse("ml-system-design").unwrap();
-        b.iter(|| graph.prerequisites_of(&id, true, true).unwrap())
+        b.iter(|| {
+            graph
+                .prerequisites_of(&id, Reach::Transitive, Follow::RequiredAndRecommended)
+                .unwrap()
+        })
     });
     group.finish();
 }
@@ -250,7 +254,10 @@ fn big(c: &mut Criterion) {
             .collect(),
         role: None,
     };
-    let depth = graph.prerequisites_of(&target, true, false).unwrap().len();
+    let depth = graph
+        .prerequisites_of(&target, Reach::Transitive, Follow::Required)
+        .unwrap()
+        .len();
     eprintln!("depth-10 target {target}: {depth} transitive prerequisites");
     let mut group = c.benchmark_group("generated-100k");
     group

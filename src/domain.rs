@@ -21,8 +21,8 @@ pub use error::Error;
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
 pub use model::{
-    Category, EdgeSpec, Importance, Level, Prerequisite, PrerequisiteGroup, PrerequisiteKind,
-    Profile, Requirement, Resource, ResourceKind, Role, Skill,
+    Category, EdgeSpec, Follow, Importance, Level, OnDelete, Prerequisite, PrerequisiteGroup,
+    PrerequisiteKind, Profile, Reach, Requirement, Resource, ResourceKind, Role, Skill,
 };
 pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{

@@ -445,7 +445,11 @@ mod tests {
         let mut g = sample();
         let changes = g.take_changes();
         store.commit(&g, &changes).unwrap();
-        g.delete_skill(&SkillId::parse("b").unwrap(), true).unwrap();
+        g.delete_skill(
+            &SkillId::parse("b").unwrap(),
+            crate::domain::OnDelete::Cascade,
+        )
+        .unwrap();
         g.set_revision(2);
         let changes = g.take_changes();
         store.commit(&g, &changes).unwrap();

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use skillgraph::domain::{
-    Importance, LearningPlan, Level, PlanOptions, PrerequisiteKind, Profile, RoleId, SkillGraph,
-    SkillId, Target,
+    Follow, Importance, LearningPlan, Level, PlanOptions, PrerequisiteKind, Profile, Reach, RoleId,
+    SkillGraph, SkillId, Target,
 };
 use skillgraph::import::seed::Seed;
 
@@ -130,7 +130,7 @@ fn total(from: Option<&str>, to: &str) -> u64 {
 /// Whether `skill` needs `prerequisite` through a chain of required edges.
 fn requires(skill: &str, prerequisite: &str) -> bool {
     graph()
-        .prerequisites_of(&sid(skill), true, false)
+        .prerequisites_of(&sid(skill), Reach::Transitive, Follow::Required)
         .unwrap()
         .iter()
         .any(|p| p.skill.as_str() == prerequisite)
@@ -525,7 +525,8 @@ fn the_topics_of_current_ai_engineering_roadmaps_are_there() {
         let skill = g.skill(sid(id).as_str()).unwrap();
         assert!(!skill.resources.is_empty(), "{id} has a resource");
         let used = g.roles().any(|r| {
-            r.requirement(&skill.id).is_some() || !g.unlocks(&skill.id, false).unwrap().is_empty()
+            r.requirement(&skill.id).is_some()
+                || !g.unlocks(&skill.id, Reach::Direct).unwrap().is_empty()
         });
         assert!(used, "{id} is required by a role or unlocks a skill");
     }

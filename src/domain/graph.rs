@@ -17,6 +17,7 @@ mod build;
 mod dag;
 mod edit;
 
+use super::{Follow, Reach};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, OnceLock};
 
@@ -302,14 +303,14 @@ impl SkillGraph {
         Arc::make_mut(&mut self.categories)
     }
 
-    /// Outgoing "requires" edges of `node`, optionally without the recommended ones, in
-    /// petgraph's order (so every walk meets them in the same order, whichever way it reads).
+    /// Outgoing "requires" edges of `node` that `follow` takes, in petgraph's order (so every
+    /// walk meets them in the same order, whichever way it reads).
     pub(super) fn prerequisite_edges(
         &self,
         node: NodeIndex,
-        include_recommended: bool,
+        follow: Follow,
     ) -> impl Iterator<Item = (NodeIndex, EdgeSpec)> + '_ {
-        let (all, required) = if include_recommended {
+        let (all, required) = if follow == Follow::RequiredAndRecommended {
             (Some(self.graph.edges_directed(node, Outgoing)), None)
         } else {
             (None, Some(self.required().of(node).iter().copied()))
@@ -393,7 +394,7 @@ impl SkillGraph {
     pub fn direct_prerequisites(&self, id: &SkillId) -> Result<Vec<(SkillId, EdgeSpec)>, Error> {
         let node = self.entry(id)?.node;
         let mut out: Vec<_> = self
-            .prerequisite_edges(node, true)
+            .prerequisite_edges(node, Follow::RequiredAndRecommended)
             .map(|(n, spec)| (self.graph[n].clone(), spec))
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -409,12 +410,14 @@ impl SkillGraph {
     pub fn prerequisites_of(
         &self,
         id: &SkillId,
-        transitive: bool,
-        include_recommended: bool,
+        reach: Reach,
+        follow: Follow,
     ) -> Result<Vec<Prerequisite>, Error> {
         let start = self.entry(id)?.node;
-        let max_depth = if transitive { u32::MAX } else { 1 };
-        let required_only = self.bfs(start, max_depth, |n| self.prerequisite_edges(n, false));
+        let max_depth = reach.max_depth();
+        let required_only = self.bfs(start, max_depth, |n| {
+            self.prerequisite_edges(n, Follow::Required)
+        });
         let mut found: HashMap<NodeIndex, Prerequisite> = HashMap::default();
         for &(node, depth, spec) in &required_only {
             found.insert(
@@ -422,10 +425,10 @@ impl SkillGraph {
                 self.prerequisite(node, depth, PrerequisiteKind::Required, spec),
             );
         }
-        if include_recommended {
-            for (node, depth, spec) in
-                self.bfs(start, max_depth, |n| self.prerequisite_edges(n, true))
-            {
+        if follow == Follow::RequiredAndRecommended {
+            for (node, depth, spec) in self.bfs(start, max_depth, |n| {
+                self.prerequisite_edges(n, Follow::RequiredAndRecommended)
+            }) {
                 match found.get_mut(&node) {
                     // The required chain may be longer than the mixed one: keep the shortest depth.
                     Some(p) => p.depth = p.depth.min(depth),
@@ -462,9 +465,9 @@ impl SkillGraph {
 
     /// Skills that require this one, directly or transitively, each with the length of the
     /// shortest chain. Sorted by depth, then category order, then id.
-    pub fn unlocks(&self, id: &SkillId, transitive: bool) -> Result<Vec<(SkillId, u32)>, Error> {
+    pub fn unlocks(&self, id: &SkillId, reach: Reach) -> Result<Vec<(SkillId, u32)>, Error> {
         let start = self.entry(id)?.node;
-        let max_depth = if transitive { u32::MAX } else { 1 };
+        let max_depth = reach.max_depth();
         let mut found = self.bfs(start, max_depth, |n| {
             self.graph
                 .edges_directed(n, Incoming)
@@ -608,7 +611,9 @@ pub(crate) mod tests {
     fn a_walk_after_an_edge_change_sees_the_change_and_an_older_snapshot_does_not() {
         let mut g = graph(&["c>b", "b>a"]);
         let walked = |g: &SkillGraph| -> Vec<String> {
-            let list = g.prerequisites_of(&id("c"), true, false).unwrap();
+            let list = g
+                .prerequisites_of(&id("c"), Reach::Transitive, Follow::Required)
+                .unwrap();
             list.into_iter().map(|p| p.skill.to_string()).collect()
         };
         assert_eq!(walked(&g), ["b", "a"]);
@@ -625,10 +630,14 @@ pub(crate) mod tests {
     #[test]
     fn transitive_prerequisites_carry_the_shortest_depth() {
         let g = graph(&["d>c", "c>b", "b>a", "d>a"]);
-        let pre = g.prerequisites_of(&id("d"), true, true).unwrap();
+        let pre = g
+            .prerequisites_of(&id("d"), Reach::Transitive, Follow::RequiredAndRecommended)
+            .unwrap();
         let got: Vec<_> = pre.iter().map(|p| (p.skill.as_str(), p.depth)).collect();
         assert_eq!(got, [("a", 1), ("c", 1), ("b", 2)]);
-        let direct = g.prerequisites_of(&id("d"), false, true).unwrap();
+        let direct = g
+            .prerequisites_of(&id("d"), Reach::Direct, Follow::RequiredAndRecommended)
+            .unwrap();
         assert_eq!(direct.len(), 2);
     }
 
@@ -641,7 +650,9 @@ pub(crate) mod tests {
             min_level: None,
         };
         g.add_prerequisite(&id("a"), &id("c"), recommended).unwrap();
-        let all = g.prerequisites_of(&id("b"), true, true).unwrap();
+        let all = g
+            .prerequisites_of(&id("b"), Reach::Transitive, Follow::RequiredAndRecommended)
+            .unwrap();
         let kinds: Vec<_> = all.iter().map(|p| (p.skill.as_str(), p.kind)).collect();
         assert_eq!(
             kinds,
@@ -650,7 +661,9 @@ pub(crate) mod tests {
                 ("c", PrerequisiteKind::Recommended)
             ]
         );
-        let required = g.prerequisites_of(&id("b"), true, false).unwrap();
+        let required = g
+            .prerequisites_of(&id("b"), Reach::Transitive, Follow::Required)
+            .unwrap();
         assert_eq!(required.len(), 1);
     }
 
@@ -658,11 +671,11 @@ pub(crate) mod tests {
     fn unlocks_walk_the_other_way() {
         let g = graph(&["c>b", "b>a", "x>a"]);
         assert_eq!(
-            ids(&g.unlocks(&id("a"), false).unwrap()),
+            ids(&g.unlocks(&id("a"), Reach::Direct).unwrap()),
             [("b", 1), ("x", 1)]
         );
         assert_eq!(
-            ids(&g.unlocks(&id("a"), true).unwrap()),
+            ids(&g.unlocks(&id("a"), Reach::Transitive).unwrap()),
             [("b", 1), ("x", 1), ("c", 2)]
         );
     }
@@ -671,10 +684,13 @@ pub(crate) mod tests {
     fn unknown_ids_are_errors_not_empty_answers() {
         let g = graph(&["a>b"]);
         assert_eq!(
-            g.unlocks(&id("zz"), true).unwrap_err(),
+            g.unlocks(&id("zz"), Reach::Transitive).unwrap_err(),
             Error::UnknownSkill(id("zz"))
         );
-        assert!(g.prerequisites_of(&id("zz"), false, false).is_err());
+        assert!(
+            g.prerequisites_of(&id("zz"), Reach::Direct, Follow::Required)
+                .is_err()
+        );
     }
 
     #[test]
@@ -692,16 +708,23 @@ pub(crate) mod tests {
             external_id: None,
         };
         g.upsert_role(role).unwrap();
-        let err = g.delete_skill(&id("a"), false).unwrap_err();
+        let err = g
+            .delete_skill(&id("a"), crate::domain::OnDelete::Refuse)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "skill \"a\" is still used by skill b, role r"
         );
         g.take_changes();
-        g.delete_skill(&id("a"), true).unwrap();
+        g.delete_skill(&id("a"), crate::domain::OnDelete::Cascade)
+            .unwrap();
         assert!(g.skill("a").is_none());
         assert!(g.role("r").unwrap().requirements.is_empty());
-        assert!(g.prerequisites_of(&id("b"), true, true).unwrap().is_empty());
+        assert!(
+            g.prerequisites_of(&id("b"), Reach::Transitive, Follow::RequiredAndRecommended)
+                .unwrap()
+                .is_empty()
+        );
         let changes = g.take_changes();
         assert!(changes.edges.contains(&(id("b"), id("a"))));
         assert!(changes.roles.contains(&RoleId::parse("r").unwrap()));

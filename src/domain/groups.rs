@@ -21,6 +21,7 @@
 //! * A chosen option that the plan had to add (it cost hours) records the other options as its
 //!   step's `alternatives`; one that was held or in the plan anyway records none.
 
+use super::Follow;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use petgraph::stable_graph::NodeIndex;
@@ -72,7 +73,7 @@ struct Resolver<'a, H: Fn(NodeIndex) -> Option<Level>> {
 impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
     fn edges(&self, node: NodeIndex) -> impl Iterator<Item = (NodeIndex, EdgeSpec)> + '_ {
         self.graph
-            .prerequisite_edges(node, self.include_recommended)
+            .prerequisite_edges(node, Follow::recommended_if(self.include_recommended))
             .chain(self.choices.edges(node))
     }
 
@@ -391,12 +392,15 @@ mod tests {
             .unwrap();
         g.add_prerequisite_group(&id("u"), one_of(&["a", "b"]))
             .unwrap();
-        let err = g.delete_skill(&id("a"), false).unwrap_err();
+        let err = g
+            .delete_skill(&id("a"), crate::domain::OnDelete::Refuse)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "skill \"a\" is still used by skill t, skill u"
         );
-        g.delete_skill(&id("a"), true).unwrap();
+        g.delete_skill(&id("a"), crate::domain::OnDelete::Cascade)
+            .unwrap();
         assert_eq!(
             g.prerequisite_groups(&id("t")).unwrap()[0].options,
             [id("b"), id("c")]

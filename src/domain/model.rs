@@ -313,3 +313,69 @@ mod tests {
         assert_eq!(strict.needed_level(Level::MIN), Level::new(4).unwrap());
     }
 }
+
+/// How far a walk from a skill reaches: its direct neighbours, or everything behind them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    Direct,
+    Transitive,
+}
+
+impl Reach {
+    /// `Transitive` when `transitive`, as an API flag says it.
+    pub fn transitive_if(transitive: bool) -> Self {
+        if transitive {
+            Reach::Transitive
+        } else {
+            Reach::Direct
+        }
+    }
+
+    /// The deepest a walk goes.
+    pub(crate) fn max_depth(self) -> u32 {
+        match self {
+            Reach::Direct => 1,
+            Reach::Transitive => u32::MAX,
+        }
+    }
+}
+
+/// Which prerequisite edges a walk follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Follow {
+    /// Only what blocks: the required edges.
+    Required,
+    /// The recommended edges too.
+    RequiredAndRecommended,
+}
+
+impl Follow {
+    /// `RequiredAndRecommended` when `include_recommended`, as an API flag says it.
+    pub fn recommended_if(include_recommended: bool) -> Self {
+        if include_recommended {
+            Follow::RequiredAndRecommended
+        } else {
+            Follow::Required
+        }
+    }
+}
+
+/// What deleting a skill does when other skills, groups or roles still use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnDelete {
+    /// Refuse, naming the users.
+    Refuse,
+    /// Take the edges and requirements on it along (see `delete_skill`).
+    Cascade,
+}
+
+impl OnDelete {
+    /// `Cascade` when `cascade`, as an API flag says it.
+    pub fn cascade_if(cascade: bool) -> Self {
+        if cascade {
+            OnDelete::Cascade
+        } else {
+            OnDelete::Refuse
+        }
+    }
+}

@@ -30,6 +30,7 @@
 //! the roles requiring them: linear in the size of the graph, never skills × roles. With
 //! targets: the plan, then one pass over the target roles' requirements.
 
+use super::Follow;
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::stable_graph::NodeIndex;
@@ -240,7 +241,7 @@ impl SkillGraph {
                 continue;
             };
             let (mut short, mut only) = (0u32, None);
-            for (prerequisite, spec) in self.prerequisite_edges(node, false) {
+            for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
                 let needed = spec.needed_level(goal);
                 if above(needed, held_at(prerequisite)) {
                     short += 1;

@@ -44,6 +44,7 @@
 //!   knapsack with precedence constraints) is NP-hard; the greedy choice is exact when
 //!   everything fits or at most one requirement is open ([`Budgeted::exact`]).
 
+use super::Follow;
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -306,7 +307,7 @@ impl SkillGraph {
                 let Some((level, via)) = effective.get(node).flatten() else {
                     continue;
                 };
-                for (prerequisite, spec) in self.prerequisite_edges(node, false) {
+                for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
                     let needed = spec.needed_level(level);
                     if above(needed, effective.get(prerequisite).flatten().map(|e| e.0)) {
                         effective.insert(prerequisite, Some((needed, via)));
@@ -549,7 +550,8 @@ impl SkillGraph {
         }
         while let Some(node) = work.pop() {
             let level = needed_at(needed, node);
-            let edges = self.prerequisite_edges(node, options.include_recommended);
+            let edges =
+                self.prerequisite_edges(node, Follow::recommended_if(options.include_recommended));
             // The option chosen for each of the skill's groups is a prerequisite like the others.
             for (prerequisite, spec) in edges.chain(choices.edges(node)) {
                 raise(
@@ -581,7 +583,7 @@ impl SkillGraph {
         for &node in &nodes {
             start.push(items.len());
             items.extend(
-                self.prerequisite_edges(node, options.include_recommended)
+                self.prerequisite_edges(node, Follow::recommended_if(options.include_recommended))
                     .chain(choices.edges(node))
                     .filter_map(|(p, _)| step_of.get(p)),
             );

@@ -611,7 +611,8 @@ mod tests {
         g.upsert_role(role("r0", &[])).unwrap();
         assert_eq!(g.match_roles(&none, 1).unwrap()[0].role.as_str(), "r0");
         g.delete_role(&RoleId::parse("r0").unwrap()).unwrap();
-        g.delete_skill(&id("c"), true).unwrap();
+        g.delete_skill(&id("c"), crate::domain::OnDelete::Cascade)
+            .unwrap();
         g.upsert_skill(skill("d", "c", 1)).unwrap();
         g.set_requirement(
             &RoleId::parse("r1").unwrap(),

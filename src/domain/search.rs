@@ -767,8 +767,11 @@ mod tests {
         )
         .unwrap();
         g.upsert_skill(skill("alpine", "c", 1)).unwrap();
-        g.delete_skill(&SkillId::parse("b").unwrap(), false)
-            .unwrap();
+        g.delete_skill(
+            &SkillId::parse("b").unwrap(),
+            crate::domain::OnDelete::Refuse,
+        )
+        .unwrap();
         assert_eq!(search(&g, "alp"), ["alpine"]);
         assert_eq!(search(&g, "gam"), ["a"]);
         assert!(search(&g, "beta").is_empty());
@@ -937,7 +940,7 @@ mod properties {
             for (i, name) in later.iter().enumerate() {
                 let id = format!("s{}", i % names.len());
                 if i % 3 == 2 {
-                    let _ = g.delete_skill(&SkillId::parse(&id).unwrap(), true);
+                    let _ = g.delete_skill(&SkillId::parse(&id).unwrap(), crate::domain::OnDelete::Cascade);
                 } else {
                     let mut s = skill(&id, "c", 1);
                     s.name = name.clone();

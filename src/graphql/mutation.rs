@@ -1,6 +1,7 @@
 //! Mutations, split by area. Each needs an admin token, returns only once its change is durable,
 //! and publishes a `graphChanged` event.
 
+use crate::domain::OnDelete;
 use async_graphql::{Context, Guard, ID, Object};
 
 use super::error::{ApiError, OrApi};
@@ -103,7 +104,7 @@ impl SkillMutation {
         let cascade = cascade.unwrap_or(false);
         let skill = skill_id(&id).api()?;
         write(ctx, ChangeKind::SkillDeleted, |g| {
-            g.delete_skill(&skill, cascade)
+            g.delete_skill(&skill, OnDelete::cascade_if(cascade))
         })?;
         Ok(id)
     }

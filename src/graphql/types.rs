@@ -2,6 +2,7 @@
 //! read from, so nested fields answer from the same revision as the field that produced them
 //! (and a mutation's result shows the graph as that mutation left it).
 
+use crate::domain::{Follow, Reach};
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union, Value};
@@ -213,7 +214,11 @@ impl SkillView {
         );
         let list = self
             .graph
-            .prerequisites_of(&self.skill.id, transitive, include_recommended)
+            .prerequisites_of(
+                &self.skill.id,
+                Reach::transitive_if(transitive),
+                Follow::recommended_if(include_recommended),
+            )
             .api()?;
         expansion(ctx, list.len())?;
         Ok(FlatList(
@@ -252,7 +257,10 @@ impl SkillView {
         transitive: Option<bool>,
     ) -> async_graphql::Result<FlatList<SkillView>> {
         let transitive = transitive.unwrap_or(false);
-        let list = self.graph.unlocks(&self.skill.id, transitive).api()?;
+        let list = self
+            .graph
+            .unlocks(&self.skill.id, Reach::transitive_if(transitive))
+            .api()?;
         expansion(ctx, list.len())?;
         Ok(FlatList(Self::many(
             &self.graph,

@@ -13,8 +13,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::domain::search::SearchKeys;
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Error, PrerequisiteGroup, Requirement, Role, RoleId, Skill,
-    SkillId,
+    Category, CategoryId, EdgeSpec, Error, OnDelete, PrerequisiteGroup, Requirement, Role, RoleId,
+    Skill, SkillId,
 };
 
 use super::{ChangeSet, GroupNodes, SkillEntry, SkillGraph, SkillPatch};
@@ -192,12 +192,12 @@ impl SkillGraph {
         Ok(self.entry(id)?.skill.clone())
     }
 
-    /// Deletes a skill. Without `cascade` it refuses while other skills or roles require it,
-    /// or a group lists it as an option (naming them); with `cascade` those edges and
+    /// Deletes a skill. With [`OnDelete::Refuse`] it refuses while other skills or roles require it,
+    /// or a group lists it as an option (naming them); with [`OnDelete::Cascade`] those edges and
     /// requirements go with it, and it leaves the groups: a group left with one option becomes
     /// an ordinary prerequisite on that option, with the group's kind and level (kept as it is
     /// when that edge already exists). Its own prerequisite edges and groups always go.
-    pub fn delete_skill(&mut self, id: &SkillId, cascade: bool) -> Result<(), Error> {
+    pub fn delete_skill(&mut self, id: &SkillId, on_delete: OnDelete) -> Result<(), Error> {
         let node = self.entry(id)?.node;
         let mut dependents: Vec<SkillId> = self
             .graph
@@ -216,7 +216,7 @@ impl SkillGraph {
             .map(|r| r.iter().cloned().collect())
             .unwrap_or_default();
         let in_use = !(dependents.is_empty() && roles.is_empty() && group_users.is_empty());
-        if in_use && !cascade {
+        if in_use && on_delete == OnDelete::Refuse {
             dependents.extend(group_users.iter().cloned());
             dependents.sort();
             dependents.dedup();
