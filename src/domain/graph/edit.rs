@@ -272,34 +272,20 @@ impl SkillGraph {
     }
 
     /// Records that `skill` requires `requires`, or updates the edge's data if it exists.
-    /// Refuses an edge that would close a cycle, naming the cycle.
+    /// Refuses an edge that would close a cycle, naming the cycle. One edge of
+    /// [`set_prerequisites_many`](Self::set_prerequisites_many), the one way edges are written.
     pub fn add_prerequisite(
         &mut self,
         skill: &SkillId,
         requires: &SkillId,
         spec: EdgeSpec,
     ) -> Result<(), Error> {
-        if skill == requires {
-            return Err(Error::SelfPrerequisite(skill.clone()));
+        let mut list = self.direct_prerequisites(skill)?;
+        match list.iter_mut().find(|(r, _)| r == requires) {
+            Some(edge) => edge.1 = spec,
+            None => list.push((requires.clone(), spec)),
         }
-        let a = self.entry(skill)?.node;
-        let b = self.entry(requires)?.node;
-        if let Some(edge) = self.graph.find_edge(a, b) {
-            if self.graph[edge] != spec {
-                self.graph_mut()[edge] = spec;
-                self.changes.edges.insert((skill.clone(), requires.clone()));
-            }
-            return Ok(());
-        }
-        if let Some(path) = self.path(b, a) {
-            // a → b, then b → … → a closes the loop.
-            let mut cycle = vec![skill.clone()];
-            cycle.extend(path.into_iter().map(|n| self.graph[n].clone()));
-            return Err(Error::Cycle(cycle));
-        }
-        self.graph_mut().add_edge(a, b, spec);
-        self.changes.edges.insert((skill.clone(), requires.clone()));
-        Ok(())
+        self.set_prerequisites_many(&[(skill.clone(), list)])
     }
 
     pub fn remove_prerequisite(
@@ -328,51 +314,38 @@ impl SkillGraph {
         skill: &SkillId,
         prerequisites: &[(SkillId, EdgeSpec)],
     ) -> Result<(), Error> {
-        let old = self.direct_prerequisites(skill)?;
-        let mut seen = BTreeSet::new();
-        for (requires, _) in prerequisites {
-            if !seen.insert(requires) {
-                return Err(Error::InvalidInput(format!(
-                    "skill \"{skill}\" lists prerequisite \"{requires}\" twice"
-                )));
-            }
-        }
-        let changes_before = self.changes.clone();
-        for (requires, _) in &old {
-            if !seen.contains(requires) {
-                self.remove_prerequisite(skill, requires)?;
-            }
-        }
-        for (requires, spec) in prerequisites {
-            if let Err(err) = self.add_prerequisite(skill, requires, *spec) {
-                self.restore_prerequisites(skill, &old);
-                self.changes = changes_before;
-                return Err(err);
-            }
-        }
-        Ok(())
+        self.set_prerequisites_many(&[(skill.clone(), prerequisites.to_vec())])
     }
 
-    /// [`set_prerequisites`](Self::set_prerequisites) for many skills at once, with one
-    /// acyclicity check over the whole graph at the end instead of a search per edge: a bulk
-    /// import of 400k edges stays linear. All or nothing: on any error the graph is unchanged.
+    /// [`set_prerequisites`](Self::set_prerequisites) for many skills at once, and the one
+    /// place prerequisite edges are written. Each listed edge is added (in list order) or
+    /// updated in place, each unlisted one removed. A few new edges are checked for a cycle one
+    /// by one (a search from the prerequisite back to the skill, which also names the cycle);
+    /// many, with one topological sort of the whole graph at the end, so a bulk import of 400k
+    /// edges stays linear. All or nothing: on any error the graph is unchanged.
     pub fn set_prerequisites_many(
         &mut self,
         items: &[(SkillId, Vec<(SkillId, EdgeSpec)>)],
     ) -> Result<(), Error> {
+        /// Up to this many new edges, a search per edge is cheaper than sorting the graph.
+        const CHECK_EACH: usize = 64;
         let mut trial = self.clone();
+        let mut added: Vec<(NodeIndex, NodeIndex)> = Vec::new();
         for (skill, prerequisites) in items {
             let node = trial.entry(skill)?.node;
             let mut wanted: HashMap<NodeIndex, EdgeSpec> = HashMap::default();
+            let mut targets = Vec::with_capacity(prerequisites.len());
             for (requires, spec) in prerequisites {
                 if requires == skill {
                     return Err(Error::SelfPrerequisite(skill.clone()));
                 }
-                if wanted.insert(trial.entry(requires)?.node, *spec).is_some() {
+                let target = trial.entry(requires)?.node;
+                if wanted.insert(target, *spec).is_some() {
                     return Err(Error::InvalidInput(format!(
                         "skill \"{skill}\" lists prerequisite \"{requires}\" twice"
                     )));
                 }
+                targets.push(target);
             }
             let existing: Vec<_> = trial
                 .graph
@@ -380,42 +353,44 @@ impl SkillGraph {
                 .map(|e| (e.id(), e.target(), *e.weight()))
                 .collect();
             for (edge, target, spec) in existing {
-                match wanted.get(&target) {
-                    Some(new) if *new == spec => {
-                        wanted.remove(&target);
+                match wanted.remove(&target) {
+                    Some(new) if new == spec => {}
+                    // Updated in place, so that walks still meet the edge where they did.
+                    Some(new) => {
+                        trial.graph_mut()[edge] = new;
+                        let requires = trial.graph[target].clone();
+                        trial.changes.edges.insert((skill.clone(), requires));
                     }
-                    _ => {
+                    None => {
                         trial.graph_mut().remove_edge(edge);
                         let requires = trial.graph[target].clone();
                         trial.changes.edges.insert((skill.clone(), requires));
                     }
                 }
             }
-            for (target, spec) in wanted {
-                trial.graph_mut().add_edge(node, target, spec);
-                let requires = trial.graph[target].clone();
-                trial.changes.edges.insert((skill.clone(), requires));
+            for target in targets {
+                if let Some(spec) = wanted.remove(&target) {
+                    trial.graph_mut().add_edge(node, target, spec);
+                    let requires = trial.graph[target].clone();
+                    trial.changes.edges.insert((skill.clone(), requires));
+                    added.push((node, target));
+                }
             }
         }
-        trial.check_acyclic()?;
+        if added.len() <= CHECK_EACH {
+            for &(a, b) in &added {
+                if let Some(path) = trial.path(b, a) {
+                    // a → b, then b → … → a closes the loop.
+                    let mut cycle = vec![trial.graph[a].clone()];
+                    cycle.extend(path.into_iter().map(|n| trial.graph[n].clone()));
+                    return Err(Error::Cycle(cycle));
+                }
+            }
+        } else {
+            trial.check_acyclic()?;
+        }
         *self = trial;
         Ok(())
-    }
-
-    pub(super) fn restore_prerequisites(&mut self, skill: &SkillId, old: &[(SkillId, EdgeSpec)]) {
-        let node = self.skills[skill].node;
-        let current: Vec<_> = self
-            .graph
-            .edges_directed(node, Outgoing)
-            .map(|e| e.id())
-            .collect();
-        for edge in current {
-            self.graph_mut().remove_edge(edge);
-        }
-        for (requires, spec) in old {
-            let target = self.skills[requires].node;
-            self.graph_mut().add_edge(node, target, *spec);
-        }
     }
 
     // ----- "one of" groups -------------------------------------------------------------------
