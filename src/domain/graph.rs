@@ -363,6 +363,31 @@ impl SkillGraph {
         Ok(self.groups.get(id).map_or(&[][..], |g| &g[..]))
     }
 
+    /// The groups of a skill and, with [`Reach::Transitive`], those of every skill it
+    /// requires, as groups (a group's options are a choice, so they are not walked): each with
+    /// the skill that has it and that skill's depth (0 for the skill itself). Ordered like
+    /// [`prerequisites_of`](Self::prerequisites_of), the skill's own groups first.
+    pub fn prerequisite_groups_of(
+        &self,
+        id: &SkillId,
+        reach: Reach,
+    ) -> Result<Vec<(SkillId, u32, &PrerequisiteGroup)>, Error> {
+        let mut out: Vec<(SkillId, u32, &PrerequisiteGroup)> = self
+            .prerequisite_groups(id)?
+            .iter()
+            .map(|g| (id.clone(), 0, g))
+            .collect();
+        if reach == Reach::Transitive && self.has_groups() {
+            for p in self.prerequisites_of(id, Reach::Transitive, Follow::Required)? {
+                let groups = self.groups.get(&p.skill).map_or(&[][..], |g| &g[..]);
+                for group in groups {
+                    out.push((p.skill.clone(), p.depth, group));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Every skill with groups, by skill id, with its groups.
     pub fn all_prerequisite_groups(
         &self,

@@ -231,16 +231,31 @@ impl SkillView {
         ))
     }
     /// The "one of" groups of this skill: for each, one option must be learned (or held),
-    /// besides the ordinary `prerequisites`. Direct only: `prerequisites(transitive: true)`
-    /// does not expand a group's options, since which one is learned is a choice.
+    /// besides the ordinary `prerequisites`. With `transitive`, also the groups of every skill
+    /// this one requires (`of` says whose, `depth` how far), shown as groups: their options are
+    /// a choice, so `prerequisites(transitive: true)` does not list them.
     #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn prerequisite_groups(&self) -> async_graphql::Result<Vec<PrerequisiteGroupView>> {
-        let groups = self.graph.prerequisite_groups(&self.skill.id).api()?;
+    async fn prerequisite_groups(
+        &self,
+        #[graphql(
+            default_with = "Some(false)",
+            desc = "Also the groups of the skills this one requires, directly or through a \
+                    chain; null: false."
+        )]
+        transitive: Option<bool>,
+    ) -> async_graphql::Result<Vec<PrerequisiteGroupView>> {
+        let reach = Reach::transitive_if(transitive.unwrap_or(false));
+        let groups = self
+            .graph
+            .prerequisite_groups_of(&self.skill.id, reach)
+            .api()?;
         Ok(groups
-            .iter()
-            .map(|g| PrerequisiteGroupView {
+            .into_iter()
+            .map(|(of, depth, g)| PrerequisiteGroupView {
                 graph: self.graph.clone(),
                 group: g.clone(),
+                of,
+                depth,
             })
             .collect())
     }
@@ -350,12 +365,25 @@ pub struct PrerequisiteView {
 pub struct PrerequisiteGroupView {
     pub graph: Arc<SkillGraph>,
     pub group: domain::PrerequisiteGroup,
+    /// The skill that has the group.
+    pub of: SkillId,
+    pub depth: u32,
 }
 
 /// "One of these": a skill needs one of the options (PyTorch or TensorFlow, say), at the
 /// group's level. A plan takes a held option, else the one that adds the fewest hours.
 #[Object(name = "PrerequisiteGroup")]
 impl PrerequisiteGroupView {
+    /// The skill that needs one of the options: the skill asked about, or (in a transitive
+    /// list) one of the skills it requires.
+    async fn of(&self) -> async_graphql::Result<SkillView> {
+        SkillView::referenced(&self.graph, &self.of)
+    }
+    /// How far `of` is from the skill asked about: 0 for its own groups, else the length of
+    /// the shortest chain of required prerequisites to it.
+    async fn depth(&self) -> i32 {
+        i32::try_from(self.depth).unwrap_or(i32::MAX)
+    }
     /// Whether the group blocks (REQUIRED) or only helps (RECOMMENDED).
     async fn kind(&self) -> PrerequisiteKind {
         self.group.kind.into()

@@ -144,3 +144,43 @@ async fn groups_survive_a_restart() {
     assert_eq!(groups(&app, "rag").await.as_array().unwrap().len(), 1);
     assert_eq!(groups(&app, "cnns").await.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn transitive_prerequisite_groups_show_each_group_once_with_whose_it_is() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .query(
+            r#"{ skill(id: "transformers") {
+                own: prerequisiteGroups { options { id } }
+                all: prerequisiteGroups(transitive: true) { of { id } depth kind options { id } }
+                prerequisites(transitive: true) { skill { id } } } }"#,
+            json!({}),
+        )
+        .await;
+    let skill = &body["data"]["skill"];
+    assert_eq!(skill["own"], json!([]), "{body:#}");
+    let all = skill["all"].as_array().expect("a list");
+    let of: Vec<&str> = all
+        .iter()
+        .map(|g| g["of"]["id"].as_str().unwrap())
+        .collect();
+    assert!(of.contains(&"sequence-models"), "{body:#}");
+    for group in all {
+        let options: Vec<&str> = group["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(options, ["jax", "pytorch", "tensorflow"], "{body:#}");
+        assert!(group["depth"].as_i64().unwrap() >= 1);
+    }
+    // The options are a choice: the transitive prerequisites do not list JAX or TensorFlow.
+    let prerequisites: Vec<&str> = skill["prerequisites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["skill"]["id"].as_str().unwrap())
+        .collect();
+    assert!(!prerequisites.contains(&"jax") && !prerequisites.contains(&"tensorflow"));
+}
