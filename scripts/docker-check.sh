@@ -367,15 +367,20 @@ done
 [ -n "$expose" ] || die "no EXPOSE"
 
 # --- run the image ----------------------------------------------------------------------------
+# Below Linux's ephemeral range (32768 and up), so that no client connection of a test
+# running alongside can hold the port.
+pick_port() {
 port=""
 for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 40000))
+    candidate=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
         port=$candidate
         break
     fi
 done
 [ -n "$port" ] || die "no free port"
+}
+pick_port
 
 # The image's environment: its PATH (the binary under the root first), its ENV lines with paths
 # moved under the root and the exposed port on loopback instead.
@@ -409,10 +414,24 @@ env_path() {
 
 say "ENTRYPOINT + CMD: ${entrypoint[*]} ${cmd[*]}"
 log=$runtime_root/server.log
-# One subshell that execs the server, so that $! is the server itself (SIGTERM goes to it).
-(cd "$runtime_root$runtime_workdir" &&
-    exec env -i "${env_args[@]}" "${as_user[@]}" "${entrypoint[@]}" "${cmd[@]}") >"$log" 2>&1 &
-server=$!
+for attempt in 1 2 3 4 5; do
+    # One subshell that execs the server, so that $! is the server itself (SIGTERM goes to it).
+    (cd "$runtime_root$runtime_workdir" &&
+        exec env -i "${env_args[@]}" "${as_user[@]}" "${entrypoint[@]}" "${cmd[@]}") >"$log" 2>&1 &
+    server=$!
+    sleep 0.5
+    # Another process took the port between the check and the bind: take another one.
+    if ! kill -0 "$server" 2>/dev/null && grep -q "Address already in use" "$log"; then
+        old=$port
+        pick_port
+        say "port $old was taken (attempt $attempt); trying $port"
+        for i in "${!env_args[@]}"; do
+            env_args[$i]=${env_args[$i]//127.0.0.1:$old/127.0.0.1:$port}
+        done
+        continue
+    fi
+    break
+done
 
 # HEALTHCHECK: Docker calls the container unhealthy after the start period and `retries` failed
 # checks `interval` apart; here it is polled faster, within the same time.
