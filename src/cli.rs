@@ -393,16 +393,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         } => {
             let catalog = open_seeded(&db, &profile.seed)?;
             let graph = catalog.snapshot();
-            let mut targets = skills
-                .iter()
-                .map(|s| {
-                    let (skill, level) = skill_level(s)?;
-                    Ok(Target::Skill { skill, level })
-                })
-                .collect::<Result<Vec<_>, Failure>>()?;
-            for r in &roles {
-                targets.push(Target::Role(RoleId::parse(r)?));
-            }
+            let targets = parse_targets(&skills, &roles)?;
             let options = PlanOptions {
                 include_recommended: recommended,
                 include_optional: !essential_only,
@@ -477,16 +468,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         } => {
             let catalog = open_seeded(&db, &profile.seed)?;
             let graph = catalog.snapshot();
-            let mut targets = skills
-                .iter()
-                .map(|s| {
-                    let (skill, level) = skill_level(s)?;
-                    Ok(Target::Skill { skill, level })
-                })
-                .collect::<Result<Vec<_>, Failure>>()?;
-            for r in &roles {
-                targets.push(Target::Role(RoleId::parse(r)?));
-            }
+            let targets = parse_targets(&skills, &roles)?;
             let suggestions = graph.next_skills(&profile.parse()?, &targets, first)?;
             if output.json {
                 print_json(&suggestions)?;
@@ -572,6 +554,21 @@ fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
         tracing::info!("shut down cleanly");
         Ok::<(), Failure>(())
     })
+}
+
+/// The targets of `plan` and `next`: skills as SKILL or SKILL=LEVEL, then roles.
+fn parse_targets(skills: &[String], roles: &[String]) -> Result<Vec<Target>, Failure> {
+    let mut targets = skills
+        .iter()
+        .map(|s| {
+            let (skill, level) = skill_level(s)?;
+            Ok(Target::Skill { skill, level })
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    for r in roles {
+        targets.push(Target::Role(RoleId::parse(r)?));
+    }
+    Ok(targets)
 }
 
 fn probe(addr: std::net::SocketAddr) -> Result<(), Failure> {

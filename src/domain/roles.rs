@@ -170,6 +170,19 @@ struct Scored {
 }
 
 /// A role's standing for the levels `held`, read from the role index.
+/// The answer of a match: each scored role with the hours of its plan, as the caller ranked them.
+fn into_matches(index: &RoleIndex, matches: Vec<(Scored, u64)>) -> Vec<RoleMatch> {
+    matches
+        .into_iter()
+        .map(|(s, hours)| RoleMatch {
+            role: index.roles[s.role].id.clone(),
+            readiness: s.readiness,
+            hours,
+            missing_essential: s.missing_essential,
+        })
+        .collect()
+}
+
 fn score_role(index: &RoleIndex, role: usize, held: &dyn Fn(NodeIndex) -> Option<Level>) -> Scored {
     let (mut missing_essential, mut bound) = (0u32, 0u64);
     let needs = &index.needs[index.roles[role].needs.clone()];
@@ -373,15 +386,7 @@ impl SkillGraph {
                 .then(a.0.role.cmp(&b.0.role))
         });
         matches.truncate(limit);
-        Ok(matches
-            .into_iter()
-            .map(|(s, hours)| RoleMatch {
-                role: index.roles[s.role].id.clone(),
-                readiness: s.readiness,
-                hours,
-                missing_essential: s.missing_essential,
-            })
-            .collect())
+        Ok(into_matches(index, matches))
     }
 
     /// Roles ranked for `profile`, at most `limit`: all roles or only those `among` (each once,
@@ -473,15 +478,7 @@ impl SkillGraph {
             }
         }
         matches.truncate(limit);
-        Ok(matches
-            .into_iter()
-            .map(|(s, hours)| RoleMatch {
-                role: index.roles[s.role].id.clone(),
-                readiness: s.readiness,
-                hours,
-                missing_essential: s.missing_essential,
-            })
-            .collect())
+        Ok(into_matches(index, matches))
     }
 }
 
