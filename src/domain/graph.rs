@@ -71,6 +71,8 @@ pub struct GraphStats {
     pub roles: usize,
     pub categories: usize,
     pub prerequisites: usize,
+    /// "One of" groups, over all skills.
+    pub prerequisite_groups: usize,
     pub requirements: usize,
     pub revision: u64,
 }
@@ -206,6 +208,7 @@ impl SkillGraph {
             roles: self.roles.len(),
             categories: self.categories.len(),
             prerequisites: self.graph.edge_count(),
+            prerequisite_groups: self.group_nodes.values().map(|g| g.len()).sum(),
             requirements: self.roles.values().map(|(r, _)| r.requirements.len()).sum(),
             revision: self.revision,
         }
@@ -489,14 +492,29 @@ impl SkillGraph {
     }
 
     /// Skills that require this one, directly or transitively, each with the length of the
-    /// shortest chain. Sorted by depth, then category order, then id.
+    /// shortest chain. Sorted by depth, then category order, then id. A skill whose "one of"
+    /// group lists this one counts: the option is one way to open it.
     pub fn unlocks(&self, id: &SkillId, reach: Reach) -> Result<Vec<(SkillId, u32)>, Error> {
         let start = self.entry(id)?.node;
         let max_depth = reach.max_depth();
+        // Groups are few (none in the imported taxonomies), so their reverse is built per call
+        // rather than kept as one more index to maintain on every edit.
+        let mut by_option: HashMap<NodeIndex, Vec<(NodeIndex, EdgeSpec)>> = HashMap::default();
+        for (&dependent, groups) in self.group_nodes.iter() {
+            for group in groups.iter() {
+                for &option in &group.options {
+                    by_option
+                        .entry(option)
+                        .or_default()
+                        .push((dependent, group.spec));
+                }
+            }
+        }
         let mut found = self.bfs(start, max_depth, |n| {
             self.graph
                 .edges_directed(n, Incoming)
                 .map(|e| (e.source(), *e.weight()))
+                .chain(by_option.get(&n).into_iter().flatten().copied())
         });
         found.sort_by_cached_key(|&(node, depth, _)| (depth, self.order_key(node)));
         Ok(found

@@ -210,6 +210,7 @@ impl SkillGraph {
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::Reach;
     use crate::domain::graph::tests::{graph, id, skill};
     use crate::domain::plan::tests::lvl;
     use crate::domain::{
@@ -272,6 +273,25 @@ mod tests {
             steps(&plan(&g, &[], "t")),
             [("base", vec![]), ("p", vec!["q"]), ("t", vec![])]
         );
+    }
+
+    #[test]
+    fn an_option_unlocks_the_skill_its_group_opens_and_stats_count_groups() {
+        let g = world(10, 10);
+        let unlocks = |s: &str, reach| {
+            let found = g.unlocks(&id(s), reach).unwrap();
+            found
+                .into_iter()
+                .map(|(s, d)| (s.to_string(), d))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(unlocks("q", Reach::Direct), [("t".to_string(), 1)]);
+        assert_eq!(
+            unlocks("base", Reach::Transitive),
+            [("p".to_string(), 1), ("t".to_string(), 2)]
+        );
+        assert_eq!(g.stats().prerequisite_groups, 1);
+        assert_eq!(g.stats().prerequisites, 1, "a group is not an edge");
     }
 
     #[test]

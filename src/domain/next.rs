@@ -4,7 +4,8 @@
 //! * **Startable.** A skill can be started now when every *required* prerequisite is held
 //!   (explicitly or by implication, see the `plan` module docs) at the level
 //!   [`EdgeSpec::needed_level`](super::EdgeSpec::needed_level) asks for the level the skill is
-//!   to reach. Recommended prerequisites never block.
+//!   to reach, and each required "one of" group has an option held at its level. Recommended
+//!   prerequisites and groups never block.
 //! * **The level to reach.** Without targets: one level above the level held, or practitioner
 //!   (3) when the skill is not held at all; a skill held at expert (5) is never suggested.
 //!   With targets: the level the plan to the targets takes the skill to, and only the plan's
@@ -13,7 +14,8 @@
 //!   plan.)
 //! * **Hours** are [`Level::hours_between`] the level held and the level to reach.
 //! * **Unlocks.** Without targets: how many skills of the graph become startable (at their own
-//!   level to reach) once this one is learned, and were not startable before. With targets: how
+//!   level to reach) once this one is learned, and were not startable before; every option of
+//!   the one group a skill still waits for unlocks it. With targets: how
 //!   many steps of the plan wait for this step and for no other one.
 //! * **Roles.** The readiness (as in role gaps) each role gains when the skill reaches its level.
 //!   With targets: every target role, in the order given, gain or not. Without targets: the
@@ -39,7 +41,7 @@ use serde::Serialize;
 use super::graph::SkillGraph;
 use super::plan::{ESSENTIAL_WEIGHT, PlanOptions, Target};
 use super::roles::{RoleIndex, readiness_of};
-use super::{Error, Importance, Level, Profile, RoleId, SkillId};
+use super::{Error, Importance, Level, PrerequisiteKind, Profile, RoleId, SkillId};
 
 /// How many roles a suggestion lists when no target is given.
 pub const ROLES_PER_SUGGESTION: usize = 5;
@@ -232,7 +234,9 @@ impl SkillGraph {
     /// Without targets: every skill startable at its next level, with what it unlocks.
     fn startable(&self, held: &[Option<Level>]) -> Vec<Candidate> {
         let held_at = |n: NodeIndex| held[n.index()];
-        // Per node: how many required prerequisites are short, and the one when there is one.
+        // Per node: how many required prerequisites (plain ones, and "one of" groups with no
+        // option held) are short, and when only one is, what would close it: the prerequisite,
+        // or any option of the group (each of them unlocks the node).
         let mut startable: Vec<NodeIndex> = Vec::new();
         let mut one_short: Vec<(NodeIndex, Level)> = Vec::new();
         for entry in self.skills.values() {
@@ -240,17 +244,34 @@ impl SkillGraph {
             let Some(goal) = next_level(held_at(node)) else {
                 continue;
             };
-            let (mut short, mut only) = (0u32, None);
+            let (mut short, mut only): (u32, &[NodeIndex]) = (0, &[]);
+            let mut only_level = goal;
+            let mut plain = NodeIndex::end();
             for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
                 let needed = spec.needed_level(goal);
                 if above(needed, held_at(prerequisite)) {
                     short += 1;
-                    only = Some((prerequisite, needed));
+                    plain = prerequisite;
+                    only_level = needed;
                 }
             }
-            match (short, only) {
-                (0, _) => startable.push(node),
-                (1, Some(only)) => one_short.push(only),
+            if short == 1 {
+                only = std::slice::from_ref(&plain);
+            }
+            for group in self.groups_at(node) {
+                if group.spec.kind != PrerequisiteKind::Required {
+                    continue;
+                }
+                let needed = group.spec.needed_level(goal);
+                if group.options.iter().all(|&o| above(needed, held_at(o))) {
+                    short += 1;
+                    only = &group.options;
+                    only_level = needed;
+                }
+            }
+            match short {
+                0 => startable.push(node),
+                1 => one_short.extend(only.iter().map(|&o| (o, only_level))),
                 _ => {}
             }
         }
@@ -390,6 +411,34 @@ mod tests {
                 .iter()
                 .all(|s| s.skill != id("e") && s.skill != id("d"))
         );
+    }
+
+    #[test]
+    fn a_group_with_no_option_held_blocks_and_each_option_unlocks_it() {
+        use crate::domain::{PrerequisiteGroup, PrerequisiteKind};
+        // t needs one of p or q; p and q need nothing.
+        let mut g = graph(&["z>p"]);
+        g.upsert_skill(skill("q", "c", 10)).unwrap();
+        g.upsert_skill(skill("t", "c", 10)).unwrap();
+        let group = PrerequisiteGroup {
+            kind: PrerequisiteKind::Required,
+            min_level: None,
+            options: vec![id("p"), id("q")],
+        };
+        g.add_prerequisite_group(&id("t"), group).unwrap();
+        let none = g.next_skills(&Profile::default(), &[], 10).unwrap();
+        assert!(none.iter().all(|s| s.skill != id("t")), "{none:?}");
+        let unlocks = |list: &[Suggestion], s: &str| {
+            list.iter().find(|x| x.skill == id(s)).map(|x| x.unlocks)
+        };
+        assert_eq!(unlocks(&none, "p"), Some(2), "p opens z and t");
+        assert_eq!(unlocks(&none, "q"), Some(1), "q opens t");
+        let with_q = g.next_skills(&have(&[("q", 3)]), &[], 10).unwrap();
+        assert!(with_q.iter().any(|s| s.skill == id("t")), "{with_q:?}");
+        assert_eq!(unlocks(&with_q, "p"), Some(1), "t no longer waits for p");
+        for s in &with_q {
+            assert_startable(&g, &have(&[("q", 3)]), s);
+        }
     }
 
     #[test]

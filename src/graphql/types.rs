@@ -970,6 +970,8 @@ pub struct GraphStatsView {
     pub categories: i32,
     /// How many prerequisite edges (required and recommended) there are.
     pub prerequisites: i32,
+    /// How many "one of" prerequisite groups there are, over all skills.
+    pub prerequisite_groups: i32,
     /// How many role requirements there are, over all roles.
     pub requirements: i32,
     /// Increases with every durable write.
@@ -990,6 +992,7 @@ impl GraphStatsView {
             roles: int(s.roles as u64),
             categories: int(s.categories as u64),
             prerequisites: int(s.prerequisites as u64),
+            prerequisite_groups: int(s.prerequisite_groups as u64),
             requirements: int(s.requirements as u64),
             revision: i64::try_from(s.revision).unwrap_or(i64::MAX),
         }
