@@ -245,6 +245,27 @@ proptest! {
                     })
                     .collect();
                 prop_assert!(!satisfied.is_empty(), "{}: no option of {:?}", step.skill, group.options);
+                // One option stands for the group: the step waits for at most one of them, and
+                // when one is held at the group's level, for none that is not held too (one
+                // held option may still be a step, raised for another target). An option the
+                // step also needs for another reason (a plain prerequisite, another of its
+                // groups) is not counted.
+                let groups = g.prerequisite_groups(&step.skill).unwrap();
+                let other_reason = |o: &SkillId| {
+                    g.edge(&step.skill, o).is_some_and(|e| recommended || e.kind == PrerequisiteKind::Required)
+                        || groups.iter().filter(|other| *other != group).any(|other| other.options.contains(o))
+                };
+                let learned_for_it: Vec<&SkillId> = group
+                    .options
+                    .iter()
+                    .filter(|o| position.get(o).is_some_and(|pre| pre.because.contains(&step.skill)))
+                    .filter(|o| !other_reason(o))
+                    .collect();
+                prop_assert!(learned_for_it.len() <= 1, "{}: {:?} all learned for {:?}", step.skill, learned_for_it, group.options);
+                if group.options.iter().any(|o| held_at(o, needed)) {
+                    prop_assert!(learned_for_it.iter().all(|o| held_at(o, needed)),
+                        "{}: {:?} learned though an option of {:?} is held", step.skill, learned_for_it, group.options);
+                }
             }
             for alternative in &step.alternatives {
                 prop_assert!(
