@@ -76,7 +76,7 @@ async fn groups_are_added_and_removed_and_a_cycle_through_an_option_is_refused()
     let body = app
         .admin(
             ADD_GROUP,
-            json!({ "s": "rag", "o": ["docker", "cloud-fundamentals"], "min": 2 }),
+            json!({ "s": "llm-agents", "o": ["docker", "cloud-fundamentals"], "min": 2 }),
         )
         .await;
     assert_eq!(
@@ -85,7 +85,10 @@ async fn groups_are_added_and_removed_and_a_cycle_through_an_option_is_refused()
                  "options": [{ "id": "cloud-fundamentals" }, { "id": "docker" }] }])
     );
     assert_eq!(app.revision().await, before + 1);
-    assert_eq!(groups(&app, "rag").await.as_array().unwrap().len(), 1);
+    assert_eq!(
+        groups(&app, "llm-agents").await.as_array().unwrap().len(),
+        1
+    );
 
     // transformers is below rag: rag → … → transformers, so transformers needing one of
     // (rag, docker) closes a cycle through rag.
@@ -107,18 +110,18 @@ async fn groups_are_added_and_removed_and_a_cycle_through_an_option_is_refused()
         (json!(["docker", "ghost"]), "NOT_FOUND"),
     ] {
         let body = app
-            .admin(ADD_GROUP, json!({ "s": "rag", "o": options }))
+            .admin(ADD_GROUP, json!({ "s": "llm-agents", "o": options }))
             .await;
         assert_error(&body, code);
     }
     let body = app
-        .admin(REMOVE_GROUP, json!({ "s": "rag", "o": ["docker"] }))
+        .admin(REMOVE_GROUP, json!({ "s": "llm-agents", "o": ["docker"] }))
         .await;
     assert_error(&body, "NOT_FOUND");
     let body = app
         .admin(
             REMOVE_GROUP,
-            json!({ "s": "rag", "o": ["docker", "cloud-fundamentals"] }),
+            json!({ "s": "llm-agents", "o": ["docker", "cloud-fundamentals"] }),
         )
         .await;
     assert_eq!(
@@ -128,7 +131,10 @@ async fn groups_are_added_and_removed_and_a_cycle_through_an_option_is_refused()
 
     // Without the token: refused.
     let body = app
-        .query(ADD_GROUP, json!({ "s": "rag", "o": ["docker", "git"] }))
+        .query(
+            ADD_GROUP,
+            json!({ "s": "llm-agents", "o": ["docker", "git"] }),
+        )
         .await;
     assert_error(&body, "UNAUTHENTICATED");
 }
@@ -137,11 +143,17 @@ async fn groups_are_added_and_removed_and_a_cycle_through_an_option_is_refused()
 async fn groups_survive_a_restart() {
     let app = TestApp::spawn().await;
     let body = app
-        .admin(ADD_GROUP, json!({ "s": "rag", "o": ["docker", "git"] }))
+        .admin(
+            ADD_GROUP,
+            json!({ "s": "llm-agents", "o": ["docker", "git"] }),
+        )
         .await;
     data(&body);
     let app = app.restart().await;
-    assert_eq!(groups(&app, "rag").await.as_array().unwrap().len(), 1);
+    assert_eq!(
+        groups(&app, "llm-agents").await.as_array().unwrap().len(),
+        1
+    );
     assert_eq!(groups(&app, "cnns").await.as_array().unwrap().len(), 1);
 }
 
