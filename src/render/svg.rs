@@ -34,9 +34,10 @@ use crate::domain::{LearningPlan, SkillGraph};
 /// A name wraps after this many characters, at a space where there is one.
 const WRAP: usize = 28;
 /// Estimated advance of an average glyph of the name font (13 px) and the detail font (11 px),
-/// in tenths of a pixel: a little above the mean of common sans-serif fonts, so text fits.
-const NAME_GLYPH: u32 = 72;
-const DETAIL_GLYPH: u32 = 62;
+/// in tenths of a pixel: about the mean of a wide sans-serif (DejaVu Sans, bold for names), so
+/// text fits in the fonts a Linux browser falls back to.
+const NAME_GLYPH: u32 = 82;
+const DETAIL_GLYPH: u32 = 66;
 const NAME_LINE: u32 = 16;
 const DETAIL_LINE: u32 = 14;
 const PAD_X: u32 = 10;
