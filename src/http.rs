@@ -35,7 +35,9 @@ use crate::graphql::guard::Guarded;
 use crate::graphql::{self as api};
 
 mod admin;
+mod assets;
 mod cache;
+mod explore;
 mod explorer;
 mod graphql;
 mod metrics;
@@ -93,6 +95,7 @@ pub fn router(
         .merge(admin::routes())
         .merge(ops::routes())
         .merge(paths::routes())
+        .merge(explore::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(
