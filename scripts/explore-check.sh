@@ -2,20 +2,20 @@
 # Checks the plan explorer (/explore) in headless Chromium, offline (every host but 127.0.0.1
 # is made unresolvable): it must draw a role plan and a skill plan, explain a clicked step and
 # report an unknown role, loading nothing from another origin, with no CSP violation or
-# console error; and the plan's Mermaid text must render with mermaid.js. Screenshots go to
-# $OUT (default /tmp). Not part of `cargo test` (it needs Chromium, and puppeteer-core and
-# mermaid from the npm registry).
+# console error; the plan's Mermaid text must render with mermaid.js and its DOT text with
+# Graphviz, warning-free. Screenshots go to $OUT (default /tmp). Not part of `cargo test` (it
+# needs Chromium and Graphviz from Debian, puppeteer-core and mermaid from the npm registry).
 #
 #   scripts/explore-check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
 
-if ! command -v chromium >/dev/null; then
+if ! command -v chromium >/dev/null || ! command -v dot >/dev/null; then
     if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+        apt-get update -qq && apt-get install -y -qq chromium graphviz >/dev/null
     else
-        sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
+        sudo apt-get update -qq && sudo apt-get install -y -qq chromium graphviz >/dev/null
     fi
 fi
 work=$(mktemp -d)
@@ -39,3 +39,11 @@ for _ in $(seq 1 100); do
 done
 NODE_PATH=$work/node_modules node scripts/explore-check.js "http://127.0.0.1:$port" "$out" \
     "$work/node_modules/mermaid/dist/mermaid.min.js"
+
+# Graphviz reads the DOT of a role plan and of a skill plan without a warning.
+for path in "ai-engineer.dot?from=software-engineer" "skills/pytorch.dot?have=python:3&level=4"; do
+    curl -sf "http://127.0.0.1:$port/paths/$path" >"$work/plan.dot"
+    warnings=$(dot -Tsvg -o "$work/plan.svg" "$work/plan.dot" 2>&1)
+    [ -z "$warnings" ] || { echo "dot: $path: $warnings" >&2; exit 1; }
+    echo "dot: $path: $(grep -c '<g id="step-' "$work/plan.svg") steps drawn by Graphviz"
+done

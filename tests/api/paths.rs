@@ -328,3 +328,21 @@ async fn the_explore_page_and_its_assets_are_served_from_the_binary_even_without
     assert_eq!(drawing.status(), 200);
     drawn(&drawing.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn the_readme_mermaid_block_is_what_the_server_draws_for_its_command() {
+    let app = TestApp::spawn().await;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap();
+    let start = readme.find("```mermaid\n").expect("a mermaid block") + "```mermaid\n".len();
+    let block = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    let command = "/paths/skills/pytorch.mmd?have=python:3&level=4";
+    assert!(readme.contains(command), "the README shows the command");
+
+    let drawn = get(&app, command).await.text().await.unwrap();
+
+    assert_eq!(
+        block, drawn,
+        "the README's Mermaid block is stale: replace it with the output of {command}"
+    );
+}
