@@ -6,8 +6,10 @@
 //!
 //! The routes are split by job: [`graphql`] (the GraphQL transport: POST, GET, WebSocket),
 //! [`admin`] (the admin-token extractor and admin routes), [`ops`] (health, readiness,
-//! metrics). This file merges them under one set of tower layers and writes every transport
-//! refusal ([`refusal`]) from the one code table in `graphql::error`.
+//! metrics), [`paths`] (learning paths drawn as SVG, DOT and Mermaid), [`explorer`] (GraphiQL)
+//! and [`explore`] (the plan explorer). This file merges them under one set of tower layers
+//! and writes every transport refusal ([`refusal`]) from the one code table in
+//! `graphql::error`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -33,11 +35,14 @@ use crate::graphql::guard::Guarded;
 use crate::graphql::{self as api};
 
 mod admin;
+mod assets;
 mod cache;
+mod explore;
 mod explorer;
 mod graphql;
 mod metrics;
 mod ops;
+mod paths;
 use cache::ResponseCache;
 use metrics::Metrics;
 
@@ -51,6 +56,8 @@ struct AppState {
     max_body_bytes: usize,
     metrics: Arc<Metrics>,
     cache: Option<Arc<ResponseCache>>,
+    /// The request limits, for the routes outside GraphQL that take a profile (`paths`).
+    limits: crate::config::Limits,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -75,6 +82,7 @@ pub fn router(
         max_body_bytes: config.max_body_bytes,
         metrics: Metrics::new(),
         cache: ResponseCache::new(config.response_cache_bytes).map(Arc::new),
+        limits: config.limits,
         stopping,
     };
     let router = if config.introspection {
@@ -86,6 +94,8 @@ pub fn router(
         .merge(graphql::routes())
         .merge(admin::routes())
         .merge(ops::routes())
+        .merge(paths::routes())
+        .merge(explore::routes())
         .with_state(state)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(

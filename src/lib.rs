@@ -8,6 +8,7 @@
 //! * [`import`]: the seed format (check, import, export), ESCO, O*NET and CSV importers.
 //! * [`graphql`]: the GraphQL schema: thin views and resolvers over the catalog.
 //! * [`http`]: the axum server: GraphQL over HTTP and WebSocket, GraphiQL, health.
+//! * [`render`]: learning plans drawn as Mermaid, DOT and SVG. Knows the domain only.
 //! * [`generate`]: deterministic synthetic graphs for measuring at scale.
 //! * [`config`]: every limit and default of the server, and the flags that set them.
 //! * [`cli`]: the command line.
@@ -20,4 +21,5 @@ pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod import;
+pub mod render;
 pub mod store;

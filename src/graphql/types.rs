@@ -594,6 +594,19 @@ impl LearningPathView {
     async fn implied(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, self.plan.implied.iter().map(|i| &i.skill))
     }
+    /// The plan as a Mermaid flowchart, to render as is (a ```` ```mermaid ```` block on
+    /// GitHub, mermaid.js in a page): one subgraph a stage, left to right, each step a node
+    /// with its skill's name, levels and hours, an arrow from each step to every later step
+    /// that waits for it; target steps drawn thicker. Deferred steps are not drawn. The same
+    /// plan gives the same text.
+    async fn mermaid(&self) -> String {
+        crate::render::mermaid(&self.plan, &self.graph)
+    }
+    /// The plan as a Graphviz DOT digraph (`dot -Tsvg` draws it), drawn as `mermaid` is: one
+    /// cluster a stage, each node's `id` is `step-<position>`.
+    async fn dot(&self) -> String {
+        crate::render::dot(&self.plan, &self.graph)
+    }
     /// The same, with the implied level and the held skill that implies it.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn implied_levels(&self) -> Vec<ImpliedSkillView> {

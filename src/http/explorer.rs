@@ -1,4 +1,4 @@
-//! The GraphQL explorer at `/`: GraphiQL, served entirely from the binary, so that it works on a
+//! The GraphQL explorer at `/`: GraphiQL (the plan explorer is `explore`, at `/explore`), served entirely from the binary, so that it works on a
 //! machine with no network but the one to this server.
 //!
 //! The page loads only same-origin files under `/assets/graphiql/`: pinned production builds of
@@ -15,24 +15,17 @@
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
 use axum::routing::get;
+
+use super::assets::{self, CSS, HTML, IMMUTABLE, JS, REVALIDATE, SVG, Served, etag};
 
 /// Where the assets are served; below it, each has its path under `assets/graphiql/`.
 const PREFIX: &str = "/assets/graphiql/";
 /// The GraphQL endpoints the explorer talks to (see `http::router`).
 const ENDPOINT: &str = "/graphql";
 const SUBSCRIPTION_ENDPOINT: &str = "/graphql/ws";
-
-const JS: &str = "text/javascript; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
-const SVG: &str = "image/svg+xml";
-
-/// Revalidate every time: the page and the explorer's own files change with the binary.
-const REVALIDATE: &str = "no-cache";
-/// A year, never revalidated: the version is in the path.
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// What the page may load: scripts, styles, images and connections (the WebSocket included) from
 /// its own origin only. GraphiQL's stylesheet embeds its fonts and a few images as `data:` URLs,
@@ -142,50 +135,16 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 
 /// Asset `index`, or the page when it is `ASSETS.len()`; 304 when the client has it already.
 async fn respond(index: usize, request: HeaderMap) -> Response {
-    let (body, content_type, cache_control) = match ASSETS.get(index) {
-        Some(asset) => (asset.body, asset.content_type, asset.cache_control),
-        None => (PAGE.as_slice(), "text/html; charset=utf-8", REVALIDATE),
+    let (body, content_type, cache_control, csp) = match ASSETS.get(index) {
+        Some(asset) => (asset.body, asset.content_type, asset.cache_control, None),
+        None => (PAGE.as_slice(), HTML, REVALIDATE, Some(CSP)),
     };
-    let etag = ETAGS[index].clone();
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    if index == ASSETS.len() {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        );
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-    }
-    let fresh = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == "*" || t.as_bytes() == etag.as_bytes());
-    headers.insert(header::ETAG, etag);
-    if fresh {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
-    }
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    (headers, body).into_response()
-}
-
-/// A quoted 64-bit FNV-1a digest of `body`: cheap (about a millisecond for all of the assets,
-/// once per process), and stable for as long as the bytes are.
-fn etag(body: &[u8]) -> HeaderValue {
-    let hash = body.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    HeaderValue::from_str(&format!("\"{hash:016x}\"")).expect("hex digits make a header value")
+    let file = Served {
+        body,
+        content_type,
+        cache_control,
+        csp,
+        etag: &ETAGS[index],
+    };
+    assets::respond(file, &request)
 }

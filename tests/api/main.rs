@@ -16,6 +16,7 @@ mod mutations;
 mod next;
 mod observability;
 mod paging;
+mod paths;
 mod persistence;
 mod plans;
 mod queries;

@@ -1,0 +1,153 @@
+//! Learning plans drawn: a [`LearningPlan`] as a Mermaid flowchart ([`mermaid`]), a Graphviz
+//! DOT graph ([`dot`]) and an SVG picture laid out here ([`svg`]).
+//!
+//! Presentation, not domain logic: this module reads domain values (a plan, and the graph for
+//! the skills' names) and writes text. It knows nothing of GraphQL or HTTP, which both call it.
+//!
+//! All three draw the same [`Drawing`]: one node a step (its skill's name, the levels and the
+//! hours), grouped by stage, and one edge from each step to every later step that waits for it
+//! (`Step::because`). Steps the plan does not hold (a budget's deferred ones) are not drawn, nor
+//! edges to them. The output is a function of the plan and the names alone, with no map
+//! iteration order in it: the same plan gives byte-identical text.
+
+mod dot;
+mod mermaid;
+mod svg;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::domain::{LearningPlan, SkillGraph, Step};
+
+pub use dot::dot;
+pub use mermaid::mermaid;
+pub use svg::svg;
+
+/// A step as drawn.
+struct Node<'a> {
+    step: &'a Step,
+    /// The skill's display name (its id if the graph no longer has it).
+    name: &'a str,
+}
+
+impl Node<'_> {
+    /// A target itself (a target skill or a target role's requirement), not only a way to one:
+    /// its chain to a target is itself alone.
+    fn is_target(&self) -> bool {
+        self.step.chain.len() <= 1
+    }
+
+    /// The levels and hours: `level 3 · 60 h`, or `level 2 → 3 · 12 h` from a level held.
+    fn detail(&self) -> String {
+        let s = self.step;
+        match s.from_level {
+            Some(from) => format!("level {from} → {} · {} h", s.to_level, s.hours),
+            None => format!("level {} · {} h", s.to_level, s.hours),
+        }
+    }
+}
+
+/// One column of the drawing: a stage and its steps.
+struct Stage {
+    /// 1-based, as in the plan.
+    number: u32,
+    /// Indices into [`Drawing::nodes`], in plan order.
+    nodes: Vec<usize>,
+    hours: u64,
+}
+
+impl Stage {
+    fn label(&self) -> String {
+        format!("Stage {} · {} h", self.number, self.hours)
+    }
+}
+
+/// What every format draws: nodes in plan order, edges between them, stages in order.
+struct Drawing<'a> {
+    nodes: Vec<Node<'a>>,
+    /// `(from, to)` indices into `nodes`: `to` waits for `from`. In plan order of `from`, then
+    /// of `to`.
+    edges: Vec<(usize, usize)>,
+    stages: Vec<Stage>,
+    plan: &'a LearningPlan,
+}
+
+impl<'a> Drawing<'a> {
+    fn new(plan: &'a LearningPlan, graph: &'a SkillGraph) -> Self {
+        let nodes: Vec<Node<'a>> = plan
+            .steps
+            .iter()
+            .map(|step| Node {
+                step,
+                name: graph
+                    .skill(step.skill.as_str())
+                    .map_or(step.skill.as_str(), |s| s.name.as_str()),
+            })
+            .collect();
+        let index: HashMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.step.skill.as_str(), i))
+            .collect();
+        let edges = nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(from, n)| {
+                let index = &index;
+                n.step
+                    .because
+                    .iter()
+                    .filter_map(move |later| Some((from, *index.get(later.as_str())?)))
+            })
+            .collect();
+        // Plan order is stage order, so each stage is one run of steps.
+        let mut stages: Vec<Stage> = Vec::new();
+        for (i, n) in nodes.iter().enumerate() {
+            match stages.last_mut() {
+                Some(stage) if stage.number == n.step.stage => {
+                    stage.nodes.push(i);
+                    stage.hours += u64::from(n.step.hours);
+                }
+                _ => stages.push(Stage {
+                    number: n.step.stage,
+                    nodes: vec![i],
+                    hours: u64::from(n.step.hours),
+                }),
+            }
+        }
+        Drawing {
+            nodes,
+            edges,
+            stages,
+            plan,
+        }
+    }
+
+    /// A sentence for a title: `42 steps in 13 stages, 741 h (critical path 300 h)`.
+    fn summary(&self) -> String {
+        let p = self.plan;
+        if p.steps.is_empty() {
+            return EMPTY.to_owned();
+        }
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "Learning path: {} in {}, {} h (critical path {} h)",
+            plural(p.steps.len(), "step"),
+            plural(self.stages.len(), "stage"),
+            p.total_hours,
+            p.critical_path_hours
+        )
+    }
+}
+
+/// What an empty plan says: the profile already meets every target.
+const EMPTY: &str = "Nothing to learn: every target is met";
+
+/// Characters that would end a line or a statement in any of the formats become spaces; names
+/// are single-line already, this keeps a drawing one statement a line whatever they hold.
+fn one_line(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+}
+
+#[cfg(test)]
+mod tests;
