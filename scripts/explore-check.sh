@@ -24,5 +24,8 @@ for path in "ai-engineer.dot?from=software-engineer" "skills/pytorch.dot?have=py
     curl -sf "http://127.0.0.1:$port/paths/$path" >"$work/plan.dot"
     warnings=$(dot -Tsvg -o "$work/plan.svg" "$work/plan.dot" 2>&1)
     [ -z "$warnings" ] || { echo "dot: $path: $warnings" >&2; exit 1; }
-    echo "dot: $path: $(grep -c '<g id="step-' "$work/plan.svg") steps drawn by Graphviz"
+    steps=$(grep -c '^    s[0-9]* \[id=' "$work/plan.dot")
+    nodes=$(grep -c 'class="node"' "$work/plan.svg")
+    echo "dot: $path: Graphviz drew $nodes nodes for $steps steps"
+    [ "$steps" -gt 0 ] && [ "$nodes" = "$steps" ] || exit 1
 done
