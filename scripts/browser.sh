@@ -1,30 +1,10 @@
 # Shared set-up of the headless-Chromium checks (explorer-check.sh, explore-check.sh); sourced,
-# not run. Provides: need COMMAND=PACKAGE… (installs the Debian package of each missing
-# command), $work (a throwaway directory removed on exit), $binary (the debug build, built
+# not run. Provides what scripts/common.sh does (need, $work), $binary (the debug build, built
 # here), npm_install PACKAGE… (into $work/node_modules) and start_debug_server [FLAG…] (serves
 # $work/db on a random loopback port with the flags given to `serve`, sets $port and $server,
 # returns once /health answers).
 
-need() {
-    local missing=()
-    for pair in "$@"; do
-        command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}")
-    done
-    [ ${#missing[@]} -eq 0 ] && return
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
-}
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/common.sh
 
 cargo build --quiet --bin skillgraph
 binary=${CARGO_TARGET_DIR:-target}/debug/skillgraph
