@@ -6,31 +6,13 @@
 // scripts/explore-check.sh; exits non-zero on any problem.
 //
 //   node explore-check.js BASE_URL OUT_DIR MERMAID_JS
-const puppeteer = require("puppeteer-core");
+const { open, finish } = require("./browser.js");
 const [base, out, mermaidJs] = process.argv.slice(2);
 
 (async () => {
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
-    defaultViewport: { width: 1500, height: 950 },
-  });
-  const page = await browser.newPage();
-  const requests = [];
-  const problems = [];
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
-  page.on("requestfailed", (r) => problems.push(`failed: ${r.url()} ${r.failure().errorText}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warn") problems.push(`console: ${m.text()}`);
-  });
-  await page.evaluateOnNewDocument(() =>
-    document.addEventListener("securitypolicyviolation", (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)
-    )
-  );
+  const session = await open();
+  const { browser, page, problems } = session;
+  await page.setViewport({ width: 1500, height: 950 });
   const text = (selector) => page.$eval(selector, (e) => e.innerText);
   const check = (ok, what) => ok || problems.push(what);
 
@@ -107,16 +89,7 @@ const [base, out, mermaidJs] = process.argv.slice(2);
   await blank.setViewport({ width: 1800, height: 700 });
   await blank.screenshot({ path: `${out}/explore-mermaid.png`, fullPage: true });
 
-  const network = requests.filter((u) => !u.startsWith("data:"));
-  const elsewhere = network.filter((u) => !u.startsWith(`${base}/`));
-  console.log(`requests: ${[...new Set(network.map((u) => u.slice(base.length).split("?")[0]))].join(" ")}`);
-  if (elsewhere.length) problems.push(`requests to other origins: ${elsewhere.join(" ")}`);
-  await browser.close();
-  if (problems.length) {
-    console.error(`problems:\n  ${problems.join("\n  ")}`);
-    process.exit(1);
-  }
-  console.log(`ok; screenshots in ${out}/explore-*.png`);
+  await finish(session, base, `${out}/explore-*.png`);
 })().catch((e) => {
   console.error(e);
   process.exit(1);

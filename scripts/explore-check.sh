@@ -11,32 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
 
-if ! command -v chromium >/dev/null || ! command -v dot >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq chromium graphviz >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq chromium graphviz >/dev/null
-    fi
-fi
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/browser.sh
 
-cargo build --quiet --bin skillgraph
-binary=${CARGO_TARGET_DIR:-target}/debug/skillgraph
-(cd "$work" && npm install --silent --no-audit --no-fund puppeteer-core@23.11.1 mermaid@11 >/dev/null)
-
-port=$((20000 + RANDOM % 40000))
-RUST_LOG=warn "$binary" --db "$work/db" serve --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-    sleep 0.1
-done
+need chromium=chromium dot=graphviz
+npm_install puppeteer-core@23.11.1 mermaid@11
+start_debug_server
 NODE_PATH=$work/node_modules node scripts/explore-check.js "http://127.0.0.1:$port" "$out" \
     "$work/node_modules/mermaid/dist/mermaid.min.js"
 
@@ -45,5 +24,8 @@ for path in "ai-engineer.dot?from=software-engineer" "skills/pytorch.dot?have=py
     curl -sf "http://127.0.0.1:$port/paths/$path" >"$work/plan.dot"
     warnings=$(dot -Tsvg -o "$work/plan.svg" "$work/plan.dot" 2>&1)
     [ -z "$warnings" ] || { echo "dot: $path: $warnings" >&2; exit 1; }
-    echo "dot: $path: $(grep -c '<g id="step-' "$work/plan.svg") steps drawn by Graphviz"
+    steps=$(grep -c '^    s[0-9]* \[id=' "$work/plan.dot")
+    nodes=$(grep -c 'class="node"' "$work/plan.svg")
+    echo "dot: $path: Graphviz drew $nodes nodes for $steps steps"
+    [ "$steps" -gt 0 ] && [ "$nodes" = "$steps" ] || exit 1
 done

@@ -4,7 +4,7 @@
 // console error. Run by scripts/explorer-check.sh; exits non-zero on any problem.
 //
 //   node explorer-check.js BASE_URL ADMIN_TOKEN OUT_DIR
-const puppeteer = require("puppeteer-core");
+const { open, finish } = require("./browser.js");
 const [base, token, out] = process.argv.slice(2);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -12,31 +12,8 @@ const editor = ".graphiql-query-editor .CodeMirror";
 const response = ".graphiql-response .CodeMirror";
 
 (async () => {
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-    defaultViewport: { width: 1400, height: 900 },
-  });
-  const page = await browser.newPage();
-  const requests = [];
-  const problems = [];
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
-  page.on("requestfailed", (r) => problems.push(`failed: ${r.url()} ${r.failure().errorText}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warn") problems.push(`console: ${m.text()}`);
-  });
-  await page.evaluateOnNewDocument(() =>
-    document.addEventListener("securitypolicyviolation", (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)
-    )
-  );
+  const session = await open();
+  const { page, problems } = session;
   const run = async (query) => {
     await page.evaluate((s, q) => document.querySelector(s).CodeMirror.setValue(q), editor, query);
     await sleep(1000); // GraphiQL parses the edited document after a debounce
@@ -88,16 +65,7 @@ const response = ".graphiql-response .CodeMirror";
   console.log(`subscription: ${(await result()).replace(/\s+/g, " ")}`);
   await page.screenshot({ path: `${out}/explorer-subscription.png` });
 
-  const network = requests.filter((u) => !u.startsWith("data:"));
-  const elsewhere = network.filter((u) => !u.startsWith(`${base}/`));
-  console.log(`requests: ${[...new Set(network)].map((u) => u.slice(base.length)).join(" ")}`);
-  if (elsewhere.length) problems.push(`requests to other origins: ${elsewhere.join(" ")}`);
-  await browser.close();
-  if (problems.length) {
-    console.error(`problems:\n  ${problems.join("\n  ")}`);
-    process.exit(1);
-  }
-  console.log(`ok; screenshots in ${out}/explorer-*.png`);
+  await finish(session, base, `${out}/explorer-*.png`);
 })().catch((e) => {
   console.error(e);
   process.exit(1);

@@ -9,33 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
+source scripts/browser.sh
 
-if ! command -v chromium >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq chromium >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null
-    fi
-fi
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-cargo build --quiet --bin skillgraph
-binary=${CARGO_TARGET_DIR:-target}/debug/skillgraph
-(cd "$work" && npm install --silent --no-audit --no-fund puppeteer-core@23.11.1 >/dev/null)
-
-port=$((20000 + RANDOM % 40000))
+need chromium=chromium
+npm_install puppeteer-core@23.11.1
 token=explorer-check-token-$RANDOM$RANDOM$RANDOM
-RUST_LOG=warn "$binary" --db "$work/db" serve --addr "127.0.0.1:$port" --admin-token "$token" \
-    >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-    sleep 0.1
-done
+start_debug_server --admin-token "$token"
 NODE_PATH=$work/node_modules node scripts/explorer-check.js "http://127.0.0.1:$port" "$token" "$out"

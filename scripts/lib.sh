@@ -6,25 +6,11 @@
 # database, with $SERVE_FLAGS added to `serve`).
 
 export PATH="$HOME/.cargo/bin:$PATH"
+source scripts/common.sh
 need_oha() { command -v oha >/dev/null || cargo install oha --locked --version 1.16.0; }
 # wrk rotates request bodies through a Lua script (oha repeats one); Debian packages it.
-need_wrk() {
-    command -v wrk >/dev/null && return
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
-    fi
-}
+need_wrk() { need wrk=wrk; }
 cargo build --release --quiet --bin skillgraph --example writer
-
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
 
 import_esco() {
     local esco=${ESCO:-../shared/data/esco-v1.1.1}

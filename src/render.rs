@@ -145,8 +145,7 @@ const EMPTY: &str = "Nothing to learn: every target is met";
 /// Characters that would end a line or a statement in any of the formats become spaces; names
 /// are single-line already, this keeps a drawing one statement a line whatever they hold.
 fn one_line(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+    text.chars().map(|c| if c.is_control() { ' ' } else { c })
 }
 
 #[cfg(test)]

@@ -216,7 +216,23 @@ function select(g) {
   panel.hidden = false;
 }
 
-function start() {
+// The level pickers list the server's levels, practitioner (3) first selected.
+async function levels() {
+  const data = await graphql("{ levels { level name } }");
+  for (const select of [$("have-level"), $("to-level")]) {
+    select.replaceChildren(
+      ...data.levels.map((l) => element("option", `${l.level} ${l.name}`, { value: l.level }))
+    );
+    select.value = "3";
+  }
+}
+
+async function start() {
+  try {
+    await levels();
+  } catch (e) {
+    status(e.message, true);
+  }
   const roles = suggest($("from-role"), $("role-options"), "roles");
   suggest($("to-role"), $("role-options"), "roles");
   suggest($("have-skill"), $("skill-options"), "skills");

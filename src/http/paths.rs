@@ -156,11 +156,20 @@ async fn draw(
         Ok(body) => (
             StatusCode::OK,
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(format.content_type()),
+                ),
                 // A plan follows the graph, which writes change: revalidate.
                 (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CSP),
+                ),
             ],
             body,
         )
@@ -219,7 +228,10 @@ mod tests {
 
     #[test]
     fn only_svg_dot_and_mmd_files_name_drawings() {
-        assert!(matches!(Format::split("ml-engineer.svg"), Ok(("ml-engineer", Format::Svg))));
+        assert!(matches!(
+            Format::split("ml-engineer.svg"),
+            Ok(("ml-engineer", Format::Svg))
+        ));
         assert!(matches!(Format::split("a.b.dot"), Ok(("a.b", Format::Dot))));
         assert!(matches!(Format::split("x.mmd"), Ok(("x", Format::Mermaid))));
         assert!(Format::split("ml-engineer").is_err());

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{dot, mermaid, svg};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Level, LearningPlan, PlanOptions, Profile, RoleId, Schedule,
+    Category, CategoryId, EdgeSpec, LearningPlan, Level, PlanOptions, Profile, RoleId, Schedule,
     Skill, SkillGraph, SkillId, Target,
 };
 use crate::import::seed::Seed;
@@ -60,7 +60,10 @@ fn parse_svg(svg: &str) -> Parsed {
     let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}:\n{svg}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
     let class = |n: &roxmltree::Node, c: &str| {
         n.attribute("class")
             .is_some_and(|v| v.split(' ').any(|x| x == c))
@@ -128,7 +131,10 @@ fn parse_svg(svg: &str) -> Parsed {
 fn every_step_of_a_seed_plan_has_a_box_in_its_stage_column_and_every_wait_an_arrow() {
     let graph = seed_graph();
     let plan = engineer_plan(&graph, Schedule::default());
-    assert!(plan.steps.len() > 10 && plan.stages > 3, "a plan worth drawing");
+    assert!(
+        plan.steps.len() > 10 && plan.stages > 3,
+        "a plan worth drawing"
+    );
 
     let parsed = parse_svg(&svg(&plan, &graph));
 
@@ -178,7 +184,10 @@ fn mermaid_and_dot_have_a_node_in_its_stage_for_every_step_and_an_edge_for_every
     let plan = engineer_plan(&graph, Schedule::default());
     let (m, d) = (mermaid(&plan, &graph), dot(&plan, &graph));
     assert!(m.starts_with("flowchart LR\n"), "{m}");
-    assert!(d.starts_with("digraph plan {\n") && d.ends_with("}\n"), "{d}");
+    assert!(
+        d.starts_with("digraph plan {\n") && d.ends_with("}\n"),
+        "{d}"
+    );
 
     // Read each format's statements back: the stage a node is declared in, and its edges.
     let mut m_nodes = Vec::new();
@@ -212,7 +221,10 @@ fn mermaid_and_dot_have_a_node_in_its_stage_for_every_step_and_an_edge_for_every
             d_edges.insert((n(a), n(b)));
         } else if let Some(rest) = line.strip_prefix('s') {
             let (p, attrs) = rest.split_once(' ').unwrap();
-            assert!(attrs.starts_with(&format!("[id=\"step-{p}\", label=\"")), "{line}");
+            assert!(
+                attrs.starts_with(&format!("[id=\"step-{p}\", label=\"")),
+                "{line}"
+            );
             assert!(attrs.ends_with("];"), "{line}");
             d_nodes.push((p.parse::<u32>().unwrap(), stage));
         }
@@ -224,7 +236,9 @@ fn mermaid_and_dot_have_a_node_in_its_stage_for_every_step_and_an_edge_for_every
     assert_eq!(d_edges, waits(&plan));
     for s in &plan.steps {
         let line = format!("level {} · {} h", s.to_level, s.hours);
-        let held = s.from_level.map(|f| format!("level {f} → {} · {} h", s.to_level, s.hours));
+        let held = s
+            .from_level
+            .map(|f| format!("level {f} → {} · {} h", s.to_level, s.hours));
         let detail = held.unwrap_or(line);
         assert!(m.contains(&detail) && d.contains(&detail), "{detail}");
     }
@@ -341,7 +355,10 @@ fn names_with_quotes_markup_and_mermaid_syntax_are_escaped_in_every_format() {
         d.contains(r#"label="Tom & \"Jerry's\" <script>x</script>\nlevel"#),
         "{d}"
     );
-    assert!(d.contains(r#"label="C# ; end [x] {y} (z) `graph` %% --> \\N\nlevel"#), "{d}");
+    assert!(
+        d.contains(r#"label="C# ; end [x] {y} (z) `graph` %% --> \\N\nlevel"#),
+        "{d}"
+    );
 }
 
 #[test]

@@ -5,18 +5,7 @@ use std::path::Path;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use skillgraph::http::ServerConfig;
 
-use crate::helpers::{TestApp, test_config};
-
-/// Every value of `attribute="…"` in `html`.
-fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
-    let needle = format!(" {attribute}=\"");
-    html.match_indices(&needle)
-        .map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            &rest[..rest.find('"').expect("a closed attribute")]
-        })
-        .collect()
-}
+use crate::helpers::{TestApp, attribute_values, test_config};
 
 /// Every `url(…)` in a stylesheet, unquoted.
 fn css_urls(css: &str) -> Vec<&str> {

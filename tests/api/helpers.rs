@@ -322,3 +322,14 @@ pub fn field<T: serde::de::DeserializeOwned>(resp: &Value, name: &str) -> T {
     serde_json::from_value(value)
         .unwrap_or_else(|e| panic!("data.{name} has an unexpected shape ({e}): {resp:#}"))
 }
+
+/// Every value of `attribute="…"` in `html`.
+pub fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
+    let needle = format!(" {attribute}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            &rest[..rest.find('"').expect("a closed attribute")]
+        })
+        .collect()
+}

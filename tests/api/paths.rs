@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_error, data, test_config};
+use crate::helpers::{TestApp, assert_error, attribute_values, data, test_config};
 
 const PLAN: &str = r#"query($from: ProfileInput, $to: TargetInput!) {
   learningPath(from: $from, to: $to) {
@@ -14,6 +14,11 @@ const PLAN: &str = r#"query($from: ProfileInput, $to: TargetInput!) {
     steps { position stage hours skill { id name } because { id } }
   }
 }"#;
+
+/// `(position, stage, skill id)` of each step, in plan order.
+type Steps = Vec<(u64, u64, String)>;
+/// `(from, to)` positions: the step at `to` waits for the step at `from`.
+type Waits = BTreeSet<(u64, u64)>;
 
 /// The plan as GraphQL gives it.
 async fn plan(app: &TestApp, from: Value, to: Value) -> Value {
@@ -23,7 +28,7 @@ async fn plan(app: &TestApp, from: Value, to: Value) -> Value {
 
 /// `(position, stage, skill)` of each step, and each `(from, to)` wait between steps, as
 /// GraphQL lists them.
-fn steps_and_waits(plan: &Value) -> (Vec<(u64, u64, String)>, BTreeSet<(u64, u64)>) {
+fn steps_and_waits(plan: &Value) -> (Steps, Waits) {
     let steps = plan["steps"].as_array().unwrap();
     let position = |skill: &Value| {
         steps
@@ -56,7 +61,7 @@ fn steps_and_waits(plan: &Value) -> (Vec<(u64, u64, String)>, BTreeSet<(u64, u64
 }
 
 /// The same, read from an SVG by an XML parser; panics on XML that is not well-formed.
-fn drawn(svg: &str) -> (Vec<(u64, u64, String)>, BTreeSet<(u64, u64)>, String) {
+fn drawn(svg: &str) -> (Steps, Waits, String) {
     let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}:\n{svg}"));
     let position = |id: &str| id.strip_prefix("step-").unwrap().parse::<u64>().unwrap();
     let classed = |n: &roxmltree::Node, c: &str| {
@@ -156,7 +161,12 @@ async fn dot_and_mermaid_files_are_the_graphql_fields_of_the_same_plan() {
 
     let mmd = get(&app, "/paths/ai-engineer.mmd?from=software-engineer").await;
     assert_eq!(mmd.status(), 200);
-    assert!(mmd.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/vnd.mermaid"));
+    assert!(
+        mmd.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/vnd.mermaid")
+    );
     let mmd = mmd.text().await.unwrap();
     let dot = get(&app, "/paths/ai-engineer.dot?from=software-engineer").await;
     assert_eq!(dot.status(), 200);
@@ -166,12 +176,21 @@ async fn dot_and_mermaid_files_are_the_graphql_fields_of_the_same_plan() {
     assert_eq!(dot, expected["dot"].as_str().unwrap());
     let (listed, waits) = steps_and_waits(&expected);
     for (position, _, _) in &listed {
-        assert!(mmd.contains(&format!("\n    s{position}[\"")), "node s{position}");
+        assert!(
+            mmd.contains(&format!("\n    s{position}[\"")),
+            "node s{position}"
+        );
         assert!(dot.contains(&format!("\n    s{position} [id=\"step-{position}\"")));
     }
     for (a, b) in &waits {
-        assert!(mmd.contains(&format!("\n  s{a} --> s{b}\n")), "edge s{a} --> s{b}");
-        assert!(dot.contains(&format!("\n  s{a} -> s{b};\n")), "edge s{a} -> s{b}");
+        assert!(
+            mmd.contains(&format!("\n  s{a} --> s{b}\n")),
+            "edge s{a} --> s{b}"
+        );
+        assert!(
+            dot.contains(&format!("\n  s{a} -> s{b};\n")),
+            "edge s{a} -> s{b}"
+        );
     }
     assert_eq!(mmd.matches(" --> ").count(), waits.len());
     assert_eq!(dot.matches(" -> ").count(), waits.len());
@@ -181,8 +200,11 @@ async fn dot_and_mermaid_files_are_the_graphql_fields_of_the_same_plan() {
 async fn a_skill_target_is_drawn_from_the_skills_held() {
     let app = TestApp::spawn().await;
 
-    let response = get(&app, "/paths/skills/pytorch.svg?have=python:3,linear-algebra:2&level=4")
-        .await;
+    let response = get(
+        &app,
+        "/paths/skills/pytorch.svg?have=python:3,linear-algebra:2&level=4",
+    )
+    .await;
 
     assert_eq!(response.status(), 200);
     let (steps, edges, _) = drawn(&response.text().await.unwrap());
@@ -211,17 +233,35 @@ async fn names_with_markup_quotes_and_mermaid_syntax_reach_every_format_escaped(
         .await;
     assert_eq!(data(&renamed)["updateSkill"]["name"], name);
 
-    let svg = get(&app, "/paths/skills/pytorch.svg").await.text().await.unwrap();
+    let svg = get(&app, "/paths/skills/pytorch.svg")
+        .await
+        .text()
+        .await
+        .unwrap();
     let (steps, _, text) = drawn(&svg);
     assert!(steps.iter().any(|(_, _, s)| s == "python"));
-    assert!(text.contains(name), "the XML parser reads the name back: {text}");
-    let mmd = get(&app, "/paths/skills/pytorch.mmd").await.text().await.unwrap();
+    assert!(
+        text.contains(name),
+        "the XML parser reads the name back: {text}"
+    );
+    let mmd = get(&app, "/paths/skills/pytorch.mmd")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         mmd.contains(r#"["Py#60;thon#62; #38; #34;co#34;#59; #96;#35;1#96; --#62; end<br>"#),
         "{mmd}"
     );
-    let dot = get(&app, "/paths/skills/pytorch.dot").await.text().await.unwrap();
-    assert!(dot.contains(r#"label="Py<thon> & \"co\"; `#1` --> end\nlevel"#), "{dot}");
+    let dot = get(&app, "/paths/skills/pytorch.dot")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dot.contains(r#"label="Py<thon> & \"co\"; `#1` --> end\nlevel"#),
+        "{dot}"
+    );
 }
 
 #[tokio::test]
@@ -231,8 +271,20 @@ async fn bad_requests_for_a_drawing_get_the_status_and_code_of_their_fault() {
     assert!(unknown.contains("no-such-role"), "{unknown}");
     let message = error_of(&app, "/paths/skills/no-such-skill.svg", 404, "NOT_FOUND").await;
     assert!(message.contains("no-such-skill"), "{message}");
-    error_of(&app, "/paths/ai-engineer.svg?have=no-such-skill:3", 404, "NOT_FOUND").await;
-    error_of(&app, "/paths/ai-engineer.svg?from=no-such-role", 404, "NOT_FOUND").await;
+    error_of(
+        &app,
+        "/paths/ai-engineer.svg?have=no-such-skill:3",
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    error_of(
+        &app,
+        "/paths/ai-engineer.svg?from=no-such-role",
+        404,
+        "NOT_FOUND",
+    )
+    .await;
 
     for bad in ["python", "python:7", "python:high", ":3"] {
         let path = format!("/paths/ai-engineer.svg?have={bad}");
@@ -241,9 +293,18 @@ async fn bad_requests_for_a_drawing_get_the_status_and_code_of_their_fault() {
     }
     let message = error_of(&app, "/paths/ai-engineer.svg?level=3", 400, "INVALID_INPUT").await;
     assert!(message.contains("skill targets"), "{message}");
-    error_of(&app, "/paths/skills/pytorch.svg?level=6", 400, "INVALID_INPUT").await;
+    error_of(
+        &app,
+        "/paths/skills/pytorch.svg?level=6",
+        400,
+        "INVALID_INPUT",
+    )
+    .await;
     let message = error_of(&app, "/paths/ai-engineer.svg?form=x", 400, "INVALID_INPUT").await;
-    assert!(message.contains("form"), "an unknown parameter is named: {message}");
+    assert!(
+        message.contains("form"),
+        "an unknown parameter is named: {message}"
+    );
     let message = error_of(&app, "/paths/ai-engineer.png", 400, "INVALID_INPUT").await;
     assert!(message.contains(".svg"), "{message}");
     error_of(&app, "/paths/Not%20An%20Id.svg", 400, "INVALID_INPUT").await;
@@ -266,17 +327,6 @@ async fn a_drawing_takes_no_more_skills_held_than_a_profile_may_have() {
     assert_eq!(error["extensions"]["max"], 2);
 }
 
-/// Every value of `attribute="…"` in `html`.
-fn attribute_values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
-    let needle = format!(" {attribute}=\"");
-    html.match_indices(&needle)
-        .map(|(at, _)| {
-            let rest = &html[at + needle.len()..];
-            &rest[..rest.find('"').expect("a closed attribute")]
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn the_explore_page_and_its_assets_are_served_from_the_binary_even_without_graphiql() {
     let mut config = test_config();
@@ -288,15 +338,31 @@ async fn the_explore_page_and_its_assets_are_served_from_the_binary_even_without
 
     assert_eq!(page.status(), 200);
     let headers = page.headers().clone();
-    assert!(headers[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let csp = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
-    for directive in ["default-src 'none'", "script-src 'self';", "style-src 'self';", "connect-src 'self'"] {
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self';",
+        "style-src 'self';",
+        "connect-src 'self'",
+    ] {
         assert!(csp.contains(directive), "{directive} in {csp}");
     }
     assert!(!csp.contains("unsafe") && !csp.contains("http"), "{csp}");
     let html = page.text().await.unwrap();
-    assert!(!html.contains("<script>") && !html.contains("<style"), "nothing inline");
-    assert!(html.contains(r#"href="/""#), "it links to the GraphQL explorer");
+    assert!(
+        !html.contains("<script>") && !html.contains("<style"),
+        "nothing inline"
+    );
+    assert!(
+        html.contains(r#"href="/""#),
+        "it links to the GraphQL explorer"
+    );
     let mut assets: Vec<&str> = attribute_values(&html, "src");
     assets.extend(
         attribute_values(&html, "href")
@@ -305,15 +371,28 @@ async fn the_explore_page_and_its_assets_are_served_from_the_binary_even_without
     );
     assert_eq!(assets.len(), 2, "a script and a stylesheet: {assets:?}");
     for asset in assets {
-        assert!(asset.starts_with("/assets/explore/"), "same origin: {asset}");
+        assert!(
+            asset.starts_with("/assets/explore/"),
+            "same origin: {asset}"
+        );
         let response = get(&app, asset).await;
         assert_eq!(response.status(), 200, "{asset}");
-        let kind = if asset.ends_with(".js") { "text/javascript" } else { "text/css" };
-        let content_type = response.headers()[CONTENT_TYPE].to_str().unwrap().to_owned();
+        let kind = if asset.ends_with(".js") {
+            "text/javascript"
+        } else {
+            "text/css"
+        };
+        let content_type = response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(content_type.starts_with(kind), "{asset}: {content_type}");
         let etag = response.headers()[ETAG].clone();
         let body = response.text().await.unwrap();
-        assert!(!body.contains("http://") && !body.contains("https://"), "{asset} calls no other origin");
+        assert!(
+            !body.contains("http://") && !body.contains("https://"),
+            "{asset} calls no other origin"
+        );
         let again = app
             .client
             .get(app.url(asset))
@@ -332,8 +411,8 @@ async fn the_explore_page_and_its_assets_are_served_from_the_binary_even_without
 #[tokio::test]
 async fn the_readme_mermaid_block_is_what_the_server_draws_for_its_command() {
     let app = TestApp::spawn().await;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("```mermaid\n").expect("a mermaid block") + "```mermaid\n".len();
     let block = &readme[start..start + readme[start..].find("```\n").unwrap()];
     let command = "/paths/skills/pytorch.mmd?have=python:3&level=4";
