@@ -6,6 +6,7 @@
 //! the reverse. petgraph is a private detail of [`SkillGraph`]; the public API speaks skill ids.
 
 mod error;
+mod extract;
 mod graph;
 mod groups;
 mod id;
@@ -18,6 +19,7 @@ mod scratch;
 mod search;
 
 pub use error::Error;
+pub use extract::{ALIAS_WEIGHT, MENTIONED_LEVEL, Mention, SHORT_LABEL};
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
 pub use model::{

@@ -138,6 +138,11 @@ impl SearchKeys {
         &self.0[0]
     }
 
+    /// The folded name, then the folded aliases that differ from it and each other.
+    pub(super) fn all(&self) -> &[String] {
+        &self.0
+    }
+
     /// The tie-break length: of the folded name, in bytes (folded text is ASCII).
     fn name_len(&self) -> usize {
         self.0[0].len()
