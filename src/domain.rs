@@ -17,6 +17,7 @@ mod roles;
 mod rules;
 mod scratch;
 mod search;
+mod similar;
 
 pub use error::Error;
 pub use extract::{ALIAS_WEIGHT, MENTIONED_LEVEL, Mention, SHORT_LABEL};
@@ -33,3 +34,4 @@ pub use plan::{
 };
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;
+pub use similar::{RoleSimilarity, SharedRequirement};
