@@ -1,16 +1,17 @@
 //! The command line: `serve`, `schema`, `check`, `import`, `export`, `stats`, `plan`, `gap`,
-//! `match` and `next`.
+//! `match`, `next` and `extract`.
 //!
 //! Every option also reads an environment variable, so containers configure it without flags.
-//! Commands that answer questions (`serve`, `plan`, `gap`, `match`, `next`) seed an empty
+//! Commands that answer questions (`serve`, `plan`, `gap`, `match`, `next`, `extract`) seed an empty
 //! database from `--seed` first; `import`, `export`, `stats` and `check` never seed.
 //!
 //! This file parses and dispatches; each command family lives in its own file: [`serve`]
 //! (`serve`, `probe`), [`data`] (`check`, `import`, `generate`, `export`, `stats`), [`plan`]
-//! (`plan`, `gap`, `next` and the profile arguments), [`roles`] (`match`), and [`table`] (the
-//! terminal tables).
+//! (`plan`, `gap`, `next` and the profile arguments), [`roles`] (`match`), [`extract`]
+//! (`extract`), and [`table`] (the terminal tables).
 
 mod data;
+mod extract;
 mod plan;
 mod roles;
 mod serve;
@@ -26,7 +27,7 @@ use crate::catalog;
 use crate::import::seed::Problem;
 
 pub use data::{import_seed, open_seeded};
-pub use table::{gap_table, match_table, next_table, plan_table};
+pub use table::{gap_table, match_table, mention_table, next_table, plan_table};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,6 +92,9 @@ pub enum Command {
     /// Suggests what to learn next: the skills a profile can start now, ranked by what they
     /// open up per hour (see "What to learn next" in the README).
     Next(plan::NextArgs),
+    /// Prints the skills a text file (a CV, a job ad) mentions, by the names and aliases of
+    /// the database's skills (see "Skills from text" in the README).
+    Extract(extract::ExtractArgs),
 }
 
 /// A failure the user should read; the message says what to do.
@@ -155,5 +159,6 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Gap(args) => plan::gap(&db, args),
         Command::Match(args) => roles::match_roles(&db, args),
         Command::Next(args) => plan::next(&db, args),
+        Command::Extract(args) => extract::extract(&db, args),
     }
 }

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::Failure;
 use crate::domain::{
-    LearningPlan, Level, RoleGap, RoleMatch, SkillGraph, SkillId, Suggestion, TargetRef,
+    LearningPlan, Level, Mention, RoleGap, RoleMatch, SkillGraph, SkillId, Suggestion, TargetRef,
 };
 
 #[derive(Debug, Args)]
@@ -235,6 +235,34 @@ pub fn match_table(matches: &[RoleMatch]) -> String {
             m.readiness * 100.0,
             m.hours,
             m.missing_essential
+        );
+    }
+    out
+}
+
+/// Mentions as a terminal table: one line per skill, best score first.
+pub fn mention_table(graph: &SkillGraph, mentions: &[Mention]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<34} {:<34} {:>11} {:>5} {:>5}",
+        "skill", "matched", "characters", "count", "score"
+    );
+    for m in mentions {
+        let name = graph
+            .skill(m.skill.as_str())
+            .map_or("", |s| s.name.as_str());
+        let _ = writeln!(
+            out,
+            "{:<34} {:<34} {:>11} {:>5} {:>5.2}",
+            truncate(name, 34),
+            truncate(
+                &m.matched.split_whitespace().collect::<Vec<_>>().join(" "),
+                34
+            ),
+            format!("{}-{}", m.start, m.end),
+            m.count,
+            m.score
         );
     }
     out

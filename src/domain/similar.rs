@@ -235,7 +235,13 @@ mod tests {
         let shared: Vec<(&str, u8, u8)> = senior
             .shared
             .iter()
-            .map(|s| (s.here.skill.as_str(), s.here.level.get(), s.there.level.get()))
+            .map(|s| {
+                (
+                    s.here.skill.as_str(),
+                    s.here.level.get(),
+                    s.there.level.get(),
+                )
+            })
             .collect();
         assert_eq!(shared, [("a", 2, 4), ("b", 2, 4)]);
         assert_eq!(senior.shared[0].here.skill, id("a"));
