@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::Failure;
 use super::data::open_seeded;
-use super::table::{OutputArgs, mention_table, print_json};
+use super::table::{OutputArgs, mention_table};
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
@@ -33,10 +33,5 @@ pub fn extract(db: &Path, args: ExtractArgs) -> Result<(), Failure> {
     let catalog = open_seeded(db, &args.seed)?;
     let graph = catalog.snapshot();
     let mentions = graph.extract_skills(&text, args.first);
-    if args.output.json {
-        print_json(&mentions)?;
-    } else {
-        print!("{}", mention_table(&graph, &mentions));
-    }
-    Ok(())
+    args.output.print(&mentions, |m| mention_table(&graph, m))
 }

@@ -2,13 +2,14 @@
 //! profile, target and schedule arguments they share with `match`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 
 use super::Failure;
 use super::data::open_seeded;
-use super::table::{OutputArgs, gap_table, next_table, plan_table, print_json};
-use crate::domain::{Level, PlanOptions, Profile, RoleId, Schedule, SkillId, Target};
+use super::table::{OutputArgs, gap_table, next_table, plan_table};
+use crate::domain::{Level, PlanOptions, Profile, RoleId, Schedule, SkillGraph, SkillId, Target};
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -71,6 +72,10 @@ pub struct ProfileArgs {
     /// A current role whose requirements count as held.
     #[arg(long, value_name = "ROLE")]
     pub from_role: Option<String>,
+    /// A text file (a CV, a job ad) whose mentioned skills count as held at level 2, unless
+    /// `--have` lists them (see "Skills from text" in the README).
+    #[arg(long, value_name = "FILE")]
+    pub text: Option<PathBuf>,
     /// Seed directory used when the database is empty.
     #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
     pub seed: PathBuf,
@@ -97,71 +102,28 @@ impl ScheduleArgs {
 }
 
 pub fn plan(db: &Path, args: PlanArgs) -> Result<(), Failure> {
-    let PlanArgs {
-        profile,
-        skills,
-        roles,
-        recommended,
-        essential_only,
-        schedule,
-        output,
-    } = args;
-    let catalog = open_seeded(db, &profile.seed)?;
-    let graph = catalog.snapshot();
-    let targets = parse_targets(&skills, &roles)?;
+    let (graph, profile) = args.profile.open(db)?;
+    let targets = parse_targets(&args.skills, &args.roles)?;
     let options = PlanOptions {
-        include_recommended: recommended,
-        include_optional: !essential_only,
+        include_recommended: args.recommended,
+        include_optional: !args.essential_only,
     };
-    let plan = graph.plan_scheduled(&profile.parse()?, &targets, options, schedule.schedule())?;
-    if output.json {
-        print_json(&plan)?;
-    } else {
-        print!("{}", plan_table(&graph, &plan));
-    }
-    Ok(())
+    let plan = graph.plan_scheduled(&profile, &targets, options, args.schedule.schedule())?;
+    args.output.print(&plan, |plan| plan_table(&graph, plan))
 }
 
 pub fn gap(db: &Path, args: GapArgs) -> Result<(), Failure> {
-    let GapArgs {
-        profile,
-        role,
-        schedule,
-        output,
-    } = args;
-    let catalog = open_seeded(db, &profile.seed)?;
-    let graph = catalog.snapshot();
-    let gap = graph.role_gap_scheduled(
-        &profile.parse()?,
-        &RoleId::parse(&role)?,
-        schedule.schedule(),
-    )?;
-    if output.json {
-        print_json(&gap)?;
-    } else {
-        print!("{}", gap_table(&graph, &gap));
-    }
-    Ok(())
+    let (graph, profile) = args.profile.open(db)?;
+    let role = RoleId::parse(&args.role)?;
+    let gap = graph.role_gap_scheduled(&profile, &role, args.schedule.schedule())?;
+    args.output.print(&gap, |gap| gap_table(&graph, gap))
 }
 
 pub fn next(db: &Path, args: NextArgs) -> Result<(), Failure> {
-    let NextArgs {
-        profile,
-        skills,
-        roles,
-        first,
-        output,
-    } = args;
-    let catalog = open_seeded(db, &profile.seed)?;
-    let graph = catalog.snapshot();
-    let targets = parse_targets(&skills, &roles)?;
-    let suggestions = graph.next_skills(&profile.parse()?, &targets, first)?;
-    if output.json {
-        print_json(&suggestions)?;
-    } else {
-        print!("{}", next_table(&suggestions));
-    }
-    Ok(())
+    let (graph, profile) = args.profile.open(db)?;
+    let targets = parse_targets(&args.skills, &args.roles)?;
+    let suggestions = graph.next_skills(&profile, &targets, args.first)?;
+    args.output.print(&suggestions, |s| next_table(s))
 }
 
 /// The targets of `plan` and `next`: skills as SKILL or SKILL=LEVEL, then roles.
@@ -194,7 +156,28 @@ fn skill_level(text: &str) -> Result<(SkillId, Level), Failure> {
 }
 
 impl ProfileArgs {
-    pub fn parse(&self) -> Result<Profile, Failure> {
+    /// The current graph of the database at `db` (seeded from `--seed` when empty), and the
+    /// profile read against it.
+    pub fn open(&self, db: &Path) -> Result<(Arc<SkillGraph>, Profile), Failure> {
+        let graph = open_seeded(db, &self.seed)?.snapshot();
+        let profile = self.read(&graph)?;
+        Ok((graph, profile))
+    }
+
+    /// The profile, with the skills its `--text` file mentions in `graph`.
+    fn read(&self, graph: &SkillGraph) -> Result<Profile, Failure> {
+        let profile = self.parse()?;
+        match &self.text {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+                Ok(graph.with_text(profile, &text))
+            }
+            None => Ok(profile),
+        }
+    }
+
+    fn parse(&self) -> Result<Profile, Failure> {
         Ok(Profile {
             skills: self
                 .have

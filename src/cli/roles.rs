@@ -5,9 +5,8 @@ use std::path::Path;
 use clap::Args;
 
 use super::Failure;
-use super::data::open_seeded;
 use super::plan::ProfileArgs;
-use super::table::{OutputArgs, match_table, print_json};
+use super::table::{OutputArgs, match_table};
 use crate::domain::{MatchOrder, RoleId};
 
 #[derive(Debug, Args)]
@@ -19,7 +18,8 @@ pub struct MatchArgs {
     /// Rank only these roles; repeatable or comma-separated.
     #[arg(long, value_name = "ROLE", value_delimiter = ',')]
     among: Vec<String>,
-    /// `readiness` (highest first) or `hours` (fewest hours to close the gap first).
+    /// `readiness` (highest first), `hours` (fewest hours to close the gap first) or `overlap`
+    /// (most skills in common first).
     #[arg(long, value_enum, default_value_t)]
     order_by: MatchOrderArg,
     #[command(flatten)]
@@ -32,6 +32,7 @@ pub enum MatchOrderArg {
     #[default]
     Readiness,
     Hours,
+    Overlap,
 }
 
 impl From<MatchOrderArg> for MatchOrder {
@@ -39,31 +40,20 @@ impl From<MatchOrderArg> for MatchOrder {
         match order {
             MatchOrderArg::Readiness => MatchOrder::Readiness,
             MatchOrderArg::Hours => MatchOrder::Hours,
+            MatchOrderArg::Overlap => MatchOrder::Overlap,
         }
     }
 }
 
 pub fn match_roles(db: &Path, args: MatchArgs) -> Result<(), Failure> {
-    let MatchArgs {
-        profile,
-        first,
-        among,
-        order_by,
-        output,
-    } = args;
-    let catalog = open_seeded(db, &profile.seed)?;
-    let graph = catalog.snapshot();
-    let among = among
+    let (graph, profile) = args.profile.open(db)?;
+    let among = args
+        .among
         .iter()
         .filter(|r| !r.trim().is_empty())
         .map(|r| RoleId::parse(r.trim()))
         .collect::<Result<Vec<_>, _>>()?;
     let among = (!among.is_empty()).then_some(&among[..]);
-    let matches = graph.match_roles_by(&profile.parse()?, among, order_by.into(), first)?;
-    if output.json {
-        print_json(&matches)?;
-    } else {
-        print!("{}", match_table(&matches));
-    }
-    Ok(())
+    let matches = graph.match_roles_by(&profile, among, args.order_by.into(), args.first)?;
+    args.output.print(&matches, |m| match_table(m))
 }

@@ -22,6 +22,11 @@ pub struct ServeArgs {
 
 pub fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
     let catalog = std::sync::Arc::new(open_seeded(db, &args.seed)?);
+    // The first extraction should not wait for the label automaton (a few hundred
+    // milliseconds on ESCO, see BENCHMARKS.md); built here, not in `Catalog::open`, so that
+    // `stats` or `export` do not pay for it. After a write to names or aliases, the next
+    // extraction builds it again.
+    catalog.snapshot().prepare_extraction();
     let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
         (Some(token), _) => (token.clone(), false),
         (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),

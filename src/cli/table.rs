@@ -17,6 +17,22 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
+impl OutputArgs {
+    /// Prints `value` as JSON with `--json`, else as the table `table` draws of it.
+    pub fn print<T: serde::Serialize>(
+        &self,
+        value: &T,
+        table: impl FnOnce(&T) -> String,
+    ) -> Result<(), Failure> {
+        if self.json {
+            print_json(value)
+        } else {
+            print!("{}", table(value));
+            Ok(())
+        }
+    }
+}
+
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(e.to_string()))?;
     println!("{text}");

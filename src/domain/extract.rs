@@ -373,19 +373,7 @@ impl SkillGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::graph::tests::{graph, skill};
-
-    /// A graph of skills in category `c`, each `(id, name, aliases)`.
-    fn named(skills: &[(&str, &str, &[&str])]) -> SkillGraph {
-        let mut g = graph(&[]);
-        for (sid, name, aliases) in skills {
-            let mut s = skill(sid, "c", 1);
-            s.name = (*name).into();
-            s.aliases = aliases.iter().map(|a| (*a).into()).collect();
-            g.upsert_skill(s).unwrap();
-        }
-        g
-    }
+    use crate::domain::search::tests::named;
 
     fn found(g: &SkillGraph, text: &str) -> Vec<(String, String, usize, usize, u32)> {
         let mut all: Vec<_> = g

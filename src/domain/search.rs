@@ -571,7 +571,7 @@ impl SkillGraph {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::graph::tests::{category, graph, skill};
     use crate::domain::{Importance, Level, Requirement};
@@ -581,7 +581,7 @@ mod tests {
     }
 
     /// A graph of skills in category `c`, each `(id, name, aliases)`.
-    fn named(skills: &[(&str, &str, &[&str])]) -> SkillGraph {
+    pub(crate) fn named(skills: &[(&str, &str, &[&str])]) -> SkillGraph {
         let mut g = graph(&[]);
         for (sid, name, aliases) in skills {
             let mut s = skill(sid, "c", 1);

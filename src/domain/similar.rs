@@ -248,6 +248,33 @@ mod tests {
     }
 
     #[test]
+    fn matching_by_overlap_ranks_the_roles_whose_requirements_the_profile_lists() {
+        let g = roles();
+        // An ad naming a, b and c at the mentioned level: senior lists all three.
+        let ad = Profile {
+            skills: ["a", "b", "c"]
+                .iter()
+                .map(|s| (id(s), Level::DEFAULT_PREREQUISITE))
+                .collect(),
+            role: None,
+        };
+        let by = |order| -> Vec<String> {
+            g.match_roles_by(&ad, None, order, 3)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.role.to_string())
+                .collect()
+        };
+        // Overlap: senior 3/3, junior and twin 2/3 (tied, by readiness, then id).
+        assert_eq!(
+            by(crate::domain::MatchOrder::Overlap),
+            ["senior", "junior", "twin"]
+        );
+        // Readiness prefers the roles needing less of the same skills.
+        assert_ne!(by(crate::domain::MatchOrder::Readiness)[0], "senior");
+    }
+
+    #[test]
     fn an_unknown_role_is_an_error_and_limit_cuts_the_list() {
         let g = roles();
         assert_eq!(

@@ -894,6 +894,11 @@ pub enum RoleMatchOrder {
     /// Fewest hours to close the gap first: the role reached fastest; ties by higher
     /// readiness, then role id.
     Hours,
+    /// Most skills in common first: the share of skills the profile lists (its own, its
+    /// text's, its role's requirements) and the role requires that both do (Jaccard); ties by
+    /// higher readiness, then role id. For a job ad read as `profile.text`: which role the ad
+    /// describes.
+    Overlap,
 }
 
 pub struct SkillSuggestionView {

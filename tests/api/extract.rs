@@ -203,7 +203,7 @@ async fn a_profile_read_from_a_cv_is_its_mentioned_skills_at_level_2_and_explici
 }
 
 #[tokio::test]
-async fn match_roles_on_a_job_ad_ranks_its_role_near_the_top_with_no_essential_missing() {
+async fn match_roles_by_overlap_on_a_job_ad_ranks_the_role_the_ad_describes_first() {
     let app = TestApp::spawn().await;
     // The ad lists the names of a role's requirements, as an ad would.
     let role = app
@@ -222,30 +222,32 @@ async fn match_roles_on_a_job_ad_ranks_its_role_near_the_top_with_no_essential_m
         "We are hiring! You know {}. Competitive salary.",
         names.join(", ")
     );
-    let resp = app
-        .query(
-            "query($ad: String) { matchRoles(profile: {text: $ad}, first: 3) {
-                role { id } readiness missingEssential } }",
-            json!({ "ad": ad }),
-        )
-        .await;
-    // Readiness ranks how ready the ad's skills at level 2 are: a role needing a subset of
-    // them at lower levels can rank above the ad's own, so the ad's role is in the top three
-    // with nothing essential missing, not necessarily first.
-    let top: Vec<Value> = field(&resp, "matchRoles");
-    let mlops = top
+    let ranked = |order: &'static str| {
+        let app = &app;
+        let ad = ad.clone();
+        async move {
+            let resp = app
+                .query(
+                    "query($ad: String, $order: RoleMatchOrder) {
+                        matchRoles(profile: {text: $ad}, orderBy: $order, first: 3) {
+                            role { id } readiness missingEssential } }",
+                    json!({ "ad": ad, "order": order }),
+                )
+                .await;
+            field::<Vec<Value>>(&resp, "matchRoles")
+        }
+    };
+    // By overlap, the ad's role: every skill it names is one of the role's.
+    let overlap = ranked("OVERLAP").await;
+    assert_eq!(overlap[0]["role"]["id"], "mlops-engineer", "{overlap:?}");
+    assert_eq!(overlap[0]["missingEssential"], 0);
+    // By readiness (the ad's skills held at level 2), the ad's role is still among the top
+    // three with nothing essential missing, but a role needing fewer of its skills at lower
+    // levels can rank above it: readiness answers another question.
+    let readiness = ranked("READINESS").await;
+    let mlops = readiness
         .iter()
         .find(|m| m["role"]["id"] == "mlops-engineer")
-        .unwrap_or_else(|| panic!("{resp}"));
+        .unwrap_or_else(|| panic!("{readiness:?}"));
     assert_eq!(mlops["missingEssential"], 0);
-    let plain = app
-        .query(
-            "{ matchRoles(profile: {}, among: [\"mlops-engineer\"]) { readiness } }",
-            json!({}),
-        )
-        .await;
-    assert!(
-        mlops["readiness"].as_f64().unwrap()
-            > data(&plain)["matchRoles"][0]["readiness"].as_f64().unwrap()
-    );
 }
