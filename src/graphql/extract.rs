@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Object};
 
 use super::error::{ApiError, OrApi};
+use super::query::first_within;
 use super::types::{SkillView, int, page_cost};
 use super::{compute, graph, limits};
 use crate::domain::{Mention, SkillGraph};
@@ -42,11 +43,7 @@ impl ExtractQuery {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<SkillMentionView>> {
         check_text(ctx, &text).api()?;
-        let l = limits(ctx);
-        let first = usize::try_from(first.unwrap_or(50))
-            .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
-            .api()?;
-        l.check("maxPage", "first", first, l.max_page).api()?;
+        let first = first_within(ctx, first, 50, "maxPage", |l| l.max_page)?;
         let graph = graph(ctx);
         let mentions = compute({
             let graph = graph.clone();

@@ -470,11 +470,23 @@ impl PlanQuery {
 
 /// A list's `first` (10 when null), refused when negative or above `maxPage`.
 fn first_of(ctx: &Context<'_>, first: Option<i32>) -> async_graphql::Result<usize> {
-    let l = limits(ctx);
-    let first = usize::try_from(first.unwrap_or(10))
+    first_within(ctx, first, 10, "maxPage", |l| l.max_page)
+}
+
+/// A list's `first` (`default` when null), refused when negative (`INVALID_INPUT`) or above
+/// the limit `name` (`LIMIT_EXCEEDED`), whose value `limit` reads from the configured limits.
+pub(super) fn first_within(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    default: i32,
+    name: &'static str,
+    limit: impl FnOnce(&crate::config::Limits) -> usize,
+) -> async_graphql::Result<usize> {
+    let first = usize::try_from(first.unwrap_or(default))
         .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
         .api()?;
-    l.check("maxPage", "first", first, l.max_page).api()?;
+    let l = limits(ctx);
+    l.check(name, "first", first, limit(&l)).api()?;
     Ok(first)
 }
 

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object};
 
-use super::error::{ApiError, OrApi};
+use super::compute;
+use super::error::OrApi;
+use super::query::first_within;
 use super::types::{RoleRequirementView, RoleView, int};
-use super::{compute, limits};
 use crate::domain::{Role, RoleSimilarity, SharedRequirement, SkillGraph};
 
 /// The similar roles of `of`, at most `first` (refused above `maxSimilar`).
@@ -17,12 +18,7 @@ pub async fn similar(
     of: &RoleView,
     first: Option<i32>,
 ) -> async_graphql::Result<Vec<RoleSimilarityView>> {
-    let l = limits(ctx);
-    let first = usize::try_from(first.unwrap_or(10))
-        .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
-        .api()?;
-    l.check("maxSimilar", "similar roles", first, l.max_similar)
-        .api()?;
+    let first = first_within(ctx, first, 10, "maxSimilar", |l| l.max_similar)?;
     let (graph, role) = (of.graph.clone(), of.role.id.clone());
     let similar = compute({
         let graph = graph.clone();
