@@ -225,6 +225,33 @@ fn esco(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    // A 5 KB text from the occupations' own descriptions (about 60 words each), in id order:
+    // the kind of prose a job ad is, naming skills by the taxonomy's words.
+    let mut ad = String::new();
+    for role in graph.roles() {
+        if ad.len() >= 5_000 {
+            break;
+        }
+        ad.push_str(role.description.as_deref().unwrap_or(&role.name));
+        ad.push('\n');
+    }
+    let ad: String = ad.chars().take(5_000).collect();
+    graph.prepare_extraction();
+    group.bench_function("extract_skills 5 KB text", |b| {
+        b.iter(|| graph.extract_skills(black_box(&ad), 50).len())
+    });
+    group.bench_function("role_gap median occupation from a 5 KB text", |b| {
+        b.iter(|| {
+            let from = graph.with_text(Profile::default(), black_box(&ad));
+            graph.role_gap(&from, &typical).unwrap()
+        })
+    });
+    group.bench_function("similar roles top 10 median occupation", |b| {
+        b.iter(|| graph.similar_roles(&typical, 10).unwrap())
+    });
+    group.bench_function("similar roles top 10 largest occupation", |b| {
+        b.iter(|| graph.similar_roles(&largest, 10).unwrap())
+    });
     group.bench_function(
         "snapshot clone (the copy-on-write cost of one write)",
         |b| b.iter(|| black_box(graph.clone())),
@@ -232,6 +259,20 @@ fn esco(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
+    group.bench_function("extraction matcher build", |b| {
+        b.iter_batched(
+            || {
+                let mut g = graph.clone();
+                g.forget_matcher();
+                g
+            },
+            |g| {
+                g.prepare_extraction();
+                g
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
     group.bench_function("import: read + apply both zips", |b| {
         b.iter(|| esco_graph(&paths))
     });

@@ -34,6 +34,10 @@ pub struct Limits {
     pub max_tokens: usize,
     /// Most directives in one document.
     pub max_directives: usize,
+    /// Longest text, in bytes, that `extractSkills` reads or a profile's `text` holds.
+    pub max_text_bytes: usize,
+    /// Largest `first` of `Role.similar`: each similar role costs two plans.
+    pub max_similar: usize,
 }
 
 impl Default for Limits {
@@ -48,6 +52,10 @@ impl Default for Limits {
             max_aliases: 30,
             max_tokens: 5_000,
             max_directives: 50,
+            // A long CV or job ad is 10-30 KB of text; extracting 100 KB on ESCO takes tens of
+            // milliseconds (see BENCHMARKS.md).
+            max_text_bytes: 100_000,
+            max_similar: 50,
         }
     }
 }
@@ -186,6 +194,12 @@ pub struct LimitArgs {
     /// Most directives in one document.
     #[arg(long, env = "SKILLGRAPH_MAX_DIRECTIVES", default_value_t = limits().max_directives)]
     pub max_directives: usize,
+    /// Longest text in bytes that `extractSkills` reads or a profile's `text` holds.
+    #[arg(long, env = "SKILLGRAPH_MAX_TEXT_BYTES", default_value_t = limits().max_text_bytes)]
+    pub max_text_bytes: usize,
+    /// Largest `first` of `Role.similar`.
+    #[arg(long, env = "SKILLGRAPH_MAX_SIMILAR", default_value_t = limits().max_similar)]
+    pub max_similar: usize,
 }
 
 impl ServerArgs {
@@ -212,6 +226,8 @@ impl ServerArgs {
                 max_aliases: l.max_aliases,
                 max_tokens: l.max_tokens,
                 max_directives: l.max_directives,
+                max_text_bytes: l.max_text_bytes,
+                max_similar: l.max_similar,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),

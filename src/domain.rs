@@ -6,6 +6,7 @@
 //! the reverse. petgraph is a private detail of [`SkillGraph`]; the public API speaks skill ids.
 
 mod error;
+mod extract;
 mod graph;
 mod groups;
 mod id;
@@ -16,8 +17,10 @@ mod roles;
 mod rules;
 mod scratch;
 mod search;
+mod similar;
 
 pub use error::Error;
+pub use extract::{ALIAS_WEIGHT, MENTIONED_LEVEL, Mention, SHORT_LABEL};
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
 pub use model::{
@@ -31,3 +34,4 @@ pub use plan::{
 };
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;
+pub use similar::{RoleSimilarity, SharedRequirement};

@@ -8,6 +8,7 @@
 //! by the HTTP layer), so a query sees one revision even while writes land.
 
 pub mod error;
+mod extract;
 pub mod flat;
 pub mod guard;
 pub mod inputs;
@@ -15,6 +16,7 @@ mod mutation;
 mod nulls;
 mod paging;
 mod query;
+mod similar;
 mod subscription;
 pub mod types;
 
@@ -69,6 +71,7 @@ pub struct QueryRoot(
     query::RoleQuery,
     query::PlanQuery,
     query::GraphQuery,
+    extract::ExtractQuery,
 );
 
 /// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and

@@ -368,3 +368,28 @@ fn json_logs_are_one_object_per_line() {
     }
     assert!(text.contains("\"message\":\"serving GraphQL"), "{text}");
 }
+
+#[test]
+fn extract_prints_the_skills_a_text_file_mentions_with_character_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ad.txt");
+    std::fs::write(
+        &file,
+        "Müller GmbH wants Python, PyTorch and linear algebra.",
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    let out = stdout(&skillgraph(&db, &["extract", file.to_str().unwrap()]));
+    let python = out.lines().find(|l| l.starts_with("Python ")).unwrap();
+    assert!(python.contains("18-24"), "{out}");
+    assert!(out.contains("Linear algebra"), "{out}");
+    let json = stdout(&skillgraph(
+        &db,
+        &["extract", file.to_str().unwrap(), "--json", "--first", "1"],
+    ));
+    let mentions: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(mentions.as_array().unwrap().len(), 1);
+    let missing = skillgraph(&db, &["extract", "no-such-file.txt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.txt"));
+}

@@ -26,6 +26,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::extract::MatcherCell;
 use super::roles::RoleIndexCell;
 use super::search::{SearchKeys, SearchState};
 use super::{
@@ -124,6 +125,9 @@ pub struct SkillGraph {
     /// Roles with requirements as nodes, for matching (see `roles`); replaced by every write
     /// to roles, and to skills where a role could see it (hours, deletion).
     pub(super) role_index: RoleIndexCell,
+    /// The labels of skills as one automaton, for finding mentions in text (see `extract`);
+    /// dropped by every write to a name, an alias or the set of skills.
+    pub(super) matcher: MatcherCell,
     /// "One of" groups by skill (see [`PrerequisiteGroup`]): kept apart from the petgraph so
     /// that no walk over edges follows an option as if it were required; copied only when a
     /// group changes.
@@ -297,6 +301,7 @@ impl SkillGraph {
     /// The skills, to change them: the by-node copy no longer holds.
     fn skills_mut(&mut self) -> &mut HashMap<SkillId, SkillEntry> {
         self.by_node = Arc::default();
+        self.matcher.reset();
         Arc::make_mut(&mut self.skills)
     }
 

@@ -244,6 +244,21 @@ pub struct Holdings {
 }
 
 impl Holdings {
+    /// The Jaccard index of the explicitly held skills and the skills of `needs`: shared over
+    /// either (1 when both are empty).
+    pub(super) fn overlap(&self, needs: &[super::roles::Need]) -> f64 {
+        let shared = needs
+            .iter()
+            .filter(|n| self.explicit.contains_key(&n.node))
+            .count();
+        let either = self.explicit.len() + needs.len() - shared;
+        if either == 0 {
+            1.0
+        } else {
+            shared as f64 / either as f64
+        }
+    }
+
     fn effective(&self, node: NodeIndex) -> Option<(Level, NodeIndex)> {
         let i = self.effective.binary_search_by_key(&node, |e| e.0).ok()?;
         let (_, level, via) = self.effective[i];

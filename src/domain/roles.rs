@@ -29,6 +29,11 @@ pub enum MatchOrder {
     Readiness,
     /// Fewest hours to close the gap first; ties by higher readiness, then id.
     Hours,
+    /// Most skills in common first: the Jaccard index of the skills the profile lists (its
+    /// own, its text's, its role's requirements) and the role's requirements, the question a
+    /// job ad read as a profile asks ("which role is this?"); ties by higher readiness, then
+    /// id. Readiness would favour roles needing a few of the ad's skills at lower levels.
+    Overlap,
 }
 
 /// One requirement's part of readiness: (weighted share of its effort done, its weight).
@@ -475,6 +480,25 @@ impl SkillGraph {
                     }
                 }
                 matches.sort_by(by_hours);
+            }
+            MatchOrder::Overlap => {
+                let mut ranked: Vec<(f64, Scored)> = scored
+                    .into_iter()
+                    .map(|s| {
+                        (
+                            holdings.overlap(&index.needs[index.roles[s.role].needs.clone()]),
+                            s,
+                        )
+                    })
+                    .collect();
+                ranked.sort_by(|(oa, a), (ob, b)| {
+                    ob.total_cmp(oa)
+                        .then(b.readiness.total_cmp(&a.readiness))
+                        .then(a.role.cmp(&b.role))
+                });
+                for (_, s) in ranked.into_iter().take(limit) {
+                    matches.push((s, hours_of(&s)?));
+                }
             }
         }
         matches.truncate(limit);

@@ -138,6 +138,11 @@ impl SearchKeys {
         &self.0[0]
     }
 
+    /// The folded name, then the folded aliases that differ from it and each other.
+    pub(super) fn all(&self) -> &[String] {
+        &self.0
+    }
+
     /// The tie-break length: of the folded name, in bytes (folded text is ASCII).
     fn name_len(&self) -> usize {
         self.0[0].len()
@@ -566,7 +571,7 @@ impl SkillGraph {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::graph::tests::{category, graph, skill};
     use crate::domain::{Importance, Level, Requirement};
@@ -576,7 +581,7 @@ mod tests {
     }
 
     /// A graph of skills in category `c`, each `(id, name, aliases)`.
-    fn named(skills: &[(&str, &str, &[&str])]) -> SkillGraph {
+    pub(crate) fn named(skills: &[(&str, &str, &[&str])]) -> SkillGraph {
         let mut g = graph(&[]);
         for (sid, name, aliases) in skills {
             let mut s = skill(sid, "c", 1);

@@ -46,8 +46,8 @@ impl SkillLevelInput {
     }
 }
 
-/// What a person knows: skills at levels and/or a current role, whose requirements count as
-/// held at their levels.
+/// What a person knows: skills at levels, a current role, whose requirements count as held at
+/// their levels, and/or a text (a CV) whose mentioned skills count as held at level 2.
 #[derive(InputObject, Clone, Default)]
 pub struct ProfileInput {
     /// Skills held, each at a level; holding a skill implies its prerequisites at the levels
@@ -57,9 +57,46 @@ pub struct ProfileInput {
     /// The id of the role the person has now: its requirements count as held at their
     /// levels (a skill also listed in `skills` counts at the higher level). Null: no role.
     pub role: Option<ID>,
+    /// A text about the person, such as a CV, at most `maxTextBytes` bytes: every skill it
+    /// mentions (as `extractSkills` finds them) counts as held at level 2 (beginner: a
+    /// mention shows the skill was met, not how deeply), unless `skills` lists it, whose
+    /// level then wins. With `role`, a skill counts at the higher of the two levels. A job
+    /// ad works too: `matchRoles(profile: {text: ad})` ranks the roles the ad describes.
+    /// Null: no text.
+    pub text: Option<String>,
+}
+
+/// A parsed profile and its text, whose mentions need a graph to read.
+pub struct ProfileText {
+    profile: Profile,
+    text: Option<String>,
+}
+
+impl ProfileText {
+    /// Whether reading the profile needs more than its explicit skills and role.
+    pub fn has_text(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// The profile with the skills its text mentions (see [`ProfileInput::text`]).
+    pub fn on(self, graph: &domain::SkillGraph) -> Profile {
+        match &self.text {
+            Some(text) => graph.with_text(self.profile, text),
+            None => self.profile,
+        }
+    }
 }
 
 impl ProfileInput {
+    /// The explicit part of the profile and its text, read against a graph by
+    /// [`ProfileText::on`] (on the blocking pool: a long text takes milliseconds).
+    pub fn parse_with_text(&self) -> Result<ProfileText, ApiError> {
+        Ok(ProfileText {
+            profile: self.parse()?,
+            text: self.text.clone(),
+        })
+    }
+
     pub fn parse(&self) -> Result<Profile, ApiError> {
         Ok(Profile {
             skills: self

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object};
 
 use super::error::{ApiError, OrApi};
+use super::extract::check_text;
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
 use super::paging::{self, Args, ListId, Listed, Page, Window};
 use super::types::{
@@ -226,7 +227,11 @@ fn check_profile(ctx: &Context<'_>, profile: &ProfileInput) -> Result<(), ApiErr
         "profile skills",
         profile.size(),
         limits.max_profile_skills,
-    )
+    )?;
+    match &profile.text {
+        Some(text) => check_text(ctx, text),
+        None => Ok(()),
+    }
 }
 
 /// The budget and pace arguments of a plan, checked: a budget of 0 hours or more, a pace
@@ -299,10 +304,10 @@ impl PlanQuery {
             include_recommended: include_recommended.unwrap_or(false),
             include_optional: include_optional.unwrap_or(true),
         };
-        let (profile, targets) = (from.parse().api()?, to.parse().api()?);
+        let (profile, targets) = (from.parse_with_text().api()?, to.parse().api()?);
         let plan = compute({
             let graph = graph.clone();
-            move || graph.plan_scheduled(&profile, &targets, options, schedule)
+            move || graph.plan_scheduled(&profile.on(&graph), &targets, options, schedule)
         })
         .await?
         .api()?;
@@ -336,18 +341,20 @@ impl PlanQuery {
         let schedule = schedule(budget_hours, hours_per_week).api()?;
         let graph = graph(ctx);
         let size = from.size();
-        let (profile, role) = (from.parse().api()?, role_id(&to).api()?);
+        let (profile, role) = (from.parse_with_text().api()?, role_id(&to).api()?);
         // The standing is one look per requirement, after the profile's holdings: for the
         // profiles people have (tens of skills: tens of microseconds on ESCO-size graphs)
         // cheaper than handing it to another thread; a large profile's closure can take
         // milliseconds and goes to the pool. The plan (most of the cost of a gap) waits
-        // until `hours` or `path` asks for it.
+        // until `hours` or `path` asks for it. Reading a text takes milliseconds: to the pool.
         const INLINE_PROFILE: usize = 64;
-        let holdings = if size <= INLINE_PROFILE {
-            graph.holdings(&profile).api()?
+        let holdings = if size <= INLINE_PROFILE && !profile.has_text() {
+            graph.holdings(&profile.on(&graph)).api()?
         } else {
-            let (graph, profile) = (graph.clone(), profile.clone());
-            compute(move || graph.holdings(&profile)).await?.api()?
+            let graph = graph.clone();
+            compute(move || graph.holdings(&profile.on(&graph)))
+                .await?
+                .api()?
         };
         let standing = graph.role_standing(&holdings, &role).api()?;
         Ok(RoleGapView::new(graph, Arc::new(holdings), standing).with_schedule(schedule))
@@ -393,10 +400,10 @@ impl PlanQuery {
             .api()?;
         let order = order_by.unwrap_or(RoleMatchOrder::Readiness).into();
         let graph = graph(ctx);
-        let profile = profile.parse().api()?;
+        let profile = profile.parse_with_text().api()?;
         let matches = compute({
             let graph = graph.clone();
-            move || graph.match_roles_by(&profile, among.as_deref(), order, first)
+            move || graph.match_roles_by(&profile.on(&graph), among.as_deref(), order, first)
         })
         .await?
         .api()?;
@@ -444,10 +451,10 @@ impl PlanQuery {
             None => vec![],
         };
         let graph = graph(ctx);
-        let profile = profile.parse().api()?;
+        let profile = profile.parse_with_text().api()?;
         let suggestions = compute({
             let graph = graph.clone();
-            move || graph.next_skills(&profile, &targets, first)
+            move || graph.next_skills(&profile.on(&graph), &targets, first)
         })
         .await?
         .api()?;
@@ -463,11 +470,23 @@ impl PlanQuery {
 
 /// A list's `first` (10 when null), refused when negative or above `maxPage`.
 fn first_of(ctx: &Context<'_>, first: Option<i32>) -> async_graphql::Result<usize> {
-    let l = limits(ctx);
-    let first = usize::try_from(first.unwrap_or(10))
+    first_within(ctx, first, 10, "maxPage", |l| l.max_page)
+}
+
+/// A list's `first` (`default` when null), refused when negative (`INVALID_INPUT`) or above
+/// the limit `name` (`LIMIT_EXCEEDED`), whose value `limit` reads from the configured limits.
+pub(super) fn first_within(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    default: i32,
+    name: &'static str,
+    limit: impl FnOnce(&crate::config::Limits) -> usize,
+) -> async_graphql::Result<usize> {
+    let first = usize::try_from(first.unwrap_or(default))
         .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
         .api()?;
-    l.check("maxPage", "first", first, l.max_page).api()?;
+    let l = limits(ctx);
+    l.check(name, "first", first, limit(&l)).api()?;
     Ok(first)
 }
 

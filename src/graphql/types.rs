@@ -104,7 +104,7 @@ fn dangling(kind: &str, id: &str) -> async_graphql::Error {
     .into_graphql()
 }
 
-fn int(value: u64) -> i32 {
+pub(super) fn int(value: u64) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
@@ -442,7 +442,7 @@ impl RoleView {
     }
 
     /// A role a gap or a match of the snapshot refers to; a miss is `INTERNAL`.
-    fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
+    pub(super) fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
         Self::of(graph, id).ok_or_else(|| dangling("role", id))
     }
 }
@@ -461,6 +461,23 @@ impl RoleView {
     /// What the role does; null when none was written.
     async fn description(&self) -> Option<&str> {
         self.role.description.as_deref()
+    }
+    /// The roles whose requirements overlap this one's most, best first (ties by id), with
+    /// the skills they share and the hours of a move each way: where people in this role come
+    /// from and go next. Roles sharing no skill are left out. See "Similar roles" in the
+    /// README.
+    #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
+    async fn similar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many roles, most similar first (0 to `maxSimilar`, 50 by default); \
+                    null: 10."
+        )]
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::similar::RoleSimilarityView>> {
+        super::similar::similar(ctx, self, first).await
     }
     /// The skills the role needs, each at a level, sorted by skill id.
     #[graphql(complexity = "list_cost(child_complexity)")]
@@ -890,6 +907,11 @@ pub enum RoleMatchOrder {
     /// Fewest hours to close the gap first: the role reached fastest; ties by higher
     /// readiness, then role id.
     Hours,
+    /// Most skills in common first: the share of skills the profile lists (its own, its
+    /// text's, its role's requirements) and the role requires that both do (Jaccard); ties by
+    /// higher readiness, then role id. For a job ad read as `profile.text`: which role the ad
+    /// describes.
+    Overlap,
 }
 
 pub struct SkillSuggestionView {

@@ -149,6 +149,9 @@ impl SkillGraph {
                 if entry.skill.hours != skill.hours {
                     self.role_index.rehour(entry.node, skill.hours);
                 }
+                if entry.skill.name != skill.name || entry.skill.aliases != skill.aliases {
+                    self.matcher.reset();
+                }
                 entry.skill = Arc::new(skill.clone());
                 entry.keys = keys;
                 self.skill_search.touched(&skill.id);

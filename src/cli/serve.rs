@@ -1,0 +1,127 @@
+//! `serve` and `probe`: running the server, and asking a running one whether it is healthy.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::Failure;
+use super::data::open_seeded;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SKILLGRAPH_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Seed directory loaded when the database is empty.
+    #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
+    pub seed: PathBuf,
+    #[command(flatten)]
+    pub server: crate::config::ServerArgs,
+}
+
+pub fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
+    let catalog = std::sync::Arc::new(open_seeded(db, &args.seed)?);
+    // The first extraction should not wait for the label automaton (a few hundred
+    // milliseconds on ESCO, see BENCHMARKS.md); built here, not in `Catalog::open`, so that
+    // `stats` or `export` do not pay for it. After a write to names or aliases, the next
+    // extraction builds it again.
+    catalog.snapshot().prepare_extraction();
+    let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
+        (Some(token), _) => (token.clone(), false),
+        (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),
+        (None, None) => (generate_token(), true),
+    };
+    if admin_token.len() < 16 {
+        return Err(Failure::Usage(
+            "the admin token must be at least 16 characters long".into(),
+        ));
+    }
+    let config = args
+        .server
+        .into_config(admin_token.clone())
+        .map_err(Failure::Usage)?;
+    // Graph work runs on the blocking pool, and each of its threads keeps dense per-node
+    // scratch maps (about 4 MB on a 100k-skill graph): on a machine with a few cores, more
+    // threads than this only add memory, never throughput.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(64)
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        let addr = listener.local_addr()?;
+        let stats = catalog.snapshot().stats();
+        tracing::info!(
+            %addr,
+            db = %db.display(),
+            skills = stats.skills,
+            roles = stats.roles,
+            revision = stats.revision,
+            "serving GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/"
+        );
+        if generated {
+            // Printed once, to the terminal that started the server, and never logged again.
+            println!(
+                "admin token for this run (set SKILLGRAPH_ADMIN_TOKEN to choose one): {admin_token}"
+            );
+        }
+        crate::http::serve(listener, catalog, config, shutdown_signal()).await?;
+        tracing::info!("shut down cleanly");
+        Ok::<(), Failure>(())
+    })
+}
+
+pub fn probe(addr: std::net::SocketAddr) -> Result<(), Failure> {
+    use std::io::Read;
+    // A server bound to 0.0.0.0 is reached through loopback.
+    let addr = if addr.ip().is_unspecified() {
+        std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    };
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    if response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200") {
+        println!("healthy");
+        Ok(())
+    } else {
+        Err(Failure::Usage(format!(
+            "unhealthy: {}",
+            response.lines().next().unwrap_or("no answer")
+        )))
+    }
+}
+
+/// A random 256-bit token, hex-encoded.
+fn generate_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Resolves on Ctrl-C or SIGTERM, whichever comes first.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing in-flight requests");
+}

@@ -1,0 +1,517 @@
+//! Skills mentioned in free text (a job ad, a CV, a course description), found by the names
+//! and aliases of the graph's skills.
+//!
+//! # Matching
+//!
+//! Text and labels are folded as search folds them ([`fold`]: accents transliterated, case
+//! lowered, every run of characters other than letters, digits, `+` and `#` one space), and a
+//! label matches where its folded words stand in the folded text as whole words: "R" never
+//! matches inside "Rust", "C" never inside "C++". Labels of at most [`SHORT_LABEL`] characters
+//! (R, C, Go, UX) are ordinary words or initials in most text, so they match only where the
+//! text has them exactly as the taxonomy writes them, case and all ("R", not "r" or "or").
+//!
+//! Where matches overlap, the longest (in folded characters) wins, then the leftmost:
+//! "machine learning engineering" is one mention, not also "machine learning" and
+//! "engineering". A label shared by several skills mentions the skills whose name it is, or
+//! failing that, every skill whose alias it is.
+//!
+//! # Score
+//!
+//! Each mention of a skill scores `kind × rarity × length / skills`, and a skill's score is its
+//! best mention's times `1 + ln(count)`:
+//! - `kind` is 1 for the skill's name and [`ALIAS_WEIGHT`] for an alias: taxonomies fill
+//!   aliases with near-misses (ESCO lists "Myrtle" for spreadsheets);
+//! - `rarity` is `ln(1 + N / df) / ln(1 + N)` over the `N` skills, `df` being how many skills
+//!   have a label containing this label as whole words: "communication" sits in hundreds of
+//!   ESCO labels and says little, "Haskell" in one;
+//! - `length` is `words / (words + 1)`: a longer label is a more specific claim;
+//! - `skills` is how many skills the label mentions at once.
+//!
+//! Scores are in (0, 1] before the count factor, comparable within one graph.
+//!
+//! # Offsets
+//!
+//! `start` and `end` count Unicode scalar values (Rust `char`s) of the text as given, end
+//! exclusive. Folding can change lengths ("ß" → "ss", "北" → "bei"), so every folded byte
+//! remembers the character it came from, and a mention maps back through that.
+//!
+//! # Per snapshot
+//!
+//! The matcher (an Aho-Corasick automaton over every folded label, from the `aho-corasick`
+//! crate) depends only on skills' names and aliases. It is built on the first extraction of a
+//! snapshot and shared by its clones, like the role index: a write never pays for it, and only
+//! writes that change a name, an alias or the set of skills drop it.
+
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+
+use super::graph::SkillGraph;
+use super::search::fold;
+use super::{Level, Profile, SkillId};
+
+/// Labels of at most this many folded characters must match the text case and all.
+pub const SHORT_LABEL: usize = 2;
+
+/// What an alias counts for against a name (1).
+pub const ALIAS_WEIGHT: f64 = 0.8;
+
+/// The level a skill the text mentions is held at in a profile read from text: a mention shows
+/// the person met the skill, not how deeply, so level 2 (beginner) rather than 3. It is also
+/// the level a prerequisite is needed at by default, so a mentioned skill opens what needs it
+/// as a prerequisite, while a role asking for a practitioner still shows it under level.
+pub const MENTIONED_LEVEL: Level = Level::DEFAULT_PREREQUISITE;
+
+/// One skill the text mentions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Mention {
+    pub skill: SkillId,
+    /// The text of its first mention, as written.
+    pub matched: String,
+    /// Character offsets of the first mention (see the module docs), end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// How many times the text mentions it.
+    pub count: u32,
+    pub score: f64,
+}
+
+/// One folded label: the skills it mentions and what a match of it is worth.
+struct Label {
+    skills: Vec<SkillId>,
+    by_name: bool,
+    words: u32,
+    rarity: f64,
+    /// For short labels only: the spellings the text must match exactly.
+    exact: Vec<String>,
+}
+
+impl Label {
+    fn score(&self) -> f64 {
+        let kind = if self.by_name { 1.0 } else { ALIAS_WEIGHT };
+        let words = f64::from(self.words);
+        kind * self.rarity * words / (words + 1.0) / self.skills.len() as f64
+    }
+}
+
+/// The labels of one snapshot as an automaton (see the module docs).
+pub(super) struct Matcher {
+    automaton: AhoCorasick,
+    labels: Vec<Label>,
+}
+
+/// The [`Matcher`] of one snapshot, built on first use and shared by its clones.
+#[derive(Clone, Default)]
+pub(super) struct MatcherCell(Arc<OnceLock<Matcher>>);
+
+impl MatcherCell {
+    /// Forgets the matcher: a name, an alias or the set of skills changed.
+    pub(super) fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// Text folded for matching, padded with a space at each end, with the character of the
+/// original text each folded byte came from.
+struct Folded {
+    text: String,
+    from: Vec<usize>,
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'#'
+}
+
+impl Folded {
+    /// Folds as [`fold`] does, character by character, so that positions map back.
+    fn new(text: &str) -> Self {
+        let mut folded = Folded {
+            text: String::with_capacity(text.len() + 2),
+            from: Vec::with_capacity(text.len() + 2),
+        };
+        folded.push(b' ', 0);
+        for (at, c) in text.chars().enumerate() {
+            let mut buf = [0u8; 4];
+            let ascii = if c.is_ascii() {
+                c.encode_utf8(&mut buf)
+            } else {
+                deunicode::deunicode_char(c).unwrap_or(" ")
+            };
+            for b in ascii.bytes() {
+                folded.push(b.to_ascii_lowercase(), at);
+            }
+        }
+        let end = text.chars().count();
+        folded.push(b' ', end);
+        folded
+    }
+
+    fn push(&mut self, b: u8, at: usize) {
+        if is_word(b) {
+            self.text.push(char::from(b));
+            self.from.push(at);
+        } else if !self.text.ends_with(' ') {
+            self.text.push(' ');
+            self.from.push(at);
+        }
+    }
+
+    /// The characters of the original text that folded bytes `start..end` came from.
+    fn chars(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.from[start], self.from[end - 1] + 1)
+    }
+}
+
+/// A match of a label in folded text, on word boundaries: folded bytes `start..end`.
+#[derive(Clone, Copy)]
+struct Hit {
+    label: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Matcher {
+    fn build(graph: &SkillGraph) -> Self {
+        let mut entries: Vec<_> = graph.skills.values().collect();
+        entries.sort_unstable_by(|a, b| a.skill.id.cmp(&b.skill.id));
+        let mut by_text: HashMap<&str, usize> = HashMap::default();
+        let mut labels: Vec<Label> = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        for entry in &entries {
+            let skill = &entry.skill;
+            for (i, key) in entry.keys.all().iter().enumerate() {
+                if key.is_empty() {
+                    continue;
+                }
+                let by_name = i == 0;
+                let at = *by_text.entry(key.as_str()).or_insert_with(|| {
+                    texts.push(key.as_str());
+                    labels.push(Label {
+                        skills: Vec::new(),
+                        by_name,
+                        words: key.split(' ').count() as u32,
+                        rarity: 1.0,
+                        exact: Vec::new(),
+                    });
+                    labels.len() - 1
+                });
+                let label = &mut labels[at];
+                // A name beats an alias: an alias of another skill equal to this name no
+                // longer mentions that one.
+                if by_name && !label.by_name {
+                    label.skills.clear();
+                    label.by_name = true;
+                }
+                if by_name == label.by_name && !label.skills.contains(&skill.id) {
+                    label.skills.push(skill.id.clone());
+                }
+                if key.len() <= SHORT_LABEL {
+                    let spellings = std::iter::once(&skill.name).chain(&skill.aliases);
+                    for spelling in spellings.map(|s| s.trim()) {
+                        if fold(spelling) == *key && !label.exact.iter().any(|e| e == spelling) {
+                            label.exact.push(spelling.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::new(texts.iter().map(|t| format!(" {t} ")))
+            .expect("a few hundred thousand short labels fit the automaton");
+        let mut matcher = Matcher { automaton, labels };
+        matcher.rank(&entries);
+        matcher
+    }
+
+    /// Sets each label's rarity from the labels of every skill (see the module docs).
+    fn rank(&mut self, entries: &[&super::graph::SkillEntry]) {
+        let mut df = vec![0u32; self.labels.len()];
+        let mut seen: Vec<usize> = Vec::new();
+        for entry in entries {
+            seen.clear();
+            for key in entry.keys.all().iter() {
+                let padded = format!(" {key} ");
+                for m in self.automaton.find_overlapping_iter(&padded) {
+                    seen.push(m.pattern().as_usize());
+                }
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            for &label in &seen {
+                df[label] += 1;
+            }
+        }
+        let n = entries.len().max(1) as f64;
+        for (label, df) in self.labels.iter_mut().zip(df) {
+            label.rarity = (1.0 + n / f64::from(df.max(1))).ln() / (1.0 + n).ln();
+        }
+    }
+
+    /// Every label found on word boundaries, overlapping, with short labels held to their
+    /// exact spellings.
+    fn hits(&self, text: &str, folded: &Folded) -> Vec<Hit> {
+        let mut bytes_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        bytes_at.push(text.len());
+        self.automaton
+            .find_overlapping_iter(&folded.text)
+            .filter_map(|m| {
+                let hit = Hit {
+                    label: m.pattern().as_usize(),
+                    start: m.start() + 1,
+                    end: m.end() - 1,
+                };
+                let label = &self.labels[hit.label];
+                if !label.exact.is_empty() {
+                    let (a, b) = folded.chars(hit.start, hit.end);
+                    let written = &text[bytes_at[a]..bytes_at[b]];
+                    if !label.exact.iter().any(|e| e == written) {
+                        return None;
+                    }
+                }
+                Some(hit)
+            })
+            .collect()
+    }
+}
+
+/// Of overlapping hits, the longest, then the leftmost; the kept ones in text order.
+fn longest_first(mut hits: Vec<Hit>, folded_len: usize) -> Vec<Hit> {
+    hits.sort_unstable_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut taken = vec![false; folded_len];
+    let mut kept = Vec::new();
+    for hit in hits {
+        if taken[hit.start..hit.end].iter().any(|&t| t) {
+            continue;
+        }
+        taken[hit.start..hit.end].iter_mut().for_each(|t| *t = true);
+        kept.push(hit);
+    }
+    kept.sort_unstable_by_key(|h| h.start);
+    kept
+}
+
+impl SkillGraph {
+    fn matcher(&self) -> &Matcher {
+        self.matcher.0.get_or_init(|| Matcher::build(self))
+    }
+
+    /// Builds this snapshot's matcher now, so that the first extraction does not wait for it.
+    pub fn prepare_extraction(&self) {
+        self.matcher();
+    }
+
+    /// Drops the matcher, so that the next extraction builds it: for measuring the build.
+    pub fn forget_matcher(&mut self) {
+        self.matcher.reset();
+    }
+
+    /// The skills `text` mentions, best score first (ties by first mention, then id), at most
+    /// `limit`. See the module docs for the rules.
+    pub fn extract_skills(&self, text: &str, limit: usize) -> Vec<Mention> {
+        let matcher = self.matcher();
+        let folded = Folded::new(text);
+        let hits = longest_first(matcher.hits(text, &folded), folded.text.len());
+        let mut chars: Vec<char> = Vec::new();
+        let mut by_skill: HashMap<&SkillId, (Mention, f64)> = HashMap::default();
+        for hit in hits {
+            let label = &matcher.labels[hit.label];
+            let (start, end) = folded.chars(hit.start, hit.end);
+            for skill in &label.skills {
+                let (mention, best) = by_skill.entry(skill).or_insert_with(|| {
+                    if chars.is_empty() {
+                        chars = text.chars().collect();
+                    }
+                    let mention = Mention {
+                        skill: skill.clone(),
+                        matched: chars[start..end].iter().collect(),
+                        start,
+                        end,
+                        count: 0,
+                        score: 0.0,
+                    };
+                    (mention, 0.0)
+                });
+                mention.count += 1;
+                *best = best.max(label.score());
+            }
+        }
+        let mut mentions: Vec<Mention> = by_skill
+            .into_values()
+            .map(|(mut m, best)| {
+                m.score = best * (1.0 + f64::from(m.count).ln());
+                m
+            })
+            .collect();
+        mentions.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.start.cmp(&b.start))
+                .then(a.skill.cmp(&b.skill))
+        });
+        mentions.truncate(limit);
+        mentions
+    }
+
+    /// `profile` with the skills `text` mentions added at [`MENTIONED_LEVEL`], except those
+    /// it lists itself (an explicit level wins). A current role still counts as held at its
+    /// levels: holdings take the higher of the role's level and the text's.
+    pub fn with_text(&self, mut profile: Profile, text: &str) -> Profile {
+        for mention in self.extract_skills(text, usize::MAX) {
+            if !profile.skills.iter().any(|(s, _)| *s == mention.skill) {
+                profile.skills.push((mention.skill, MENTIONED_LEVEL));
+            }
+        }
+        profile
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::search::tests::named;
+
+    fn found(g: &SkillGraph, text: &str) -> Vec<(String, String, usize, usize, u32)> {
+        let mut all: Vec<_> = g
+            .extract_skills(text, usize::MAX)
+            .into_iter()
+            .map(|m| (m.skill.to_string(), m.matched, m.start, m.end, m.count))
+            .collect();
+        all.sort_by_key(|m| m.2);
+        all
+    }
+
+    fn ids(g: &SkillGraph, text: &str) -> Vec<String> {
+        found(g, text).into_iter().map(|m| m.0).collect()
+    }
+
+    #[test]
+    fn the_longest_of_overlapping_matches_wins() {
+        let g = named(&[
+            ("ml", "machine learning", &[]),
+            ("mle", "machine learning engineering", &[]),
+            ("eng", "engineering", &[]),
+        ]);
+        assert_eq!(
+            ids(&g, "We want Machine Learning Engineering, and engineering."),
+            ["mle", "eng"]
+        );
+        assert_eq!(ids(&g, "machine learning"), ["ml"]);
+    }
+
+    #[test]
+    fn labels_match_on_word_boundaries_only() {
+        let g = named(&[
+            ("r", "R", &[]),
+            ("c", "C", &[]),
+            ("cpp", "C++", &[]),
+            ("rust", "Rust", &[]),
+        ]);
+        assert_eq!(ids(&g, "Rust and C++ for Trust"), ["rust", "cpp"]);
+        assert_eq!(ids(&g, "Stats in R, systems in C."), ["r", "c"]);
+    }
+
+    #[test]
+    fn short_labels_match_only_as_the_taxonomy_writes_them() {
+        let g = named(&[("r", "R", &[]), ("go", "Go", &["golang"])]);
+        assert_eq!(ids(&g, "r u ready to go?"), Vec::<String>::new());
+        assert_eq!(ids(&g, "Go and Golang and R"), ["go", "r"]);
+    }
+
+    #[test]
+    fn case_and_accents_are_folded_and_offsets_count_characters() {
+        let g = named(&[
+            ("cafe", "café management", &[]),
+            ("strasse", "Straße planning", &[]),
+        ]);
+        let text = "Ünïcode: CAFE MANAGEMENT — and strasse planning, then Straße Planning.";
+        let all = found(&g, text);
+        assert_eq!(all.len(), 2);
+        let chars: Vec<char> = text.chars().collect();
+        for (_, matched, start, end, _) in &all {
+            assert_eq!(chars[*start..*end].iter().collect::<String>(), *matched);
+        }
+        assert_eq!(all[0].1, "CAFE MANAGEMENT");
+        assert_eq!((all[0].2, all[0].3), (9, 24));
+        assert_eq!(all[1].1, "strasse planning");
+        assert_eq!(all[1].4, 2, "both spellings of Straße count");
+    }
+
+    #[test]
+    fn a_label_folded_to_several_letters_maps_back_to_its_one_character() {
+        let g = named(&[("strasse", "strasse", &[]), ("bei", "bei jing", &[])]);
+        // "ß" folds to "ss", and "北京" to "bei jing": two words from two characters.
+        let all = found(&g, "aß Straße 北京!");
+        assert_eq!(
+            all,
+            [
+                ("strasse".into(), "Straße".into(), 3, 9, 1),
+                ("bei".into(), "北京".into(), 10, 12, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn names_score_above_aliases_and_rare_labels_above_common_ones() {
+        let g = named(&[
+            ("py", "Python", &["snake"]),
+            ("comm", "communication", &[]),
+            ("bcomm", "business communication", &[]),
+            ("wcomm", "written communication", &[]),
+            ("hs", "Haskell", &["functional lang"]),
+        ]);
+        let score = |text: &str, id: &str| {
+            g.extract_skills(text, 10)
+                .into_iter()
+                .find(|m| m.skill.as_str() == id)
+                .map(|m| m.score)
+                .unwrap()
+        };
+        assert!(score("Python", "py") > score("snake", "py"));
+        assert!(score("Haskell", "hs") > score("communication", "comm"));
+        // Mentioned twice, a skill scores higher than once.
+        assert!(score("Python and Python", "py") > score("Python", "py"));
+        let first = g.extract_skills("communication, Haskell", 1);
+        assert_eq!(first[0].skill.as_str(), "hs");
+    }
+
+    #[test]
+    fn a_name_wins_a_label_an_alias_of_another_skill_shares() {
+        let g = named(&[("java", "Java", &[]), ("coffee", "coffee", &["Java"])]);
+        assert_eq!(ids(&g, "Java"), ["java"]);
+    }
+
+    #[test]
+    fn renaming_a_skill_is_seen_by_the_next_extraction() {
+        let mut g = named(&[("py", "Python", &[])]);
+        assert_eq!(ids(&g, "Python, Snake"), ["py"]);
+        let mut s = Skill::clone(g.skill("py").unwrap());
+        s.name = "Snake".into();
+        g.upsert_skill(s).unwrap();
+        assert_eq!(ids(&g, "Python, Snake"), ["py"]);
+        assert_eq!(found(&g, "Python, Snake")[0].1, "Snake");
+    }
+
+    #[test]
+    fn text_adds_mentioned_skills_at_the_mentioned_level_and_explicit_levels_win() {
+        let g = named(&[("py", "Python", &[]), ("hs", "Haskell", &[])]);
+        let explicit = Profile {
+            skills: vec![(SkillId::parse("py").unwrap(), Level::MAX)],
+            role: None,
+        };
+        let profile = g.with_text(explicit, "Python, Haskell");
+        assert_eq!(
+            profile.skills,
+            [
+                (SkillId::parse("py").unwrap(), Level::MAX),
+                (SkillId::parse("hs").unwrap(), MENTIONED_LEVEL)
+            ]
+        );
+    }
+
+    use crate::domain::Skill;
+}

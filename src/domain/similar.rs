@@ -1,0 +1,287 @@
+//! Similar roles: the roles whose requirements overlap a role's most, with the hours of a move
+//! each way (the "feeder" and "next step" occupations of a career).
+//!
+//! # Similarity
+//!
+//! Each requirement weighs [`weight`]: its importance's weight in readiness (an essential
+//! requirement [`ESSENTIAL_WEIGHT`], an optional one 1) times its level. The similarity of two
+//! roles is the weighted Jaccard index of their requirements:
+//! `Σ min(wA(s), wB(s)) / Σ max(wA(s), wB(s))` over every skill either requires (a skill one
+//! role does not require weighs 0 there). It is 1 for the same requirements at the same levels
+//! and importance, 0 for no skill in common, and symmetric exactly, to the last bit: weights
+//! are small integers, so every sum is exact whatever the order.
+//!
+//! The hours are not symmetric: `hours_to` is the plan from holding every requirement of this
+//! role (at its level) to the other role, `hours_from` the plan back, each as a role gap from a
+//! current role computes it. A senior role's juniors are cheap to reach from it; the way up
+//! costs more.
+//!
+//! # Cost
+//!
+//! Only roles that share a skill can score above 0, and the role index knows, per skill, the
+//! roles requiring it: a role's candidates are read from its requirements' lists, scored on
+//! their own requirements (about 40 each on ESCO), and the hours, which need two plans each,
+//! are planned only for the `limit` kept.
+
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+
+use super::graph::SkillGraph;
+use super::plan::ESSENTIAL_WEIGHT;
+use super::{Error, Importance, Level, Profile, Requirement, RoleId};
+
+/// A requirement's weight in similarity: importance weight times level (see the module docs).
+pub fn weight(importance: Importance, level: Level) -> f64 {
+    let importance = match importance {
+        Importance::Essential => ESSENTIAL_WEIGHT,
+        Importance::Optional => 1.0,
+    };
+    importance * f64::from(level.get())
+}
+
+/// A skill both roles require, as each requires it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SharedRequirement {
+    /// As the role asked about requires it.
+    pub here: Requirement,
+    /// As the similar role requires it.
+    pub there: Requirement,
+}
+
+/// A role similar to another, and the hours of a move each way.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleSimilarity {
+    pub role: RoleId,
+    /// Weighted Jaccard similarity of the requirements, in (0, 1].
+    pub score: f64,
+    /// The skills both require, in skill id order.
+    pub shared: Vec<SharedRequirement>,
+    /// Hours of the plan from this role's requirements to the similar role.
+    pub hours_to: u64,
+    /// Hours of the plan from the similar role's requirements back to this one.
+    pub hours_from: u64,
+}
+
+impl SkillGraph {
+    /// The roles most similar to `role`, best first (ties by id), at most `limit`, leaving out
+    /// the role itself and roles sharing no skill with it (see the module docs).
+    pub fn similar_roles(&self, role: &RoleId, limit: usize) -> Result<Vec<RoleSimilarity>, Error> {
+        let this = self.role_entry(role)?;
+        let index = self.matching_index();
+        let Some(at) = index.position(role) else {
+            return Err(Error::UnknownRole(role.clone()));
+        };
+        let here: HashMap<_, f64> = index.needs[index.roles[at].needs.clone()]
+            .iter()
+            .map(|n| (n.node, weight(n.importance, n.level)))
+            .collect();
+        let total_here: f64 = here.values().sum();
+        let mut seen = vec![false; index.roles.len()];
+        seen[at] = true;
+        let mut scored: Vec<(f64, usize)> = Vec::new();
+        for &node in here.keys() {
+            for &other in index.requiring(node) {
+                let other = other as usize;
+                if std::mem::replace(&mut seen[other], true) {
+                    continue;
+                }
+                let (mut common, mut total_there) = (0.0, 0.0);
+                for need in &index.needs[index.roles[other].needs.clone()] {
+                    let w = weight(need.importance, need.level);
+                    total_there += w;
+                    if let Some(&h) = here.get(&need.node) {
+                        common += w.min(h);
+                    }
+                }
+                scored.push((common / (total_here + total_there - common), other));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(limit);
+        if scored.is_empty() {
+            return Ok(vec![]);
+        }
+        let from_role = |id: &RoleId| {
+            self.holdings(&Profile {
+                skills: vec![],
+                role: Some(id.clone()),
+            })
+        };
+        let holding_this = from_role(role)?;
+        scored
+            .into_iter()
+            .map(|(score, other)| {
+                let id = &index.roles[other].id;
+                let that = self.role_entry(id)?;
+                Ok(RoleSimilarity {
+                    role: id.clone(),
+                    score,
+                    shared: shared(&this.requirements, &that.requirements),
+                    hours_to: self.gap_plan(&holding_this, id)?.total_hours,
+                    hours_from: self.gap_plan(&from_role(id)?, role)?.total_hours,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The requirements on skills both lists require; both are sorted by skill id.
+fn shared(here: &[Requirement], there: &[Requirement]) -> Vec<SharedRequirement> {
+    let mut both = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < here.len() && j < there.len() {
+        match here[i].skill.cmp(&there[j].skill) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both.push(SharedRequirement {
+                    here: here[i].clone(),
+                    there: there[j].clone(),
+                });
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    both
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::graph::tests::{graph, id};
+    use crate::domain::plan::tests::role;
+    use Importance::{Essential, Optional};
+
+    fn rid(s: &str) -> RoleId {
+        RoleId::parse(s).unwrap()
+    }
+
+    /// Roles over skills a..f (10 hours each; `b` requires `a`).
+    fn roles() -> SkillGraph {
+        let mut g = graph(&["b>a", "c>a", "d>c", "e>d", "f>e"]);
+        for r in [
+            role("junior", &[("a", 2, Essential), ("b", 2, Essential)]),
+            role(
+                "senior",
+                &[("a", 4, Essential), ("b", 4, Essential), ("c", 3, Optional)],
+            ),
+            role("twin", &[("a", 2, Essential), ("b", 2, Essential)]),
+            role("other", &[("f", 3, Essential)]),
+            role("partial", &[("b", 2, Optional), ("e", 3, Essential)]),
+        ] {
+            g.upsert_role(r).unwrap();
+        }
+        g
+    }
+
+    fn scores(g: &SkillGraph, r: &str) -> Vec<(String, f64)> {
+        g.similar_roles(&rid(r), 10)
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.role.to_string(), s.score))
+            .collect()
+    }
+
+    #[test]
+    fn the_same_requirements_score_one_and_no_shared_skill_is_left_out() {
+        let g = roles();
+        let all = scores(&g, "junior");
+        assert_eq!(all[0], ("twin".into(), 1.0));
+        assert!(all.iter().all(|(r, _)| r != "junior" && r != "other"));
+        assert!(scores(&g, "other").is_empty());
+    }
+
+    #[test]
+    fn similarity_is_weighted_jaccard_and_symmetric() {
+        let g = roles();
+        let junior_senior = scores(&g, "junior")
+            .into_iter()
+            .find(|(r, _)| r == "senior")
+            .unwrap()
+            .1;
+        // min: 3·2 + 3·2 = 12; max: 3·4 + 3·4 + 1·3 = 27.
+        assert_eq!(junior_senior, 12.0 / 27.0);
+        for a in ["junior", "senior", "twin", "partial"] {
+            for (b, score) in scores(&g, a) {
+                let back = scores(&g, &b).into_iter().find(|(r, _)| r == a).unwrap();
+                assert_eq!(back.1.to_bits(), score.to_bits(), "{a} ~ {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn hours_are_asymmetric_the_way_up_costs_more_than_the_way_down() {
+        let g = roles();
+        let senior = g
+            .similar_roles(&rid("junior"), 10)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.role.as_str() == "senior")
+            .unwrap();
+        let up = g
+            .role_gap(
+                &Profile {
+                    skills: vec![],
+                    role: Some(rid("junior")),
+                },
+                &rid("senior"),
+            )
+            .unwrap()
+            .hours;
+        assert_eq!(senior.hours_to, up);
+        assert_eq!(senior.hours_from, 0, "a senior holds every junior need");
+        assert!(senior.hours_to > 0);
+        let shared: Vec<(&str, u8, u8)> = senior
+            .shared
+            .iter()
+            .map(|s| {
+                (
+                    s.here.skill.as_str(),
+                    s.here.level.get(),
+                    s.there.level.get(),
+                )
+            })
+            .collect();
+        assert_eq!(shared, [("a", 2, 4), ("b", 2, 4)]);
+        assert_eq!(senior.shared[0].here.skill, id("a"));
+    }
+
+    #[test]
+    fn matching_by_overlap_ranks_the_roles_whose_requirements_the_profile_lists() {
+        let g = roles();
+        // An ad naming a, b and c at the mentioned level: senior lists all three.
+        let ad = Profile {
+            skills: ["a", "b", "c"]
+                .iter()
+                .map(|s| (id(s), Level::DEFAULT_PREREQUISITE))
+                .collect(),
+            role: None,
+        };
+        let by = |order| -> Vec<String> {
+            g.match_roles_by(&ad, None, order, 3)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.role.to_string())
+                .collect()
+        };
+        // Overlap: senior 3/3, junior and twin 2/3 (tied, by readiness, then id).
+        assert_eq!(
+            by(crate::domain::MatchOrder::Overlap),
+            ["senior", "junior", "twin"]
+        );
+        // Readiness prefers the roles needing less of the same skills.
+        assert_ne!(by(crate::domain::MatchOrder::Readiness)[0], "senior");
+    }
+
+    #[test]
+    fn an_unknown_role_is_an_error_and_limit_cuts_the_list() {
+        let g = roles();
+        assert_eq!(
+            g.similar_roles(&rid("ghost"), 10).unwrap_err(),
+            Error::UnknownRole(rid("ghost"))
+        );
+        assert_eq!(g.similar_roles(&rid("junior"), 1).unwrap().len(), 1);
+        assert!(g.similar_roles(&rid("junior"), 0).unwrap().is_empty());
+    }
+}
