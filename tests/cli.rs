@@ -139,6 +139,10 @@ fn next_suggests_startable_skills_and_with_a_target_role_the_first_stage_of_its_
     // The table names each suggestion; `match` takes `--among` and `--order-by`.
     let table = stdout(&skillgraph(&db, &from("next", &[])));
     assert!(table.contains("unlocks"), "{table}");
+    assert!(
+        table.contains("LLM fundamentals"),
+        "names, not ids: {table}"
+    );
     let fastest = json(&from(
         "match",
         &[
@@ -235,6 +239,12 @@ fn plan_with_a_budget_and_a_pace_shows_weeks_and_what_was_deferred() {
         "{table}"
     );
     assert!(table.contains("deferred: "), "{table}");
+    // A provider chosen for the cloud skills names the ones that would do instead.
+    let aws = table.lines().find(|l| l.contains("Amazon Web Services"));
+    assert!(
+        aws.is_some_and(|l| l.contains("(or azure, gcp)")),
+        "{table}"
+    );
 
     let plan: serde_json::Value = serde_json::from_str(&stdout(&skillgraph(
         &db,

@@ -123,7 +123,7 @@ pub fn next(db: &Path, args: NextArgs) -> Result<(), Failure> {
     let (graph, profile) = args.profile.open(db)?;
     let targets = parse_targets(&args.skills, &args.roles)?;
     let suggestions = graph.next_skills(&profile, &targets, args.first)?;
-    args.output.print(&suggestions, |s| next_table(s))
+    args.output.print(&suggestions, |s| next_table(&graph, s))
 }
 
 /// The targets of `plan` and `next`: skills as SKILL or SKILL=LEVEL, then roles.

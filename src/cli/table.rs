@@ -113,6 +113,16 @@ pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
         } else {
             String::new()
         };
+        // An option chosen for a group says what would do instead, so nobody reads "AWS" as
+        // the only way.
+        let why = if step.alternatives.is_empty() {
+            why
+        } else {
+            let others: Vec<&str> = step.alternatives.iter().map(SkillId::as_str).collect();
+            format!("{why} (or {})", others.join(", "))
+                .trim_start()
+                .to_owned()
+        };
         let serves: Vec<String> = step.serves.iter().map(target_text).collect();
         let _ = writeln!(
             out,
@@ -207,7 +217,7 @@ pub fn gap_table(graph: &SkillGraph, gap: &RoleGap) -> String {
 }
 
 /// Suggestions as a terminal table: one line per skill, with the roles it brings closer.
-pub fn next_table(suggestions: &[Suggestion]) -> String {
+pub fn next_table(graph: &SkillGraph, suggestions: &[Suggestion]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -224,7 +234,12 @@ pub fn next_table(suggestions: &[Suggestion]) -> String {
             out,
             "{:>2}  {:<34} {:>5} {:>5} {:>7} {:>6.2}  {}",
             i + 1,
-            truncate(s.skill.as_str(), 34),
+            truncate(
+                graph
+                    .skill(s.skill.as_str())
+                    .map_or(s.skill.as_str(), |k| k.name.as_str()),
+                34
+            ),
             format!("{}→{}", level_text(s.from_level), s.to_level),
             s.hours,
             s.unlocks,
