@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 use tokio::sync::broadcast;
 
-use crate::domain::{self, ChangeSet, SkillGraph};
+use crate::config::Retention;
+use crate::domain::{self, ChangeEntry, SkillGraph};
 use crate::store::{self, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,57 +31,28 @@ pub enum Error {
     Domain(#[from] domain::Error),
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// The change log no longer holds the changes right after `since`.
+    #[error(
+        "the change log no longer holds the changes after revision {since}: it keeps those \
+         after revision {oldest}; reload everything (stats.revision says which revision that is) \
+         and ask for the changes since then"
+    )]
+    Expired { since: u64, oldest: u64 },
 }
 
-/// What kind of write produced a [`Change`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ChangeKind {
-    SkillCreated,
-    SkillUpdated,
-    SkillDeleted,
-    PrerequisiteAdded,
-    PrerequisiteRemoved,
-    RoleUpserted,
-    RoleDeleted,
-    RequirementSet,
-    RequirementRemoved,
-    CategoryUpserted,
-    Imported,
-}
+pub use crate::domain::ChangeKind;
 
-/// A durable write, as announced to subscribers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
-    pub revision: u64,
-    pub kind: ChangeKind,
-    /// The ids of the skills, roles and categories the write touched, sorted, without repeats.
-    pub ids: Vec<String>,
-}
+/// A durable write as announced to subscribers: its change-log entry, shared by every
+/// subscriber and the same the log answers with.
+pub type Change = Arc<ChangeEntry>;
 
-impl Change {
-    fn new(revision: u64, kind: ChangeKind, changes: &ChangeSet) -> Self {
-        let mut ids: Vec<String> = changes
-            .skills
-            .iter()
-            .map(|s| s.to_string())
-            .chain(
-                changes
-                    .edges
-                    .iter()
-                    .flat_map(|(a, b)| [a.to_string(), b.to_string()]),
-            )
-            .chain(changes.roles.iter().map(|r| r.to_string()))
-            .chain(changes.groups.iter().map(|s| s.to_string()))
-            .chain(changes.categories.iter().map(|c| c.to_string()))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        Change {
-            revision,
-            kind,
-            ids,
-        }
-    }
+/// A page of the change log.
+#[derive(Debug)]
+pub struct ChangePage {
+    /// The entries after the asked revision, in order, up to the asked number.
+    pub entries: Vec<ChangeEntry>,
+    /// Whether the log holds more entries (up to the asked revision) after these.
+    pub more: bool,
 }
 
 /// The outcome of a write: the closure's value and the revision the graph is now at.
@@ -101,9 +73,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Opens the database at `path` and rebuilds the graph from it.
+    /// Opens the database at `path` and rebuilds the graph from it, keeping the default
+    /// change-log retention.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let store = Store::open(path)?;
+        Self::open_with(path, Retention::default())
+    }
+
+    /// Opens the database at `path`, keeping the change log to `retention`.
+    pub fn open_with(path: &Path, retention: Retention) -> Result<Self, Error> {
+        let store = Store::open_with(path, retention)?;
         let graph = store.load()?;
         // Searches should not wait for the index; a snapshot built here is searched at once.
         graph.prepare_search();
@@ -138,6 +116,27 @@ impl Catalog {
         self.changes.subscribe()
     }
 
+    /// Up to `limit` change-log entries after revision `since`, up to revision `until` (the
+    /// revision the caller reads; `since` must not be above it). Refuses, with
+    /// [`Error::Expired`], a `since` whose following entries the log no longer holds, also
+    /// when a write trimmed them while this read ran: a page never silently starts late.
+    pub fn changes(&self, since: u64, until: u64, limit: usize) -> Result<ChangePage, Error> {
+        let oldest = self.store.log_start()?;
+        if since < oldest {
+            return Err(Error::Expired { since, oldest });
+        }
+        let mut entries = self
+            .store
+            .changes_after(since, until, limit.saturating_add(1))?;
+        if since < until && entries.first().map(|e| e.revision) != Some(since + 1) {
+            let oldest = self.store.log_start()?;
+            return Err(Error::Expired { since, oldest });
+        }
+        let more = entries.len() > limit;
+        entries.truncate(limit);
+        Ok(ChangePage { entries, more })
+    }
+
     /// Runs `edit` on a copy of the graph and, if it succeeds and changed anything, makes the
     /// change durable and then visible. On any error nothing is written or published.
     pub fn write<T, E>(
@@ -164,13 +163,14 @@ impl Catalog {
         }
         let revision = current.revision() + 1;
         draft.set_revision(revision);
-        self.store.commit(&draft, &changes)?;
+        let entry = ChangeEntry::new(revision, store::now_ms(), kind, &current, &draft, &changes);
+        self.store.commit(&draft, &changes, &entry)?;
         // Usually nothing to do (the old index and the few ids written since serve); after an
         // import or many writes the writer, not the next reader, builds the new index.
         draft.prepare_search();
         self.current.store(Arc::new(draft));
         // No subscriber is not an error: events are a courtesy, the write has landed.
-        let _ = self.changes.send(Change::new(revision, kind, &changes));
+        let _ = self.changes.send(Arc::new(entry));
         Ok(Written {
             value,
             revision,
@@ -232,7 +232,12 @@ mod tests {
             "an old snapshot keeps its revision"
         );
         let event = events.try_recv().unwrap();
-        assert_eq!(event.ids, ["c"]);
+        assert_eq!(event.ids(), ["c"]);
+        assert_eq!(
+            catalog.changes(0, 1, 10).unwrap().entries,
+            [ChangeEntry::clone(&event)],
+            "the log holds what subscribers heard"
+        );
         // Writing the same thing again is not a change.
         let again = catalog
             .write(ChangeKind::CategoryUpserted, |g| {

@@ -41,6 +41,9 @@ pub struct Cli {
     )]
     pub log_format: crate::config::LogFormat,
 
+    #[command(flatten)]
+    pub change_log: crate::config::RetentionArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -297,8 +300,9 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn execute(cli: Cli) -> Result<(), Failure> {
     let db = cli.db;
+    let retention = cli.change_log.retention();
     match cli.command {
-        Command::Serve(args) => serve(&db, args)?,
+        Command::Serve(args) => serve(&db, args, retention)?,
         Command::Schema => print!("{}", crate::graphql::sdl()),
         Command::Probe { addr } => probe(addr)?,
         Command::Check { path } => {
@@ -317,12 +321,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             source: Some(source),
             ..
         }) => {
-            let catalog = Catalog::open(&db)?;
+            let catalog = Catalog::open_with(&db, retention)?;
             import_taxonomy(&catalog, source)?;
         }
         Command::Import(ImportArgs { path, .. }) => {
             let path = path.ok_or_else(|| Failure::Usage("import needs a path".into()))?;
-            let catalog = Catalog::open(&db)?;
+            let catalog = Catalog::open_with(&db, retention)?;
             let counts = import_seed(&catalog, &path)?;
             println!(
                 "imported {} categories, {} skills, {} prerequisites, {} roles; revision {}",
@@ -348,7 +352,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             };
             let batch = crate::generate::generate(shape);
             let mut report = crate::import::Report::new(format!("generated graph {shape:?}"));
-            let catalog = Catalog::open(&db)?;
+            let catalog = Catalog::open_with(&db, retention)?;
             let written = catalog.write(ChangeKind::Imported, |graph| {
                 crate::import::apply(&batch, graph, &mut report);
                 Ok::<(), Failure>(())
@@ -361,7 +365,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             );
         }
         Command::Export { output } => {
-            let catalog = Catalog::open(&db)?;
+            let catalog = Catalog::open_with(&db, retention)?;
             let text = seed::export(&catalog.snapshot());
             match output {
                 Some(path) => std::fs::write(path, text)?,
@@ -369,7 +373,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Stats => {
-            let catalog = Catalog::open(&db)?;
+            let catalog = Catalog::open_with(&db, retention)?;
             let s = catalog.snapshot().stats();
             println!("skills         {}", s.skills);
             println!("prerequisites  {}", s.prerequisites);
@@ -391,7 +395,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             schedule,
             output,
         } => {
-            let catalog = open_seeded(&db, &profile.seed)?;
+            let catalog = open_seeded_with(&db, &profile.seed, retention)?;
             let graph = catalog.snapshot();
             let targets = parse_targets(&skills, &roles)?;
             let options = PlanOptions {
@@ -412,7 +416,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             schedule,
             output,
         } => {
-            let catalog = open_seeded(&db, &profile.seed)?;
+            let catalog = open_seeded_with(&db, &profile.seed, retention)?;
             let graph = catalog.snapshot();
             let gap = graph.role_gap_scheduled(
                 &profile.parse()?,
@@ -432,7 +436,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             order_by,
             output,
         } => {
-            let catalog = open_seeded(&db, &profile.seed)?;
+            let catalog = open_seeded_with(&db, &profile.seed, retention)?;
             let graph = catalog.snapshot();
             let among = among
                 .iter()
@@ -466,7 +470,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             first,
             output,
         } => {
-            let catalog = open_seeded(&db, &profile.seed)?;
+            let catalog = open_seeded_with(&db, &profile.seed, retention)?;
             let graph = catalog.snapshot();
             let targets = parse_targets(&skills, &roles)?;
             let suggestions = graph.next_skills(&profile.parse()?, &targets, first)?;
@@ -509,8 +513,8 @@ pub fn next_table(suggestions: &[Suggestion]) -> String {
     out
 }
 
-fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
-    let catalog = std::sync::Arc::new(open_seeded(db, &args.seed)?);
+fn serve(db: &Path, args: ServeArgs, retention: crate::config::Retention) -> Result<(), Failure> {
+    let catalog = std::sync::Arc::new(open_seeded_with(db, &args.seed, retention)?);
     let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
         (Some(token), _) => (token.clone(), false),
         (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),
@@ -682,7 +686,16 @@ pub fn import_seed(catalog: &Catalog, path: &Path) -> Result<seed::SeedCounts, F
 
 /// Opens the catalog and, when the database has never been written, loads the seed into it.
 pub fn open_seeded(db: &Path, seed: &Path) -> Result<Catalog, Failure> {
-    let catalog = Catalog::open(db)?;
+    open_seeded_with(db, seed, crate::config::Retention::default())
+}
+
+/// [`open_seeded`], keeping the change log to `retention`.
+pub fn open_seeded_with(
+    db: &Path,
+    seed: &Path,
+    retention: crate::config::Retention,
+) -> Result<Catalog, Failure> {
+    let catalog = Catalog::open_with(db, retention)?;
     if catalog.is_empty() {
         import_seed(&catalog, seed)?;
     }

@@ -5,6 +5,7 @@
 //! import tokio, axum, async-graphql or sled: storage and the API depend on this module, never
 //! the reverse. petgraph is a private detail of [`SkillGraph`]; the public API speaks skill ids.
 
+pub mod changes;
 mod error;
 mod graph;
 mod groups;
@@ -17,6 +18,7 @@ mod rules;
 mod scratch;
 mod search;
 
+pub use changes::{Action, ChangeEntry, ChangeKind, Contents, Record, RecordChange};
 pub use error::Error;
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
