@@ -641,6 +641,62 @@ mod tests {
     }
 
     #[test]
+    fn a_database_from_before_the_log_opens_with_its_log_starting_at_its_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let mut g = sample();
+            let changes = g.take_changes();
+            commit(&store, &g, &changes);
+            // As a build without the log would have left it.
+            store.changes.clear().unwrap();
+            store.db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.log_start().unwrap(), 1);
+        assert!(store.changes_after(1, 1, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_log_with_a_hole_at_its_end_restarts_at_the_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let mut g = sample();
+            let changes = g.take_changes();
+            commit(&store, &g, &changes);
+            // Revisions 2 and 3 written by a build that keeps no log.
+            store
+                .meta
+                .insert(REVISION_KEY, &3u64.to_be_bytes())
+                .unwrap();
+            store.db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.log_start().unwrap(), 3, "no entry 1 without 2 and 3");
+        assert!(store.changes.is_empty());
+    }
+
+    #[test]
+    fn the_entry_is_committed_with_its_data_and_reads_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut g = sample();
+        let changes = g.take_changes();
+        let entry = ChangeEntry::new(
+            1,
+            now_ms(),
+            domain::ChangeKind::Imported,
+            &SkillGraph::new(),
+            &g,
+            &changes,
+        );
+        store.commit(&g, &changes, &entry).unwrap();
+        assert_eq!(store.log_start().unwrap(), 0);
+        assert_eq!(store.changes_after(0, 1, 10).unwrap(), [entry]);
+    }
+
+    #[test]
     fn a_newer_format_version_is_refused_clearly() {
         let dir = tempfile::tempdir().unwrap();
         {

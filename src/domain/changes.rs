@@ -311,3 +311,121 @@ impl SkillGraph {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::graph::tests::{graph, id, skill};
+    use crate::domain::{Error, OnDelete, SkillPatch};
+
+    /// The entry of `edit` run on a copy of `g`, and the copy.
+    fn write(g: &SkillGraph, edit: impl FnOnce(&mut SkillGraph)) -> (ChangeEntry, SkillGraph) {
+        let mut after = g.clone();
+        edit(&mut after);
+        let changes = after.take_changes();
+        after.set_revision(g.revision() + 1);
+        let entry = ChangeEntry::new(
+            after.revision(),
+            0,
+            ChangeKind::SkillUpdated,
+            g,
+            &after,
+            &changes,
+        );
+        (entry, after)
+    }
+
+    #[test]
+    fn an_update_lists_the_fields_it_changed_and_carries_the_whole_record() {
+        let g = graph(&["a>b"]);
+        let (entry, after) = write(&g, |g| {
+            let patch = SkillPatch {
+                hours: Some(99),
+                tags: Some(vec!["t".into()]),
+                ..SkillPatch::default()
+            };
+            g.update_skill(&id("a"), patch).unwrap();
+        });
+        assert_eq!(entry.records.len(), 1);
+        let change = &entry.records[0];
+        assert_eq!(change.action, Action::Updated);
+        assert_eq!(change.fields, ["hours", "tags"]);
+        let expected = Some(Skill::clone(after.skill("a").unwrap()));
+        assert_eq!(
+            change.record,
+            Record::Skill {
+                id: id("a"),
+                value: expected
+            }
+        );
+    }
+
+    #[test]
+    fn a_cascade_delete_logs_everything_it_removed() {
+        let g = graph(&["a>b", "c>b"]);
+        let (entry, after) = write(&g, |g| g.delete_skill(&id("b"), OnDelete::Cascade).unwrap());
+        let actions: Vec<(Action, Vec<String>)> = entry
+            .records
+            .iter()
+            .map(|r| {
+                let ids = ChangeEntry {
+                    records: vec![r.clone()],
+                    ..entry.clone()
+                }
+                .ids();
+                (r.action, ids)
+            })
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (Action::Deleted, vec!["b".to_owned()]),
+                (Action::Deleted, vec!["a".to_owned(), "b".to_owned()]),
+                (Action::Deleted, vec!["b".to_owned(), "c".to_owned()]),
+            ]
+        );
+        let mut replica = g.clone();
+        replica.replay(&entry).unwrap();
+        assert_eq!(replica.contents(), after.contents());
+    }
+
+    #[test]
+    fn an_entry_that_would_break_the_graph_is_refused_and_changes_nothing() {
+        let g = graph(&["a>b"]);
+        // Deleting b while a still requires it: the entry lacks the edge's removal.
+        let (mut entry, _) = write(&g, |g| g.delete_skill(&id("b"), OnDelete::Cascade).unwrap());
+        entry
+            .records
+            .retain(|r| !matches!(r.record, Record::Prerequisite { .. }));
+        let mut replica = g.clone();
+        assert!(matches!(replica.replay(&entry), Err(Error::InUse { .. })));
+        assert_eq!(replica.contents(), g.contents());
+        // An edge b → a closes a cycle.
+        let cycle = ChangeEntry {
+            revision: 1,
+            at_ms: 0,
+            kind: ChangeKind::PrerequisiteAdded,
+            records: vec![RecordChange {
+                action: Action::Created,
+                fields: vec![],
+                record: Record::Prerequisite {
+                    skill: id("b"),
+                    requires: id("a"),
+                    value: Some(EdgeSpec::default()),
+                },
+            }],
+        };
+        assert!(matches!(replica.replay(&cycle), Err(Error::Cycle(_))));
+        assert_eq!(replica.contents(), g.contents());
+    }
+
+    #[test]
+    fn a_write_that_put_things_back_as_they_were_logs_no_record() {
+        let g = graph(&["a>b"]);
+        let (entry, _) = write(&g, |g| {
+            g.upsert_skill(skill("z", "c", 1)).unwrap();
+            g.delete_skill(&id("z"), OnDelete::Refuse).unwrap();
+        });
+        assert!(entry.records.is_empty());
+    }
+}
