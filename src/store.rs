@@ -10,7 +10,8 @@
 //! | `roles` | role id | JSON [`Role`] with its requirements |
 //! | `groups` | skill id | JSON array of the skill's [`PrerequisiteGroup`]s ("one of") |
 //! | `meta` | `format` / `revision` | big-endian `u32` / `u64` |
-//! | `changes` | big-endian `u64` revision | big-endian `u64` commit time (ms since the Unix epoch), then JSON [`ChangeEntry`] |
+//! | `changes` | big-endian `u64` revision | JSON [`ChangeEntry`] |
+//! | `change_times` | big-endian `u64` revision | big-endian `u64` commit time (ms since the Unix epoch) |
 //!
 //! JSON keeps the records readable with any sled tool and lets fields be added with serde
 //! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`]. The `groups`
@@ -19,14 +20,15 @@
 //! seeing the groups (it reads only the trees it knows), so no version bump was needed.
 //!
 //! # Change log
-//! Every commit also writes the write's [`ChangeEntry`] into `changes`, in the same sled
-//! transaction as the records, so a crash can leave neither data without its entry nor an
-//! entry without its data. Keys are big-endian revisions, so the tree iterates in revision
-//! order and "what happened after revision N" is one range scan. The log is bounded by a
-//! [`Retention`]: each commit drops at most [`Retention::TRIM_PER_WRITE`] of the oldest
-//! entries that fall outside it (found before the transaction, removed inside it), and
-//! opening trims the rest at once. The time prefix lets the age rule read an entry's time
-//! without decoding an import's megabytes of JSON.
+//! Every commit also writes the write's [`ChangeEntry`] into `changes`, and its time into
+//! `change_times`, in the same sled transaction as the records, so a crash can leave neither
+//! data without its entry nor an entry without its data. Keys are big-endian revisions, so the
+//! trees iterate in revision order and "what happened after revision N" is one range scan. The
+//! log is bounded by a [`Retention`]: each commit drops at most [`Retention::TRIM_PER_WRITE`]
+//! of the oldest entries that fall outside it (found before the transaction, removed inside
+//! it), and opening trims the rest at once. Where the log starts and what to trim is read from
+//! `change_times` alone: sled hands out whole values, and the oldest entry is often an import
+//! of many megabytes that a write must not read back just to learn its revision and time.
 //!
 //! The log is contiguous and ends at the revision: it covers the revisions from
 //! [`Store::log_start`] (exclusive) to the current one. A database written before the log
@@ -102,6 +104,7 @@ pub struct Store {
     groups: sled::Tree,
     meta: sled::Tree,
     changes: sled::Tree,
+    change_times: sled::Tree,
     retention: Retention,
 }
 
@@ -113,18 +116,8 @@ fn edge_key(skill: &SkillId, requires: &SkillId) -> Vec<u8> {
     key
 }
 
-/// A change-log value: the commit time, then the entry (see "Change log").
-fn encode_entry(entry: &ChangeEntry) -> Vec<u8> {
-    let mut out = entry.at_ms.to_be_bytes().to_vec();
-    serde_json::to_writer(&mut out, entry).expect("entries always serialize to JSON");
-    out
-}
-
 fn decode_entry(key: &[u8], bytes: &[u8]) -> Result<ChangeEntry, Error> {
-    let json = bytes
-        .get(8..)
-        .ok_or_else(|| Error::Corrupt(format!("change-log entry {key:?} is cut short")))?;
-    serde_json::from_slice(json)
+    serde_json::from_slice(bytes)
         .map_err(|e| Error::Corrupt(format!("change-log entry {key:?}: {e}")))
 }
 
@@ -226,6 +219,7 @@ impl Store {
             groups: db.open_tree("groups")?,
             meta: db.open_tree("meta")?,
             changes: db.open_tree("changes")?,
+            change_times: db.open_tree("change_times")?,
             retention,
             db,
         };
@@ -269,7 +263,7 @@ impl Store {
     fn settle_log(&self) -> Result<(), Error> {
         let revision = self.revision()?;
         let mut dirty = false;
-        let last = match self.changes.last()? {
+        let last = match self.change_times.last()? {
             Some((key, _)) => Some(revision_of(&key)?),
             None => None,
         };
@@ -281,6 +275,7 @@ impl Store {
                  build?): it restarts at this revision"
             );
             self.changes.clear()?;
+            self.change_times.clear()?;
             dirty = true;
         }
         let stale = self.trim_keys(revision, now_ms(), usize::MAX)?;
@@ -289,7 +284,8 @@ impl Store {
             for key in stale {
                 batch.remove(key);
             }
-            self.changes.apply_batch(batch)?;
+            self.changes.apply_batch(batch.clone())?;
+            self.change_times.apply_batch(batch)?;
             dirty = true;
         }
         if dirty {
@@ -306,7 +302,7 @@ impl Store {
             .max_age
             .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX));
         let mut keys = Vec::new();
-        for item in self.changes.iter() {
+        for item in self.change_times.iter() {
             if keys.len() >= bound {
                 break;
             }
@@ -316,10 +312,7 @@ impl Store {
                 break;
             }
             let too_many = revision.saturating_add(self.retention.revisions) <= newest;
-            let at_ms = value
-                .get(..8)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map_or(0, u64::from_be_bytes);
+            let at_ms = <[u8; 8]>::try_from(value.as_ref()).map_or(0, u64::from_be_bytes);
             let too_old = max_age_ms.is_some_and(|max| at_ms.saturating_add(max) < now_ms);
             if !(too_many || too_old) {
                 break;
@@ -331,7 +324,7 @@ impl Store {
 
     /// The revision the log starts after: `changes_after` answers from it on.
     pub fn log_start(&self) -> Result<u64, Error> {
-        match self.changes.first()? {
+        match self.change_times.first()? {
             Some((key, _)) => Ok(revision_of(&key)?.saturating_sub(1)),
             None => self.revision(),
         }
@@ -463,11 +456,16 @@ impl Store {
             }
         }
         let revision = graph.revision().to_be_bytes();
-        let mut log = sled::Batch::default();
+        let mut times = sled::Batch::default();
         for key in self.trim_keys(entry.revision, entry.at_ms, Retention::TRIM_PER_WRITE)? {
-            log.remove(key);
+            times.remove(key);
         }
-        log.insert(&revision, encode_entry(entry));
+        let mut log = times.clone();
+        times.insert(&revision, &entry.at_ms.to_be_bytes());
+        log.insert(
+            &revision,
+            serde_json::to_vec(entry).expect("entries always serialize to JSON"),
+        );
         (
             &self.categories,
             &self.skills,
@@ -476,8 +474,9 @@ impl Store {
             &self.groups,
             &self.meta,
             &self.changes,
+            &self.change_times,
         )
-            .transaction(|(c, s, e, r, g, m, l)| {
+            .transaction(|(c, s, e, r, g, m, l, t)| {
                 c.apply_batch(&categories)?;
                 s.apply_batch(&skills)?;
                 e.apply_batch(&edges)?;
@@ -485,6 +484,7 @@ impl Store {
                 g.apply_batch(&groups)?;
                 m.insert(REVISION_KEY, &revision)?;
                 l.apply_batch(&log)?;
+                t.apply_batch(&times)?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(|e| match e {
@@ -650,6 +650,7 @@ mod tests {
             commit(&store, &g, &changes);
             // As a build without the log would have left it.
             store.changes.clear().unwrap();
+            store.change_times.clear().unwrap();
             store.db.flush().unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
@@ -674,7 +675,7 @@ mod tests {
         }
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.log_start().unwrap(), 3, "no entry 1 without 2 and 3");
-        assert!(store.changes.is_empty());
+        assert!(store.changes.is_empty() && store.change_times.is_empty());
     }
 
     #[test]

@@ -398,7 +398,7 @@ fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
         } else {
             PrerequisiteKind::Required
         },
-        min_level: (i % 3 == 0).then(|| level(i)),
+        min_level: i.is_multiple_of(3).then(|| level(i)),
     };
     let (sa, sb, sc) = (pick(&skills, a), pick(&skills, b), pick(&skills, c));
     let category = pick(&categories, c).unwrap();
@@ -413,9 +413,9 @@ fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
             };
             let patch = SkillPatch {
                 hours: flag.then_some((b % 80) as u32),
-                name: (c % 2 == 0).then(|| format!("Renamed {n}")),
-                category: (c % 3 == 0).then_some(category),
-                aliases: (b % 2 == 0).then(|| vec![format!("alias {n}")]),
+                name: c.is_multiple_of(2).then(|| format!("Renamed {n}")),
+                category: c.is_multiple_of(3).then_some(category),
+                aliases: b.is_multiple_of(2).then(|| vec![format!("alias {n}")]),
                 ..SkillPatch::default()
             };
             let _ = g.update_skill(&s, patch);
