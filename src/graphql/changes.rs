@@ -94,6 +94,9 @@ fn int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A durable write: the revision it produced, when, its kind, and every record it changed
+/// with the record's new value. The same entries make the change log (`changes`) and the
+/// `graphChanged` events.
 #[Object]
 impl GraphChange {
     /// The revision the write produced (as `stats.revision`): each write that changes the
@@ -144,6 +147,7 @@ impl ChangeRecord {
     }
 }
 
+/// One record a write changed, with its new value.
 #[Object]
 impl ChangeRecord {
     /// The kind of record.
