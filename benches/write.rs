@@ -7,7 +7,7 @@
 //!
 //! Run: `cargo bench --bench write`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -15,22 +15,9 @@ use skillgraph::catalog::{Catalog, ChangeKind, Error};
 use skillgraph::domain::{EdgeSpec, SkillId, SkillPatch};
 use skillgraph::import::{self, FileSet};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod shared;
+use shared::{esco_paths, root};
 
-fn esco_paths() -> (Vec<PathBuf>, &'static str) {
-    let full = root().join("../shared/data/esco-v1.1.1");
-    if full.is_dir() {
-        (vec![full], "esco-full")
-    } else {
-        eprintln!("note: ../shared/data is absent; ESCO benchmarks use the small fixture");
-        (vec![root().join("tests/fixtures/esco")], "esco-fixture")
-    }
-}
-
-/// A catalog on a fresh directory, filled by one import write (timed, and its size on disk
-/// reported: the import is the largest single write there is).
 fn filled(dir: &Path, name: &str) -> Catalog {
     let catalog = Catalog::open(dir).expect("a fresh database");
     let started = Instant::now();
