@@ -5,7 +5,7 @@
 //! Run: `cargo bench --bench core`. Results and the machine are in BENCHMARKS.md.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
@@ -16,25 +16,14 @@ use skillgraph::domain::{
 use skillgraph::generate::{Shape, generate, skill_in_layer};
 use skillgraph::import::{self, FileSet, Report};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod shared;
+use shared::{esco_paths, root};
 
 fn seed_graph() -> SkillGraph {
     let seed = import::seed::Seed::read(&root().join("seed")).expect("the seed reads");
     let mut graph = SkillGraph::new();
     assert!(seed.apply(&mut graph).is_empty());
     graph
-}
-
-fn esco_paths() -> (Vec<PathBuf>, &'static str) {
-    let full = root().join("../shared/data/esco-v1.1.1");
-    if full.is_dir() {
-        (vec![full], "esco-full")
-    } else {
-        eprintln!("note: ../shared/data is absent; ESCO benchmarks use the small fixture");
-        (vec![root().join("tests/fixtures/esco")], "esco-fixture")
-    }
 }
 
 fn esco_graph(paths: &[PathBuf]) -> SkillGraph {

@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 use tokio::sync::broadcast;
 
-use crate::domain::{self, ChangeSet, SkillGraph};
+use crate::config::Retention;
+use crate::domain::{self, ChangeEntry, SkillGraph};
 use crate::store::{self, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,57 +31,28 @@ pub enum Error {
     Domain(#[from] domain::Error),
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// The change log no longer holds the changes right after `since`.
+    #[error(
+        "the change log no longer holds the changes after revision {since}: it keeps those \
+         after revision {oldest}; reload everything (stats.revision says which revision that is) \
+         and ask for the changes since then"
+    )]
+    Expired { since: u64, oldest: u64 },
 }
 
-/// What kind of write produced a [`Change`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ChangeKind {
-    SkillCreated,
-    SkillUpdated,
-    SkillDeleted,
-    PrerequisiteAdded,
-    PrerequisiteRemoved,
-    RoleUpserted,
-    RoleDeleted,
-    RequirementSet,
-    RequirementRemoved,
-    CategoryUpserted,
-    Imported,
-}
+pub use crate::domain::ChangeKind;
 
-/// A durable write, as announced to subscribers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
-    pub revision: u64,
-    pub kind: ChangeKind,
-    /// The ids of the skills, roles and categories the write touched, sorted, without repeats.
-    pub ids: Vec<String>,
-}
+/// A durable write as announced to subscribers: its change-log entry, shared by every
+/// subscriber and the same the log answers with.
+pub type Change = Arc<ChangeEntry>;
 
-impl Change {
-    fn new(revision: u64, kind: ChangeKind, changes: &ChangeSet) -> Self {
-        let mut ids: Vec<String> = changes
-            .skills
-            .iter()
-            .map(|s| s.to_string())
-            .chain(
-                changes
-                    .edges
-                    .iter()
-                    .flat_map(|(a, b)| [a.to_string(), b.to_string()]),
-            )
-            .chain(changes.roles.iter().map(|r| r.to_string()))
-            .chain(changes.groups.iter().map(|s| s.to_string()))
-            .chain(changes.categories.iter().map(|c| c.to_string()))
-            .collect();
-        ids.sort();
-        ids.dedup();
-        Change {
-            revision,
-            kind,
-            ids,
-        }
-    }
+/// A page of the change log.
+#[derive(Debug)]
+pub struct ChangePage {
+    /// The entries after the asked revision, in order, up to the asked number.
+    pub entries: Vec<ChangeEntry>,
+    /// Whether the log holds more entries (up to the asked revision) after these.
+    pub more: bool,
 }
 
 /// The outcome of a write: the closure's value and the revision the graph is now at.
@@ -101,9 +73,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Opens the database at `path` and rebuilds the graph from it.
+    /// Opens the database at `path` and rebuilds the graph from it, keeping the default
+    /// change-log retention.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let store = Store::open(path)?;
+        Self::open_with(path, Retention::default())
+    }
+
+    /// Opens the database at `path`, keeping the change log to `retention`.
+    pub fn open_with(path: &Path, retention: Retention) -> Result<Self, Error> {
+        let store = Store::open_with(path, retention)?;
         let graph = store.load()?;
         // Searches should not wait for the index; a snapshot built here is searched at once.
         graph.prepare_search();
@@ -138,6 +116,34 @@ impl Catalog {
         self.changes.subscribe()
     }
 
+    /// Up to `limit` change-log entries after revision `since`, up to revision `until` (the
+    /// revision the caller reads; `since` must not be above it). Refuses, with
+    /// [`Error::Expired`], a `since` whose following entries the log no longer holds, also
+    /// when a write trimmed them while this read ran: a page never silently starts late.
+    pub fn changes(&self, since: u64, until: u64, limit: usize) -> Result<ChangePage, Error> {
+        let oldest = self.store.log_start()?;
+        if since < oldest {
+            return Err(Error::Expired { since, oldest });
+        }
+        if limit == 0 {
+            // Reads no entry: the oldest one may be an import of many megabytes.
+            return Ok(ChangePage {
+                entries: vec![],
+                more: since < until,
+            });
+        }
+        let mut entries = self
+            .store
+            .changes_after(since, until, limit.saturating_add(1))?;
+        if since < until && entries.first().map(|e| e.revision) != Some(since + 1) {
+            let oldest = self.store.log_start()?;
+            return Err(Error::Expired { since, oldest });
+        }
+        let more = entries.len() > limit;
+        entries.truncate(limit);
+        Ok(ChangePage { entries, more })
+    }
+
     /// Runs `edit` on a copy of the graph and, if it succeeds and changed anything, makes the
     /// change durable and then visible. On any error nothing is written or published.
     pub fn write<T, E>(
@@ -164,13 +170,14 @@ impl Catalog {
         }
         let revision = current.revision() + 1;
         draft.set_revision(revision);
-        self.store.commit(&draft, &changes)?;
+        let entry = ChangeEntry::new(revision, store::now_ms(), kind, &current, &draft, &changes);
+        self.store.commit(&draft, &changes, &entry)?;
         // Usually nothing to do (the old index and the few ids written since serve); after an
         // import or many writes the writer, not the next reader, builds the new index.
         draft.prepare_search();
         self.current.store(Arc::new(draft));
         // No subscriber is not an error: events are a courtesy, the write has landed.
-        let _ = self.changes.send(Change::new(revision, kind, &changes));
+        let _ = self.changes.send(Arc::new(entry));
         Ok(Written {
             value,
             revision,
@@ -182,6 +189,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::SkillGraph;
     use crate::domain::{Category, CategoryId};
 
     fn category(id: &str) -> Category {
@@ -193,6 +201,250 @@ mod tests {
             parent: None,
             external_id: None,
         }
+    }
+
+    fn skill(id: &str, category: &str, hours: u32) -> crate::domain::Skill {
+        crate::domain::Skill {
+            id: crate::domain::SkillId::parse(id).unwrap(),
+            name: id.into(),
+            category: CategoryId::parse(category).unwrap(),
+            hours,
+            description: None,
+            aliases: vec![],
+            tags: vec![],
+            resources: vec![],
+            external_id: None,
+        }
+    }
+
+    fn sid(id: &str) -> crate::domain::SkillId {
+        crate::domain::SkillId::parse(id).unwrap()
+    }
+
+    /// A catalog with categories `c` and `d`, skills `a` … `e` and the edge `b → a`, at
+    /// revision 3.
+    fn seeded(dir: &Path, retention: Retention) -> Catalog {
+        let catalog = Catalog::open_with(dir, retention).unwrap();
+        catalog
+            .write(ChangeKind::CategoryUpserted, |g| {
+                g.upsert_category(category("c"))?;
+                g.upsert_category(category("d")).map_err(Error::from)
+            })
+            .unwrap();
+        catalog
+            .write(ChangeKind::Imported, |g| {
+                for id in ["a", "b", "c", "d", "e"] {
+                    g.upsert_skill(skill(id, "c", 10))?;
+                }
+                Ok::<_, Error>(())
+            })
+            .unwrap();
+        catalog
+            .write(ChangeKind::PrerequisiteAdded, |g| {
+                g.add_prerequisite(&sid("b"), &sid("a"), Default::default())
+                    .map_err(Error::from)
+            })
+            .unwrap();
+        catalog
+    }
+
+    #[test]
+    fn replaying_the_stored_log_from_revision_n_onto_its_snapshot_gives_revision_n_plus_k() {
+        use crate::domain::{
+            EdgeSpec, Importance, Level, OnDelete, PrerequisiteGroup, PrerequisiteKind,
+            Requirement, Role, RoleId, SkillPatch,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = seeded(dir.path(), Retention::default());
+        let at_n = catalog.snapshot();
+        let role = |requires: &[&str]| Role {
+            id: RoleId::parse("r").unwrap(),
+            name: "R".into(),
+            description: None,
+            requirements: requires
+                .iter()
+                .map(|s| Requirement {
+                    skill: sid(s),
+                    level: Level::new(3).unwrap(),
+                    importance: Importance::Essential,
+                })
+                .collect(),
+            external_id: None,
+        };
+        let group = PrerequisiteGroup {
+            kind: PrerequisiteKind::Recommended,
+            min_level: Some(Level::new(2).unwrap()),
+            options: vec![sid("d"), sid("c")],
+        };
+        type Edit = Box<dyn FnOnce(&mut SkillGraph) -> Result<(), domain::Error>>;
+        let writes: Vec<(ChangeKind, Edit)> = vec![
+            (
+                ChangeKind::SkillCreated,
+                Box::new(|g| g.create_skill(skill("f", "d", 3))),
+            ),
+            (
+                ChangeKind::SkillUpdated,
+                Box::new(|g| {
+                    let patch = SkillPatch {
+                        hours: Some(40),
+                        aliases: Some(vec!["eff".into()]),
+                        ..SkillPatch::default()
+                    };
+                    g.update_skill(&sid("f"), patch).map(drop)
+                }),
+            ),
+            (
+                ChangeKind::PrerequisiteAdded,
+                Box::new(|g| g.add_prerequisite(&sid("f"), &sid("b"), EdgeSpec::default())),
+            ),
+            (
+                ChangeKind::PrerequisiteAdded,
+                Box::new(|g| {
+                    let spec = EdgeSpec {
+                        kind: PrerequisiteKind::Recommended,
+                        min_level: Some(Level::new(4).unwrap()),
+                    };
+                    g.add_prerequisite(&sid("f"), &sid("b"), spec)
+                }),
+            ),
+            (
+                ChangeKind::PrerequisiteGroupAdded,
+                Box::new(move |g| g.add_prerequisite_group(&sid("e"), group)),
+            ),
+            (
+                ChangeKind::RoleUpserted,
+                Box::new(move |g| g.upsert_role(role(&["a", "f"]))),
+            ),
+            (
+                ChangeKind::RequirementSet,
+                Box::new(|g| {
+                    let requirement = Requirement {
+                        skill: sid("d"),
+                        level: Level::new(5).unwrap(),
+                        importance: Importance::Optional,
+                    };
+                    g.set_requirement(&RoleId::parse("r").unwrap(), requirement)
+                }),
+            ),
+            (
+                ChangeKind::RequirementRemoved,
+                Box::new(|g| g.remove_requirement(&RoleId::parse("r").unwrap(), &sid("a"))),
+            ),
+            (
+                ChangeKind::Imported,
+                Box::new(|g| {
+                    let batch = crate::import::Batch {
+                        skills: vec![skill("g", "c", 7), skill("a", "d", 12)],
+                        prerequisites: vec![(sid("g"), vec![(sid("f"), EdgeSpec::default())])],
+                        ..Default::default()
+                    };
+                    let mut report = crate::import::Report::new("test");
+                    crate::import::apply(&batch, g, &mut report);
+                    Ok(())
+                }),
+            ),
+            // Cascade: d goes with the requirement on it, and e's group of c and d becomes
+            // an edge e → c.
+            (
+                ChangeKind::SkillDeleted,
+                Box::new(|g| g.delete_skill(&sid("d"), OnDelete::Cascade)),
+            ),
+            (
+                ChangeKind::PrerequisiteRemoved,
+                Box::new(|g| g.remove_prerequisite(&sid("b"), &sid("a"))),
+            ),
+            (
+                ChangeKind::RoleDeleted,
+                Box::new(|g| g.delete_role(&RoleId::parse("r").unwrap())),
+            ),
+        ];
+        let k = writes.len() as u64;
+        for (kind, edit) in writes {
+            let written = catalog
+                .write(kind, |g| edit(g).map_err(Error::from))
+                .unwrap();
+            assert!(written.changed, "{kind:?} changed something");
+        }
+        let latest = catalog.snapshot();
+        assert_eq!(latest.revision(), at_n.revision() + k);
+        let page = catalog
+            .changes(at_n.revision(), latest.revision(), 100)
+            .unwrap();
+        assert_eq!(page.entries.len() as u64, k);
+        assert!(!page.more);
+        let mut replica = SkillGraph::clone(&at_n);
+        for entry in &page.entries {
+            replica.replay(entry).unwrap();
+        }
+        assert_eq!(replica.contents(), latest.contents());
+        // The cascade is in the log as what it did, not as the command.
+        let cascade = &page.entries[9];
+        assert_eq!(cascade.kind, ChangeKind::SkillDeleted);
+        assert_eq!(cascade.ids(), ["c", "d", "e", "r"]);
+        // And the update says which fields changed.
+        assert_eq!(page.entries[1].records[0].fields, ["hours", "aliases"]);
+        assert_eq!(page.entries[3].records[0].fields, ["kind", "minLevel"]);
+        drop(catalog);
+        let reopened = Catalog::open(dir.path()).unwrap();
+        assert_eq!(reopened.snapshot().contents(), latest.contents());
+    }
+
+    #[test]
+    fn the_log_keeps_its_retention_and_refuses_a_since_it_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep_two = Retention {
+            revisions: 2,
+            max_age: None,
+        };
+        let catalog = seeded(dir.path(), keep_two);
+        let page = catalog.changes(1, 3, 10).unwrap();
+        assert_eq!(
+            page.entries.iter().map(|e| e.revision).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        assert!(matches!(
+            catalog.changes(0, 3, 10),
+            Err(Error::Expired {
+                since: 0,
+                oldest: 1
+            })
+        ));
+        let first = catalog.changes(1, 3, 1).unwrap();
+        assert_eq!((first.entries.len(), first.more), (1, true));
+        assert!(catalog.changes(3, 3, 10).unwrap().entries.is_empty());
+        drop(catalog);
+        // Reopened with a smaller retention, the log is trimmed at once.
+        let keep_one = Retention {
+            revisions: 1,
+            max_age: None,
+        };
+        let catalog = Catalog::open_with(dir.path(), keep_one).unwrap();
+        assert!(matches!(
+            catalog.changes(1, 3, 10),
+            Err(Error::Expired { oldest: 2, .. })
+        ));
+        assert_eq!(catalog.changes(2, 3, 10).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn entries_older_than_the_age_limit_go_but_the_newest_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let no_age = Retention {
+            revisions: 100,
+            max_age: Some(std::time::Duration::ZERO),
+        };
+        let catalog = seeded(dir.path(), no_age);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        catalog
+            .write(ChangeKind::CategoryUpserted, |g| {
+                g.upsert_category(category("x")).map_err(Error::from)
+            })
+            .unwrap();
+        assert!(matches!(
+            catalog.changes(2, 4, 10),
+            Err(Error::Expired { oldest: 3, .. })
+        ));
+        assert_eq!(catalog.changes(3, 4, 10).unwrap().entries[0].revision, 4);
     }
 
     #[test]
@@ -232,7 +484,12 @@ mod tests {
             "an old snapshot keeps its revision"
         );
         let event = events.try_recv().unwrap();
-        assert_eq!(event.ids, ["c"]);
+        assert_eq!(event.ids(), ["c"]);
+        assert_eq!(
+            catalog.changes(0, 1, 10).unwrap().entries,
+            [ChangeEntry::clone(&event)],
+            "the log holds what subscribers heard"
+        );
         // Writing the same thing again is not a change.
         let again = catalog
             .write(ChangeKind::CategoryUpserted, |g| {

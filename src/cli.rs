@@ -26,7 +26,7 @@ use clap::{Parser, Subcommand};
 use crate::catalog;
 use crate::import::seed::Problem;
 
-pub use data::{import_seed, open_seeded};
+pub use data::{Db, import_seed, open_seeded, open_seeded_with};
 pub use table::{gap_table, match_table, mention_table, next_table, plan_table};
 
 #[derive(Debug, Parser)]
@@ -50,6 +50,9 @@ pub struct Cli {
         default_value_t
     )]
     pub log_format: crate::config::LogFormat,
+
+    #[command(flatten)]
+    pub change_log: crate::config::RetentionArgs,
 
     #[command(subcommand)]
     pub command: Command,
@@ -142,7 +145,10 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<(), Failure> {
-    let db = cli.db;
+    let db = Db {
+        path: cli.db,
+        retention: cli.change_log.retention(),
+    };
     match cli.command {
         Command::Serve(args) => serve::serve(&db, args),
         Command::Schema => {

@@ -60,6 +60,62 @@ impl Default for Limits {
     }
 }
 
+/// How much of the change log a database keeps (see `store`, "Change log"): the newest
+/// `revisions` entries, and of those only the ones younger than `max_age` when it is set.
+/// `changes(since:)` answers from any revision from the oldest kept entry's predecessor on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Most entries kept; at least 1.
+    pub revisions: u64,
+    /// Entries older than this are dropped (the newest is always kept); `None`: no age limit.
+    pub max_age: Option<Duration>,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            revisions: 10_000,
+            max_age: None,
+        }
+    }
+}
+
+impl Retention {
+    /// Most entries one write drops from the front of the log: trimming stays a bounded part
+    /// of a write even right after the retention was lowered (opening trims all at once).
+    pub const TRIM_PER_WRITE: usize = 64;
+}
+
+/// The change log's retention flags, global to every command that opens the database.
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Change-log entries the database keeps (the newest ones); `changes(since:)` further
+    /// back is refused with REVISION_EXPIRED.
+    #[arg(long, global = true, env = "SKILLGRAPH_CHANGE_LOG_REVISIONS",
+          default_value_t = Retention::default().revisions,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub change_log_revisions: u64,
+    /// Drop change-log entries older than this many hours (the newest is always kept);
+    /// 0: no age limit.
+    #[arg(
+        long,
+        global = true,
+        env = "SKILLGRAPH_CHANGE_LOG_MAX_AGE_HOURS",
+        default_value_t = 0
+    )]
+    pub change_log_max_age_hours: u64,
+}
+
+impl RetentionArgs {
+    pub fn retention(&self) -> Retention {
+        Retention {
+            revisions: self.change_log_revisions,
+            max_age: (self.change_log_max_age_hours > 0)
+                .then(|| Duration::from_secs(self.change_log_max_age_hours.saturating_mul(3600))),
+        }
+    }
+}
+
 /// How the server behaves; everything here comes from the command line or the environment.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {

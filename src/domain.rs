@@ -5,6 +5,7 @@
 //! import tokio, axum, async-graphql or sled: storage and the API depend on this module, never
 //! the reverse. petgraph is a private detail of [`SkillGraph`]; the public API speaks skill ids.
 
+pub mod changes;
 mod error;
 mod extract;
 mod graph;
@@ -19,6 +20,7 @@ mod scratch;
 mod search;
 mod similar;
 
+pub use changes::{Action, ChangeEntry, ChangeKind, Contents, Record, RecordChange};
 pub use error::Error;
 pub use extract::{ALIAS_WEIGHT, MENTIONED_LEVEL, Mention, SHORT_LABEL};
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};

@@ -7,6 +7,7 @@
 //! Every request is answered from one snapshot of the graph ([`Snapshot`], put into the request
 //! by the HTTP layer), so a query sees one revision even while writes land.
 
+mod changes;
 pub mod error;
 mod extract;
 pub mod flat;
@@ -72,6 +73,7 @@ pub struct QueryRoot(
     query::PlanQuery,
     query::GraphQuery,
     extract::ExtractQuery,
+    changes::ChangeQuery,
 );
 
 /// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and

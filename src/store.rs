@@ -10,12 +10,31 @@
 //! | `roles` | role id | JSON [`Role`] with its requirements |
 //! | `groups` | skill id | JSON array of the skill's [`PrerequisiteGroup`]s ("one of") |
 //! | `meta` | `format` / `revision` | big-endian `u32` / `u64` |
+//! | `changes` | big-endian `u64` revision | JSON [`ChangeEntry`] |
+//! | `change_times` | big-endian `u64` revision | big-endian `u64` commit time (ms since the Unix epoch) |
 //!
 //! JSON keeps the records readable with any sled tool and lets fields be added with serde
 //! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`]. The `groups`
 //! tree came later within version 1: a database written before it simply has none (sled
 //! creates the tree empty on open), and a build from before it opens a newer database without
 //! seeing the groups (it reads only the trees it knows), so no version bump was needed.
+//!
+//! # Change log
+//! Every commit also writes the write's [`ChangeEntry`] into `changes`, and its time into
+//! `change_times`, in the same sled transaction as the records, so a crash can leave neither
+//! data without its entry nor an entry without its data. Keys are big-endian revisions, so the
+//! trees iterate in revision order and "what happened after revision N" is one range scan. The
+//! log is bounded by a [`Retention`]: each commit drops at most [`Retention::TRIM_PER_WRITE`]
+//! of the oldest entries that fall outside it (found before the transaction, removed inside
+//! it), and opening trims the rest at once. Where the log starts and what to trim is read from
+//! `change_times` alone: sled hands out whole values, and the oldest entry is often an import
+//! of many megabytes that a write must not read back just to learn its revision and time.
+//!
+//! The log is contiguous and ends at the revision: it covers the revisions from
+//! [`Store::log_start`] (exclusive) to the current one. A database written before the log
+//! existed has none, so its log starts at its revision when opened; one whose log does not
+//! end at its revision (written meanwhile by a build without the log) gets its log cleared
+//! and restarted there, rather than serving a log with a hole. Old builds ignore the tree.
 //!
 //! # Lost writes
 //! sled treats a damaged log as a torn tail: on open it drops what it cannot read and carries
@@ -37,8 +56,10 @@ use serde::{Serialize, de::DeserializeOwned};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
+use crate::config::Retention;
 use crate::domain::{
-    self, Category, ChangeSet, EdgeSpec, PrerequisiteGroup, Role, Skill, SkillGraph, SkillId,
+    self, Category, ChangeEntry, ChangeSet, EdgeSpec, PrerequisiteGroup, Role, Skill, SkillGraph,
+    SkillId,
 };
 
 /// The on-disk format this build reads and writes.
@@ -82,6 +103,9 @@ pub struct Store {
     roles: sled::Tree,
     groups: sled::Tree,
     meta: sled::Tree,
+    changes: sled::Tree,
+    change_times: sled::Tree,
+    retention: Retention,
 }
 
 fn edge_key(skill: &SkillId, requires: &SkillId) -> Vec<u8> {
@@ -90,6 +114,17 @@ fn edge_key(skill: &SkillId, requires: &SkillId) -> Vec<u8> {
     key.push(0);
     key.extend_from_slice(requires.as_str().as_bytes());
     key
+}
+
+fn decode_entry(key: &[u8], bytes: &[u8]) -> Result<ChangeEntry, Error> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::Corrupt(format!("change-log entry {key:?}: {e}")))
+}
+
+fn revision_of(key: &[u8]) -> Result<u64, Error> {
+    <[u8; 8]>::try_from(key)
+        .map(u64::from_be_bytes)
+        .map_err(|_| Error::Corrupt(format!("bad change-log key {key:?}")))
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -160,8 +195,14 @@ fn is_foreign(path: &Path) -> bool {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path` and checks its format version.
+    /// Opens (or creates) the database at `path` with the default change-log retention.
     pub fn open(path: &Path) -> Result<Self, Error> {
+        Self::open_with(path, Retention::default())
+    }
+
+    /// Opens (or creates) the database at `path`, checks its format version, and trims its
+    /// change log to `retention`.
+    pub fn open_with(path: &Path, retention: Retention) -> Result<Self, Error> {
         if path.is_file() || is_foreign(path) {
             return Err(Error::Foreign {
                 path: path.to_owned(),
@@ -177,6 +218,9 @@ impl Store {
             roles: db.open_tree("roles")?,
             groups: db.open_tree("groups")?,
             meta: db.open_tree("meta")?,
+            changes: db.open_tree("changes")?,
+            change_times: db.open_tree("change_times")?,
+            retention,
             db,
         };
         match store.meta.get(FORMAT_KEY)? {
@@ -210,7 +254,101 @@ impl Store {
                 )));
             }
         }
+        store.settle_log()?;
         Ok(store)
+    }
+
+    /// Makes the log end at the revision (clearing a stale one, see "Change log") and trims it
+    /// to the retention; flushes only when it changed something.
+    fn settle_log(&self) -> Result<(), Error> {
+        let revision = self.revision()?;
+        let mut dirty = false;
+        let last = match self.change_times.last()? {
+            Some((key, _)) => Some(revision_of(&key)?),
+            None => None,
+        };
+        if let Some(last) = last.filter(|&l| l != revision) {
+            tracing::warn!(
+                last_entry = last,
+                revision,
+                "the change log does not end at the database's revision (written by an older \
+                 build?): it restarts at this revision"
+            );
+            self.changes.clear()?;
+            self.change_times.clear()?;
+            dirty = true;
+        }
+        let stale = self.trim_keys(revision, now_ms(), usize::MAX)?;
+        if !stale.is_empty() {
+            let mut batch = sled::Batch::default();
+            for key in stale {
+                batch.remove(key);
+            }
+            self.changes.apply_batch(batch.clone())?;
+            self.change_times.apply_batch(batch)?;
+            dirty = true;
+        }
+        if dirty {
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
+    /// The keys of the oldest entries (at most `bound`) outside the retention, when the log's
+    /// newest entry is `newest`'s, which is always kept.
+    fn trim_keys(&self, newest: u64, now_ms: u64, bound: usize) -> Result<Vec<sled::IVec>, Error> {
+        let max_age_ms = self
+            .retention
+            .max_age
+            .map(|age| u64::try_from(age.as_millis()).unwrap_or(u64::MAX));
+        let mut keys = Vec::new();
+        for item in self.change_times.iter() {
+            if keys.len() >= bound {
+                break;
+            }
+            let (key, value) = item?;
+            let revision = revision_of(&key)?;
+            if revision >= newest {
+                break;
+            }
+            let too_many = revision.saturating_add(self.retention.revisions) <= newest;
+            let at_ms = <[u8; 8]>::try_from(value.as_ref()).map_or(0, u64::from_be_bytes);
+            let too_old = max_age_ms.is_some_and(|max| at_ms.saturating_add(max) < now_ms);
+            if !(too_many || too_old) {
+                break;
+            }
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
+    /// The revision the log starts after: `changes_after` answers from it on.
+    pub fn log_start(&self) -> Result<u64, Error> {
+        match self.change_times.first()? {
+            Some((key, _)) => Ok(revision_of(&key)?.saturating_sub(1)),
+            None => self.revision(),
+        }
+    }
+
+    /// Up to `limit` entries after revision `since`, up to revision `until`, in order.
+    pub fn changes_after(
+        &self,
+        since: u64,
+        until: u64,
+        limit: usize,
+    ) -> Result<Vec<ChangeEntry>, Error> {
+        if since >= until {
+            return Ok(vec![]);
+        }
+        let range = (since + 1).to_be_bytes()..=until.to_be_bytes();
+        self.changes
+            .range(range)
+            .take(limit)
+            .map(|item| {
+                let (key, value) = item?;
+                decode_entry(&key, &value)
+            })
+            .collect()
     }
 
     /// Whether nothing has ever been written: the cue for seeding.
@@ -273,8 +411,15 @@ impl Store {
             .map_err(|e: domain::Error| Error::Corrupt(e.to_string()))
     }
 
-    /// Durably writes the current state of everything `changes` names, and `graph`'s revision.
-    pub fn commit(&self, graph: &SkillGraph, changes: &ChangeSet) -> Result<(), Error> {
+    /// Durably writes the current state of everything `changes` names, `graph`'s revision
+    /// and the write's change-log `entry` (of that revision), trimming the log's front.
+    pub fn commit(
+        &self,
+        graph: &SkillGraph,
+        changes: &ChangeSet,
+        entry: &ChangeEntry,
+    ) -> Result<(), Error> {
+        debug_assert_eq!(entry.revision, graph.revision());
         let mut categories = sled::Batch::default();
         for id in &changes.categories {
             match graph.category(id.as_str()) {
@@ -311,6 +456,16 @@ impl Store {
             }
         }
         let revision = graph.revision().to_be_bytes();
+        let mut times = sled::Batch::default();
+        for key in self.trim_keys(entry.revision, entry.at_ms, Retention::TRIM_PER_WRITE)? {
+            times.remove(key);
+        }
+        let mut log = times.clone();
+        times.insert(&revision, &entry.at_ms.to_be_bytes());
+        log.insert(
+            &revision,
+            serde_json::to_vec(entry).expect("entries always serialize to JSON"),
+        );
         (
             &self.categories,
             &self.skills,
@@ -318,14 +473,18 @@ impl Store {
             &self.roles,
             &self.groups,
             &self.meta,
+            &self.changes,
+            &self.change_times,
         )
-            .transaction(|(c, s, e, r, g, m)| {
+            .transaction(|(c, s, e, r, g, m, l, t)| {
                 c.apply_batch(&categories)?;
                 s.apply_batch(&skills)?;
                 e.apply_batch(&edges)?;
                 r.apply_batch(&roles)?;
                 g.apply_batch(&groups)?;
                 m.insert(REVISION_KEY, &revision)?;
+                l.apply_batch(&log)?;
+                t.apply_batch(&times)?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(|e| match e {
@@ -354,10 +513,30 @@ impl Store {
     }
 }
 
+/// Now, in milliseconds since the Unix epoch (0 on a clock set before it).
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{CategoryId, Importance, Level, Requirement, RoleId};
+
+    /// Commits with an entry that lists every record as new: these tests are about the data.
+    fn commit(store: &Store, g: &SkillGraph, changes: &ChangeSet) {
+        let entry = ChangeEntry::new(
+            g.revision(),
+            now_ms(),
+            domain::ChangeKind::Imported,
+            &SkillGraph::new(),
+            g,
+            changes,
+        );
+        store.commit(g, changes, &entry).unwrap();
+    }
 
     fn sample() -> SkillGraph {
         let mut g = SkillGraph::new();
@@ -424,7 +603,7 @@ mod tests {
             let store = Store::open(dir.path()).unwrap();
             assert!(store.is_empty());
             let changes = g.take_changes();
-            store.commit(&g, &changes).unwrap();
+            commit(&store, &g, &changes);
         }
         let store = Store::open(dir.path()).unwrap();
         let loaded = store.load().unwrap();
@@ -444,7 +623,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let mut g = sample();
         let changes = g.take_changes();
-        store.commit(&g, &changes).unwrap();
+        commit(&store, &g, &changes);
         g.delete_skill(
             &SkillId::parse("b").unwrap(),
             crate::domain::OnDelete::Cascade,
@@ -452,13 +631,70 @@ mod tests {
         .unwrap();
         g.set_revision(2);
         let changes = g.take_changes();
-        store.commit(&g, &changes).unwrap();
+        commit(&store, &g, &changes);
         let loaded = store.load().unwrap();
         assert!(loaded.skill("b").is_none());
         // a's group of b and c lost b: it became an ordinary edge a → c.
         assert!(store.groups.is_empty());
         assert_eq!(loaded.edges().len(), 1);
         assert_eq!(loaded.revision(), 2);
+    }
+
+    #[test]
+    fn a_database_from_before_the_log_opens_with_its_log_starting_at_its_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let mut g = sample();
+            let changes = g.take_changes();
+            commit(&store, &g, &changes);
+            // As a build without the log would have left it.
+            store.changes.clear().unwrap();
+            store.change_times.clear().unwrap();
+            store.db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.log_start().unwrap(), 1);
+        assert!(store.changes_after(1, 1, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_log_with_a_hole_at_its_end_restarts_at_the_revision() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let mut g = sample();
+            let changes = g.take_changes();
+            commit(&store, &g, &changes);
+            // Revisions 2 and 3 written by a build that keeps no log.
+            store
+                .meta
+                .insert(REVISION_KEY, &3u64.to_be_bytes())
+                .unwrap();
+            store.db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.log_start().unwrap(), 3, "no entry 1 without 2 and 3");
+        assert!(store.changes.is_empty() && store.change_times.is_empty());
+    }
+
+    #[test]
+    fn the_entry_is_committed_with_its_data_and_reads_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut g = sample();
+        let changes = g.take_changes();
+        let entry = ChangeEntry::new(
+            1,
+            now_ms(),
+            domain::ChangeKind::Imported,
+            &SkillGraph::new(),
+            &g,
+            &changes,
+        );
+        store.commit(&g, &changes, &entry).unwrap();
+        assert_eq!(store.log_start().unwrap(), 0);
+        assert_eq!(store.changes_after(0, 1, 10).unwrap(), [entry]);
     }
 
     #[test]
@@ -480,7 +716,7 @@ mod tests {
             let store = Store::open(dir.path()).unwrap();
             let mut g = sample();
             let changes = g.take_changes();
-            store.commit(&g, &changes).unwrap();
+            commit(&store, &g, &changes);
         }
         assert_eq!(recorded_revision(dir.path()), Some(1));
         // As if sled had dropped revisions 2..=5 that were acknowledged.
@@ -520,7 +756,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let mut g = sample();
         let changes = g.take_changes();
-        store.commit(&g, &changes).unwrap();
+        commit(&store, &g, &changes);
         let (a, ghost) = (
             SkillId::parse("a").unwrap(),
             SkillId::parse("ghost").unwrap(),

@@ -12,7 +12,10 @@
 //!   off by the kill), are absent;
 //! - the revision moved by exactly the writes that landed (so at least the acknowledged ones);
 //! - the graph has no cycle and no dangling edge, and the transitive prerequisites the server
-//!   computes match the closure of the edges it reports.
+//!   computes match the closure of the edges it reports;
+//! - the change log agrees with the data: `changes(since:)` from the revision before the round
+//!   holds one entry per revision that landed, and together they create exactly the skills and
+//!   prerequisites that appeared (an entry is written in the same transaction as its data).
 //!
 //! State carries over: every round re-checks everything earlier rounds established.
 //!
@@ -836,6 +839,15 @@ fn verify(addr: SocketAddr, model: &mut Model, round: &RoundLog) -> Verified {
         "stats.prerequisites"
     );
 
+    // The change log: one entry per revision that landed, creating exactly what appeared.
+    let new_skills: BTreeSet<String> = listed
+        .iter()
+        .filter(|id| !model.skills.contains_key(*id))
+        .cloned()
+        .collect();
+    let new_edges: BTreeSet<(String, String)> = actual.difference(&model.edges).cloned().collect();
+    verify_log(addr, model.revision, now.revision, &new_skills, &new_edges);
+
     // Fold the round in: what landed must stay, what did not must stay away.
     for id in &present_skills {
         required.insert(id.clone(), round.inputs[id].clone());
@@ -847,6 +859,66 @@ fn verify(addr: SocketAddr, model: &mut Model, round: &RoundLog) -> Verified {
     model.never.extend(may.difference(&actual).cloned());
     model.revision = now.revision;
     Verified { present }
+}
+
+/// Reads `changes(since: since)` to the end and checks it holds the revisions after `since` up
+/// to `revision`, one entry each, whose records create exactly `skills` and `edges`.
+fn verify_log(
+    addr: SocketAddr,
+    since: i64,
+    revision: i64,
+    skills: &BTreeSet<String>,
+    edges: &BTreeSet<(String, String)>,
+) {
+    let (mut logged_skills, mut logged_edges) = (BTreeSet::new(), BTreeSet::new());
+    let mut revisions = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = read_query(
+            addr,
+            "query($since: Int!, $after: String) { changes(since: $since, after: $after) { \
+               totalCount pageInfo { hasNextPage endCursor } \
+               nodes { revision kind records { type id requires action } } } }",
+            json!({ "since": since, "after": after }),
+        );
+        let page = &data["changes"];
+        assert_eq!(page["totalCount"], revision - since, "changes.totalCount");
+        for entry in page["nodes"].as_array().expect("changes.nodes") {
+            revisions.push(entry["revision"].as_i64().expect("a revision"));
+            for record in entry["records"].as_array().expect("records") {
+                assert_eq!(
+                    record["action"], "CREATED",
+                    "crash writes only create: {entry}"
+                );
+                let id = record["id"].as_str().expect("an id").to_owned();
+                match record["type"].as_str() {
+                    Some("SKILL") => assert!(logged_skills.insert(id), "{entry}"),
+                    Some("PREREQUISITE") => {
+                        let requires = record["requires"].as_str().expect("requires").to_owned();
+                        assert!(logged_edges.insert((id, requires)), "{entry}");
+                    }
+                    other => panic!("a crash write logged a {other:?} record: {entry}"),
+                }
+            }
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    let expected: Vec<i64> = (since + 1..=revision).collect();
+    assert_eq!(
+        revisions, expected,
+        "the log holds each revision that landed, once"
+    );
+    assert_eq!(
+        &logged_skills, skills,
+        "the skills the log created are the new skills"
+    );
+    assert_eq!(
+        &logged_edges, edges,
+        "the prerequisites the log created are the new ones"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

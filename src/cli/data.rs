@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::Failure;
 use crate::catalog::{Catalog, ChangeKind};
+use crate::config::Retention;
 use crate::domain::SkillGraph;
 use crate::import::seed::{self, Seed};
 
@@ -72,18 +73,18 @@ pub fn check(path: &Path) -> Result<(), Failure> {
 }
 
 /// `import`: a standard taxonomy by source name, or a seed directory or export file.
-pub fn import(db: &Path, args: ImportArgs) -> Result<(), Failure> {
+pub fn import(db: &Db, args: ImportArgs) -> Result<(), Failure> {
     match args {
         ImportArgs {
             source: Some(source),
             ..
         } => {
-            let catalog = Catalog::open(db)?;
+            let catalog = db.open()?;
             import_taxonomy(&catalog, source)
         }
         ImportArgs { path, .. } => {
             let path = path.ok_or_else(|| Failure::Usage("import needs a path".into()))?;
-            let catalog = Catalog::open(db)?;
+            let catalog = db.open()?;
             let counts = import_seed(&catalog, &path)?;
             println!(
                 "imported {} categories, {} skills, {} prerequisites, {} roles; revision {}",
@@ -98,7 +99,7 @@ pub fn import(db: &Path, args: ImportArgs) -> Result<(), Failure> {
     }
 }
 
-pub fn generate(db: &Path, args: GenerateArgs) -> Result<(), Failure> {
+pub fn generate(db: &Db, args: GenerateArgs) -> Result<(), Failure> {
     let GenerateArgs {
         skills,
         edges_per_skill,
@@ -114,7 +115,7 @@ pub fn generate(db: &Path, args: GenerateArgs) -> Result<(), Failure> {
     };
     let batch = crate::generate::generate(shape);
     let mut report = crate::import::Report::new(format!("generated graph {shape:?}"));
-    let catalog = Catalog::open(db)?;
+    let catalog = db.open()?;
     let written = catalog.write(ChangeKind::Imported, |graph| {
         crate::import::apply(&batch, graph, &mut report);
         Ok::<(), Failure>(())
@@ -128,8 +129,8 @@ pub fn generate(db: &Path, args: GenerateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn export(db: &Path, output: Option<PathBuf>) -> Result<(), Failure> {
-    let catalog = Catalog::open(db)?;
+pub fn export(db: &Db, output: Option<PathBuf>) -> Result<(), Failure> {
+    let catalog = db.open()?;
     let text = seed::export(&catalog.snapshot());
     match output {
         Some(path) => std::fs::write(path, text)?,
@@ -138,8 +139,8 @@ pub fn export(db: &Path, output: Option<PathBuf>) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn stats(db: &Path) -> Result<(), Failure> {
-    let catalog = Catalog::open(db)?;
+pub fn stats(db: &Db) -> Result<(), Failure> {
+    let catalog = db.open()?;
     let s = catalog.snapshot().stats();
     println!("skills         {}", s.skills);
     println!("prerequisites  {}", s.prerequisites);
@@ -209,9 +210,32 @@ pub fn import_seed(catalog: &Catalog, path: &Path) -> Result<seed::SeedCounts, F
         .map(|written| written.value)
 }
 
+/// The database a command works on, and how much of its change log it keeps.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub path: PathBuf,
+    pub retention: Retention,
+}
+
+impl Db {
+    pub fn open(&self) -> Result<Catalog, Failure> {
+        Ok(Catalog::open_with(&self.path, self.retention)?)
+    }
+
+    /// [`open_seeded_with`] on this database.
+    pub fn open_seeded(&self, seed: &Path) -> Result<Catalog, Failure> {
+        open_seeded_with(&self.path, seed, self.retention)
+    }
+}
+
 /// Opens the catalog and, when the database has never been written, loads the seed into it.
 pub fn open_seeded(db: &Path, seed: &Path) -> Result<Catalog, Failure> {
-    let catalog = Catalog::open(db)?;
+    open_seeded_with(db, seed, Retention::default())
+}
+
+/// [`open_seeded`], keeping the change log to `retention`.
+pub fn open_seeded_with(db: &Path, seed: &Path, retention: Retention) -> Result<Catalog, Failure> {
+    let catalog = Catalog::open_with(db, retention)?;
     if catalog.is_empty() {
         import_seed(&catalog, seed)?;
     }

@@ -1,12 +1,12 @@
 //! `extract FILE`: the skills a text file (a CV, a job ad) mentions, as `extractSkills`
 //! answers them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::Failure;
-use super::data::open_seeded;
+use super::data::Db;
 use super::table::{OutputArgs, mention_table};
 
 #[derive(Debug, Args)]
@@ -23,14 +23,14 @@ pub struct ExtractArgs {
     output: OutputArgs,
 }
 
-pub fn extract(db: &Path, args: ExtractArgs) -> Result<(), Failure> {
+pub fn extract(db: &Db, args: ExtractArgs) -> Result<(), Failure> {
     let text = if args.file.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
         std::fs::read_to_string(&args.file)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", args.file.display())))?
     };
-    let catalog = open_seeded(db, &args.seed)?;
+    let catalog = db.open_seeded(&args.seed)?;
     let graph = catalog.snapshot();
     let mentions = graph.extract_skills(&text, args.first);
     args.output.print(&mentions, |m| mention_table(&graph, m))

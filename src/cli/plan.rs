@@ -1,13 +1,13 @@
 //! `plan`, `gap` and `next`: learning plans from a profile given on the command line, and the
 //! profile, target and schedule arguments they share with `match`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
 
 use super::Failure;
-use super::data::open_seeded;
+use super::data::Db;
 use super::table::{OutputArgs, gap_table, next_table, plan_table};
 use crate::domain::{Level, PlanOptions, Profile, RoleId, Schedule, SkillGraph, SkillId, Target};
 
@@ -101,7 +101,7 @@ impl ScheduleArgs {
     }
 }
 
-pub fn plan(db: &Path, args: PlanArgs) -> Result<(), Failure> {
+pub fn plan(db: &Db, args: PlanArgs) -> Result<(), Failure> {
     let (graph, profile) = args.profile.open(db)?;
     let targets = parse_targets(&args.skills, &args.roles)?;
     let options = PlanOptions {
@@ -112,14 +112,14 @@ pub fn plan(db: &Path, args: PlanArgs) -> Result<(), Failure> {
     args.output.print(&plan, |plan| plan_table(&graph, plan))
 }
 
-pub fn gap(db: &Path, args: GapArgs) -> Result<(), Failure> {
+pub fn gap(db: &Db, args: GapArgs) -> Result<(), Failure> {
     let (graph, profile) = args.profile.open(db)?;
     let role = RoleId::parse(&args.role)?;
     let gap = graph.role_gap_scheduled(&profile, &role, args.schedule.schedule())?;
     args.output.print(&gap, |gap| gap_table(&graph, gap))
 }
 
-pub fn next(db: &Path, args: NextArgs) -> Result<(), Failure> {
+pub fn next(db: &Db, args: NextArgs) -> Result<(), Failure> {
     let (graph, profile) = args.profile.open(db)?;
     let targets = parse_targets(&args.skills, &args.roles)?;
     let suggestions = graph.next_skills(&profile, &targets, args.first)?;
@@ -158,8 +158,8 @@ fn skill_level(text: &str) -> Result<(SkillId, Level), Failure> {
 impl ProfileArgs {
     /// The current graph of the database at `db` (seeded from `--seed` when empty), and the
     /// profile read against it.
-    pub fn open(&self, db: &Path) -> Result<(Arc<SkillGraph>, Profile), Failure> {
-        let graph = open_seeded(db, &self.seed)?.snapshot();
+    pub fn open(&self, db: &Db) -> Result<(Arc<SkillGraph>, Profile), Failure> {
+        let graph = db.open_seeded(&self.seed)?.snapshot();
         let profile = self.read(&graph)?;
         Ok((graph, profile))
     }

@@ -1,10 +1,9 @@
 //! `match`: the roles a profile given on the command line is closest to.
 
-use std::path::Path;
-
 use clap::Args;
 
 use super::Failure;
+use super::data::Db;
 use super::plan::ProfileArgs;
 use super::table::{OutputArgs, match_table};
 use crate::domain::{MatchOrder, RoleId};
@@ -45,7 +44,7 @@ impl From<MatchOrderArg> for MatchOrder {
     }
 }
 
-pub fn match_roles(db: &Path, args: MatchArgs) -> Result<(), Failure> {
+pub fn match_roles(db: &Db, args: MatchArgs) -> Result<(), Failure> {
     let (graph, profile) = args.profile.open(db)?;
     let among = args
         .among

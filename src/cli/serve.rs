@@ -1,12 +1,12 @@
 //! `serve` and `probe`: running the server, and asking a running one whether it is healthy.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::Failure;
-use super::data::open_seeded;
+use super::data::Db;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -20,8 +20,8 @@ pub struct ServeArgs {
     pub server: crate::config::ServerArgs,
 }
 
-pub fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
-    let catalog = std::sync::Arc::new(open_seeded(db, &args.seed)?);
+pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
+    let catalog = std::sync::Arc::new(db.open_seeded(&args.seed)?);
     // The first extraction should not wait for the label automaton (a few hundred
     // milliseconds on ESCO, see BENCHMARKS.md); built here, not in `Catalog::open`, so that
     // `stats` or `export` do not pay for it. After a write to names or aliases, the next
@@ -54,7 +54,7 @@ pub fn serve(db: &Path, args: ServeArgs) -> Result<(), Failure> {
         let stats = catalog.snapshot().stats();
         tracing::info!(
             %addr,
-            db = %db.display(),
+            db = %db.path.display(),
             skills = stats.skills,
             roles = stats.roles,
             revision = stats.revision,

@@ -11,11 +11,13 @@
 //!
 //! This file holds the graph's fields and its read API; the rest is split by job:
 //! [`edit`] (every mutation and its change set), [`dag`] (acyclicity and the cycle a refused
-//! edge would close), [`build`] (a graph from stored or imported parts).
+//! edge would close), [`build`] (a graph from stored or imported parts), [`replay`] (a
+//! change-log entry applied).
 
 mod build;
 mod dag;
 mod edit;
+mod replay;
 
 use super::{Follow, Reach};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

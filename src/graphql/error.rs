@@ -32,6 +32,10 @@ pub enum Code {
     LimitExceeded,
     /// A failure of ours; the details are in the server log only.
     Internal,
+    /// `changes(since:)` (or `graphChanged(since:)`) from further back than the change log
+    /// keeps; `extensions.oldestSince` is the oldest `since` it answers. Reload, then ask from
+    /// the revision reloaded.
+    RevisionExpired,
     /// The document is not GraphQL; the message says where (`line:column`).
     GraphqlParseFailed,
     /// The document does not fit the schema (an unknown field, a missing variable, …).
@@ -46,7 +50,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 13] = [
         Code::NotFound,
         Code::Cycle,
         Code::InvalidInput,
@@ -54,6 +58,7 @@ impl Code {
         Code::Unauthenticated,
         Code::LimitExceeded,
         Code::Internal,
+        Code::RevisionExpired,
         Code::GraphqlParseFailed,
         Code::GraphqlValidationFailed,
         Code::PersistedQueryNotFound,
@@ -71,6 +76,7 @@ impl Code {
             Code::Unauthenticated => "UNAUTHENTICATED",
             Code::LimitExceeded => "LIMIT_EXCEEDED",
             Code::Internal => "INTERNAL",
+            Code::RevisionExpired => "REVISION_EXPIRED",
             Code::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Code::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Code::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
@@ -94,6 +100,7 @@ impl Code {
             | Code::DocumentNotTrusted => 400,
             Code::Unauthenticated => 401,
             Code::Internal => 500,
+            Code::RevisionExpired => 410,
         }
     }
 
@@ -135,6 +142,9 @@ pub enum ApiError {
     },
     #[error("{0}")]
     InvalidInput(String),
+    /// The change log no longer holds the changes after `since`.
+    #[error("{message}")]
+    Expired { message: String, oldest: u64 },
 }
 
 impl From<catalog::Error> for ApiError {
@@ -142,6 +152,10 @@ impl From<catalog::Error> for ApiError {
         match e {
             catalog::Error::Domain(e) => ApiError::Domain(e),
             catalog::Error::Store(e) => ApiError::Internal(e.to_string()),
+            e @ catalog::Error::Expired { oldest, .. } => ApiError::Expired {
+                message: e.to_string(),
+                oldest,
+            },
         }
     }
 }
@@ -169,6 +183,7 @@ impl ApiError {
             ApiError::Unauthenticated => Code::Unauthenticated,
             ApiError::Limit { .. } => Code::LimitExceeded,
             ApiError::InvalidInput(_) => Code::InvalidInput,
+            ApiError::Expired { .. } => Code::RevisionExpired,
         }
     }
 
@@ -190,6 +205,9 @@ impl ApiError {
                 }
                 ApiError::Domain(domain::Error::InUse { users, .. }) => {
                     ext.set("usedBy", users.clone());
+                }
+                ApiError::Expired { oldest, .. } => {
+                    ext.set("oldestSince", *oldest);
                 }
                 ApiError::Limit { name, limit, .. } => {
                     ext.set("limit", *name);

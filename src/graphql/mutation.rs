@@ -189,7 +189,7 @@ impl SkillMutation {
                 .collect::<Result<_, _>>()
                 .api()?,
         };
-        write(ctx, ChangeKind::PrerequisiteAdded, |g| {
+        write(ctx, ChangeKind::PrerequisiteGroupAdded, |g| {
             g.add_prerequisite_group(&skill, group)
         })?;
         skill_view(ctx, &skill)
@@ -211,7 +211,7 @@ impl SkillMutation {
             .map(skill_id)
             .collect::<Result<_, _>>()
             .api()?;
-        write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
+        write(ctx, ChangeKind::PrerequisiteGroupRemoved, |g| {
             g.remove_prerequisite_group(&skill, &options)
         })?;
         skill_view(ctx, &skill)

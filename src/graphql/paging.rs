@@ -370,6 +370,47 @@ impl<N: Listed> Page<N> {
     }
 }
 
+impl Window {
+    /// The key of the item a forwards page starts after, if it starts after a cursor.
+    pub fn after_key(&self) -> Option<&ListKey> {
+        self.after.as_ref().map(|c| &c.key)
+    }
+
+    /// The size of a forwards page (`None` when paging backwards).
+    pub fn first(&self) -> Option<usize> {
+        self.first
+    }
+}
+
+/// A forwards page of a list that can be read from any key on (a log, in key order): `items`
+/// are the page, each with its position in the whole list and its key, read by the caller
+/// after [`Window::after_key`] and up to [`Window::first`] of them.
+pub fn read_page<N: Listed>(
+    window: &Window,
+    items: Vec<(usize, ListKey, N)>,
+    has_previous_page: bool,
+    has_next_page: bool,
+    total: usize,
+) -> Page<N> {
+    let edges = items
+        .into_iter()
+        .map(|(position, key, node)| {
+            let cursor = Cursor {
+                list: window.list,
+                position: u32::try_from(position).unwrap_or(u32::MAX),
+                key,
+            };
+            Edge::new(cursor, node)
+        })
+        .collect();
+    Page {
+        edges,
+        has_previous_page,
+        has_next_page,
+        total: Total::Known(total),
+    }
+}
+
 /// The page `window` asks for of the list that `fetch(need)` ranks (its best `need` items,
 /// best first, each with its key), whose length `count` gives.
 pub async fn page<T, N>(

@@ -1,58 +1,72 @@
 //! Subscriptions: a stream of durable writes, for frontends that keep a graph on screen.
+//!
+//! The events are the change log's entries ([`GraphChange`], as `changes` lists them). A
+//! subscription with `since` first replays the log after that revision, then goes on live
+//! without a gap or a repeat: it listens before it reads the log, and drops live events the
+//! replay already gave. A subscriber that falls behind the live channel catches up from the
+//! log the same way, as long as the log still holds what it missed.
 
-use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
-use futures_util::{Stream, StreamExt};
-use tokio_stream::wrappers::BroadcastStream;
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use async_graphql::{Context, Subscription};
+use futures_util::Stream;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::catalog;
-use crate::catalog::{Change, ChangeKind as Kind};
+use super::changes::{GraphChange, since_revision};
+use super::error::OrApi;
+use crate::catalog::{Catalog, Change};
 
-/// What kind of write changed the graph.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "Kind")]
-pub enum ChangeKind {
-    /// `createSkill`.
-    SkillCreated,
-    /// `updateSkill`.
-    SkillUpdated,
-    /// `deleteSkill`.
-    SkillDeleted,
-    /// `addPrerequisite`, also when it updated an existing edge.
-    PrerequisiteAdded,
-    /// `removePrerequisite`.
-    PrerequisiteRemoved,
-    /// `upsertRole`.
-    RoleUpserted,
-    /// `deleteRole`.
-    RoleDeleted,
-    /// `setRequirement`.
-    RequirementSet,
-    /// `removeRequirement`.
-    RequirementRemoved,
-    /// `upsertCategory`.
-    CategoryUpserted,
-    /// An import of a seed, ESCO, O*NET or CSV data into the graph.
-    Imported,
+/// Entries read from the log at a time while catching up: bounds the memory one subscriber
+/// holds whatever the distance.
+const CATCH_UP_PAGE: usize = 64;
+
+/// One subscriber's position: the live channel, the last revision delivered, and the log
+/// still to read up to `catch_up_to`.
+struct Feed {
+    receiver: broadcast::Receiver<Change>,
+    catalog: Arc<Catalog>,
+    last: Option<u64>,
+    catch_up_to: u64,
+    pending: VecDeque<Change>,
 }
 
-/// A durable write: the revision it produced, its kind, and the ids it touched.
-#[derive(SimpleObject, Clone)]
-pub struct GraphChange {
-    /// The revision the write produced (as `stats.revision`): each write that changes the
-    /// graph advances it by one, so a gap shows missed events.
-    pub revision: i64,
-    /// What kind of write it was.
-    pub kind: ChangeKind,
-    /// Skill, role and category ids the write touched, sorted.
-    pub ids: Vec<ID>,
-}
-
-impl From<Change> for GraphChange {
-    fn from(c: Change) -> Self {
-        GraphChange {
-            revision: i64::try_from(c.revision).unwrap_or(i64::MAX),
-            kind: c.kind.into(),
-            ids: c.ids.into_iter().map(ID).collect(),
+impl Feed {
+    /// The next event, or `None` when the server shuts down.
+    async fn next(&mut self) -> Option<GraphChange> {
+        loop {
+            if let Some(entry) = self.pending.pop_front() {
+                self.last = Some(entry.revision);
+                return Some(GraphChange(entry));
+            }
+            if let Some(last) = self.last.filter(|&l| l < self.catch_up_to) {
+                let (catalog, until) = (self.catalog.clone(), self.catch_up_to);
+                let page = tokio::task::spawn_blocking(move || {
+                    catalog.changes(last, until, CATCH_UP_PAGE)
+                })
+                .await;
+                match page {
+                    Ok(Ok(page)) if !page.entries.is_empty() => {
+                        self.pending.extend(page.entries.into_iter().map(Arc::new));
+                    }
+                    // Trimmed meanwhile, or a failure: skip on to the live events, as a
+                    // subscription without the log would; `revision` shows the gap.
+                    _ => self.catch_up_to = last,
+                }
+                continue;
+            }
+            match self.receiver.recv().await {
+                Ok(entry) if self.last.is_none_or(|l| entry.revision > l) => {
+                    self.last = Some(entry.revision);
+                    return Some(GraphChange(entry));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => {
+                    self.catch_up_to = self.catalog.snapshot().revision();
+                }
+                Err(RecvError::Closed) => return None,
+            }
         }
     }
 }
@@ -62,10 +76,44 @@ pub struct SubscriptionRoot;
 /// Live updates, over WebSocket (graphql-transport-ws) at `/graphql/ws` or `/graphql`.
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
-    /// Every durable write from now on. A subscriber too slow to keep up skips the events it
-    /// missed rather than slowing writers down; `revision` shows the gap.
-    async fn graph_changed(&self, ctx: &Context<'_>) -> impl Stream<Item = GraphChange> + use<> {
-        BroadcastStream::new(catalog(ctx).subscribe())
-            .filter_map(|event| async move { event.ok().map(GraphChange::from) })
+    /// Every durable write from now on, as the change log's entries. With `since`, first the
+    /// writes after that revision (as `changes(since:)` lists them), then the live ones, with
+    /// no gap and no repeat: a client that reconnects passes the last revision it saw.
+    /// `REVISION_EXPIRED` when the log no longer reaches back to `since`. A subscriber too slow
+    /// to keep up catches up from the log; only what the log no longer holds is skipped
+    /// (`revision` shows the gap).
+    async fn graph_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last revision the client has: replay the writes after it first.")]
+        since: Option<i32>,
+    ) -> async_graphql::Result<impl Stream<Item = GraphChange> + use<>> {
+        let catalog = catalog(ctx).clone();
+        // Listening first: a write that lands while the log is read reaches the feed either
+        // way, and the feed drops what it already gave.
+        let receiver = catalog.subscribe();
+        let current = catalog.snapshot().revision();
+        let last = match since {
+            None => None,
+            Some(since) => {
+                let since = since_revision(i64::from(since), current).api()?;
+                // Refuses a `since` the log no longer reaches now, not as a silent gap later.
+                let check = catalog.clone();
+                super::compute(move || check.changes(since, current, 0))
+                    .await?
+                    .api()?;
+                Some(since)
+            }
+        };
+        let feed = Feed {
+            receiver,
+            catalog,
+            last,
+            catch_up_to: current,
+            pending: VecDeque::new(),
+        };
+        Ok(futures_util::stream::unfold(feed, |mut feed| async move {
+            feed.next().await.map(|event| (event, feed))
+        }))
     }
 }

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use skillgraph::config::Retention;
 use skillgraph::graphql::Limits;
 use skillgraph::http::ServerConfig;
 
@@ -59,8 +60,8 @@ struct Server {
 
 impl Server {
     /// Opens (seeding when empty) the database at `db` and serves it on a fresh port.
-    async fn start(db: &Path, config: ServerConfig) -> (SocketAddr, Server) {
-        let catalog = skillgraph::cli::open_seeded(db, &seed_dir())
+    async fn start(db: &Path, config: ServerConfig, retention: Retention) -> (SocketAddr, Server) {
+        let catalog = skillgraph::cli::open_seeded_with(db, &seed_dir(), retention)
             .unwrap_or_else(|e| panic!("could not open the database at {}: {e}", db.display()));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -106,6 +107,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     server: Option<Server>,
     config: ServerConfig,
+    retention: Retention,
     // Last, so the directory outlives everything that uses it.
     dir: TempDir,
 }
@@ -122,14 +124,26 @@ impl TestApp {
         Self::serve(dir, config).await
     }
 
+    /// A fresh server whose database keeps the change log to `retention`.
+    pub async fn spawn_with_retention(retention: Retention) -> TestApp {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        Self::serve_with(dir, test_config(), retention).await
+    }
+
     /// Serves the database in `dir` (seeding it when empty).
     async fn serve(dir: TempDir, config: ServerConfig) -> TestApp {
-        let (addr, server) = Server::start(&dir.path().join("db"), config.clone()).await;
+        Self::serve_with(dir, config, Retention::default()).await
+    }
+
+    async fn serve_with(dir: TempDir, config: ServerConfig, retention: Retention) -> TestApp {
+        let db = dir.path().join("db");
+        let (addr, server) = Server::start(&db, config.clone(), retention).await;
         TestApp {
             addr,
             client: reqwest::Client::new(),
             server: Some(server),
             config,
+            retention,
             dir,
         }
     }
@@ -174,7 +188,8 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.stop().await;
         }
-        let (addr, server) = Server::start(&self.dir.path().join("db"), self.config.clone()).await;
+        let db = self.dir.path().join("db");
+        let (addr, server) = Server::start(&db, self.config.clone(), self.retention).await;
         self.addr = addr;
         self.server = Some(server);
         self.client = reqwest::Client::new();

@@ -3,6 +3,7 @@
 
 mod auth;
 mod cache;
+mod changes;
 mod clients;
 mod consistency;
 mod contract;

@@ -462,3 +462,96 @@ async fn an_empty_token_in_connection_init_is_a_read_only_connection_not_a_refus
         );
     }
 }
+
+const GRAPH_CHANGED_SINCE: &str =
+    "subscription($since: Int) { graphChanged(since: $since) { revision kind ids } }";
+
+#[tokio::test]
+async fn a_subscriber_that_reconnects_with_since_gets_what_it_missed_then_live_events_without_gap_or_repeat()
+ {
+    // Arrange: a subscriber that saw up to `last`, then went away while three writes landed.
+    let app = TestApp::spawn().await;
+    let mut first = Client::connect(&app, "/graphql/ws").await;
+    let last = subscribe_and_wait_until_live(&app, &mut first).await;
+    drop(first);
+    for i in 0..3 {
+        app.create_skill(&format!("missed-{i}"), "soft-skills", 1)
+            .await;
+    }
+
+    // Act: it reconnects with the last revision it saw, and a write lands after that.
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+    client
+        .send(json!({ "id": "2", "type": "subscribe",
+                      "payload": { "query": GRAPH_CHANGED_SINCE, "variables": { "since": last } } }))
+        .await;
+    let mut events = Vec::new();
+    for _ in 0..3 {
+        events.push(
+            client
+                .next_change("2", Duration::from_secs(5))
+                .await
+                .expect("a replayed event within 5 s"),
+        );
+    }
+    app.create_skill("after-reconnect", "soft-skills", 1).await;
+    events.push(
+        client
+            .next_change("2", Duration::from_secs(5))
+            .await
+            .expect("the live event within 5 s"),
+    );
+
+    // Assert: every revision after `last`, once, in order; the first three as the log has them.
+    let revisions: Vec<i64> = events.iter().map(|e| e.revision).collect();
+    assert_eq!(revisions, (last + 1..=last + 4).collect::<Vec<_>>());
+    let ids: Vec<&str> = events.iter().map(|e| e.ids[0].as_str()).collect();
+    assert_eq!(ids, ["missed-0", "missed-1", "missed-2", "after-reconnect"]);
+    assert!(
+        client
+            .next_change("2", Duration::from_millis(300))
+            .await
+            .is_none(),
+        "no event repeated"
+    );
+    let logged = app
+        .query(
+            "query($since: Int!) { changes(since: $since) { nodes { revision kind ids } } }",
+            json!({ "since": last }),
+        )
+        .await;
+    let logged: Vec<GraphChange> =
+        serde_json::from_value(logged["data"]["changes"]["nodes"].clone()).unwrap();
+    assert_eq!(
+        logged, events,
+        "the subscription and the log carry the same entries"
+    );
+}
+
+#[tokio::test]
+async fn a_subscription_since_further_back_than_the_log_is_refused_with_revision_expired() {
+    let app = TestApp::spawn_with_retention(skillgraph::config::Retention {
+        revisions: 2,
+        max_age: None,
+    })
+    .await;
+    for i in 0..3 {
+        app.create_skill(&format!("old-{i}"), "soft-skills", 1)
+            .await;
+    }
+    let mut client = Client::connect(&app, "/graphql/ws").await;
+    client
+        .send(json!({ "id": "3", "type": "subscribe",
+                      "payload": { "query": GRAPH_CHANGED_SINCE, "variables": { "since": 0 } } }))
+        .await;
+    let message = client
+        .next_message(Duration::from_secs(5))
+        .await
+        .expect("an answer within 5 s");
+    let code = match message["type"].as_str() {
+        Some("next") => &message["payload"]["errors"][0]["extensions"]["code"],
+        Some("error") => &message["payload"][0]["extensions"]["code"],
+        _ => panic!("neither an error nor a next: {message:#}"),
+    };
+    assert_eq!(code, "REVISION_EXPIRED", "{message:#}");
+}

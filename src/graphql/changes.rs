@@ -1,0 +1,292 @@
+//! The change log over GraphQL: `changes(since:)` and the entries `graphChanged` streams, one
+//! type for both, thin views over [`ChangeEntry`].
+
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use async_graphql::{Context, Enum, ID, Json, Object};
+
+use super::error::{ApiError, OrApi};
+use super::paging::{self, Args, ListId, Listed, Page, Window};
+use super::types::{list_cost, page_cost};
+use super::{catalog, graph, limits};
+use crate::domain::ListKey;
+use crate::domain::{Action, ChangeEntry, ChangeKind as Kind, Record, RecordChange};
+
+/// What kind of write changed the graph.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "Kind")]
+pub enum ChangeKind {
+    /// `createSkill`.
+    SkillCreated,
+    /// `updateSkill`.
+    SkillUpdated,
+    /// `deleteSkill`.
+    SkillDeleted,
+    /// `addPrerequisite`, also when it updated an existing edge.
+    PrerequisiteAdded,
+    /// `removePrerequisite`.
+    PrerequisiteRemoved,
+    /// `addPrerequisiteGroup`, also when it updated an existing group.
+    PrerequisiteGroupAdded,
+    /// `removePrerequisiteGroup`.
+    PrerequisiteGroupRemoved,
+    /// `upsertRole`.
+    RoleUpserted,
+    /// `deleteRole`.
+    RoleDeleted,
+    /// `setRequirement`.
+    RequirementSet,
+    /// `removeRequirement`.
+    RequirementRemoved,
+    /// `upsertCategory`.
+    CategoryUpserted,
+    /// An import of a seed, ESCO, O*NET or CSV data into the graph.
+    Imported,
+}
+
+/// What happened to a record.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "Action")]
+pub enum ChangeAction {
+    /// The record did not exist before the write.
+    Created,
+    /// The record existed and some of its fields changed (`fields` lists them).
+    Updated,
+    /// The write removed the record.
+    Deleted,
+}
+
+/// The kind of record a change names.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum RecordType {
+    /// A category; `id` is its id.
+    Category,
+    /// A skill's own data; `id` is its id.
+    Skill,
+    /// The prerequisite edge "`id` requires `requires`".
+    Prerequisite,
+    /// The whole list of a skill's "one of" groups; `id` is the skill's id.
+    PrerequisiteGroups,
+    /// A role with its requirements; `id` is its id.
+    Role,
+}
+
+/// A durable write: the revision it produced, when, its kind, and every record it changed
+/// with the record's new value. The same entries make the change log (`changes`) and the
+/// `graphChanged` events.
+#[derive(Clone)]
+pub struct GraphChange(pub Arc<ChangeEntry>);
+
+impl Listed for GraphChange {
+    const CONNECTION: &'static str = "ChangeConnection";
+}
+
+/// The list key of an entry: its revision.
+fn key(revision: u64) -> ListKey {
+    ListKey {
+        rank: [i64::try_from(revision).unwrap_or(i64::MAX), 0, 0],
+        text: [String::new(), String::new()],
+    }
+}
+
+fn int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A durable write: the revision it produced, when, its kind, and every record it changed
+/// with the record's new value. The same entries make the change log (`changes`) and the
+/// `graphChanged` events.
+#[Object]
+impl GraphChange {
+    /// The revision the write produced (as `stats.revision`): each write that changes the
+    /// graph advances it by one, so a gap shows missed events.
+    async fn revision(&self) -> i64 {
+        int(self.0.revision)
+    }
+
+    /// When the write was committed, RFC 3339 in UTC with milliseconds.
+    async fn at(&self) -> String {
+        let at = UNIX_EPOCH + Duration::from_millis(self.0.at_ms);
+        humantime::format_rfc3339_millis(at).to_string()
+    }
+
+    /// What kind of write it was.
+    async fn kind(&self) -> ChangeKind {
+        self.0.kind.into()
+    }
+
+    /// Skill, role and category ids the write changed (both ends of an edge), sorted.
+    async fn ids(&self) -> Vec<ID> {
+        self.0.ids().into_iter().map(ID).collect()
+    }
+
+    /// Every record the write changed, categories first, then skills, prerequisites, groups
+    /// and roles, each by id. Applied in this order onto the graph of the revision before
+    /// (deletions of skills and categories last), they give the graph of this revision.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn records(&self) -> Vec<ChangeRecord> {
+        (0..self.0.records.len())
+            .map(|index| ChangeRecord {
+                entry: self.0.clone(),
+                index,
+            })
+            .collect()
+    }
+}
+
+/// One record a write changed, with its new value.
+pub struct ChangeRecord {
+    entry: Arc<ChangeEntry>,
+    index: usize,
+}
+
+impl ChangeRecord {
+    fn change(&self) -> &RecordChange {
+        &self.entry.records[self.index]
+    }
+}
+
+/// One record a write changed, with its new value.
+#[Object]
+impl ChangeRecord {
+    /// The kind of record.
+    #[graphql(name = "type")]
+    async fn record_type(&self) -> RecordType {
+        match &self.change().record {
+            Record::Category { .. } => RecordType::Category,
+            Record::Skill { .. } => RecordType::Skill,
+            Record::Prerequisite { .. } => RecordType::Prerequisite,
+            Record::Groups { .. } => RecordType::PrerequisiteGroups,
+            Record::Role { .. } => RecordType::Role,
+        }
+    }
+
+    /// The record's id; for a prerequisite, the id of the skill that requires.
+    async fn id(&self) -> ID {
+        ID(match &self.change().record {
+            Record::Category { id, .. } => id.to_string(),
+            Record::Skill { id, .. } | Record::Prerequisite { skill: id, .. } => id.to_string(),
+            Record::Groups { skill, .. } => skill.to_string(),
+            Record::Role { id, .. } => id.to_string(),
+        })
+    }
+
+    /// For a prerequisite, the id of the skill required; null for other records.
+    async fn requires(&self) -> Option<ID> {
+        match &self.change().record {
+            Record::Prerequisite { requires, .. } => Some(ID(requires.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Created, updated or deleted.
+    async fn action(&self) -> ChangeAction {
+        self.change().action.into()
+    }
+
+    /// For an update, the fields whose value changed, as the API names them (`hours`,
+    /// `aliases`, `minLevel`, `requirements`, …); empty for a creation or a deletion, and for
+    /// groups (their value is the whole list).
+    async fn fields(&self) -> &[String] {
+        &self.change().fields
+    }
+
+    /// The record's value after the write, as stored (the seed format's field names, in
+    /// snake case); null when the write deleted it. Groups: the list, empty when none is left.
+    async fn value(&self) -> Json<serde_json::Value> {
+        let value = match &self.change().record {
+            Record::Category { value, .. } => serde_json::to_value(value),
+            Record::Skill { value, .. } => serde_json::to_value(value),
+            Record::Prerequisite { value, .. } => serde_json::to_value(value),
+            Record::Groups { value, .. } => serde_json::to_value(value),
+            Record::Role { value, .. } => serde_json::to_value(value),
+        };
+        Json(value.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// The revision `since` as the log counts it: not negative, not ahead of the one read.
+pub fn since_revision(since: i64, current: u64) -> Result<u64, ApiError> {
+    let since = u64::try_from(since)
+        .map_err(|_| ApiError::InvalidInput(format!("since must not be negative, got {since}")))?;
+    if since > current {
+        return Err(ApiError::InvalidInput(format!(
+            "since ({since}) is ahead of the current revision ({current}): is this the \
+             revision of another server's database?"
+        )));
+    }
+    Ok(since)
+}
+
+#[derive(Default)]
+pub struct ChangeQuery;
+
+#[Object]
+impl ChangeQuery {
+    /// What happened after revision `since`, oldest first, up to the revision this request
+    /// reads (`stats.revision`): a client that saw revision `since` applies these and is at
+    /// that revision. `REVISION_EXPIRED` when the log no longer reaches back that far (it keeps
+    /// the newest `--change-log-revisions` entries): reload, then ask from the revision
+    /// reloaded. A `since` ahead of the current revision is `INVALID_INPUT`; the current
+    /// revision itself gives an empty page. Paged forwards with `first` and `after`.
+    #[graphql(complexity = "page_cost(first, 100, child_complexity)")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The last revision the client has: changes after it are listed.")]
+        since: i32,
+        #[graphql(
+            default_with = "Some(100)",
+            desc = "At most this many changes (0 to `maxPage`), after `since` or after \
+                    `after`; null: 100."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Page on from this cursor (an `endCursor` or an edge's `cursor` of \
+                          this list): changes strictly after it."
+        )]
+        after: Option<String>,
+    ) -> async_graphql::Result<Page<GraphChange>> {
+        let until = graph(ctx).revision();
+        let since = since_revision(i64::from(since), until).api()?;
+        let args = Args {
+            first,
+            after,
+            last: None,
+            before: None,
+        };
+        let window = Window::parse(
+            ctx,
+            ListId::new("changes", &[]),
+            args,
+            100,
+            limits(ctx).max_page,
+        )?;
+        let after = window
+            .after_key()
+            .map(|k| u64::try_from(k.rank[0]).unwrap_or(0));
+        let from = after.map_or(since, |a| a.clamp(since, until));
+        let limit = window.first().unwrap_or(100);
+        let catalog = catalog(ctx).clone();
+        let page = super::compute(move || catalog.changes(from, until, limit))
+            .await?
+            .api()?;
+        let items = page
+            .entries
+            .into_iter()
+            .map(|e| {
+                let position = usize::try_from(e.revision - since - 1).unwrap_or(usize::MAX);
+                (position, key(e.revision), GraphChange(Arc::new(e)))
+            })
+            .collect();
+        let total = usize::try_from(until - since).unwrap_or(usize::MAX);
+        Ok(paging::read_page(
+            &window,
+            items,
+            from > since,
+            page.more,
+            total,
+        ))
+    }
+}
