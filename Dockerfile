@@ -9,11 +9,12 @@ FROM rust:1-slim-bookworm AS build
 WORKDIR /src
 # Dependencies first, so that source edits do not rebuild them. Cargo reads the whole manifest
 # even to build dependencies, so every target it names or discovers must exist: stubs of the
-# library, the binary and the `core` and `render` benches (each a `[[bench]]`). The bench stubs
+# library, the binary and the `core`, `render` and `write` benches (each a `[[bench]]`). The bench stubs
 # stay for the real build below, which builds the binary only.
 COPY Cargo.toml Cargo.lock ./
 RUN mkdir -p src benches && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
     && echo 'fn main() {}' > benches/core.rs && echo 'fn main() {}' > benches/render.rs \
+    && echo 'fn main() {}' > benches/write.rs \
     && cargo build --release --locked \
     && rm -rf src
 COPY src ./src
