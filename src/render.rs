@@ -145,7 +145,13 @@ const EMPTY: &str = "Nothing to learn: every target is met";
 /// Characters that would end a line or a statement in any of the formats become spaces; names
 /// are single-line already, this keeps a drawing one statement a line whatever they hold.
 fn one_line(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c })
+    // U+FFFE and U+FFFF are the only characters a Rust string can hold that XML 1.0 forbids
+    // besides controls; a name may contain them, an SVG must not.
+    text.chars().map(|c| match c {
+        c if c.is_control() => ' ',
+        '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
+        c => c,
+    })
 }
 
 #[cfg(test)]

@@ -136,6 +136,8 @@ impl Folded {
             let mut buf = [0u8; 4];
             let ascii = if c.is_ascii() {
                 c.encode_utf8(&mut buf)
+            } else if super::search::is_symbol_word(c) {
+                " "
             } else {
                 deunicode::deunicode_char(c).unwrap_or(" ")
             };
@@ -401,6 +403,20 @@ mod tests {
             ["mle", "eng"]
         );
         assert_eq!(ids(&g, "machine learning"), ["ml"]);
+    }
+
+    #[test]
+    fn symbols_are_not_read_as_words() {
+        // deunicode transliterates "☁" as "cloud" and "💻" as "computer".
+        let g = named(&[
+            ("cloud", "cloud", &[]),
+            ("computer", "computer", &[]),
+            ("cafe", "café", &[]),
+        ]);
+        assert_eq!(ids(&g, "☁ 💻 ☁️ and a ☕"), Vec::<String>::new());
+        assert_eq!(ids(&g, "cloud☁computer"), ["cloud", "computer"]);
+        // Combining marks still fold into their letter, not into a word break.
+        assert_eq!(ids(&g, "a cafe\u{301} now"), ["cafe"]);
     }
 
     #[test]

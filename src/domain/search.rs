@@ -72,12 +72,27 @@ const OVERLAY_MAX: usize = 64;
 /// Folds text for matching: transliterated to ASCII (`é` → `e`, `ß` → `ss`), lower-cased, and
 /// with runs of anything that is not a letter or digit collapsed to one space.
 pub fn fold(text: &str) -> String {
-    let ascii = deunicode::deunicode(text).to_ascii_lowercase();
+    let words: String = text
+        .chars()
+        .map(|c| if is_symbol_word(c) { ' ' } else { c })
+        .collect();
+    let ascii = deunicode::deunicode(&words).to_ascii_lowercase();
     ascii
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '#')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether `c` is a symbol that transliteration would turn into a word: deunicode reads "☁"
+/// as "cloud" and "💻" as "computer", which would make an emoji mention a skill. Such a
+/// character separates words instead. Letters, digits and combining marks (which
+/// transliterate to nothing) are not symbols.
+pub(crate) fn is_symbol_word(c: char) -> bool {
+    !c.is_ascii()
+        && !c.is_alphanumeric()
+        && deunicode::deunicode_char(c)
+            .is_some_and(|t| t.bytes().any(|b| b.is_ascii_alphanumeric()))
 }
 
 /// How well a key matches a query; lower is better (see the module docs).

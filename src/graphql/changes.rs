@@ -8,7 +8,7 @@ use async_graphql::{Context, Enum, ID, Json, Object};
 
 use super::error::{ApiError, OrApi};
 use super::paging::{self, Args, ListId, Listed, Page, Window};
-use super::types::{list_cost, page_cost};
+use super::types::page_cost;
 use super::{catalog, graph, limits};
 use crate::domain::ListKey;
 use crate::domain::{Action, ChangeEntry, ChangeKind as Kind, Record, RecordChange};
@@ -116,23 +116,69 @@ impl GraphChange {
         self.0.kind.into()
     }
 
-    /// Skill, role and category ids the write changed (both ends of an edge), sorted.
-    async fn ids(&self) -> Vec<ID> {
-        self.0.ids().into_iter().map(ID).collect()
+    /// Skill, role and category ids the write changed (both ends of an edge), sorted; `first`
+    /// of them from `offset` (an import's entry can name every id of a taxonomy).
+    #[graphql(complexity = "page_cost(first, 20, child_complexity)")]
+    async fn ids(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20, desc = "How many ids, at most `maxPage`.")] first: Option<i32>,
+        #[graphql(default = 0, desc = "How many ids to skip.")] offset: Option<i32>,
+    ) -> async_graphql::Result<Vec<ID>> {
+        let range = slice(ctx, first, offset)?;
+        let ids = self.0.ids();
+        Ok(window(&ids, range).iter().cloned().map(ID).collect())
     }
 
-    /// Every record the write changed, categories first, then skills, prerequisites, groups
-    /// and roles, each by id. Applied in this order onto the graph of the revision before
-    /// (deletions of skills and categories last), they give the graph of this revision.
-    #[graphql(complexity = "list_cost(child_complexity)")]
-    async fn records(&self) -> Vec<ChangeRecord> {
-        (0..self.0.records.len())
-            .map(|index| ChangeRecord {
+    /// How many records the write changed: `records` gives them a slice at a time.
+    async fn record_count(&self) -> i32 {
+        int_of(self.0.records.len())
+    }
+
+    /// The records the write changed, categories first, then skills, prerequisites, groups
+    /// and roles, each by id; `first` of them from `offset`. Applied in this order onto the
+    /// graph of the revision before (deletions of skills and categories last), they give the
+    /// graph of this revision. An import's entry holds every record it wrote (on ESCO about
+    /// 100,000): a client that falls behind an import had better reload than read it all.
+    #[graphql(complexity = "page_cost(first, 20, child_complexity)")]
+    async fn records(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20, desc = "How many records, at most `maxPage`.")] first: Option<i32>,
+        #[graphql(default = 0, desc = "How many records to skip.")] offset: Option<i32>,
+    ) -> async_graphql::Result<Vec<ChangeRecord>> {
+        let range = slice(ctx, first, offset)?;
+        let indices: Vec<usize> = (0..self.0.records.len()).collect();
+        Ok(window(&indices, range)
+            .iter()
+            .map(|&index| ChangeRecord {
                 entry: self.0.clone(),
                 index,
             })
-            .collect()
+            .collect())
     }
+}
+
+/// The `(offset, first)` a slice of an entry asks for, `first` within `maxPage`.
+fn slice(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    offset: Option<i32>,
+) -> async_graphql::Result<(usize, usize)> {
+    let first = super::query::first_within(ctx, first, 20, "maxPage", |l| l.max_page)?;
+    let offset = usize::try_from(offset.unwrap_or(0))
+        .map_err(|_| ApiError::InvalidInput("offset must not be negative".into()))
+        .api()?;
+    Ok((offset, first))
+}
+
+fn window<T>(all: &[T], (offset, first): (usize, usize)) -> &[T] {
+    let start = offset.min(all.len());
+    &all[start..start.saturating_add(first).min(all.len())]
+}
+
+fn int_of(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// One record a write changed, with its new value.

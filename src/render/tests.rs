@@ -380,3 +380,18 @@ fn an_empty_plan_is_drawn_as_nothing_to_learn() {
     assert!(mermaid(&plan, &g).contains("Nothing to learn"));
     assert!(dot(&plan, &g).contains("Nothing to learn"));
 }
+
+#[test]
+fn characters_xml_forbids_become_replacement_characters_and_the_svg_still_parses() {
+    let mut g = awkward_graph();
+    let mut base = (**g.skill("base").unwrap()).clone();
+    base.name = "W\u{FFFF}e\u{FFFE}ird\u{7}".into();
+    g.upsert_skill(base).unwrap();
+    let plan = awkward_plan(&g);
+    let parsed = parse_svg(&svg(&plan, &g));
+    assert!(
+        parsed.text.contains("W\u{FFFD}e\u{FFFD}ird"),
+        "{}",
+        parsed.text
+    );
+}

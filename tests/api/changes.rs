@@ -196,3 +196,38 @@ async fn a_since_older_than_the_retention_is_revision_expired_and_says_how_far_b
     let body = changes(&app, now - 3, None, None).await;
     assert_eq!(nodes(&body).len(), 3);
 }
+
+#[tokio::test]
+async fn an_entry_s_records_and_ids_are_read_a_slice_at_a_time_within_the_page_limit() {
+    // The seed's import is one entry with more records than one page holds.
+    let app = TestApp::spawn().await;
+    let slice = "query($first: Int, $offset: Int) { changes(since: 0, first: 1) { nodes {
+        kind recordCount records(first: $first, offset: $offset) { type id requires }
+        ids(first: $first, offset: $offset) } } }";
+    let read =
+        |first: i64, offset: i64| app.query(slice, json!({ "first": first, "offset": offset }));
+    let body = read(100, 0).await;
+    let entry = nodes(&body)[0].clone();
+    assert_eq!(entry["kind"], "IMPORTED");
+    let count = entry["recordCount"].as_u64().unwrap() as usize;
+    assert!(count > 100, "the seed import has {count} records");
+    assert_eq!(entry["records"].as_array().unwrap().len(), 100);
+    assert_eq!(entry["ids"].as_array().unwrap().len(), 100);
+
+    // Slices follow on from each other and end with the entry.
+    let mut all = Vec::new();
+    for offset in (0..count).step_by(100) {
+        let body = read(100, offset as i64).await;
+        all.extend(nodes(&body)[0]["records"].as_array().unwrap().clone());
+    }
+    assert_eq!(all.len(), count);
+    let mut unique: Vec<String> = all.iter().map(|r| r.to_string()).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), count, "a record appears in two slices");
+    let past = read(10, count as i64 + 5).await;
+    assert_eq!(nodes(&past)[0]["records"], json!([]));
+
+    assert_error(&read(101, 0).await, "LIMIT_EXCEEDED");
+    assert_error(&read(10, -1).await, "INVALID_INPUT");
+}
