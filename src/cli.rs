@@ -149,6 +149,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         path: cli.db,
         retention: cli.change_log.retention(),
     };
+    // Commands that only read open the log keeping everything: opening trims to the
+    // retention, and `stats` without the server's flags must not cut the server's log short.
+    let reading = Db {
+        path: db.path.clone(),
+        retention: crate::config::Retention::KEEP_ALL,
+    };
     match cli.command {
         Command::Serve(args) => serve::serve(&db, args),
         Command::Schema => {
@@ -159,12 +165,12 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Check { path } => data::check(&path),
         Command::Import(args) => data::import(&db, args),
         Command::Generate(args) => data::generate(&db, args),
-        Command::Export { output } => data::export(&db, output),
-        Command::Stats => data::stats(&db),
-        Command::Plan(args) => plan::plan(&db, args),
-        Command::Gap(args) => plan::gap(&db, args),
-        Command::Match(args) => roles::match_roles(&db, args),
-        Command::Next(args) => plan::next(&db, args),
-        Command::Extract(args) => extract::extract(&db, args),
+        Command::Export { output } => data::export(&reading, output),
+        Command::Stats => data::stats(&reading),
+        Command::Plan(args) => plan::plan(&reading, args),
+        Command::Gap(args) => plan::gap(&reading, args),
+        Command::Match(args) => roles::match_roles(&reading, args),
+        Command::Next(args) => plan::next(&reading, args),
+        Command::Extract(args) => extract::extract(&reading, args),
     }
 }

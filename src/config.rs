@@ -84,6 +84,13 @@ impl Retention {
     /// Most entries one write drops from the front of the log: trimming stays a bounded part
     /// of a write even right after the retention was lowered (opening trims all at once).
     pub const TRIM_PER_WRITE: usize = 64;
+
+    /// Keeps every entry: what commands that only read open with, since opening trims to the
+    /// retention and a read must not shorten a log the server keeps longer.
+    pub const KEEP_ALL: Retention = Retention {
+        revisions: u64::MAX,
+        max_age: None,
+    };
 }
 
 /// The change log's retention flags, global to every command that opens the database.

@@ -403,3 +403,38 @@ fn extract_prints_the_skills_a_text_file_mentions_with_character_offsets() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.txt"));
 }
+
+#[test]
+fn a_command_that_only_reads_does_not_trim_the_change_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    stdout(&skillgraph(&db, &["plan", "--to", "rag"])); // revision 1: the seed
+    stdout(&skillgraph(&db, &["import", "csv", "tests/fixtures/csv"])); // revision 2
+    let entries = |db: &Path| {
+        let catalog =
+            skillgraph::catalog::Catalog::open_with(db, skillgraph::config::Retention::KEEP_ALL)
+                .unwrap();
+        let revision = catalog.snapshot().revision();
+        catalog
+            .changes(0, revision, 10)
+            .map(|page| page.entries.len())
+    };
+    // Readers run without the server's retention (here: keep 1) leave the log alone.
+    let keep_one = ["--change-log-revisions", "1"];
+    stdout(&skillgraph(&db, &[&keep_one[..], &["stats"]].concat()));
+    stdout(&skillgraph(
+        &db,
+        &[&keep_one[..], &["plan", "--to", "rag"]].concat(),
+    ));
+    assert_eq!(
+        entries(&db).ok(),
+        Some(2),
+        "both writes are still in the log"
+    );
+    // A command that writes keeps the log to its retention.
+    stdout(&skillgraph(
+        &db,
+        &[&keep_one[..], &["import", "csv", "tests/fixtures/csv"]].concat(),
+    ));
+    assert!(entries(&db).is_err(), "revision 1 has left the log");
+}

@@ -93,8 +93,10 @@ impl SubscriptionRoot {
         // way, and the feed drops what it already gave.
         let receiver = catalog.subscribe();
         let current = catalog.snapshot().revision();
+        // Without `since`, the position is the current revision all the same: a subscriber
+        // that lags before its first event is then caught up from there, not skipped on.
         let last = match since {
-            None => None,
+            None => Some(current),
             Some(since) => {
                 let since = since_revision(i64::from(since), current).api()?;
                 // Refuses a `since` the log no longer reaches now, not as a silent gap later.
