@@ -15,6 +15,7 @@
 //! `INVALID_INPUT`, too many skills 400 `LIMIT_EXCEEDED`.
 
 use axum::Router;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -80,7 +81,22 @@ impl Format {
     }
 }
 
-async fn to_role(state: State<AppState>, Path(file): Path<String>, query: RawQuery) -> Response {
+/// The file name of the path, or the refusal in our error body: axum's own rejection (for a
+/// name that is not UTF-8 once decoded, say) would be plain text.
+fn file_name(file: Result<Path<String>, PathRejection>) -> Result<String, Response> {
+    file.map(|Path(file)| file)
+        .map_err(|e| refuse(ApiError::InvalidInput(e.body_text())))
+}
+
+async fn to_role(
+    state: State<AppState>,
+    file: Result<Path<String>, PathRejection>,
+    query: RawQuery,
+) -> Response {
+    let file = match file_name(file) {
+        Ok(file) => file,
+        Err(refused) => return refused,
+    };
     draw(state, &file, query, |id, level| {
         if level.is_some() {
             return Err(ApiError::InvalidInput(
@@ -92,7 +108,15 @@ async fn to_role(state: State<AppState>, Path(file): Path<String>, query: RawQue
     .await
 }
 
-async fn to_skill(state: State<AppState>, Path(file): Path<String>, query: RawQuery) -> Response {
+async fn to_skill(
+    state: State<AppState>,
+    file: Result<Path<String>, PathRejection>,
+    query: RawQuery,
+) -> Response {
+    let file = match file_name(file) {
+        Ok(file) => file,
+        Err(refused) => return refused,
+    };
     draw(state, &file, query, |id, level| {
         let level = match level {
             Some(raw) => Level::new(raw.parse().map_err(|_| {

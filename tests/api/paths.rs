@@ -308,6 +308,10 @@ async fn bad_requests_for_a_drawing_get_the_status_and_code_of_their_fault() {
     let message = error_of(&app, "/paths/ai-engineer.png", 400, "INVALID_INPUT").await;
     assert!(message.contains(".svg"), "{message}");
     error_of(&app, "/paths/Not%20An%20Id.svg", 400, "INVALID_INPUT").await;
+    // A name that is not UTF-8 once decoded is refused in the error body too, not as
+    // axum's plain text.
+    error_of(&app, "/paths/%FF.svg", 400, "INVALID_INPUT").await;
+    error_of(&app, "/paths/skills/%FF.svg", 400, "INVALID_INPUT").await;
 }
 
 #[tokio::test]
