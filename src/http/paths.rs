@@ -83,9 +83,9 @@ impl Format {
 
 /// The file name of the path, or the refusal in our error body: axum's own rejection (for a
 /// name that is not UTF-8 once decoded, say) would be plain text.
-fn file_name(file: Result<Path<String>, PathRejection>) -> Result<String, Response> {
+fn file_name(file: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     file.map(|Path(file)| file)
-        .map_err(|e| refuse(ApiError::InvalidInput(e.body_text())))
+        .map_err(|e| ApiError::InvalidInput(e.body_text()))
 }
 
 async fn to_role(
@@ -95,7 +95,7 @@ async fn to_role(
 ) -> Response {
     let file = match file_name(file) {
         Ok(file) => file,
-        Err(refused) => return refused,
+        Err(e) => return refuse(e),
     };
     draw(state, &file, query, |id, level| {
         if level.is_some() {
@@ -115,7 +115,7 @@ async fn to_skill(
 ) -> Response {
     let file = match file_name(file) {
         Ok(file) => file,
-        Err(refused) => return refused,
+        Err(e) => return refuse(e),
     };
     draw(state, &file, query, |id, level| {
         let level = match level {
