@@ -81,23 +81,12 @@ impl Format {
     }
 }
 
-/// The file name of the path, or the refusal in our error body: axum's own rejection (for a
-/// name that is not UTF-8 once decoded, say) would be plain text.
-fn file_name(file: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    file.map(|Path(file)| file)
-        .map_err(|e| ApiError::InvalidInput(e.body_text()))
-}
-
 async fn to_role(
     state: State<AppState>,
     file: Result<Path<String>, PathRejection>,
     query: RawQuery,
 ) -> Response {
-    let file = match file_name(file) {
-        Ok(file) => file,
-        Err(e) => return refuse(e),
-    };
-    draw(state, &file, query, |id, level| {
+    draw(state, file, query, |id, level| {
         if level.is_some() {
             return Err(ApiError::InvalidInput(
                 "`level` is for skill targets (/paths/skills/…), not roles".into(),
@@ -113,11 +102,7 @@ async fn to_skill(
     file: Result<Path<String>, PathRejection>,
     query: RawQuery,
 ) -> Response {
-    let file = match file_name(file) {
-        Ok(file) => file,
-        Err(e) => return refuse(e),
-    };
-    draw(state, &file, query, |id, level| {
+    draw(state, file, query, |id, level| {
         let level = match level {
             Some(raw) => Level::new(raw.parse().map_err(|_| {
                 ApiError::InvalidInput(format!("level must be 1 to 5, got `{raw}`"))
@@ -135,12 +120,15 @@ async fn to_skill(
 /// Parses the request, plans and draws; `target` makes the target of the id and `level`.
 async fn draw(
     State(state): State<AppState>,
-    file: &str,
+    file: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     target: impl FnOnce(&str, Option<&str>) -> Result<Target, ApiError>,
 ) -> Response {
     let request = (|| {
-        let (id, format) = Format::split(file)?;
+        // Refused in our error body: axum's own rejection (for a name that is not UTF-8 once
+        // decoded, say) would be plain text.
+        let Path(file) = file.map_err(|e| ApiError::InvalidInput(e.body_text()))?;
+        let (id, format) = Format::split(&file)?;
         let params: Params = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
             .map_err(|e| ApiError::InvalidInput(format!("bad query string: {e}")))?;
         let target = target(id, params.level.as_deref())?;
