@@ -631,12 +631,32 @@ proptest! {
             replica.replay(entry).map_err(|e| TestCaseError::fail(format!("{e} replaying {entry:?}")))?;
         }
         prop_assert_eq!(replica.contents(), g.contents());
-        // Equal contents answer alike: the transitive prerequisites of every skill agree.
+        // Equal contents answer alike, though the replica inserted its edges in another order:
+        // every skill's transitive prerequisites, groups and unlocks agree, and so does a plan
+        // to it, recommended edges included, and every role's gap plan.
+        use skillgraph::domain::{Follow, Reach};
         for s in g.skills() {
-            let walk = |graph: &SkillGraph| graph
-                .prerequisites_of(&s.id, skillgraph::domain::Reach::Transitive, skillgraph::domain::Follow::RequiredAndRecommended)
-                .unwrap();
-            prop_assert_eq!(walk(&replica), walk(&g));
+            let answers = |graph: &SkillGraph| {
+                let groups: Vec<_> = graph
+                    .prerequisite_groups_of(&s.id, Reach::Transitive)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(of, depth, group)| (of, depth, group.clone()))
+                    .collect();
+                let target = [Target::Skill { skill: s.id.clone(), level: Level::new(3).unwrap() }];
+                let options = PlanOptions { include_recommended: true, include_optional: true };
+                (
+                    graph.prerequisites_of(&s.id, Reach::Transitive, Follow::RequiredAndRecommended).unwrap(),
+                    groups,
+                    graph.unlocks(&s.id, Reach::Transitive).unwrap(),
+                    graph.plan(&profile(&[]), &target, options).unwrap(),
+                )
+            };
+            prop_assert_eq!(answers(&replica), answers(&g));
+        }
+        for role in g.roles() {
+            let gap = |graph: &SkillGraph| graph.gap_plan(&graph.holdings(&profile(&[])).unwrap(), &role.id).unwrap();
+            prop_assert_eq!(gap(&replica), gap(&g));
         }
         // And an entry replayed twice, or out of turn, is refused.
         if let Some(last) = log.last() {

@@ -20,13 +20,14 @@ mod edit;
 mod replay;
 
 use super::{Follow, Reach};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, OnceLock};
 
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::extract::MatcherCell;
 use super::roles::RoleIndexCell;
@@ -440,8 +441,9 @@ impl SkillGraph {
     ///
     /// `depth` is the length of the shortest chain. With recommended edges included, a
     /// prerequisite counts as `Required` when some chain of only required edges reaches it and
-    /// `Recommended` otherwise. `min_level` is the one asked by the last edge of the chain
-    /// found first. Sorted by depth, then category order, then id.
+    /// `Recommended` otherwise. `min_level` is the highest level stated by the last edge of a
+    /// shortest chain of that kind, `None` when none of those edges states one. Sorted by
+    /// depth, then category order, then id.
     pub fn prerequisites_of(
         &self,
         id: &SkillId,
@@ -531,7 +533,11 @@ impl SkillGraph {
     }
 
     /// Breadth-first walk from `start` (excluded) up to `max_depth`, following `next`.
-    /// Returns each reached node once, with its depth and the edge it was first reached by.
+    /// Returns each reached node once, with its depth and the edge it was reached by. Where
+    /// several edges end a shortest chain to a node, the edge carries the highest `min_level`
+    /// any of them states: taking the one the walk happened to cross first would make the
+    /// answer depend on the order the edges were inserted in, and a replica rebuilt from the
+    /// change log holds them in another order.
     fn bfs<I>(
         &self,
         start: NodeIndex,
@@ -541,17 +547,30 @@ impl SkillGraph {
     where
         I: Iterator<Item = (NodeIndex, EdgeSpec)>,
     {
-        let mut seen = HashSet::from_iter([start]);
+        // Each reached node's place in `out`; the start has none.
+        let mut seen: HashMap<NodeIndex, usize> = HashMap::default();
+        seen.insert(start, usize::MAX);
         let mut queue = VecDeque::from([(start, 0u32)]);
-        let mut out = Vec::new();
+        let mut out: Vec<(NodeIndex, u32, EdgeSpec)> = Vec::new();
         while let Some((node, depth)) = queue.pop_front() {
             if depth == max_depth {
                 continue;
             }
             for (n, spec) in next(node) {
-                if seen.insert(n) {
-                    out.push((n, depth + 1, spec));
-                    queue.push_back((n, depth + 1));
+                match seen.entry(n) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(out.len());
+                        out.push((n, depth + 1, spec));
+                        queue.push_back((n, depth + 1));
+                    }
+                    Entry::Occupied(slot) => {
+                        // Only an edge from the layer before ends a shortest chain.
+                        if let Some((_, _, first)) =
+                            out.get_mut(*slot.get()).filter(|(_, d, _)| *d == depth + 1)
+                        {
+                            first.min_level = first.min_level.max(spec.min_level);
+                        }
+                    }
                 }
             }
         }
@@ -689,6 +708,32 @@ pub(crate) mod tests {
             .prerequisites_of(&id("d"), Reach::Direct, Follow::RequiredAndRecommended)
             .unwrap();
         assert_eq!(direct.len(), 2);
+    }
+
+    #[test]
+    fn a_transitive_min_level_does_not_depend_on_the_order_edges_were_added_in() {
+        // d needs b and c; both need a, b at level 4 and c at no stated level. Whichever of d's
+        // edges is inserted first (so whichever of b and c a walk crosses first), a's
+        // transitive entry asks the level 4 an edge states.
+        let build = |b_first: bool| {
+            let mut g = graph(&["b>a", "c>a"]);
+            g.upsert_skill(skill("d", "c", 10)).unwrap();
+            let b_at_4 = EdgeSpec {
+                kind: PrerequisiteKind::Required,
+                min_level: Some(Level::new(4).unwrap()),
+            };
+            g.set_prerequisites(&id("b"), &[(id("a"), b_at_4)]).unwrap();
+            for s in if b_first { ["b", "c"] } else { ["c", "b"] } {
+                g.add_prerequisite(&id("d"), &id(s), EdgeSpec::default())
+                    .unwrap();
+            }
+            g.prerequisites_of(&id("d"), Reach::Transitive, Follow::RequiredAndRecommended)
+                .unwrap()
+        };
+        let one = build(true);
+        assert_eq!(one, build(false));
+        let a = one.iter().find(|p| p.skill.as_str() == "a").unwrap();
+        assert_eq!((a.depth, a.min_level), (2, Some(Level::new(4).unwrap())));
     }
 
     #[test]

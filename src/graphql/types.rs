@@ -418,6 +418,8 @@ impl PrerequisiteView {
     }
     /// The least level (1 aware to 5 expert) of the prerequisite needed, when the edge sets
     /// one; null: the level the dependent skill is learned to, capped at 3 (practitioner).
+    /// For a transitive entry, the highest level stated by the last edge of a shortest chain
+    /// to it; null when none of those edges states one.
     async fn min_level(&self) -> Option<i32> {
         self.prerequisite.min_level.map(|l| i32::from(l.get()))
     }
