@@ -12,7 +12,8 @@
 #   - "repeated": the first body only, with the response cache on (the default);
 #   - "varied": all 400 in rotation with the cache off (--response-cache-mb 0), so every
 #     answer is computed.
-# Then autocomplete on ESCO (../shared/data when present, else the test fixture) the same way.
+# Then autocomplete, extractSkills on 5 KB texts and Role.similar on ESCO (../shared/data when
+# present, else the test fixture) the same way.
 # Each figure is also given as a share of `{ stats { skills } }` measured in the same run.
 # Prints a Markdown table for BENCHMARKS.md; fails on any error or non-200 answer.
 set -euo pipefail
@@ -73,12 +74,15 @@ for f in prereqs path gap gap-path; do run "$f varied (400 bodies), cache off" "
 import_esco
 serve "$work/db"
 python3 scripts/speed_bodies.py "$URL" "$bodies" search >&2
-head -1 "$bodies/search.bodies" >"$bodies/search-1.bodies"
-echo "| ESCO autocomplete | | | | | |"
+python3 scripts/speed_bodies.py "$URL" "$bodies" recruiter >&2
+for f in search extract similar; do head -1 "$bodies/$f.bodies" >"$bodies/$f-1.bodies"; done
+echo "| ESCO autocomplete, extraction, similar roles | | | | | |"
 run "stats, cache on" "$bodies/stats.bodies"
-run "search repeated" "$bodies/search-1.bodies"
+for f in search extract similar; do run "$f repeated" "$bodies/$f-1.bodies"; done
 serve "$work/db" --response-cache-mb 0
 run "stats, cache off" "$bodies/stats.bodies"
 run "search varied (400 prefixes), cache off" "$bodies/search.bodies"
+run "extract varied (400 texts of 5 KB), cache off" "$bodies/extract.bodies"
+run "similar varied (400 roles), cache off" "$bodies/similar.bodies"
 echo "server RSS after the run: $(ps -o rss= -p "$server") KB" >&2
 exit $failed

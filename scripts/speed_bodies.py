@@ -5,6 +5,7 @@ errors (so the load run that follows need not read bodies).
 
     speed_bodies.py URL OUTDIR graph     # synthetic graph: prerequisites, paths, gaps
     speed_bodies.py URL OUTDIR search    # any graph: autocomplete prefixes of skill names
+    speed_bodies.py URL OUTDIR recruiter # any graph: 5 KB texts to extract, roles' similar
 
 For the graph questions it samples skills and roles in id order and keeps those whose answers
 have the size the speed issue names: transitive closures of 250-350 skills, role plans of the
@@ -120,4 +121,37 @@ def search():
     print(f"search: {len(bodies)} prefixes of 1-12 characters of {len(names)} names")
 
 
-{"graph": graph, "search": search}[MODE]()
+EXTRACT = ("query Extract($text: String!) { extractSkills(text: $text, first: 50) "
+           "{ start end count score skill { id name } } }")
+SIMILAR = ("query Similar($id: ID!) { role(id: $id) { similar(first: 10) "
+           "{ score hoursTo hoursFrom role { id name } } } }")
+
+
+def recruiter():
+    roles = listing("roles", "id description")
+    # Job-ad-like texts: 5,000 characters of occupation descriptions, each window starting at
+    # another role, so the 400 texts share little.
+    described = [r["description"] for r in roles if r["description"]]
+    texts, mentions = [], []
+    for i in range(COUNT):
+        start = (i * 7919) % len(described)
+        text = ""
+        for d in described[start:] + described[:start]:
+            text += d + "\n"
+            if len(text) >= 5000:
+                break
+        body, data = post(EXTRACT, {"text": text[:5000]})
+        texts.append(body)
+        mentions.append(len(data["extractSkills"]))
+    write("extract", texts)
+    print(f"extract: {len(texts)} texts of 5,000 characters, {min(mentions)}-{max(mentions)} "
+          f"mentions (mean {sum(mentions) / len(mentions):.0f})")
+    similar = []
+    for i in range(min(COUNT, len(roles))):
+        body, _ = post(SIMILAR, {"id": roles[(i * 7919) % len(roles)]["id"]})
+        similar.append(body)
+    write("similar", similar)
+    print(f"similar: {len(similar)} roles of {len(roles)}")
+
+
+{"graph": graph, "search": search, "recruiter": recruiter}[MODE]()

@@ -62,6 +62,9 @@ pub struct Written<T> {
     pub revision: u64,
     /// False when the write asked for nothing new (the revision did not move).
     pub changed: bool,
+    /// The snapshot the write published (or found, when it changed nothing): what a mutation
+    /// answers from, even if another write has landed since.
+    pub graph: Arc<SkillGraph>,
 }
 
 pub struct Catalog {
@@ -166,6 +169,7 @@ impl Catalog {
                 value,
                 revision: current.revision(),
                 changed: false,
+                graph: current,
             });
         }
         let revision = current.revision() + 1;
@@ -175,13 +179,15 @@ impl Catalog {
         // Usually nothing to do (the old index and the few ids written since serve); after an
         // import or many writes the writer, not the next reader, builds the new index.
         draft.prepare_search();
-        self.current.store(Arc::new(draft));
+        let published = Arc::new(draft);
+        self.current.store(published.clone());
         // No subscriber is not an error: events are a courtesy, the write has landed.
         let _ = self.changes.send(Arc::new(entry));
         Ok(Written {
             value,
             revision,
             changed: true,
+            graph: published,
         })
     }
 }

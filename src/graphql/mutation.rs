@@ -9,9 +9,10 @@ use super::inputs::{
     CategoryInput, RoleInput, SkillInput, SkillPatchInput, edge_spec, level, role_id, skill_id,
 };
 use super::types::{CategoryView, Importance, PrerequisiteKind, RoleView, SkillView};
-use super::{Caller, catalog};
+use super::{Caller, catalog, compute};
 use crate::catalog::{ChangeKind, Error};
 use crate::domain::{Requirement, SkillGraph};
+use std::sync::Arc;
 
 /// Lets a field run only for a caller with the admin token.
 struct Admin;
@@ -25,28 +26,39 @@ impl Guard for Admin {
     }
 }
 
-/// Runs one write; the edit's domain errors keep their codes, storage errors become INTERNAL.
-fn write<T>(
+/// Runs one write and returns the edit's value with the snapshot the write published; the
+/// edit's domain errors keep their codes, storage errors become INTERNAL.
+///
+/// The write runs on tokio's blocking pool: it waits for the writer lock and for sled's flush
+/// to reach the disk, milliseconds in which an async worker (there are as many as cores)
+/// would answer no reads. If the request is cancelled meanwhile, the write still either lands
+/// whole or not at all; only its acknowledgement is lost, as with any database commit.
+async fn write<T: Send + 'static>(
     ctx: &Context<'_>,
     kind: ChangeKind,
-    edit: impl FnOnce(&mut SkillGraph) -> Result<T, crate::domain::Error>,
-) -> async_graphql::Result<T> {
-    catalog(ctx)
-        .write(kind, |graph| edit(graph).map_err(Error::from))
-        .map(|written| written.value)
+    edit: impl FnOnce(&mut SkillGraph) -> Result<T, crate::domain::Error> + Send + 'static,
+) -> async_graphql::Result<(T, Arc<SkillGraph>)> {
+    let catalog = catalog(ctx).clone();
+    compute(move || catalog.write(kind, |graph| edit(graph).map_err(Error::from)))
+        .await?
+        .map(|written| (written.value, written.graph))
         .api()
 }
 
-fn skill_view(ctx: &Context<'_>, id: &crate::domain::SkillId) -> async_graphql::Result<SkillView> {
-    let graph = catalog(ctx).snapshot();
-    SkillView::of(&graph, id)
+fn skill_view(
+    graph: &Arc<SkillGraph>,
+    id: &crate::domain::SkillId,
+) -> async_graphql::Result<SkillView> {
+    SkillView::of(graph, id)
         .ok_or_else(|| ApiError::Domain(crate::domain::Error::UnknownSkill(id.clone())))
         .api()
 }
 
-fn role_view(ctx: &Context<'_>, id: &crate::domain::RoleId) -> async_graphql::Result<RoleView> {
-    let graph = catalog(ctx).snapshot();
-    RoleView::of(&graph, id.as_str())
+fn role_view(
+    graph: &Arc<SkillGraph>,
+    id: &crate::domain::RoleId,
+) -> async_graphql::Result<RoleView> {
+    RoleView::of(graph, id.as_str())
         .ok_or_else(|| ApiError::Domain(crate::domain::Error::UnknownRole(id.clone())))
         .api()
 }
@@ -65,8 +77,11 @@ impl SkillMutation {
     ) -> async_graphql::Result<SkillView> {
         let skill = input.parse().api()?;
         let id = skill.id.clone();
-        write(ctx, ChangeKind::SkillCreated, |g| g.create_skill(skill))?;
-        skill_view(ctx, &id)
+        let (_, graph) = write(ctx, ChangeKind::SkillCreated, move |g| {
+            g.create_skill(skill)
+        })
+        .await?;
+        skill_view(&graph, &id)
     }
 
     /// Changes a skill's own data; omitted fields stay as they are.
@@ -79,10 +94,12 @@ impl SkillMutation {
     ) -> async_graphql::Result<SkillView> {
         let id = skill_id(&id).api()?;
         let patch = input.parse().api()?;
-        write(ctx, ChangeKind::SkillUpdated, |g| {
-            g.update_skill(&id, patch)
-        })?;
-        skill_view(ctx, &id)
+        let edited = id.clone();
+        let (_, graph) = write(ctx, ChangeKind::SkillUpdated, move |g| {
+            g.update_skill(&edited, patch)
+        })
+        .await?;
+        skill_view(&graph, &id)
     }
 
     /// Deletes a skill. Refused with CONFLICT while other skills or roles require it (or a
@@ -103,9 +120,10 @@ impl SkillMutation {
     ) -> async_graphql::Result<ID> {
         let cascade = cascade.unwrap_or(false);
         let skill = skill_id(&id).api()?;
-        write(ctx, ChangeKind::SkillDeleted, |g| {
+        write(ctx, ChangeKind::SkillDeleted, move |g| {
             g.delete_skill(&skill, OnDelete::cascade_if(cascade))
-        })?;
+        })
+        .await?;
         Ok(id)
     }
 
@@ -132,10 +150,12 @@ impl SkillMutation {
         let kind = kind.unwrap_or(PrerequisiteKind::Required);
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
         let spec = edge_spec(kind, min_level).api()?;
-        write(ctx, ChangeKind::PrerequisiteAdded, |g| {
-            g.add_prerequisite(&skill, &requires, spec)
-        })?;
-        skill_view(ctx, &skill)
+        let edited = skill.clone();
+        let (_, graph) = write(ctx, ChangeKind::PrerequisiteAdded, move |g| {
+            g.add_prerequisite(&edited, &requires, spec)
+        })
+        .await?;
+        skill_view(&graph, &skill)
     }
 
     /// Removes the edge from `skill` to `requires`; NOT_FOUND when there is none. Returns
@@ -148,10 +168,12 @@ impl SkillMutation {
         #[graphql(desc = "The id of the prerequisite to drop.")] requires: ID,
     ) -> async_graphql::Result<SkillView> {
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
-        write(ctx, ChangeKind::PrerequisiteRemoved, |g| {
-            g.remove_prerequisite(&skill, &requires)
-        })?;
-        skill_view(ctx, &skill)
+        let edited = skill.clone();
+        let (_, graph) = write(ctx, ChangeKind::PrerequisiteRemoved, move |g| {
+            g.remove_prerequisite(&edited, &requires)
+        })
+        .await?;
+        skill_view(&graph, &skill)
     }
 
     /// Gives `skill` a "one of" group: one of `options` must be learned first (or held). With
@@ -189,10 +211,12 @@ impl SkillMutation {
                 .collect::<Result<_, _>>()
                 .api()?,
         };
-        write(ctx, ChangeKind::PrerequisiteGroupAdded, |g| {
-            g.add_prerequisite_group(&skill, group)
-        })?;
-        skill_view(ctx, &skill)
+        let edited = skill.clone();
+        let (_, graph) = write(ctx, ChangeKind::PrerequisiteGroupAdded, move |g| {
+            g.add_prerequisite_group(&edited, group)
+        })
+        .await?;
+        skill_view(&graph, &skill)
     }
 
     /// Removes the group of `skill` with exactly these options (in any order); NOT_FOUND when
@@ -211,10 +235,12 @@ impl SkillMutation {
             .map(skill_id)
             .collect::<Result<_, _>>()
             .api()?;
-        write(ctx, ChangeKind::PrerequisiteGroupRemoved, |g| {
-            g.remove_prerequisite_group(&skill, &options)
-        })?;
-        skill_view(ctx, &skill)
+        let edited = skill.clone();
+        let (_, graph) = write(ctx, ChangeKind::PrerequisiteGroupRemoved, move |g| {
+            g.remove_prerequisite_group(&edited, &options)
+        })
+        .await?;
+        skill_view(&graph, &skill)
     }
 
     /// Creates or replaces a category.
@@ -226,10 +252,11 @@ impl SkillMutation {
     ) -> async_graphql::Result<CategoryView> {
         let category = input.parse().api()?;
         let id = category.id.clone();
-        write(ctx, ChangeKind::CategoryUpserted, |g| {
+        let (_, graph) = write(ctx, ChangeKind::CategoryUpserted, move |g| {
             g.upsert_category(category)
-        })?;
-        CategoryView::of(&catalog(ctx).snapshot(), id.as_str())
+        })
+        .await?;
+        CategoryView::of(&graph, id.as_str())
             .ok_or(ApiError::Domain(crate::domain::Error::UnknownCategory(id)))
             .api()
     }
@@ -249,8 +276,8 @@ impl RoleMutation {
     ) -> async_graphql::Result<RoleView> {
         let role = input.parse().api()?;
         let id = role.id.clone();
-        write(ctx, ChangeKind::RoleUpserted, |g| g.upsert_role(role))?;
-        role_view(ctx, &id)
+        let (_, graph) = write(ctx, ChangeKind::RoleUpserted, move |g| g.upsert_role(role)).await?;
+        role_view(&graph, &id)
     }
 
     /// Deletes a role; returns its id.
@@ -261,7 +288,7 @@ impl RoleMutation {
         #[graphql(desc = "The id of the role to delete.")] id: ID,
     ) -> async_graphql::Result<ID> {
         let role = role_id(&id).api()?;
-        write(ctx, ChangeKind::RoleDeleted, |g| g.delete_role(&role))?;
+        write(ctx, ChangeKind::RoleDeleted, move |g| g.delete_role(&role)).await?;
         Ok(id)
     }
 
@@ -286,10 +313,12 @@ impl RoleMutation {
             level: self::level(level).api()?,
             importance: importance.into(),
         };
-        write(ctx, ChangeKind::RequirementSet, |g| {
-            g.set_requirement(&role, requirement)
-        })?;
-        role_view(ctx, &role)
+        let edited = role.clone();
+        let (_, graph) = write(ctx, ChangeKind::RequirementSet, move |g| {
+            g.set_requirement(&edited, requirement)
+        })
+        .await?;
+        role_view(&graph, &role)
     }
 
     /// Removes one requirement of a role; NOT_FOUND when the role has none for the skill.
@@ -302,9 +331,11 @@ impl RoleMutation {
         #[graphql(desc = "The id of the skill it should no longer require.")] skill: ID,
     ) -> async_graphql::Result<RoleView> {
         let (role, skill) = (role_id(&role).api()?, skill_id(&skill).api()?);
-        write(ctx, ChangeKind::RequirementRemoved, |g| {
-            g.remove_requirement(&role, &skill)
-        })?;
-        role_view(ctx, &role)
+        let edited = role.clone();
+        let (_, graph) = write(ctx, ChangeKind::RequirementRemoved, move |g| {
+            g.remove_requirement(&edited, &skill)
+        })
+        .await?;
+        role_view(&graph, &role)
     }
 }
