@@ -17,6 +17,7 @@
 mod build;
 mod dag;
 mod edit;
+mod nodes;
 mod replay;
 
 use super::{Follow, Reach};
@@ -36,6 +37,7 @@ use super::{
     Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteGroup, PrerequisiteKind,
     Requirement, Role, RoleId, Skill, SkillId,
 };
+use nodes::{NodeSkill, NodeTable};
 
 /// The ids a batch of mutations touched. The store persists the current state of each: present
 /// means put, absent means delete, so applying a change set is idempotent.
@@ -116,9 +118,9 @@ pub struct SkillGraph {
     /// The required edges of `graph` as flat arrays, built on first use and shared by the
     /// snapshots that share `graph` (see [`Adjacency`]).
     required: Arc<OnceLock<Adjacency>>,
-    /// Each node's skill and its category's order, by node index: built on first use and
-    /// dropped by any write to skills or categories (see [`SkillGraph::at`]).
-    by_node: Arc<OnceLock<Vec<Option<NodeSkill>>>>,
+    /// Each node's skill and its category's order, by node index: built on first use, patched
+    /// by a write to a skill, dropped by a write to categories (see [`nodes`]).
+    by_node: Arc<OnceLock<NodeTable>>,
     pub(super) roles: Arc<BTreeMap<RoleId, (Arc<Role>, SearchKeys)>>,
     /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
     required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
@@ -140,9 +142,6 @@ pub struct SkillGraph {
     revision: u64,
     changes: ChangeSet,
 }
-
-/// A node's skill, with the display order of its category (the first sort key of listings).
-type NodeSkill = (Arc<Skill>, i32);
 
 /// The required prerequisite edges, node by node, in two flat arrays. Holdings and plans walk
 /// these edges for every node they touch; petgraph's adjacency lists chase a pointer per edge
@@ -274,25 +273,35 @@ impl SkillGraph {
         &self.at(node).0
     }
 
-    /// A node's skill and its category's order. Plans and listings ask this for every node
-    /// they sort or show; by node index it is one load, where the id would cost a string hash
-    /// into `skills` and a string search into `categories`. Rebuilt by the first reader after
-    /// a write to skills or categories (14,000 skills: about 0.2 ms).
+    /// A node's skill and its category's order (see [`nodes`]). Built by the first reader of
+    /// a snapshot whose table was dropped (a load, an import, a write to categories).
     fn at(&self, node: NodeIndex) -> &NodeSkill {
-        let all = self.by_node.get_or_init(|| {
-            let mut all = vec![None; self.graph.node_bound()];
-            for entry in self.skills.values() {
-                let order = self
-                    .categories
-                    .get(&entry.skill.category)
-                    .map_or(0, |c| c.order);
-                all[entry.node.index()] = Some((entry.skill.clone(), order));
-            }
-            all
-        });
-        all[node.index()]
-            .as_ref()
+        self.by_node
+            .get_or_init(|| {
+                NodeTable::build(
+                    self.graph.node_bound(),
+                    self.skills
+                        .values()
+                        .map(|entry| (entry.node, self.node_skill(&entry.skill))),
+                )
+            })
+            .get(node)
             .expect("a node of the graph has a skill")
+    }
+
+    fn node_skill(&self, skill: &Arc<Skill>) -> NodeSkill {
+        let order = self.categories.get(&skill.category).map_or(0, |c| c.order);
+        (skill.clone(), order)
+    }
+
+    /// Keeps a built by-node table true after a write to one node's skill (`None`: the skill
+    /// went). An unbuilt one stays unbuilt: its first reader builds it from the new state.
+    fn patch_at(&mut self, node: NodeIndex, skill: Option<&Arc<Skill>>) {
+        if let Some(table) = self.by_node.get() {
+            let mut table = table.clone();
+            table.set(node, skill.map(|s| self.node_skill(s)));
+            self.by_node = Arc::new(OnceLock::from(table));
+        }
     }
 
     /// The deterministic tie-break every listing uses: category order, category id, skill id.
@@ -301,9 +310,8 @@ impl SkillGraph {
         (*order, &skill.category, &skill.id)
     }
 
-    /// The skills, to change them: the by-node copy no longer holds.
+    /// The skills, to change them; the caller keeps the by-node table true ([`Self::patch_at`]).
     fn skills_mut(&mut self) -> &mut HashMap<SkillId, SkillEntry> {
-        self.by_node = Arc::default();
         self.matcher.reset();
         Arc::make_mut(&mut self.skills)
     }
@@ -734,6 +742,49 @@ pub(crate) mod tests {
         assert_eq!(one, build(false));
         let a = one.iter().find(|p| p.skill.as_str() == "a").unwrap();
         assert_eq!((a.depth, a.min_level), (2, Some(Level::new(4).unwrap())));
+    }
+
+    #[test]
+    fn the_by_node_table_stays_true_through_writes_to_skills() {
+        let mut g = graph(&["b>a", "c>a"]);
+        g.upsert_category(category("first", 0)).unwrap();
+        let unlocks = |g: &SkillGraph| {
+            ids(&g.unlocks(&id("a"), Reach::Direct).unwrap())
+                .iter()
+                .map(|(s, d)| (s.to_string(), *d))
+                .collect::<Vec<_>>()
+        };
+        // Built by this read, then patched by the writes below instead of rebuilt.
+        assert_eq!(unlocks(&g), [("b".to_string(), 1), ("c".to_string(), 1)]);
+        let before = g.clone();
+        g.upsert_skill(skill("c", "first", 10)).unwrap();
+        g.upsert_skill(skill("e", "first", 1)).unwrap();
+        g.add_prerequisite(&id("e"), &id("a"), EdgeSpec::default())
+            .unwrap();
+        g.delete_skill(&id("b"), crate::domain::OnDelete::Cascade)
+            .unwrap();
+        g.upsert_skill(skill("f", "c", 1)).unwrap();
+        g.add_prerequisite(&id("f"), &id("a"), EdgeSpec::default())
+            .unwrap();
+        let mut rebuilt = g.clone();
+        rebuilt.by_node = Arc::default();
+        for entry in g.skills.values() {
+            let (patched, fresh) = (g.at(entry.node), rebuilt.at(entry.node));
+            assert_eq!((&*patched.0, patched.1), (&*fresh.0, fresh.1));
+        }
+        // The category of order 0 sorts first.
+        assert_eq!(
+            unlocks(&g),
+            [
+                ("c".to_string(), 1),
+                ("e".to_string(), 1),
+                ("f".to_string(), 1)
+            ]
+        );
+        assert_eq!(
+            unlocks(&before),
+            [("b".to_string(), 1), ("c".to_string(), 1)]
+        );
     }
 
     #[test]

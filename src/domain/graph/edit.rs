@@ -141,20 +141,24 @@ impl SkillGraph {
     pub fn upsert_skill(&mut self, skill: Skill) -> Result<(), Error> {
         self.validate_skill(&skill)?;
         let keys = SearchKeys::new(&skill.name, &skill.aliases);
-        // Not `skills_mut()`: the arms below also touch other fields.
-        self.by_node = Arc::default();
-        match Arc::make_mut(&mut self.skills).get_mut(&skill.id) {
+        let node = match self.skills.get(&skill.id) {
+            // Asked before the copy: an unchanged skill copies nothing.
             Some(entry) if *entry.skill == skill => return Ok(()),
             Some(entry) => {
+                let node = entry.node;
                 if entry.skill.hours != skill.hours {
-                    self.role_index.rehour(entry.node, skill.hours);
+                    self.role_index.rehour(node, skill.hours);
                 }
                 if entry.skill.name != skill.name || entry.skill.aliases != skill.aliases {
                     self.matcher.reset();
                 }
+                // Not `skills_mut()`: that would drop the matcher whatever changed.
+                let entry = Arc::make_mut(&mut self.skills)
+                    .get_mut(&skill.id)
+                    .expect("looked up above");
                 entry.skill = Arc::new(skill.clone());
                 entry.keys = keys;
-                self.skill_search.touched(&skill.id);
+                node
             }
             // A new skill leaves the role index as it is: no role requires it yet.
             None => {
@@ -165,9 +169,12 @@ impl SkillGraph {
                     keys,
                 };
                 self.skills_mut().insert(skill.id.clone(), entry);
-                self.skill_search.touched(&skill.id);
+                node
             }
-        }
+        };
+        self.skill_search.touched(&skill.id);
+        let stored = self.skills[&skill.id].skill.clone();
+        self.patch_at(node, Some(&stored));
         self.changes.skills.insert(skill.id);
         Ok(())
     }
@@ -266,6 +273,7 @@ impl SkillGraph {
         }
         self.graph_mut().remove_node(node);
         self.skills_mut().remove(id);
+        self.patch_at(node, None);
         self.skill_search.touched(id);
         // The requirements on it went first (replacing the index already); replaced again so
         // that no index names a freed node, which the next skill created may reuse.
