@@ -24,9 +24,12 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
     let catalog = std::sync::Arc::new(db.open_seeded(&args.seed)?);
     // The first extraction should not wait for the label automaton (a few hundred
     // milliseconds on ESCO, see BENCHMARKS.md); built here, not in `Catalog::open`, so that
-    // `stats` or `export` do not pay for it. After a write to names or aliases, the next
-    // extraction builds it again.
+    // `stats` or `export` do not pay for it. After a write to names or aliases, a thread of
+    // its own builds the new one.
     catalog.snapshot().prepare_extraction();
+    if let Some(started) = catalog.keep_extraction_warm() {
+        started?;
+    }
     let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
         (Some(token), _) => (token.clone(), false),
         (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),

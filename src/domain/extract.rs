@@ -40,7 +40,8 @@
 //! The matcher (an Aho-Corasick automaton over every folded label, from the `aho-corasick`
 //! crate) depends only on skills' names and aliases. It is built on the first extraction of a
 //! snapshot and shared by its clones, like the role index: a write never pays for it, and only
-//! writes that change a name, an alias or the set of skills drop it.
+//! writes that change a name, an alias or the set of skills drop it. A server rebuilds a
+//! dropped one in the background (`Catalog::keep_extraction_warm`).
 
 use std::sync::{Arc, OnceLock};
 
@@ -305,6 +306,11 @@ impl SkillGraph {
     /// Builds this snapshot's matcher now, so that the first extraction does not wait for it.
     pub fn prepare_extraction(&self) {
         self.matcher();
+    }
+
+    /// Whether this snapshot's matcher is built: an extraction would not wait for it.
+    pub fn extraction_prepared(&self) -> bool {
+        self.matcher.0.get().is_some()
     }
 
     /// Drops the matcher, so that the next extraction builds it: for measuring the build.
