@@ -274,7 +274,8 @@ impl SkillGraph {
     }
 
     /// A node's skill and its category's order (see [`nodes`]). Built by the first reader of
-    /// a snapshot whose table was dropped (a load, an import, a write to categories).
+    /// a snapshot that has none built (after a load, or a write to categories or to skills
+    /// of a snapshot nobody had read).
     fn at(&self, node: NodeIndex) -> &NodeSkill {
         self.by_node
             .get_or_init(|| {
@@ -295,12 +296,17 @@ impl SkillGraph {
     }
 
     /// Keeps a built by-node table true after a write to one node's skill (`None`: the skill
-    /// went). An unbuilt one stays unbuilt: its first reader builds it from the new state.
+    /// went). An unbuilt one is replaced by an unbuilt one of this graph's own: the cell is
+    /// still shared with the snapshot this one was cloned from, and whichever of the two read
+    /// first would fill it with its own skills for both.
     fn patch_at(&mut self, node: NodeIndex, skill: Option<&Arc<Skill>>) {
-        if let Some(table) = self.by_node.get() {
-            let mut table = table.clone();
-            table.set(node, skill.map(|s| self.node_skill(s)));
-            self.by_node = Arc::new(OnceLock::from(table));
+        match self.by_node.get() {
+            Some(table) => {
+                let mut table = table.clone();
+                table.set(node, skill.map(|s| self.node_skill(s)));
+                self.by_node = Arc::new(OnceLock::from(table));
+            }
+            None => self.by_node = Arc::default(),
         }
     }
 
@@ -742,6 +748,37 @@ pub(crate) mod tests {
         assert_eq!(one, build(false));
         let a = one.iter().find(|p| p.skill.as_str() == "a").unwrap();
         assert_eq!((a.depth, a.min_level), (2, Some(Level::new(4).unwrap())));
+    }
+
+    #[test]
+    fn a_write_to_an_unread_snapshot_shares_no_table_with_it() {
+        // Neither snapshot has been read: both would share one unbuilt table if the write
+        // kept it, and the first reader would fill it for both.
+        let renamed = |g: &SkillGraph| {
+            let mut g = g.clone();
+            let mut b = skill("b", "c", 10);
+            b.name = "renamed".into();
+            g.upsert_skill(b).unwrap();
+            g
+        };
+        let node = |g: &SkillGraph, s: &str| g.skills[&id(s)].node;
+        // The old snapshot read first, then the new one.
+        let old = graph(&["b>a"]);
+        let new = renamed(&old);
+        assert_eq!(old.skill_at(node(&old, "b")).name, "b");
+        assert_eq!(new.skill_at(node(&new, "b")).name, "renamed");
+        // The new one read first, then the old one.
+        let old = graph(&["b>a"]);
+        let new = renamed(&old);
+        assert_eq!(new.skill_at(node(&new, "b")).name, "renamed");
+        assert_eq!(old.skill_at(node(&old, "b")).name, "b");
+        // A deletion, the new snapshot read first: the old one still has the skill.
+        let old = graph(&["b>a"]);
+        let mut new = old.clone();
+        new.delete_skill(&id("b"), crate::domain::OnDelete::Cascade)
+            .unwrap();
+        assert_eq!(new.skill_at(node(&new, "a")).name, "a");
+        assert_eq!(old.skill_at(node(&old, "b")).name, "b");
     }
 
     #[test]
