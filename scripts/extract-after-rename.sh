@@ -6,7 +6,7 @@
 #
 # Serves the import with the response cache off, then three times: renames a skill and
 # extracts at once, renames it again and extracts 3 s later. Prints curl's total time of
-# each extraction (a 5,000-character text). Fails on any non-200 answer.
+# each extraction (a 5,000-character text). Fails on any non-200 answer or GraphQL error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,18 +32,33 @@ print(json.dumps({"query": "query($t: String!) { extractSkills(text: $t, first: 
                   "variables": {"t": text[:5000]}}))
 PY
 )
-timed() { post "$extract" -o /dev/null -w '%{time_total} s'; }
-rename() {
-    local body
-    body=$(python3 -c 'import json,sys; print(json.dumps({"query": "mutation($id: ID!, $n: String!) { updateSkill(id: $id, input: {name: $n}) { id } }", "variables": {"id": sys.argv[1], "n": sys.argv[2]}}))' "$id" "$1")
-    post "$body" -H "authorization: Bearer $TOKEN" | grep -q '"errors"' && { echo "the rename failed" >&2; exit 1; }
-    return 0
+# Each extraction's time, printed after `label`; exits on a failed request (curl -f) or an
+# answer with errors. A function's failure inside $(…) or an `if` would not stop the script
+# under `set -e`, hence the explicit exits.
+timed() { # label
+    local out
+    out=$(curl -sf "$URL" -H 'content-type: application/json' -d "$extract" \
+        -w '\n%{time_total}') || { echo "the extraction failed" >&2; exit 1; }
+    if grep -q '"errors"' <<<"${out%$'\n'*}"; then
+        echo "the extraction answered with errors" >&2
+        exit 1
+    fi
+    echo "$1 ${out##*$'\n'} s"
 }
-echo "no write since start-up: $(timed)"
+rename() { # new name
+    local body out
+    body=$(python3 -c 'import json,sys; print(json.dumps({"query": "mutation($id: ID!, $n: String!) { updateSkill(id: $id, input: {name: $n}) { id } }", "variables": {"id": sys.argv[1], "n": sys.argv[2]}}))' "$id" "$1")
+    out=$(post "$body" -H "authorization: Bearer $TOKEN") || { echo "the rename failed" >&2; exit 1; }
+    if grep -q '"errors"' <<<"$out"; then
+        echo "the rename answered with errors: $out" >&2
+        exit 1
+    fi
+}
+timed "no write since start-up:"
 for i in 1 2 3; do
     rename "renamed skill $i a"
-    echo "at once after a rename: $(timed)"
+    timed "at once after a rename:"
     rename "renamed skill $i b"
     sleep 3
-    echo "3 s after a rename:     $(timed)"
+    timed "3 s after a rename:    "
 done

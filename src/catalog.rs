@@ -154,7 +154,7 @@ impl Catalog {
 
     /// From now on, a write that drops the extraction matcher (a new, renamed or deleted skill,
     /// a changed alias) has the new snapshot's rebuilt on a thread of its own. Without it, the
-    /// first extraction after such a write builds it (about 1.5 s on ESCO) while every other
+    /// first extraction after such a write builds it (about a second on ESCO) while every other
     /// extraction of that snapshot waits for the same build. Writes in quick succession
     /// coalesce: one wake-up at most is pending, and the thread builds for the newest snapshot,
     /// one build at a time, so a burst of renames costs one core for a build or two, not one

@@ -22,8 +22,8 @@ pub struct ServeArgs {
 
 pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
     let catalog = std::sync::Arc::new(db.open_seeded(&args.seed)?);
-    // The first extraction should not wait for the label automaton (a few hundred
-    // milliseconds on ESCO, see BENCHMARKS.md); built here, not in `Catalog::open`, so that
+    // The first extraction should not wait for the label automaton (about a second on ESCO,
+    // see BENCHMARKS.md); built here, not in `Catalog::open`, so that
     // `stats` or `export` do not pay for it. After a write to names or aliases, a thread of
     // its own builds the new one.
     catalog.snapshot().prepare_extraction();

@@ -34,8 +34,8 @@ use super::extract::MatcherCell;
 use super::roles::RoleIndexCell;
 use super::search::{SearchKeys, SearchState};
 use super::{
-    Category, CategoryId, EdgeSpec, Error, Prerequisite, PrerequisiteGroup, PrerequisiteKind,
-    Requirement, Role, RoleId, Skill, SkillId,
+    Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
+    PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
 use nodes::{NodeSkill, NodeTable};
 
@@ -455,9 +455,9 @@ impl SkillGraph {
     ///
     /// `depth` is the length of the shortest chain. With recommended edges included, a
     /// prerequisite counts as `Required` when some chain of only required edges reaches it and
-    /// `Recommended` otherwise. `min_level` is the highest level stated by the last edge of a
-    /// shortest chain of that kind, `None` when none of those edges states one. Sorted by
-    /// depth, then category order, then id.
+    /// `Recommended` otherwise. `min_level` is that of the last edge of a shortest chain of
+    /// that kind, the one that asks the most where several do ([`stricter`]). Sorted by depth,
+    /// then category order, then id.
     pub fn prerequisites_of(
         &self,
         id: &SkillId,
@@ -548,10 +548,10 @@ impl SkillGraph {
 
     /// Breadth-first walk from `start` (excluded) up to `max_depth`, following `next`.
     /// Returns each reached node once, with its depth and the edge it was reached by. Where
-    /// several edges end a shortest chain to a node, the edge carries the highest `min_level`
-    /// any of them states: taking the one the walk happened to cross first would make the
-    /// answer depend on the order the edges were inserted in, and a replica rebuilt from the
-    /// change log holds them in another order.
+    /// several edges end a shortest chain to a node, the edge carries the `min_level` of the one
+    /// that asks the most ([`stricter`]): taking the one the walk happened to cross first would
+    /// make the answer depend on the order the edges were inserted in, and a replica rebuilt
+    /// from the change log holds them in another order.
     fn bfs<I>(
         &self,
         start: NodeIndex,
@@ -582,7 +582,7 @@ impl SkillGraph {
                         if let Some((_, _, first)) =
                             out.get_mut(*slot.get()).filter(|(_, d, _)| *d == depth + 1)
                         {
-                            first.min_level = first.min_level.max(spec.min_level);
+                            first.min_level = stricter(first.min_level, spec.min_level);
                         }
                     }
                 }
@@ -610,6 +610,15 @@ impl SkillGraph {
             })
             .collect())
     }
+}
+
+/// Of two edges' `min_level`, the one that asks more. `None` (the default rule of
+/// [`EdgeSpec::needed_level`]) asks up to [`Level::DEFAULT_PREREQUISITE`], so it beats a stated
+/// level below that and loses to one at or above it (a stated level holds whatever the
+/// dependent is learned to).
+fn stricter(a: Option<Level>, b: Option<Level>) -> Option<Level> {
+    let asks = |l: Option<Level>| (l.unwrap_or(Level::DEFAULT_PREREQUISITE), l.is_some());
+    if asks(b) > asks(a) { b } else { a }
 }
 
 #[cfg(test)]
@@ -726,17 +735,17 @@ pub(crate) mod tests {
 
     #[test]
     fn a_transitive_min_level_does_not_depend_on_the_order_edges_were_added_in() {
-        // d needs b and c; both need a, b at level 4 and c at no stated level. Whichever of d's
-        // edges is inserted first (so whichever of b and c a walk crosses first), a's
-        // transitive entry asks the level 4 an edge states.
-        let build = |b_first: bool| {
+        // d needs b and c; both need a, b at a stated level and c at none (the default rule:
+        // up to 2). Whichever of d's edges is inserted first (so whichever of b and c a walk
+        // crosses first), a's transitive entry takes the edge that asks the most.
+        let build = |b_asks: i64, b_first: bool| {
             let mut g = graph(&["b>a", "c>a"]);
             g.upsert_skill(skill("d", "c", 10)).unwrap();
-            let b_at_4 = EdgeSpec {
+            let b_at = EdgeSpec {
                 kind: PrerequisiteKind::Required,
-                min_level: Some(Level::new(4).unwrap()),
+                min_level: Some(Level::new(b_asks).unwrap()),
             };
-            g.set_prerequisites(&id("b"), &[(id("a"), b_at_4)]).unwrap();
+            g.set_prerequisites(&id("b"), &[(id("a"), b_at)]).unwrap();
             for s in if b_first { ["b", "c"] } else { ["c", "b"] } {
                 g.add_prerequisite(&id("d"), &id(s), EdgeSpec::default())
                     .unwrap();
@@ -744,10 +753,16 @@ pub(crate) mod tests {
             g.prerequisites_of(&id("d"), Reach::Transitive, Follow::RequiredAndRecommended)
                 .unwrap()
         };
-        let one = build(true);
-        assert_eq!(one, build(false));
-        let a = one.iter().find(|p| p.skill.as_str() == "a").unwrap();
-        assert_eq!((a.depth, a.min_level), (2, Some(Level::new(4).unwrap())));
+        for (b_asks, expected) in [
+            (4, Some(Level::new(4).unwrap())),
+            (2, Some(Level::new(2).unwrap())),
+            (1, None),
+        ] {
+            let one = build(b_asks, true);
+            assert_eq!(one, build(b_asks, false), "b asks {b_asks}");
+            let a = one.iter().find(|p| p.skill.as_str() == "a").unwrap();
+            assert_eq!((a.depth, a.min_level), (2, expected), "b asks {b_asks}");
+        }
     }
 
     #[test]

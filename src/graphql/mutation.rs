@@ -143,7 +143,7 @@ impl SkillMutation {
         kind: Option<PrerequisiteKind>,
         #[graphql(
             desc = "The least level (1 aware to 5 expert) of `requires` needed; null: \
-                          the level `skill` is learned to, capped at 3 (practitioner)."
+                          the level `skill` is learned to, capped at 2 (beginner)."
         )]
         min_level: Option<i32>,
     ) -> async_graphql::Result<SkillView> {

@@ -417,9 +417,9 @@ impl PrerequisiteView {
         self.prerequisite.kind.into()
     }
     /// The least level (1 aware to 5 expert) of the prerequisite needed, when the edge sets
-    /// one; null: the level the dependent skill is learned to, capped at 3 (practitioner).
-    /// For a transitive entry, the highest level stated by the last edge of a shortest chain
-    /// to it; null when none of those edges states one.
+    /// one; null: the level the dependent skill is learned to, capped at 2 (beginner). For a
+    /// transitive entry, that of the last edge of a shortest chain to it; where several chains
+    /// are shortest, the edge that asks the most (null counting as up to 2).
     async fn min_level(&self) -> Option<i32> {
         self.prerequisite.min_level.map(|l| i32::from(l.get()))
     }
