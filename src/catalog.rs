@@ -39,6 +39,9 @@ pub enum Error {
          and ask for the changes since then"
     )]
     Expired { since: u64, oldest: u64 },
+    /// A write to a read replica: writes go to the writer, which replicates them here.
+    #[error("this server is a read replica: send writes to the writer")]
+    ReadOnly,
 }
 
 pub use crate::domain::ChangeKind;
@@ -71,6 +74,11 @@ pub struct Written<T> {
 pub struct Catalog {
     store: Store,
     current: ArcSwap<SkillGraph>,
+    /// The current revision, for those who wait for one (`Skillgraph-Min-Revision`, the
+    /// publisher): sent after the snapshot of that revision is published.
+    revision: tokio::sync::watch::Sender<u64>,
+    /// A read replica's: only [`Catalog::apply`] and [`Catalog::reload`] change it.
+    read_only: bool,
     /// Serializes writers; guards no data of its own (see the module docs).
     writer: Mutex<()>,
     changes: broadcast::Sender<Change>,
@@ -98,6 +106,8 @@ impl Catalog {
         let (changes, _) = broadcast::channel(1024);
         Ok(Catalog {
             store,
+            revision: tokio::sync::watch::Sender::new(graph.revision()),
+            read_only: false,
             current: ArcSwap::from_pointee(graph),
             writer: Mutex::new(()),
             changes,
@@ -105,9 +115,85 @@ impl Catalog {
         })
     }
 
+    /// Opens a read replica's database: writes are refused ([`Error::ReadOnly`]); the graph
+    /// changes only by what the writer replicates ([`Catalog::apply`], [`Catalog::reload`]).
+    pub fn open_replica(path: &Path, retention: Retention) -> Result<Self, Error> {
+        let mut catalog = Self::open_with(path, retention)?;
+        catalog.read_only = true;
+        Ok(catalog)
+    }
+
+    /// Whether this is a read replica's catalog.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// The current revision of the graph, consistent for as long as the caller holds it.
     pub fn snapshot(&self) -> Arc<SkillGraph> {
         self.current.load_full()
+    }
+
+    /// Watches the revision: changes once the snapshot of the new revision is published.
+    pub fn watch_revision(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.revision.subscribe()
+    }
+
+    /// A value of the database's `meta` tree (replication keeps its state there).
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self.store.meta(key)?)
+    }
+
+    /// Durably sets values of the database's `meta` tree.
+    pub fn set_meta(&self, pairs: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+        Ok(self.store.set_meta(pairs)?)
+    }
+
+    /// A replica applies the writer's entry of the revision after its own, as the writer
+    /// committed it: replayed onto a copy, made durable with `meta` (its place in the stream),
+    /// then published and announced like a write. Refuses any other revision.
+    pub fn apply(&self, entry: &ChangeEntry, meta: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+        let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.current.load_full();
+        let mut draft = SkillGraph::clone(&current);
+        draft.replay(entry)?;
+        let changes = draft.take_changes();
+        draft.set_revision(entry.revision);
+        self.store.commit_with(&draft, &changes, entry, meta)?;
+        self.publish(draft, Some(Arc::new(entry.clone())));
+        Ok(())
+    }
+
+    /// A replica replaces its whole graph with a snapshot's (its revision included), its log
+    /// restarting there. Subscribers see the next entry's revision jump.
+    pub fn reload(&self, mut graph: SkillGraph, meta: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+        let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        graph.take_changes();
+        self.store.reset(&graph, meta)?;
+        graph.prepare_matching();
+        self.publish(graph, None);
+        Ok(())
+    }
+
+    /// Makes `draft` the current snapshot, announces `entry`, and wakes whoever waits.
+    fn publish(&self, draft: SkillGraph, entry: Option<Change>) -> Arc<SkillGraph> {
+        // Usually nothing to do (the old index and the few ids written since serve); after an
+        // import or many writes the writer, not the next reader, builds the new index.
+        draft.prepare_search();
+        let published = Arc::new(draft);
+        self.current.store(published.clone());
+        self.revision.send_replace(published.revision());
+        // No subscriber is not an error: events are a courtesy, the write has landed.
+        if let Some(entry) = entry {
+            let _ = self.changes.send(entry);
+        }
+        if let Some(wake) = self.warmer.get()
+            && !published.extraction_prepared()
+        {
+            // Full: a wake-up is pending already and will build for the newest snapshot, this
+            // one or a later one. Disconnected: the thread is gone, nothing to do.
+            let _ = wake.try_send(());
+        }
+        published
     }
 
     /// Whether the database has never been written to.
@@ -191,8 +277,11 @@ impl Catalog {
         edit: impl FnOnce(&mut SkillGraph) -> Result<T, E>,
     ) -> Result<Written<T>, E>
     where
-        E: From<store::Error>,
+        E: From<Error>,
     {
+        if self.read_only {
+            return Err(Error::ReadOnly.into());
+        }
         // A poisoned lock only means another writer panicked; the snapshot it would have
         // published never was, so the state is intact and writing can go on.
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
@@ -211,21 +300,10 @@ impl Catalog {
         let revision = current.revision() + 1;
         draft.set_revision(revision);
         let entry = ChangeEntry::new(revision, store::now_ms(), kind, &current, &draft, &changes);
-        self.store.commit(&draft, &changes, &entry)?;
-        // Usually nothing to do (the old index and the few ids written since serve); after an
-        // import or many writes the writer, not the next reader, builds the new index.
-        draft.prepare_search();
-        let published = Arc::new(draft);
-        self.current.store(published.clone());
-        // No subscriber is not an error: events are a courtesy, the write has landed.
-        let _ = self.changes.send(Arc::new(entry));
-        if let Some(wake) = self.warmer.get()
-            && !published.extraction_prepared()
-        {
-            // Full: a wake-up is pending already and will build for the newest snapshot, this
-            // one or a later one. Disconnected: the thread is gone, nothing to do.
-            let _ = wake.try_send(());
-        }
+        self.store
+            .commit(&draft, &changes, &entry)
+            .map_err(Error::from)?;
+        let published = self.publish(draft, Some(Arc::new(entry)));
         Ok(Written {
             value,
             revision,

@@ -61,7 +61,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serves the GraphQL API (GraphiQL at /), seeding an empty database first.
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Prints the GraphQL schema (SDL) the server serves.
     Schema,
     /// Checks that a server answers `GET /health` (exit 0) or not (exit 1): a container
@@ -86,6 +86,8 @@ pub enum Command {
     },
     /// Prints the size and revision of the database.
     Stats,
+    /// Asks the running writer, through NATS, to upload a snapshot for replicas now.
+    Snapshot(serve::SnapshotArgs),
     /// Prints the learning plan from a profile to target skills and roles.
     Plan(plan::PlanArgs),
     /// Prints the gap between a profile and a role, and the plan that closes it.
@@ -156,7 +158,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         retention: crate::config::Retention::KEEP_ALL,
     };
     match cli.command {
-        Command::Serve(args) => serve::serve(&db, args),
+        Command::Serve(args) => serve::serve(&db, *args),
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(())
@@ -167,6 +169,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Generate(args) => data::generate(&db, args),
         Command::Export { output } => data::export(&reading, output),
         Command::Stats => data::stats(&reading),
+        Command::Snapshot(args) => serve::snapshot(args),
         Command::Plan(args) => plan::plan(&reading, args),
         Command::Gap(args) => plan::gap(&reading, args),
         Command::Match(args) => roles::match_roles(&reading, args),

@@ -149,6 +149,11 @@ pub struct ServerConfig {
     pub persisted_queries: bool,
     /// Trusted documents: when set, only these documents run (by hash or by text).
     pub trusted_documents: Option<std::sync::Arc<crate::graphql::guard::TrustedDocuments>>,
+    /// Longest a request with `Skillgraph-Min-Revision` waits for that revision before it is
+    /// refused with `REVISION_NOT_REACHED`.
+    pub min_revision_wait: Duration,
+    /// A replica's writer, named in `READ_ONLY_REPLICA` refusals.
+    pub writer_url: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -165,6 +170,8 @@ impl Default for ServerConfig {
             response_cache_bytes: 64 * 1024 * 1024,
             persisted_queries: true,
             trusted_documents: None,
+            min_revision_wait: Duration::from_secs(2),
+            writer_url: None,
         }
     }
 }
@@ -209,6 +216,11 @@ pub struct ServerArgs {
     /// persisted-query manifest); any other document is refused.
     #[arg(long, env = "SKILLGRAPH_TRUSTED_DOCUMENTS", value_name = "FILE")]
     pub trusted_documents: Option<PathBuf>,
+    /// Longest, in milliseconds, a request with `Skillgraph-Min-Revision: R` waits for the
+    /// server to reach R (then REVISION_NOT_REACHED, 503).
+    #[arg(long, env = "SKILLGRAPH_MIN_REVISION_WAIT_MS",
+          default_value_t = defaults().min_revision_wait.as_millis() as u64)]
+    pub min_revision_wait_ms: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -300,6 +312,8 @@ impl ServerArgs {
             response_cache_bytes: self.response_cache_mb.saturating_mul(1024 * 1024),
             persisted_queries: !self.no_persisted_queries,
             trusted_documents,
+            min_revision_wait: Duration::from_millis(self.min_revision_wait_ms),
+            writer_url: None,
         })
     }
 }
@@ -312,4 +326,72 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line, for log collectors.
     Json,
+}
+
+/// Replication over NATS JetStream (see `replication`): a writer publishes, replicas follow.
+/// URLs may carry credentials (`nats://user:password@host:4222`, `nats://token@host:4222`);
+/// they are never logged.
+#[derive(Debug, Args)]
+pub struct ReplicationArgs {
+    /// Publish every committed write to the JetStream of this NATS server (the writer).
+    #[arg(
+        long,
+        env = "SKILLGRAPH_NATS",
+        hide_env_values = true,
+        value_name = "URL",
+        conflicts_with = "replica_of"
+    )]
+    pub nats: Option<String>,
+    /// Serve as a read replica of the writer that publishes to this NATS server: never seeds,
+    /// refuses mutations.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_REPLICA_OF",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub replica_of: Option<String>,
+    /// The JetStream stream (the snapshots' bucket is `<stream>_snapshots`).
+    #[arg(long, env = "SKILLGRAPH_NATS_STREAM", default_value = "skillgraph")]
+    pub nats_stream: String,
+    /// A NATS `.creds` file (JWT and NKey seed).
+    #[arg(long, env = "SKILLGRAPH_NATS_CREDS", value_name = "FILE")]
+    pub nats_creds: Option<PathBuf>,
+    /// A CA certificate (PEM) that signed the NATS server's TLS certificate; turns TLS on.
+    #[arg(long, env = "SKILLGRAPH_NATS_CA", value_name = "FILE")]
+    pub nats_ca: Option<PathBuf>,
+    /// A replica's writer (its public URL), named when a mutation is refused.
+    #[arg(long, env = "SKILLGRAPH_WRITER_URL", value_name = "URL")]
+    pub writer_url: Option<String>,
+    /// Publish even though another writer's database published to the stream last: moving
+    /// the writer to a database that is not a copy of the old one's. Stop the old writer first.
+    #[arg(long, env = "SKILLGRAPH_NATS_TAKEOVER")]
+    pub nats_takeover: bool,
+    /// The writer uploads a snapshot every this many revisions.
+    #[arg(long, env = "SKILLGRAPH_SNAPSHOT_EVERY_REVISIONS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshot_every_revisions: u64,
+    /// …or every this many minutes when the revision moved, whichever comes first.
+    #[arg(long, env = "SKILLGRAPH_SNAPSHOT_EVERY_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshot_every_minutes: u64,
+    /// Snapshots the bucket keeps (the newest).
+    #[arg(long, env = "SKILLGRAPH_SNAPSHOTS_KEEP", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshots_keep: u64,
+    /// Messages the stream keeps when the writer creates it (the oldest go first); keep it
+    /// well above `--snapshot-every-revisions`.
+    #[arg(long, env = "SKILLGRAPH_NATS_STREAM_MAX_MESSAGES", default_value_t = 100_000,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    pub nats_stream_max_messages: i64,
+    /// A replica is ready while at most this many revisions behind.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_READY_MAX_LAG_REVISIONS",
+        default_value_t = 100
+    )]
+    pub ready_max_lag_revisions: u64,
+    /// …and behind for at most this many seconds.
+    #[arg(long, env = "SKILLGRAPH_READY_MAX_LAG_SECONDS", default_value_t = 10)]
+    pub ready_max_lag_seconds: u64,
 }

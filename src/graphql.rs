@@ -36,6 +36,25 @@ pub use subscription::SubscriptionRoot;
 #[derive(Clone)]
 pub struct Snapshot(pub Arc<SkillGraph>);
 
+/// The newest revision the request's mutations produced (0: none), for the transport to
+/// report (`Skillgraph-Revision`).
+#[derive(Clone, Default)]
+pub struct Produced(pub Arc<std::sync::atomic::AtomicU64>);
+
+impl Produced {
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// What the schema knows of replication: where a replica's writer is, and the writer's
+/// snapshot publisher.
+#[derive(Clone, Debug, Default)]
+pub struct Replication {
+    pub writer_url: Option<String>,
+    pub snapshots: Option<crate::replication::Handle>,
+}
+
 /// Who is calling: set by the HTTP layer from the `Authorization` header.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Caller {
@@ -80,7 +99,11 @@ pub struct QueryRoot(
 /// publishes a `graphChanged` event.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(mutation::SkillMutation, mutation::RoleMutation);
+pub struct MutationRoot(
+    mutation::SkillMutation,
+    mutation::RoleMutation,
+    mutation::ReplicationMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
@@ -88,12 +111,23 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// refused and validation errors suggest no field names (for production deployments that do
 /// not publish their schema: "Did you mean …" would publish it one guess at a time).
 pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> AppSchema {
+    schema_with(catalog, limits, introspection, Replication::default())
+}
+
+/// [`schema`], on a server that replicates.
+pub fn schema_with(
+    catalog: Arc<Catalog>,
+    limits: Limits,
+    introspection: bool,
+    replication: Replication,
+) -> AppSchema {
     let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
     )
     .data(catalog)
+    .data(replication)
     .data(limits)
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity);

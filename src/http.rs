@@ -58,6 +58,10 @@ struct AppState {
     cache: Option<Arc<ResponseCache>>,
     /// The request limits, for the routes outside GraphQL that take a profile (`paths`).
     limits: crate::config::Limits,
+    /// Replication's state, on a writer that publishes or a replica.
+    replication: Option<Arc<crate::replication::Status>>,
+    /// How long a request waits for its `Skillgraph-Min-Revision`.
+    min_revision_wait: Duration,
     /// Turns true when the server stops. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
@@ -65,24 +69,44 @@ struct AppState {
     stopping: watch::Receiver<bool>,
 }
 
+/// Replication as the server sees it: its state for `/ready` and `/metrics`, and the writer's
+/// snapshot publisher for the `publishSnapshot` mutation.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    pub status: Arc<crate::replication::Status>,
+    pub snapshots: Option<crate::replication::Handle>,
+}
+
 /// The application's routes and layers. `stopping` closes open subscriptions when it turns
 /// true.
 pub fn router(
     catalog: Arc<Catalog>,
     config: &ServerConfig,
+    replication: Option<Replication>,
     stopping: watch::Receiver<bool>,
 ) -> Router {
-    let schema = api::schema(catalog.clone(), config.limits, config.introspection);
-    let executor = Guarded::new(schema, config);
+    let schema = api::schema_with(
+        catalog.clone(),
+        config.limits,
+        config.introspection,
+        api::Replication {
+            writer_url: config.writer_url.clone(),
+            snapshots: replication.as_ref().and_then(|r| r.snapshots.clone()),
+        },
+    );
+    let executor = Guarded::new(schema, config).pinning(catalog.clone());
+    let status = replication.map(|r| r.status);
     let state = AppState {
         executor,
         catalog,
         admin_token: config.admin_token.as_str().into(),
         max_batch: config.max_batch,
         max_body_bytes: config.max_body_bytes,
-        metrics: Metrics::new(),
+        metrics: Metrics::new(status.clone()),
         cache: ResponseCache::new(config.response_cache_bytes).map(Arc::new),
         limits: config.limits,
+        replication: status,
+        min_revision_wait: config.min_revision_wait,
         stopping,
     };
     let router = if config.introspection {
@@ -164,7 +188,13 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(allow)
             .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::ACCEPT,
+                header::HeaderName::from_static("skillgraph-min-revision"),
+            ])
+            .expose_headers([header::HeaderName::from_static("skillgraph-revision")])
             .max_age(Duration::from_secs(3600)),
     )
 }
@@ -177,8 +207,19 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, catalog, config, None, shutdown).await
+}
+
+/// [`serve`], for a server that replicates (a writer that publishes, or a replica).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    catalog: Arc<Catalog>,
+    config: ServerConfig,
+    replication: Option<Replication>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = router(catalog, &config, stopping);
+    let app = router(catalog, &config, replication, stopping);
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

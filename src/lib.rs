@@ -5,6 +5,8 @@
 //! * [`domain`]: skills, roles, levels, the prerequisite DAG and every algorithm. Pure, sync.
 //! * [`store`]: the sled database and its versioned on-disk format. Knows domain values only.
 //! * [`catalog`]: the one place where graph and store meet; owns the write path and snapshots.
+//! * [`replication`]: read replicas: the writer publishes its change log to NATS JetStream,
+//!   replicas follow it. Knows the catalog, never GraphQL or HTTP.
 //! * [`import`]: the seed format (check, import, export), ESCO, O*NET and CSV importers.
 //! * [`graphql`]: the GraphQL schema: thin views and resolvers over the catalog.
 //! * [`http`]: the axum server: GraphQL over HTTP and WebSocket, GraphiQL, health.
@@ -22,4 +24,5 @@ pub mod graphql;
 pub mod http;
 pub mod import;
 pub mod render;
+pub mod replication;
 pub mod store;

@@ -419,7 +419,129 @@ impl Store {
         changes: &ChangeSet,
         entry: &ChangeEntry,
     ) -> Result<(), Error> {
+        self.commit_with(graph, changes, entry, &[])
+    }
+
+    /// [`commit`](Self::commit), also setting `meta` keys in the same transaction (a replica's
+    /// position in the stream it follows, which must never be ahead of what it applied).
+    pub fn commit_with(
+        &self,
+        graph: &SkillGraph,
+        changes: &ChangeSet,
+        entry: &ChangeEntry,
+        meta: &[(&str, Vec<u8>)],
+    ) -> Result<(), Error> {
         debug_assert_eq!(entry.revision, graph.revision());
+        let records = self.record_batches(graph, changes);
+        let revision = graph.revision().to_be_bytes();
+        let mut times = sled::Batch::default();
+        for key in self.trim_keys(entry.revision, entry.at_ms, Retention::TRIM_PER_WRITE)? {
+            times.remove(key);
+        }
+        let mut log = times.clone();
+        times.insert(&revision, &entry.at_ms.to_be_bytes());
+        log.insert(
+            &revision,
+            serde_json::to_vec(entry).expect("entries always serialize to JSON"),
+        );
+        self.transact(&records, revision, meta, &log, &times)?;
+        self.db.flush()?;
+        self.record_revision(graph.revision());
+        Ok(())
+    }
+
+    /// Replaces everything with `graph` (records and revision) and restarts the change log at
+    /// its revision, in one transaction: a replica loading a snapshot. `meta` is set with it.
+    pub fn reset(&self, graph: &SkillGraph, meta: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+        let mut all = ChangeSet::default();
+        let keys = |tree: &sled::Tree| -> Result<Vec<sled::IVec>, Error> {
+            tree.iter().keys().map(|k| k.map_err(Error::from)).collect()
+        };
+        let id = |key: &sled::IVec| String::from_utf8_lossy(key).into_owned();
+        let corrupt = |what: &str, key: &sled::IVec| {
+            Error::Corrupt(format!("bad {what} key {:?}", String::from_utf8_lossy(key)))
+        };
+        for key in keys(&self.categories)? {
+            all.categories.insert(
+                crate::domain::CategoryId::parse(&id(&key))
+                    .map_err(|_| corrupt("category", &key))?,
+            );
+        }
+        for key in keys(&self.skills)? {
+            all.skills
+                .insert(SkillId::parse(&id(&key)).map_err(|_| corrupt("skill", &key))?);
+        }
+        for key in keys(&self.groups)? {
+            all.groups
+                .insert(SkillId::parse(&id(&key)).map_err(|_| corrupt("group", &key))?);
+        }
+        for key in keys(&self.roles)? {
+            all.roles.insert(
+                crate::domain::RoleId::parse(&id(&key)).map_err(|_| corrupt("role", &key))?,
+            );
+        }
+        for key in keys(&self.edges)? {
+            let split = key
+                .iter()
+                .position(|&b| b == 0)
+                .ok_or_else(|| corrupt("edge", &key))?;
+            let part = |bytes: &[u8]| {
+                std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(|s| SkillId::parse(s).ok())
+                    .ok_or_else(|| corrupt("edge", &key))
+            };
+            all.edges
+                .insert((part(&key[..split])?, part(&key[split + 1..])?));
+        }
+        for c in graph.categories() {
+            all.categories.insert(c.id.clone());
+        }
+        for s in graph.skills() {
+            all.skills.insert(s.id.clone());
+            if graph
+                .prerequisite_groups(&s.id)
+                .is_ok_and(|g| !g.is_empty())
+            {
+                all.groups.insert(s.id.clone());
+            }
+        }
+        for (a, b, _) in graph.edges() {
+            all.edges.insert((a, b));
+        }
+        for r in graph.roles() {
+            all.roles.insert(r.id.clone());
+        }
+        let records = self.record_batches(graph, &all);
+        let mut log = sled::Batch::default();
+        for key in keys(&self.change_times)? {
+            log.remove(key);
+        }
+        self.transact(&records, graph.revision().to_be_bytes(), meta, &log, &log)?;
+        self.db.flush()?;
+        self.record_revision(graph.revision());
+        Ok(())
+    }
+
+    /// A `meta` value this build's other modules keep (replication's state).
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self.meta.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Durably sets `meta` values.
+    pub fn set_meta(&self, pairs: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+        let mut batch = sled::Batch::default();
+        for (key, value) in pairs {
+            batch.insert(key.as_bytes(), value.as_slice());
+        }
+        self.meta.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The record trees' batches that make the store hold `graph`'s state of what `changes`
+    /// names.
+    fn record_batches(&self, graph: &SkillGraph, changes: &ChangeSet) -> [sled::Batch; 5] {
         let mut categories = sled::Batch::default();
         for id in &changes.categories {
             match graph.category(id.as_str()) {
@@ -455,17 +577,19 @@ impl Store {
                 _ => groups.remove(id.as_str()),
             }
         }
-        let revision = graph.revision().to_be_bytes();
-        let mut times = sled::Batch::default();
-        for key in self.trim_keys(entry.revision, entry.at_ms, Retention::TRIM_PER_WRITE)? {
-            times.remove(key);
-        }
-        let mut log = times.clone();
-        times.insert(&revision, &entry.at_ms.to_be_bytes());
-        log.insert(
-            &revision,
-            serde_json::to_vec(entry).expect("entries always serialize to JSON"),
-        );
+        [categories, skills, edges, roles, groups]
+    }
+
+    /// One transaction over every tree: the record batches, the revision, `meta`, and the
+    /// log's two trees.
+    fn transact(
+        &self,
+        [categories, skills, edges, roles, groups]: &[sled::Batch; 5],
+        revision: [u8; 8],
+        meta: &[(&str, Vec<u8>)],
+        log: &sled::Batch,
+        times: &sled::Batch,
+    ) -> Result<(), Error> {
         (
             &self.categories,
             &self.skills,
@@ -477,23 +601,23 @@ impl Store {
             &self.change_times,
         )
             .transaction(|(c, s, e, r, g, m, l, t)| {
-                c.apply_batch(&categories)?;
-                s.apply_batch(&skills)?;
-                e.apply_batch(&edges)?;
-                r.apply_batch(&roles)?;
-                g.apply_batch(&groups)?;
+                c.apply_batch(categories)?;
+                s.apply_batch(skills)?;
+                e.apply_batch(edges)?;
+                r.apply_batch(roles)?;
+                g.apply_batch(groups)?;
                 m.insert(REVISION_KEY, &revision)?;
-                l.apply_batch(&log)?;
-                t.apply_batch(&times)?;
+                for (key, value) in meta {
+                    m.insert(key.as_bytes(), value.as_slice())?;
+                }
+                l.apply_batch(log)?;
+                t.apply_batch(times)?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(|e| match e {
                 TransactionError::Storage(e) => Error::Sled(e),
                 TransactionError::Abort(()) => unreachable!("the transaction never aborts"),
-            })?;
-        self.db.flush()?;
-        self.record_revision(graph.revision());
-        Ok(())
+            })
     }
 
     /// Records the acknowledged revision beside sled's files (see "Lost writes"). Failing to

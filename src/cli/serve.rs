@@ -18,10 +18,80 @@ pub struct ServeArgs {
     pub seed: PathBuf,
     #[command(flatten)]
     pub server: crate::config::ServerArgs,
+    #[command(flatten)]
+    pub replication: crate::config::ReplicationArgs,
+}
+
+/// `snapshot`: asks the running writer, through NATS, to upload a snapshot now.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// The NATS server the writer publishes to.
+    #[arg(
+        long,
+        env = "SKILLGRAPH_NATS",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub nats: String,
+    /// The writer's stream.
+    #[arg(long, env = "SKILLGRAPH_NATS_STREAM", default_value = "skillgraph")]
+    pub nats_stream: String,
+    #[arg(long, env = "SKILLGRAPH_NATS_CREDS", value_name = "FILE")]
+    pub nats_creds: Option<PathBuf>,
+    #[arg(long, env = "SKILLGRAPH_NATS_CA", value_name = "FILE")]
+    pub nats_ca: Option<PathBuf>,
+    /// Seconds to wait for the writer's answer.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+}
+
+fn nats_target(
+    url: &str,
+    stream: &str,
+    creds: Option<PathBuf>,
+    ca: Option<PathBuf>,
+) -> Result<crate::replication::NatsTarget, Failure> {
+    let mut target = crate::replication::NatsTarget::parse(url, stream).map_err(Failure::Usage)?;
+    target.creds = creds;
+    target.ca = ca;
+    Ok(target)
+}
+
+pub fn snapshot(args: SnapshotArgs) -> Result<(), Failure> {
+    let target = nats_target(&args.nats, &args.nats_stream, args.nats_creds, args.nats_ca)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let info = runtime
+        .block_on(crate::replication::request_snapshot(
+            &target,
+            std::time::Duration::from_secs(args.timeout),
+        ))
+        .map_err(|e| Failure::Usage(format!("no snapshot: {e}")))?;
+    println!(
+        "snapshot {} uploaded: revision {}, epoch {}, {} bytes",
+        info.name, info.revision, info.epoch, info.bytes
+    );
+    Ok(())
 }
 
 pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
-    let catalog = std::sync::Arc::new(db.open_seeded(&args.seed)?);
+    let r = &args.replication;
+    let writer_target = r
+        .nats
+        .as_deref()
+        .map(|url| nats_target(url, &r.nats_stream, r.nats_creds.clone(), r.nats_ca.clone()))
+        .transpose()?;
+    let replica_target = r
+        .replica_of
+        .as_deref()
+        .map(|url| nats_target(url, &r.nats_stream, r.nats_creds.clone(), r.nats_ca.clone()))
+        .transpose()?;
+    // A replica never seeds: its graph is the writer's, from a snapshot and the stream.
+    let catalog = std::sync::Arc::new(match replica_target {
+        Some(_) => crate::catalog::Catalog::open_replica(&db.path, db.retention)?,
+        None => db.open_seeded(&args.seed)?,
+    });
     // The first extraction should not wait for the label automaton (about a second on ESCO,
     // see BENCHMARKS.md); built here, not in `Catalog::open`, so that
     // `stats` or `export` do not pay for it. After a write to names or aliases, a thread of
@@ -40,10 +110,12 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
             "the admin token must be at least 16 characters long".into(),
         ));
     }
-    let config = args
+    let mut config = args
         .server
         .into_config(admin_token.clone())
         .map_err(Failure::Usage)?;
+    config.writer_url = args.replication.writer_url.clone();
+    let replication = args.replication;
     // Graph work runs on the blocking pool, and each of its threads keeps dense per-node
     // scratch maps (about 4 MB on a 100k-skill graph): on a machine with a few cores, more
     // threads than this only add memory, never throughput.
@@ -69,7 +141,50 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
                 "admin token for this run (set SKILLGRAPH_ADMIN_TOKEN to choose one): {admin_token}"
             );
         }
-        crate::http::serve(listener, catalog, config, shutdown_signal()).await?;
+        let lag = std::time::Duration::from_secs(replication.ready_max_lag_seconds);
+        let replicating = match (writer_target, replica_target) {
+            (Some(target), _) => {
+                let status = std::sync::Arc::new(crate::replication::Status::new(
+                    crate::replication::Role::Writer,
+                    replication.ready_max_lag_revisions,
+                    lag,
+                ));
+                tracing::info!(nats = %target.display(), stream = %target.stream, "publishing writes to NATS JetStream");
+                let config = crate::replication::PublisherConfig {
+                    target,
+                    takeover: replication.nats_takeover,
+                    snapshot_every_revisions: replication.snapshot_every_revisions,
+                    snapshot_every: std::time::Duration::from_secs(
+                        replication.snapshot_every_minutes.saturating_mul(60),
+                    ),
+                    snapshots_keep: usize::try_from(replication.snapshots_keep)
+                        .unwrap_or(usize::MAX),
+                    stream_max_messages: replication.nats_stream_max_messages,
+                };
+                let (handle, _task) =
+                    crate::replication::publish(catalog.clone(), config, status.clone())
+                        .map_err(|e| Failure::Usage(e.to_string()))?;
+                Some(crate::http::Replication {
+                    status,
+                    snapshots: Some(handle),
+                })
+            }
+            (None, Some(target)) => {
+                let status = std::sync::Arc::new(crate::replication::Status::new(
+                    crate::replication::Role::Replica,
+                    replication.ready_max_lag_revisions,
+                    lag,
+                ));
+                tracing::info!(nats = %target.display(), stream = %target.stream, "serving as a read replica");
+                crate::replication::follow(catalog.clone(), target, status.clone());
+                Some(crate::http::Replication {
+                    status,
+                    snapshots: None,
+                })
+            }
+            (None, None) => None,
+        };
+        crate::http::serve_with(listener, catalog, config, replicating, shutdown_signal()).await?;
         tracing::info!("shut down cleanly");
         Ok::<(), Failure>(())
     })

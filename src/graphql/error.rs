@@ -46,11 +46,19 @@ pub enum Code {
     PersistedQueryNotSupported,
     /// The server runs only its trusted documents, and this is not one of them.
     DocumentNotTrusted,
+    /// A mutation sent to a read replica; `extensions.writer` names the writer's URL when the
+    /// replica knows it.
+    ReadOnlyReplica,
+    /// `Skillgraph-Min-Revision` asked for a revision this server did not reach within the
+    /// wait; `extensions.revision` is where it is. Retry, or ask another server.
+    RevisionNotReached,
+    /// The operation needs a service this server cannot reach or does not use (NATS).
+    Unavailable,
 }
 
 impl Code {
     /// Every code, in the order the README documents them.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 16] = [
         Code::NotFound,
         Code::Cycle,
         Code::InvalidInput,
@@ -64,6 +72,9 @@ impl Code {
         Code::PersistedQueryNotFound,
         Code::PersistedQueryNotSupported,
         Code::DocumentNotTrusted,
+        Code::ReadOnlyReplica,
+        Code::RevisionNotReached,
+        Code::Unavailable,
     ];
 
     /// The name clients see in `extensions.code`.
@@ -82,6 +93,9 @@ impl Code {
             Code::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Code::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
             Code::DocumentNotTrusted => "DOCUMENT_NOT_TRUSTED",
+            Code::ReadOnlyReplica => "READ_ONLY_REPLICA",
+            Code::RevisionNotReached => "REVISION_NOT_REACHED",
+            Code::Unavailable => "UNAVAILABLE",
         }
     }
 
@@ -101,6 +115,8 @@ impl Code {
             Code::Unauthenticated => 401,
             Code::Internal => 500,
             Code::RevisionExpired => 410,
+            Code::ReadOnlyReplica => 403,
+            Code::RevisionNotReached | Code::Unavailable => 503,
         }
     }
 
@@ -145,6 +161,13 @@ pub enum ApiError {
     /// The change log no longer holds the changes after `since`.
     #[error("{message}")]
     Expired { message: String, oldest: u64 },
+    #[error("{}", match .writer {
+        Some(url) => format!("this server is a read replica: send mutations to the writer at {url}"),
+        None => "this server is a read replica: send mutations to the writer".to_owned(),
+    })]
+    ReadOnly { writer: Option<String> },
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl From<catalog::Error> for ApiError {
@@ -156,6 +179,7 @@ impl From<catalog::Error> for ApiError {
                 message: e.to_string(),
                 oldest,
             },
+            catalog::Error::ReadOnly => ApiError::ReadOnly { writer: None },
         }
     }
 }
@@ -184,6 +208,8 @@ impl ApiError {
             ApiError::Limit { .. } => Code::LimitExceeded,
             ApiError::InvalidInput(_) => Code::InvalidInput,
             ApiError::Expired { .. } => Code::RevisionExpired,
+            ApiError::ReadOnly { .. } => Code::ReadOnlyReplica,
+            ApiError::Unavailable(_) => Code::Unavailable,
         }
     }
 
@@ -208,6 +234,11 @@ impl ApiError {
                 }
                 ApiError::Expired { oldest, .. } => {
                     ext.set("oldestSince", *oldest);
+                }
+                ApiError::ReadOnly {
+                    writer: Some(writer),
+                } => {
+                    ext.set("writer", writer.as_str());
                 }
                 ApiError::Limit { name, limit, .. } => {
                     ext.set("limit", *name);

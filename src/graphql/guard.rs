@@ -81,9 +81,18 @@ pub struct Guarded {
     documents: Arc<Documents>,
     persisted: Option<Arc<PersistedQueries>>,
     trusted: Option<Arc<TrustedDocuments>>,
+    /// Over WebSocket, where no HTTP layer pins a snapshot, queries and mutations are pinned
+    /// to this catalog's current one, and answer with `extensions.revision`.
+    catalog: Option<Arc<crate::catalog::Catalog>>,
 }
 
 impl Guarded {
+    /// Pins the snapshot of `catalog` for requests that arrive without one (WebSocket).
+    pub fn pinning(mut self, catalog: Arc<crate::catalog::Catalog>) -> Self {
+        self.catalog = Some(catalog);
+        self
+    }
+
     pub fn new(schema: AppSchema, config: &ServerConfig) -> Self {
         Guarded {
             types: Arc::new(FieldTypes::from_sdl(&schema.sdl())),
@@ -95,6 +104,7 @@ impl Guarded {
                 .persisted_queries
                 .then(|| Arc::new(PersistedQueries::new(16 * 1024 * 1024))),
             trusted: config.trusted_documents.clone(),
+            catalog: None,
         }
     }
 
@@ -212,10 +222,30 @@ impl Executor for Guarded {
             }
         };
         let this = self.clone();
+        let pinned = match &self.catalog {
+            Some(catalog) if ticket.ty != OperationType::Subscription => {
+                let snapshot = catalog.snapshot();
+                let produced = super::Produced::default();
+                request = request
+                    .data(super::Snapshot(snapshot.clone()))
+                    .data(produced.clone());
+                Some((snapshot.revision(), produced))
+            }
+            _ => None,
+        };
         self.schema
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
             .map(move |mut response| {
                 this.finish(&mut response, &ticket);
+                if let Some((revision, produced)) = &pinned {
+                    let revision = match produced.get() {
+                        0 => *revision,
+                        produced => produced,
+                    };
+                    response
+                        .extensions
+                        .insert("revision".into(), async_graphql::Value::from(revision));
+                }
                 response
             })
             .boxed()

@@ -19,6 +19,13 @@ struct Admin;
 
 impl Guard for Admin {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        // First: a client that writes to a replica learns where the writer is, token or not.
+        if catalog(ctx).is_read_only() {
+            let writer = ctx
+                .data_opt::<super::Replication>()
+                .and_then(|r| r.writer_url.clone());
+            return Err(ApiError::ReadOnly { writer }.into_graphql());
+        }
         match ctx.data_opt::<Caller>() {
             Some(caller) if caller.admin => Ok(()),
             _ => Err(ApiError::Unauthenticated.into_graphql()),
@@ -39,10 +46,61 @@ async fn write<T: Send + 'static>(
     edit: impl FnOnce(&mut SkillGraph) -> Result<T, crate::domain::Error> + Send + 'static,
 ) -> async_graphql::Result<(T, Arc<SkillGraph>)> {
     let catalog = catalog(ctx).clone();
-    compute(move || catalog.write(kind, |graph| edit(graph).map_err(Error::from)))
+    let written = compute(move || catalog.write(kind, |graph| edit(graph).map_err(Error::from)))
         .await?
-        .map(|written| (written.value, written.graph))
-        .api()
+        .api()?;
+    if let Some(produced) = ctx.data_opt::<super::Produced>() {
+        produced
+            .0
+            .fetch_max(written.revision, std::sync::atomic::Ordering::Relaxed);
+    }
+    Ok((written.value, written.graph))
+}
+
+/// A snapshot the writer uploaded for replicas.
+#[derive(async_graphql::SimpleObject)]
+pub struct Snapshot {
+    /// The object's name in the `<stream>_snapshots` bucket.
+    name: String,
+    /// The revision it holds.
+    revision: u64,
+    /// The writer's epoch when it was taken.
+    epoch: u64,
+    /// Its size: the export's bytes.
+    bytes: u64,
+}
+
+#[derive(Default)]
+pub struct ReplicationMutation;
+
+#[Object]
+impl ReplicationMutation {
+    /// Uploads a snapshot of the graph for replicas now (the writer also does so at start and
+    /// every N revisions or T minutes), once everything up to its revision is published.
+    /// `UNAVAILABLE` on a server that does not publish to NATS, or while NATS is away (after
+    /// the request timeout).
+    #[graphql(guard = "Admin")]
+    async fn publish_snapshot(&self, ctx: &Context<'_>) -> async_graphql::Result<Snapshot> {
+        let handle = ctx
+            .data_opt::<super::Replication>()
+            .and_then(|r| r.snapshots.clone())
+            .ok_or_else(|| {
+                ApiError::Unavailable(
+                    "this server does not publish to NATS: start it with --nats URL".into(),
+                )
+                .into_graphql()
+            })?;
+        let info = handle
+            .snapshot()
+            .await
+            .map_err(|e| ApiError::Unavailable(e).into_graphql())?;
+        Ok(Snapshot {
+            name: info.name,
+            revision: info.revision,
+            epoch: info.epoch,
+            bytes: info.bytes as u64,
+        })
+    }
 }
 
 fn skill_view(

@@ -32,7 +32,7 @@ use super::admin::Auth;
 use super::cache::{Answer, Key};
 use super::{AppState, limit_error, plain_error};
 use crate::graphql::error::Code;
-use crate::graphql::{Caller, Snapshot};
+use crate::graphql::{Caller, Produced, Snapshot};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -317,26 +317,95 @@ async fn execute(
     let operation = operation_name(&batch);
     tracing::Span::current().record("operation", operation.as_str());
     let started = std::time::Instant::now();
+    if let Err(refused) = reach_min_revision(state, headers).await {
+        state.metrics.observe(&operation, false, started.elapsed());
+        return refused;
+    }
     // One snapshot for the whole request (a batch included): one consistent revision.
     let snapshot = state.catalog.snapshot();
-    let (response, ok) = match batch {
+    let revision = snapshot.revision();
+    let produced = Produced::default();
+    let (mut response, ok) = match batch {
         BatchRequest::Single(request) => {
             let key = key.scoped(snapshot.revision(), caller.admin);
+            let request = request.data(produced.clone());
             single(state, headers, request, key, snapshot, caller).await
         }
         BatchRequest::Batch(requests) => {
-            let responses = futures_util::future::join_all(
-                requests
-                    .into_iter()
-                    .map(|request| run(state, request, snapshot.clone(), caller)),
-            )
+            let responses = futures_util::future::join_all(requests.into_iter().map(|request| {
+                run(
+                    state,
+                    request.data(produced.clone()),
+                    snapshot.clone(),
+                    caller,
+                )
+            }))
             .await;
             let ok = responses.iter().all(|r| r.is_ok());
             (respond(headers, BatchResponse::Batch(responses)), ok)
         }
     };
+    // The revision the answer was computed on; a mutation's, the one it produced.
+    let revision = match produced.get() {
+        0 => revision,
+        produced => produced,
+    };
+    response
+        .headers_mut()
+        .insert(REVISION_HEADER, HeaderValue::from(revision));
     state.metrics.observe(&operation, ok, started.elapsed());
     response
+}
+
+/// The revision an answer was computed on (a mutation's: the one it produced).
+pub(super) const REVISION_HEADER: &str = "skillgraph-revision";
+/// "Answer only once you have reached this revision": read-your-writes across replicas.
+const MIN_REVISION_HEADER: &str = "skillgraph-min-revision";
+
+/// Waits, up to the configured bound, until the server has reached the request's
+/// `Skillgraph-Min-Revision`; refuses with `REVISION_NOT_REACHED` (503) if it does not, and
+/// with `INVALID_INPUT` if the header is not a revision.
+async fn reach_min_revision(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(value) = headers.get(MIN_REVISION_HEADER) else {
+        return Ok(());
+    };
+    let Some(wanted) = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return Err(plain_error(
+            StatusCode::BAD_REQUEST,
+            "Skillgraph-Min-Revision must be a revision number",
+        ));
+    };
+    let mut revisions = state.catalog.watch_revision();
+    let reached = tokio::time::timeout(
+        state.min_revision_wait,
+        revisions.wait_for(|&revision| revision >= wanted),
+    )
+    .await;
+    if matches!(reached, Ok(Ok(_))) {
+        return Ok(());
+    }
+    let at = state.catalog.snapshot().revision();
+    let mut response = super::refusal(
+        Code::RevisionNotReached,
+        None,
+        &format!(
+            "this server is at revision {at} and did not reach revision {wanted} within {} ms: \
+             retry, or ask the writer",
+            state.min_revision_wait.as_millis()
+        ),
+        &[("revision", at.into()), ("wanted", wanted.into())],
+    );
+    response
+        .headers_mut()
+        .insert(REVISION_HEADER, HeaderValue::from(at));
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    Err(response)
 }
 
 /// One request of a batch: checked, then executed (no cache, no GET rules: batches are POST).

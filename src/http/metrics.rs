@@ -42,6 +42,17 @@ pub struct Metrics {
     /// [`MAX_OPERATIONS`] new names are counted as `other` instead of growing the series (and
     /// the server's memory) without bound.
     operations: std::sync::RwLock<std::collections::HashSet<String>>,
+    /// Replication's gauges, on a writer that publishes or a replica.
+    replication: Option<ReplicationGauges>,
+}
+
+struct ReplicationGauges {
+    status: Arc<crate::replication::Status>,
+    lag_revisions: Gauge,
+    lag_seconds: Gauge<f64, AtomicU64>,
+    backlog: Gauge,
+    snapshot_age: Gauge<f64, AtomicU64>,
+    connected: Gauge,
 }
 
 /// Distinct operation names that get series of their own.
@@ -53,8 +64,45 @@ const BUCKETS: [f64; 14] = [
 ];
 
 impl Metrics {
-    pub fn new() -> Arc<Self> {
+    pub fn new(replication: Option<Arc<crate::replication::Status>>) -> Arc<Self> {
         let mut registry = Registry::with_prefix("skillgraph");
+        let replication = replication.map(|status| {
+            let mut int = |name: &str, help: &str| {
+                let g = Gauge::default();
+                registry.register(name, help, g.clone());
+                g
+            };
+            let lag_revisions = int(
+                "replication_lag_revisions",
+                "Replica: stream messages published but not yet applied",
+            );
+            let backlog = int(
+                "replication_publish_backlog",
+                "Writer: committed revisions JetStream has not acknowledged yet",
+            );
+            let connected = int("replication_nats_connected", "1 while NATS answers");
+            let lag_seconds = Gauge::<f64, AtomicU64>::default();
+            registry.register(
+                "replication_lag_seconds",
+                "Replica: how long it has been behind the stream (0 when caught up)",
+                lag_seconds.clone(),
+            );
+            let snapshot_age = Gauge::<f64, AtomicU64>::default();
+            registry.register(
+                "replication_snapshot_age_seconds",
+                "Seconds since the last snapshot was uploaded (writer) or loaded (replica); \
+                 -1 before the first",
+                snapshot_age.clone(),
+            );
+            ReplicationGauges {
+                status,
+                lag_revisions,
+                lag_seconds,
+                backlog,
+                snapshot_age,
+                connected,
+            }
+        });
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
             "graphql_requests",
@@ -107,6 +155,7 @@ impl Metrics {
             roles,
             revision,
             db_bytes,
+            replication,
         })
     }
 
@@ -157,6 +206,20 @@ impl Metrics {
         self.revision
             .set(i64::try_from(stats.revision).unwrap_or(i64::MAX));
         self.db_bytes.set(catalog.size_on_disk().unwrap_or(0));
+        if let Some(r) = &self.replication {
+            let status = &r.status;
+            r.lag_revisions
+                .set(i64::try_from(status.lag_revisions()).unwrap_or(i64::MAX));
+            r.lag_seconds.set(status.lag_seconds());
+            let backlog = stats.revision.saturating_sub(status.published());
+            r.backlog.set(match status.role() {
+                crate::replication::Role::Writer => i64::try_from(backlog).unwrap_or(i64::MAX),
+                crate::replication::Role::Replica => 0,
+            });
+            r.snapshot_age
+                .set(status.snapshot_age_seconds().unwrap_or(-1.0));
+            r.connected.set(i64::from(status.connected()));
+        }
         let mut out = String::new();
         if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
             tracing::error!(error = %e, "could not encode metrics");

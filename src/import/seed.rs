@@ -196,7 +196,6 @@ impl Seed {
         };
         let mut problems = Vec::new();
         for file in files {
-            let index = seed.files.len();
             let text = match std::fs::read_to_string(&file) {
                 Ok(text) => text,
                 Err(e) => {
@@ -208,9 +207,39 @@ impl Seed {
                     continue;
                 }
             };
-            match toml::from_str::<SpannedFile>(&text) {
+            seed.add(file, &text, &mut problems);
+        }
+        if problems.is_empty() {
+            Ok(seed)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Reads one seed file's text, `file` naming it in problems.
+    pub fn from_text(file: &Path, text: &str) -> Result<Seed, Vec<Problem>> {
+        let mut seed = Seed {
+            files: Vec::new(),
+            categories: Vec::new(),
+            skills: Vec::new(),
+            roles: Vec::new(),
+        };
+        let mut problems = Vec::new();
+        seed.add(file.to_owned(), text, &mut problems);
+        if problems.is_empty() {
+            Ok(seed)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn add(&mut self, file: PathBuf, text: &str, problems: &mut Vec<Problem>) {
+        let seed = self;
+        let index = seed.files.len();
+        {
+            match toml::from_str::<SpannedFile>(text) {
                 Ok(parsed) => {
-                    let locate = |span: std::ops::Range<usize>| line_of(&text, span.start);
+                    let locate = |span: std::ops::Range<usize>| line_of(text, span.start);
                     seed.categories
                         .extend(parsed.category.into_iter().map(|s| Located {
                             file: index,
@@ -230,17 +259,12 @@ impl Seed {
                     }));
                 }
                 Err(e) => problems.push(Problem {
-                    line: e.span().map_or(0, |s| line_of(&text, s.start)),
+                    line: e.span().map_or(0, |s| line_of(text, s.start)),
                     message: e.message().trim().to_owned(),
                     file: file.clone(),
                 }),
             }
             seed.files.push(file);
-        }
-        if problems.is_empty() {
-            Ok(seed)
-        } else {
-            Err(problems)
         }
     }
 
@@ -480,6 +504,26 @@ fn requirement(e: &RequirementEntry) -> Result<Requirement, Error> {
         level: Level::new(e.level)?,
         importance: e.importance,
     })
+}
+
+/// The graph an [`export`] holds, at `revision`: what a replica loads from a snapshot.
+pub fn graph_from_export(text: &str, revision: u64) -> Result<SkillGraph, String> {
+    let problems_text = |problems: Vec<Problem>| {
+        problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let seed = Seed::from_text(Path::new("snapshot"), text).map_err(problems_text)?;
+    let mut graph = SkillGraph::new();
+    let problems = seed.apply(&mut graph);
+    if !problems.is_empty() {
+        return Err(problems_text(problems));
+    }
+    graph.take_changes();
+    graph.set_revision(revision);
+    Ok(graph)
 }
 
 /// Writes the whole graph in the seed format, in a fixed order (categories by display order,
