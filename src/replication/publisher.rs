@@ -549,10 +549,18 @@ impl Session<'_> {
         let text = tokio::task::spawn_blocking(move || crate::import::seed::export(&graph))
             .await
             .map_err(Error::nats)?;
+        // Chunks must fit the server's message limit, which may be below the store's 128 KB.
+        let chunk = (nats
+            .client
+            .server_info()
+            .max_payload
+            .saturating_sub(HEADER_ROOM))
+        .clamp(1024, 128 * 1024);
         let meta = jetstream::object_store::ObjectMetadata {
             name: tag.name(),
             description: Some(format!("skillgraph at revision {}", tag.revision)),
             metadata: tag.metadata(),
+            chunk_size: Some(chunk),
             ..Default::default()
         };
         nats.bucket
