@@ -174,6 +174,23 @@ impl Catalog {
         Ok(())
     }
 
+    /// Raises the revision to `revision` (when below it) without changing the graph; the
+    /// change log restarts there. A writer that takes over a stream whose revisions went
+    /// further than its own does this, so that revisions never go back for replicas and their
+    /// clients (`Skillgraph-Min-Revision`, caches keyed by revision, `changes(since:)`).
+    pub fn advance(&self, revision: u64) -> Result<(), Error> {
+        let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.current.load_full();
+        if current.revision() >= revision {
+            return Ok(());
+        }
+        let mut draft = SkillGraph::clone(&current);
+        draft.set_revision(revision);
+        self.store.restart_at(revision)?;
+        self.publish(draft, None);
+        Ok(())
+    }
+
     /// Makes `draft` the current snapshot, announces `entry`, and wakes whoever waits.
     fn publish(&self, draft: SkillGraph, entry: Option<Change>) -> Arc<SkillGraph> {
         // Usually nothing to do (the old index and the few ids written since serve); after an

@@ -82,3 +82,25 @@ impl Error {
         Error::Nats(e.to_string())
     }
 }
+
+/// The snapshots in `bucket`. Bounded in time: async-nats' listing waits for the bucket's
+/// last message, and one deleted while the list runs (the writer pruning) never comes.
+pub(crate) async fn snapshots(
+    bucket: &async_nats::jetstream::object_store::ObjectStore,
+) -> Result<Vec<async_nats::jetstream::object_store::ObjectInfo>, Error> {
+    use futures_util::StreamExt;
+    let list = async {
+        let mut list = bucket.list().await.map_err(Error::nats)?;
+        let mut found = Vec::new();
+        while let Some(info) = list.next().await {
+            let info = info.map_err(Error::nats)?;
+            if !info.deleted && info.name.starts_with("snapshot-") {
+                found.push(info);
+            }
+        }
+        Ok(found)
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), list)
+        .await
+        .map_err(|_| Error::Nats("listing the snapshots timed out".into()))?
+}

@@ -10,6 +10,7 @@
 //! | `roles` | role id | JSON [`Role`] with its requirements |
 //! | `groups` | skill id | JSON array of the skill's [`PrerequisiteGroup`]s ("one of") |
 //! | `meta` | `format` / `revision` | big-endian `u32` / `u64` |
+//! | `meta` | `replication.*` / `replica.*` | replication's own state (see `replication`): the database's writer id, epoch and last acknowledged revision; a replica's writer, epoch and stream sequence |
 //! | `changes` | big-endian `u64` revision | JSON [`ChangeEntry`] |
 //! | `change_times` | big-endian `u64` revision | big-endian `u64` commit time (ms since the Unix epoch) |
 //!
@@ -520,6 +521,19 @@ impl Store {
         self.transact(&records, graph.revision().to_be_bytes(), meta, &log, &log)?;
         self.db.flush()?;
         self.record_revision(graph.revision());
+        Ok(())
+    }
+
+    /// Raises the revision to `revision` without changing a record, restarting the change log
+    /// there (a writer taking over a stream that went further than its own revisions).
+    pub fn restart_at(&self, revision: u64) -> Result<(), Error> {
+        let mut log = sled::Batch::default();
+        for key in self.change_times.iter().keys() {
+            log.remove(key?);
+        }
+        self.transact(&Default::default(), revision.to_be_bytes(), &[], &log, &log)?;
+        self.db.flush()?;
+        self.record_revision(revision);
         Ok(())
     }
 

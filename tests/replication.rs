@@ -700,6 +700,7 @@ async fn a_second_writer_cannot_publish_until_it_takes_over() {
     drop(second);
 
     // Moving the writer to another database: stop the first, take over with the second.
+    let old = first.revision().await;
     drop(first);
     let second = Node::writer(&dir.path().join("b"), &nats, &["--nats-takeover"]);
     second
@@ -708,11 +709,23 @@ async fn a_second_writer_cannot_publish_until_it_takes_over() {
             &[],
         )
         .await;
+    // Its revisions are its own database's (they may be below the old writer's): wait for its
+    // content, not for a revision.
+    // Its revisions continue above the old writer's: replicas never see them go back.
+    let (_, taken, _) = second.post("{ stats { revision } }", &[]).await;
+    assert!(taken > old, "revision {taken} after the old writer's {old}");
+    eventually(
+        Duration::from_secs(60),
+        "the replica to load the new writer's graph",
+        || async {
+            let (_, _, body) = replica
+                .post("{ skill(id: \"only-on-b\") { id } }", &[])
+                .await;
+            body["data"]["skill"]["id"] == "only-on-b"
+        },
+    )
+    .await;
     converged(&second, &replica).await;
-    let (_, _, body) = replica
-        .post("{ skill(id: \"only-on-b\") { id } }", &[])
-        .await;
-    assert_eq!(body["data"]["skill"]["id"], "only-on-b");
 }
 
 // ----- convergence, as a property -------------------------------------------------------------
@@ -745,6 +758,7 @@ proptest::proptest! {
         every in 1u64..10,
     ) {
         let Some(nats) = shared_nats() else { return Ok(()) };
+        let _ = tracing_subscriber::fmt().with_env_filter("skillgraph=info,async_nats=warn").with_test_writer().try_init();
         use skillgraph::catalog::Catalog;
         use skillgraph::config::Retention;
         use skillgraph::replication::{NatsTarget, PublisherConfig, Role, Status};

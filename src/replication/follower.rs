@@ -16,6 +16,9 @@ const WRITER_KEY: &str = "replica.writer";
 const EPOCH_KEY: &str = "replica.epoch";
 const SEQUENCE_KEY: &str = "replica.sequence";
 
+/// Longest a snapshot may take to download (ESCO's is about 25 MB).
+const READ_SNAPSHOT: Duration = Duration::from_secs(300);
+
 /// Where the replica is: whose graph it holds, and the last stream message it took.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Position {
@@ -349,9 +352,14 @@ impl Follower<'_> {
         };
         let tag = SnapshotTag::from_metadata(&info.name, &info.metadata).map_err(Error::Format)?;
         let started = std::time::Instant::now();
-        let mut object = nats.bucket.get(&info.name).await.map_err(Error::nats)?;
         let mut bytes = Vec::with_capacity(info.size);
-        object.read_to_end(&mut bytes).await.map_err(Error::nats)?;
+        // A snapshot the writer prunes while it is read never ends: give up and look again.
+        tokio::time::timeout(READ_SNAPSHOT, async {
+            let mut object = nats.bucket.get(&info.name).await.map_err(Error::nats)?;
+            object.read_to_end(&mut bytes).await.map_err(Error::nats)
+        })
+        .await
+        .map_err(|_| Error::Nats(format!("reading snapshot {} timed out", info.name)))??;
         let next = Position {
             writer: Some(tag.writer.clone()),
             epoch: tag.epoch,
@@ -390,16 +398,6 @@ impl Follower<'_> {
 async fn newest(
     bucket: &jetstream::object_store::ObjectStore,
 ) -> Result<Option<jetstream::object_store::ObjectInfo>, Error> {
-    let mut list = bucket.list().await.map_err(Error::nats)?;
-    let mut best: Option<jetstream::object_store::ObjectInfo> = None;
-    while let Some(info) = list.next().await {
-        let info = info.map_err(Error::nats)?;
-        if info.deleted || !info.name.starts_with("snapshot-") {
-            continue;
-        }
-        if best.as_ref().is_none_or(|b| info.name > b.name) {
-            best = Some(info);
-        }
-    }
-    Ok(best)
+    let list = super::snapshots(bucket).await?;
+    Ok(list.into_iter().max_by(|a, b| a.name.cmp(&b.name)))
 }

@@ -341,6 +341,7 @@ impl Session<'_> {
                     "writer {} took the stream over from writer {}",
                     self.writer, envelope.writer
                 ));
+                self.catalog.advance(envelope.revision + 1)?;
             } else if envelope.revision > revision {
                 self.revision = envelope.revision;
                 self.reload = Some(format!(
@@ -348,6 +349,7 @@ impl Session<'_> {
                      {} it published (restored from a backup?)",
                     envelope.revision
                 ));
+                self.catalog.advance(envelope.revision + 1)?;
             } else {
                 self.revision = envelope.revision;
                 self.record(envelope.revision, last)?;
@@ -585,14 +587,11 @@ impl Session<'_> {
     }
 
     async fn prune(&self, nats: &Nats) -> Result<(), Error> {
-        let mut names = Vec::new();
-        let mut list = nats.bucket.list().await.map_err(Error::nats)?;
-        while let Some(info) = list.next().await {
-            let info = info.map_err(Error::nats)?;
-            if !info.deleted && info.name.starts_with("snapshot-") {
-                names.push(info.name);
-            }
-        }
+        let mut names: Vec<String> = super::snapshots(&nats.bucket)
+            .await?
+            .into_iter()
+            .map(|info| info.name)
+            .collect();
         names.sort();
         let keep = self.config.snapshots_keep.max(1);
         for name in names.iter().take(names.len().saturating_sub(keep)) {
