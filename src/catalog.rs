@@ -143,9 +143,9 @@ impl Catalog {
         Ok(self.store.meta(key)?)
     }
 
-    /// Durably sets values of the database's `meta` tree.
-    pub fn set_meta(&self, pairs: &[(&str, Vec<u8>)]) -> Result<(), Error> {
-        Ok(self.store.set_meta(pairs)?)
+    /// Sets values of the database's `meta` tree; `durable`: on disk before this returns.
+    pub fn set_meta(&self, pairs: &[(&str, Vec<u8>)], durable: bool) -> Result<(), Error> {
+        Ok(self.store.set_meta(pairs, durable)?)
     }
 
     /// A replica applies the writer's entry of the revision after its own, as the writer

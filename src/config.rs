@@ -351,15 +351,8 @@ pub struct ReplicationArgs {
         value_name = "URL"
     )]
     pub replica_of: Option<String>,
-    /// The JetStream stream (the snapshots' bucket is `<stream>_snapshots`).
-    #[arg(long, env = "SKILLGRAPH_NATS_STREAM", default_value = "skillgraph")]
-    pub nats_stream: String,
-    /// A NATS `.creds` file (JWT and NKey seed).
-    #[arg(long, env = "SKILLGRAPH_NATS_CREDS", value_name = "FILE")]
-    pub nats_creds: Option<PathBuf>,
-    /// A CA certificate (PEM) that signed the NATS server's TLS certificate; turns TLS on.
-    #[arg(long, env = "SKILLGRAPH_NATS_CA", value_name = "FILE")]
-    pub nats_ca: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: NatsArgs,
     /// A replica's writer (its public URL), named when a mutation is refused.
     #[arg(long, env = "SKILLGRAPH_WRITER_URL", value_name = "URL")]
     pub writer_url: Option<String>,
@@ -394,4 +387,18 @@ pub struct ReplicationArgs {
     /// …and behind for at most this many seconds.
     #[arg(long, env = "SKILLGRAPH_READY_MAX_LAG_SECONDS", default_value_t = 10)]
     pub ready_max_lag_seconds: u64,
+}
+
+/// How to reach the stream on a NATS server: shared by `serve` and `snapshot`.
+#[derive(Debug, Args)]
+pub struct NatsArgs {
+    /// The JetStream stream (the snapshots' bucket is `<stream>_snapshots`).
+    #[arg(long, env = "SKILLGRAPH_NATS_STREAM", default_value = "skillgraph")]
+    pub nats_stream: String,
+    /// A NATS `.creds` file (JWT and NKey seed).
+    #[arg(long, env = "SKILLGRAPH_NATS_CREDS", value_name = "FILE")]
+    pub nats_creds: Option<PathBuf>,
+    /// A CA certificate (PEM) that signed the NATS server's TLS certificate; turns TLS on.
+    #[arg(long, env = "SKILLGRAPH_NATS_CA", value_name = "FILE")]
+    pub nats_ca: Option<PathBuf>,
 }

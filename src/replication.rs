@@ -30,7 +30,8 @@
 //! # The writer's guarantees
 //! - **Publishing never blocks or fails a write.** The change log in sled is the outbox: a
 //!   task sends what JetStream has not acknowledged, in revision order, and records in the
-//!   database the revision and sequence of each acknowledged message. A NATS outage only delays
+//!   database the revision and sequence of each acknowledged message (flushed with the next
+//!   write: on a restart the stream's own last message decides). A NATS outage only delays
 //!   publication; the task reconnects and goes on from the last acknowledgement.
 //! - **No duplicate, no gap, even across a crash.** Each publish carries a message id
 //!   (`<writer>-<epoch>-<revision>`, so a retry within JetStream's duplicate window is

@@ -542,14 +542,17 @@ impl Store {
         Ok(self.meta.get(key)?.map(|v| v.to_vec()))
     }
 
-    /// Durably sets `meta` values.
-    pub fn set_meta(&self, pairs: &[(&str, Vec<u8>)]) -> Result<(), Error> {
+    /// Sets `meta` values; with `durable`, flushed to disk before returning, else with the
+    /// next commit's flush (or sled's own, at the latest when the database closes).
+    pub fn set_meta(&self, pairs: &[(&str, Vec<u8>)], durable: bool) -> Result<(), Error> {
         let mut batch = sled::Batch::default();
         for (key, value) in pairs {
             batch.insert(key.as_bytes(), value.as_slice());
         }
         self.meta.apply_batch(batch)?;
-        self.db.flush()?;
+        if durable {
+            self.db.flush()?;
+        }
         Ok(())
     }
 

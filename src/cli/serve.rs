@@ -33,13 +33,8 @@ pub struct SnapshotArgs {
         value_name = "URL"
     )]
     pub nats: String,
-    /// The writer's stream.
-    #[arg(long, env = "SKILLGRAPH_NATS_STREAM", default_value = "skillgraph")]
-    pub nats_stream: String,
-    #[arg(long, env = "SKILLGRAPH_NATS_CREDS", value_name = "FILE")]
-    pub nats_creds: Option<PathBuf>,
-    #[arg(long, env = "SKILLGRAPH_NATS_CA", value_name = "FILE")]
-    pub nats_ca: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: crate::config::NatsArgs,
     /// Seconds to wait for the writer's answer.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
@@ -47,18 +42,17 @@ pub struct SnapshotArgs {
 
 fn nats_target(
     url: &str,
-    stream: &str,
-    creds: Option<PathBuf>,
-    ca: Option<PathBuf>,
+    args: &crate::config::NatsArgs,
 ) -> Result<crate::replication::NatsTarget, Failure> {
-    let mut target = crate::replication::NatsTarget::parse(url, stream).map_err(Failure::Usage)?;
-    target.creds = creds;
-    target.ca = ca;
+    let mut target =
+        crate::replication::NatsTarget::parse(url, &args.nats_stream).map_err(Failure::Usage)?;
+    target.creds = args.nats_creds.clone();
+    target.ca = args.nats_ca.clone();
     Ok(target)
 }
 
 pub fn snapshot(args: SnapshotArgs) -> Result<(), Failure> {
-    let target = nats_target(&args.nats, &args.nats_stream, args.nats_creds, args.nats_ca)?;
+    let target = nats_target(&args.nats, &args.connection)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -80,12 +74,12 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
     let writer_target = r
         .nats
         .as_deref()
-        .map(|url| nats_target(url, &r.nats_stream, r.nats_creds.clone(), r.nats_ca.clone()))
+        .map(|url| nats_target(url, &r.connection))
         .transpose()?;
     let replica_target = r
         .replica_of
         .as_deref()
-        .map(|url| nats_target(url, &r.nats_stream, r.nats_creds.clone(), r.nats_ca.clone()))
+        .map(|url| nats_target(url, &r.connection))
         .transpose()?;
     // A replica never seeds: its graph is the writer's, from a snapshot and the stream.
     let catalog = std::sync::Arc::new(match replica_target {

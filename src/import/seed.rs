@@ -188,12 +188,7 @@ impl Seed {
         if files.is_empty() {
             return Err(vec![whole("no .toml files found".into())]);
         }
-        let mut seed = Seed {
-            files: Vec::new(),
-            categories: Vec::new(),
-            skills: Vec::new(),
-            roles: Vec::new(),
-        };
+        let mut seed = Seed::empty();
         let mut problems = Vec::new();
         for file in files {
             let text = match std::fs::read_to_string(&file) {
@@ -218,18 +213,22 @@ impl Seed {
 
     /// Reads one seed file's text, `file` naming it in problems.
     pub fn from_text(file: &Path, text: &str) -> Result<Seed, Vec<Problem>> {
-        let mut seed = Seed {
-            files: Vec::new(),
-            categories: Vec::new(),
-            skills: Vec::new(),
-            roles: Vec::new(),
-        };
+        let mut seed = Seed::empty();
         let mut problems = Vec::new();
         seed.add(file.to_owned(), text, &mut problems);
         if problems.is_empty() {
             Ok(seed)
         } else {
             Err(problems)
+        }
+    }
+
+    fn empty() -> Seed {
+        Seed {
+            files: Vec::new(),
+            categories: Vec::new(),
+            skills: Vec::new(),
+            roles: Vec::new(),
         }
     }
 

@@ -115,7 +115,7 @@ fn writer_id(catalog: &Catalog) -> Result<String, Error> {
     }
     let bytes: [u8; 8] = rand::random();
     let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    catalog.set_meta(&[(ID_KEY, id.clone().into_bytes())])?;
+    catalog.set_meta(&[(ID_KEY, id.clone().into_bytes())], true)?;
     Ok(id)
 }
 
@@ -356,8 +356,9 @@ impl Session<'_> {
             }
         }
         self.epoch = epoch + 1;
+        // Durable before the first message of the epoch: a restart must never reuse it.
         self.catalog
-            .set_meta(&[(EPOCH_KEY, self.epoch.to_be_bytes().to_vec())])?;
+            .set_meta(&[(EPOCH_KEY, self.epoch.to_be_bytes().to_vec())], true)?;
         self.status.set_epoch(self.epoch);
         Ok(None)
     }
@@ -468,7 +469,10 @@ impl Session<'_> {
         Ok(Ok(()))
     }
 
-    /// Remembers, durably, that the stream holds `revision` at `sequence`.
+    /// Remembers that the stream holds `revision` at `sequence`. Not flushed on its own (the
+    /// next write's commit flushes it): a restart goes by the stream's last message, so a
+    /// record that lags behind a crash costs nothing, and an fsync per publish would cost the
+    /// writer's disk as much as the writes themselves.
     fn record(&mut self, revision: u64, sequence: u64) -> Result<(), Error> {
         self.revision = revision;
         self.sequence = sequence;
@@ -476,10 +480,13 @@ impl Session<'_> {
         while self.recent.len() > 4096 {
             self.recent.pop_first();
         }
-        self.catalog.set_meta(&[
-            (PUBLISHED_KEY, revision.to_be_bytes().to_vec()),
-            (PUBLISHED_SEQ_KEY, sequence.to_be_bytes().to_vec()),
-        ])?;
+        self.catalog.set_meta(
+            &[
+                (PUBLISHED_KEY, revision.to_be_bytes().to_vec()),
+                (PUBLISHED_SEQ_KEY, sequence.to_be_bytes().to_vec()),
+            ],
+            false,
+        )?;
         self.status.set_published(revision);
         Ok(())
     }

@@ -278,14 +278,38 @@ async fn a_query_sent_over_the_websocket_is_answered_then_completed() {
     let next = client.next_message(Duration::from_secs(5)).await;
     let complete = client.next_message(Duration::from_secs(5)).await;
 
-    // Assert
+    // Assert: the answer names the revision it was computed on, as `Skillgraph-Revision`
+    // does over HTTP.
     assert_eq!(
         next,
-        Some(
-            json!({ "id": "q", "type": "next", "payload": { "data": { "stats": { "revision": revision } } } })
-        )
+        Some(json!({ "id": "q", "type": "next", "payload": {
+            "data": { "stats": { "revision": revision } },
+            "extensions": { "revision": revision }
+        } }))
     );
     assert_eq!(complete, Some(json!({ "id": "q", "type": "complete" })));
+}
+
+#[tokio::test]
+async fn a_mutation_over_the_websocket_answers_with_the_revision_it_produced() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let before = app.revision().await;
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let mut client = Client::open(&app, "/graphql/ws", Some(&bearer))
+        .await
+        .init(json!({ "type": "connection_init" }))
+        .await;
+
+    // Act
+    let payload = create_over(&mut client, "ws-made").await;
+
+    // Assert
+    assert_eq!(
+        payload["data"]["createSkill"]["id"], "ws-made",
+        "{payload:#}"
+    );
+    assert_eq!(payload["extensions"]["revision"], before + 1, "{payload:#}");
 }
 
 #[tokio::test]
