@@ -335,7 +335,10 @@ fn agents_come_after_retrieval_evaluation_and_guardrails() {
     for (first, why) in [
         ("rag", "retrieval before agentic retrieval"),
         ("llm-evaluation", "one measures an agent before trusting it"),
-        ("llm-security", "prompt injection and excessive agency before tools"),
+        (
+            "llm-security",
+            "prompt injection and excessive agency before tools",
+        ),
     ] {
         before(first, "llm-agents", why);
         assert!(
@@ -366,11 +369,13 @@ fn ai_ethics_comes_after_the_first_model_is_built() {
 
 #[test]
 fn ai_system_design_is_where_everything_comes_together() {
+    // Inference cost is the API-side skill (finding 12): an AI engineer designs around routing,
+    // caching and batch APIs; self-hosted internals are the GenAI engineer's.
     let why = "AI system design trades off retrieval, evaluation and inference cost";
     for first in [
         "rag",
         "llm-evaluation",
-        "inference-optimization",
+        "llm-cost-latency",
         "llm-observability",
     ] {
         before(first, "ai-system-design", why);
@@ -443,6 +448,140 @@ fn roles_require_what_practitioners_check_for() {
     essential("data-engineer", "data-quality", 3);
     essential("mlops-engineer", "managed-ml-platforms", 3);
     essential("mlops-engineer", "cloud-iam", 3);
+}
+
+/// The level `role` lists `skill` at, if at all, and whether it is essential.
+fn listed(role: &str, skill: &str) -> Option<(Level, Importance)> {
+    let r = graph().role(role).unwrap_or_else(|| panic!("role {role}"));
+    r.requirement(&sid(skill)).map(|q| (q.level, q.importance))
+}
+
+fn essential_at_least(role: &str, skill: &str, least: i64, why: &str) {
+    let (at, importance) =
+        listed(role, skill).unwrap_or_else(|| panic!("{role} must require {skill}: {why}"));
+    assert_eq!(importance, Importance::Essential, "{role}: {skill}: {why}");
+    assert!(
+        at >= level(least),
+        "{role}: {skill} at {at}, not {least}+: {why}"
+    );
+}
+
+fn at_most(role: &str, skill: &str, most: i64, why: &str) {
+    if let Some((at, _)) = listed(role, skill) {
+        assert!(
+            at <= level(most),
+            "{role}: {skill} at {at}, not above {most}: {why}"
+        );
+    }
+}
+
+#[test]
+fn the_ai_engineer_closes_the_articles_two_named_gaps() {
+    // Finding 6: weak software engineering and no deployment experience are the gaps the article
+    // warns about; a hiring manager expects Docker 3, CI/CD with eval gates, SQL 3, async for
+    // parallel and streaming calls, and system design 3.
+    let why = "the article's named gaps: software engineering and deployment";
+    for (skill, least) in [
+        ("docker", 3),
+        ("ci-cd", 2),
+        ("sql", 3),
+        ("async-programming", 2),
+        ("system-design-fundamentals", 3),
+    ] {
+        essential_at_least("ai-engineer", skill, least, why);
+    }
+    assert!(
+        edge("ai-system-design", "system-design-fundamentals").needed_level(Level::MIN)
+            >= Level::PRACTITIONER,
+        "AI system design builds on practised system design, as ML system design does"
+    );
+    // Finding 12: evaluation is what separates senior AI engineers; prompting is not above it;
+    // inference cost is named by the article; product sense and trade-offs are the soft layer.
+    let (evals, _) = listed("ai-engineer", "llm-evaluation").unwrap();
+    let (prompting, _) = listed("ai-engineer", "prompt-engineering").unwrap();
+    assert!(
+        evals >= level(4) && prompting < evals,
+        "evals {evals}, prompting {prompting}"
+    );
+    essential_at_least(
+        "ai-engineer",
+        "llm-cost-latency",
+        3,
+        "the article names inference cost",
+    );
+    essential_at_least("ai-engineer", "cloud-cost-management", 2, "inference cost");
+    essential_at_least("ai-engineer", "product-thinking", 2, "business impact");
+    essential_at_least(
+        "ai-engineer",
+        "tradeoff-justification",
+        2,
+        "justify trade-offs",
+    );
+    for internals in ["gpu-compute", "pytorch"] {
+        assert!(
+            !requires("llm-cost-latency", internals),
+            "API-side cost and latency must not require {internals}"
+        );
+    }
+    assert!(
+        listed("ai-engineer", "ml-monitoring").is_none(),
+        "classical drift monitoring is LLM observability's job in an LLM app (finding 21)"
+    );
+}
+
+#[test]
+fn role_levels_match_what_the_roles_are_hired_for() {
+    // Finding 9: the GenAI engineer works on the model side; app-side skills at practitioner
+    // level, LLM fundamentals "as its user sees it" at 3, model depth in transformers and
+    // neural networks, alignment and red-teaming essential.
+    let why = "the GenAI engineer's depth is on the model side";
+    for skill in ["llm-fundamentals", "prompt-engineering", "embeddings"] {
+        at_most("genai-engineer", skill, 3, why);
+    }
+    essential_at_least("genai-engineer", "neural-networks", 3, why);
+    essential_at_least("genai-engineer", "transformers", 4, why);
+    essential_at_least("genai-engineer", "llm-alignment", 2, why);
+    essential_at_least(
+        "genai-engineer",
+        "llm-security",
+        2,
+        "safety evaluation and red-teaming",
+    );
+    // Finding 10: a 2026 ML engineer fine-tunes and serves a transformer and knows statistics.
+    let why = "what an ML-engineer job ad expects in 2026";
+    essential_at_least("ml-engineer", "transformers", 2, why);
+    essential_at_least("ml-engineer", "llm-fundamentals", 2, why);
+    essential_at_least("ml-engineer", "statistics", 3, why);
+    essential_at_least("ml-engineer", "hyperparameter-tuning", 2, why);
+    at_most("ml-engineer", "git", 3, "Git at advanced level is inflated");
+    // Finding 11: MLOps serves LLMs, validates data and does not study calculus for GPUs.
+    let why = "2026 MLOps: LLMOps and data validation, GPUs from the platform side";
+    essential_at_least("mlops-engineer", "open-model-hosting", 2, why);
+    essential_at_least("mlops-engineer", "llm-observability", 2, why);
+    essential_at_least("mlops-engineer", "data-quality", 3, why);
+    assert!(listed("mlops-engineer", "gpu-compute").is_none(), "{why}");
+    assert!(
+        !requires("gpu-infrastructure", "pytorch"),
+        "GPU infrastructure is drivers, device plugins and node pools: {why}"
+    );
+    // (Default flags: `--recommended` follows GPU infrastructure → GPU compute → PyTorch.)
+    for m in moves()
+        .iter()
+        .filter(|m| m.to == "mlops-engineer" && !m.options.include_recommended)
+    {
+        assert!(
+            m.step("calculus").is_none(),
+            "{}: calculus; {why}",
+            m.name()
+        );
+    }
+    // Finding 5 (its content half): a data engineer moving to ML engineering studies
+    // statistics; the role says so itself rather than through an optional requirement.
+    let plan = plan_between(Some("data-engineer"), "ml-engineer", PlanOptions::default());
+    assert!(
+        plan.steps.iter().any(|s| s.skill.as_str() == "statistics"),
+        "data engineer → ML engineer must teach statistics"
+    );
 }
 
 #[test]
@@ -567,6 +706,10 @@ fn the_hours_of_key_moves_fall_in_the_ranges_practitioners_quote() {
         (Some("data-scientist"), "ai-engineer", 450..=850),
         (Some("ml-engineer"), "ai-engineer", 300..=650),
         (Some("ai-engineer"), "genai-engineer", 300..=650),
+        // Finding 9: an ML engineer moving to LLM work, 300-600 h; it was 710 h.
+        (Some("ml-engineer"), "genai-engineer", 300..=600),
+        // Finding 5: with statistics, which the plan used to skip.
+        (Some("data-engineer"), "ml-engineer", 500..=800),
         (None, "ai-engineer", 900..=1400),
         (None, "genai-engineer", 1000..=1600),
     ] {
@@ -626,6 +769,8 @@ fn the_topics_of_current_ai_engineering_roadmaps_are_there() {
         "ai-system-security",
         "cloud-iam",
         "cloud-cost-management",
+        "gpu-infrastructure",
+        "llm-cost-latency",
         "recommender-systems",
         "ai-system-design",
         "data-modelling",
@@ -768,6 +913,7 @@ fn cloud_work_runs_on_one_provider_and_rag_on_one_vector_store() {
         "cloud-storage",
         "cloud-iam",
         "gpu-compute",
+        "gpu-infrastructure",
         "autoscaling",
         "infrastructure-as-code",
         "cloud-cost-management",
