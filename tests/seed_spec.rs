@@ -927,3 +927,68 @@ fn cloud_work_runs_on_one_provider_and_rag_on_one_vector_store() {
     }
     assert!(one_of("rag", &stores), "RAG retrieves from a store: {why}");
 }
+
+#[test]
+fn the_tools_a_job_ad_names_are_skills_or_aliases() {
+    // Findings 17 and 18: `extract` on a typical ad found no Docker, Postgres, Hugging Face,
+    // frameworks, dbt or warehouse; "tools without concepts" is no reason to ignore the tools.
+    let g = graph();
+    for (word, skill) in [
+        ("Docker", "docker"),
+        ("Postgres", "sql"),
+        ("Hugging Face", "open-model-hosting"),
+        ("LangChain", "llm-frameworks"),
+        ("LangGraph", "llm-frameworks"),
+        ("LlamaIndex", "llm-frameworks"),
+        ("dbt", "data-warehouses"),
+        ("Snowflake", "data-warehouses"),
+        ("BigQuery", "data-warehouses"),
+        ("MCP", "mcp"),
+        ("Cursor", "ai-assisted-development"),
+        ("Claude Code", "ai-assisted-development"),
+        ("context engineering", "llm-agents"),
+        ("Chroma", "vector-search"),
+        ("OpenSearch", "vector-search"),
+    ] {
+        let text = format!("Our team uses {word} every day.");
+        let found: Vec<String> = g
+            .extract_skills(&text, 10)
+            .into_iter()
+            .map(|m| m.skill.to_string())
+            .collect();
+        assert!(
+            found.iter().any(|s| s == skill),
+            "{word:?} must be found as {skill}, found {found:?}"
+        );
+    }
+    // The tools are on top of the concepts, and the roles that use them list them.
+    before(
+        "llm-applications",
+        "llm-frameworks",
+        "tools on top of concepts",
+    );
+    before("llm-agents", "mcp", "a protocol for agents' tools");
+    for skill in ["llm-frameworks", "mcp", "ai-assisted-development"] {
+        assert!(
+            listed("ai-engineer", skill).is_some(),
+            "ai-engineer: {skill}"
+        );
+    }
+    essential_at_least("data-engineer", "data-warehouses", 3, "warehouses and dbt");
+}
+
+#[test]
+fn one_cloud_provider_is_sized_for_practice_not_for_a_tour() {
+    // Finding 7: practitioners quote 40-80 h for one provider at practitioner level; 20 h was
+    // 2-4x under. The concepts are not where a role's cloud depth goes.
+    for provider in ["aws", "azure", "gcp"] {
+        let hours = graph().skill(provider).unwrap().hours;
+        assert!((35..=80).contains(&hours), "{provider}: {hours} h");
+    }
+    at_most(
+        "mlops-engineer",
+        "cloud-fundamentals",
+        3,
+        "provider depth, not the NIST definition at advanced level",
+    );
+}
