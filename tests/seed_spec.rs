@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use skillgraph::domain::{
-    Follow, Importance, LearningPlan, Level, PlanOptions, PrerequisiteKind, Profile, Reach, RoleId,
-    SkillGraph, SkillId, Target,
+    Follow, Importance, LearningPlan, Level, PlanOptions, PrerequisiteKind, Profile, Reach,
+    ResourceKind, RoleId, SkillGraph, SkillId, Target,
 };
 use skillgraph::import::seed::Seed;
 
@@ -990,5 +990,68 @@ fn one_cloud_provider_is_sized_for_practice_not_for_a_tour() {
         "cloud-fundamentals",
         3,
         "provider depth, not the NIST definition at advanced level",
+    );
+}
+
+#[test]
+fn resources_are_learning_material_at_the_skills_level() {
+    // Finding 20: landing and marketing pages are not learning material, and one vendor's deep
+    // links are neither portable nor stable.
+    let g = graph();
+    let flagged = [
+        "https://skillbuilder.aws/",
+        "https://www.cloudskillsboost.google/",
+        "https://cloud.google.com/vertex-ai",
+        "https://aws.amazon.com/caching/",
+        "https://csrc.nist.gov/pubs/sp/800/145/final",
+    ];
+    for skill in g.skills() {
+        for r in &skill.resources {
+            assert!(
+                !flagged.contains(&r.url.as_str()),
+                "{}: {} is a landing or marketing page",
+                skill.id,
+                r.url
+            );
+        }
+    }
+    for skill in ["llm-fundamentals", "llm-applications", "multimodal-apis"] {
+        let resources = &g.skill(skill).unwrap().resources;
+        assert!(
+            resources.iter().any(|r| !r.url.contains("openai.com")),
+            "{skill}: more than one vendor"
+        );
+    }
+    let multimodal = &g.skill("multimodal-models").unwrap().resources;
+    assert!(
+        multimodal.iter().any(|r| r.kind != ResourceKind::Paper),
+        "multimodal models: a practitioner resource, not only papers"
+    );
+}
+
+#[test]
+fn from_zero_totals_say_what_they_are() {
+    // Finding 19: a first programming language to independence is 200-300 h of study.
+    let profile = Profile::default();
+    let python = graph()
+        .plan(
+            &profile,
+            &[Target::Skill {
+                skill: sid("python"),
+                level: level(4),
+            }],
+            PlanOptions::default(),
+        )
+        .unwrap();
+    assert!(
+        (200..=300).contains(&python.total_hours),
+        "python from zero to 4: {} h",
+        python.total_hours
+    );
+    // A research scientist is hired on a research record, not on hours of coursework.
+    let rs = graph().role("research-scientist").unwrap();
+    assert!(
+        rs.description.as_deref().is_some_and(|d| d.contains("PhD")),
+        "the research-scientist role says it normally asks for a PhD"
     );
 }
