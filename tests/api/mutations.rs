@@ -440,7 +440,7 @@ async fn remove_prerequisite_drops_the_edge_and_removing_it_again_is_not_found()
     // Assert
     assert_eq!(
         ids(&data(&first)["removePrerequisite"]["prerequisites"]),
-        ["llm-applications"]
+        ["llm-applications", "llm-evaluation"]
     );
     assert_eq!(after_first.prerequisites, before.prerequisites - 1);
     assert_eq!(after_first.revision, before.revision + 1);
@@ -751,7 +751,7 @@ async fn remove_requirement_drops_it_and_removing_it_again_is_not_found() {
 
     // Assert
     let remaining = ids(&data(&first)["removeRequirement"]["requirements"]);
-    assert_eq!(remaining.len(), 31);
+    assert_eq!(remaining.len(), 41);
     assert!(!remaining.contains(&"rag"));
     assert_error(&second, "NOT_FOUND");
     let after = app.stats().await;

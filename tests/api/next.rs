@@ -166,7 +166,10 @@ async fn with_a_target_role_the_suggestions_are_the_first_stage_of_its_path() {
             r.readiness_after,
             readiness(&app, &after, "ai-engineer").await
         );
-        assert_eq!(r.gain, r.readiness_after - r.readiness_before);
+        // Equal up to rounding: the server subtracts its own sums, which may differ in the
+        // last bit from the difference of the two rounded readiness values.
+        let difference = r.readiness_after - r.readiness_before;
+        assert!((r.gain - difference).abs() < 1e-12, "{r:?}: {difference}");
     }
 }
 

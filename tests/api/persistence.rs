@@ -143,7 +143,11 @@ async fn a_deleted_edge_and_a_cascaded_delete_stay_deleted_after_a_restart() {
             json!({}),
         )
         .await;
-    assert_eq!(data(&body)["rag"]["prerequisites"], json!([]));
+    // RAG keeps its other prerequisite, LLM evaluation (which loses its own on the deleted skill).
+    assert_eq!(
+        data(&body)["rag"]["prerequisites"],
+        json!([{ "skill": { "id": "llm-evaluation" } }])
+    );
     assert!(data(&body)["gone"].is_null());
     let requirements = data(&body)["ai"]["requirements"].as_array().unwrap();
     assert!(
