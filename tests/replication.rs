@@ -77,6 +77,8 @@ struct Nats {
     dir: TempDir,
     binary: PathBuf,
     max_payload: Option<usize>,
+    /// With TLS: the CA file that signed the server's certificate.
+    ca: Option<PathBuf>,
 }
 
 impl Nats {
@@ -87,7 +89,40 @@ impl Nats {
             dir: tempfile::tempdir().unwrap(),
             binary: nats_binary()?,
             max_payload,
+            ca: None,
         };
+        nats.run();
+        Some(nats)
+    }
+
+    /// A server that speaks TLS only, with a certificate for 127.0.0.1 signed by a CA made
+    /// here, as a production server's would be by the company's CA.
+    fn start_tls() -> Option<Nats> {
+        let mut nats = Nats {
+            child: None,
+            port: free_port(),
+            dir: tempfile::tempdir().unwrap(),
+            binary: nats_binary()?,
+            max_payload: None,
+            ca: None,
+        };
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = ca.self_signed(&ca_key).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()])
+            .unwrap()
+            .signed_by(&key, &ca, &ca_key)
+            .unwrap();
+        let write = |name: &str, text: String| {
+            let path = nats.dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("server.pem", cert.pem());
+        write("server-key.pem", key.serialize_pem());
+        nats.ca = Some(write("ca.pem", ca.pem()));
         nats.run();
         Some(nats)
     }
@@ -101,6 +136,13 @@ impl Nats {
         );
         if let Some(max) = self.max_payload {
             conf.push_str(&format!("max_payload: {max}\n"));
+        }
+        if self.ca.is_some() {
+            conf.push_str(&format!(
+                "tls {{ cert_file: {:?}, key_file: {:?} }}\n",
+                self.dir.path().join("server.pem"),
+                self.dir.path().join("server-key.pem")
+            ));
         }
         let file = self.dir.path().join("nats.conf");
         std::fs::write(&file, conf).unwrap();
@@ -132,11 +174,30 @@ impl Nats {
     }
 
     fn url(&self) -> String {
-        format!("nats://{NATS_USER}:{NATS_PASSWORD}@127.0.0.1:{}", self.port)
+        let scheme = if self.ca.is_some() { "tls" } else { "nats" };
+        format!(
+            "{scheme}://{NATS_USER}:{NATS_PASSWORD}@127.0.0.1:{}",
+            self.port
+        )
+    }
+
+    /// The flags that name the CA, with TLS.
+    fn ca_args(&self) -> Vec<String> {
+        match &self.ca {
+            Some(ca) => vec!["--nats-ca".into(), ca.display().to_string()],
+            None => vec![],
+        }
     }
 
     async fn client(&self) -> async_nats::Client {
-        async_nats::ConnectOptions::with_user_and_password(NATS_USER.into(), NATS_PASSWORD.into())
+        let mut options = async_nats::ConnectOptions::with_user_and_password(
+            NATS_USER.into(),
+            NATS_PASSWORD.into(),
+        );
+        if let Some(ca) = &self.ca {
+            options = options.add_root_certificates(ca.clone()).require_tls(true);
+        }
+        options
             .connect(format!("127.0.0.1:{}", self.port))
             .await
             .unwrap()
@@ -222,19 +283,23 @@ impl Node {
     }
 
     fn writer(db: &Path, nats: &Nats, args: &[&str]) -> Node {
-        let mut all = vec!["--nats", &*Box::leak(nats.url().into_boxed_str())];
-        all.extend_from_slice(args);
+        let mut all = vec!["--nats".to_owned(), nats.url()];
+        all.extend(nats.ca_args());
+        all.extend(args.iter().map(|a| (*a).to_owned()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
         Node::spawn(db, &all, &[])
     }
 
     fn replica(db: &Path, nats: &Nats, args: &[&str]) -> Node {
         let mut all = vec![
-            "--replica-of",
-            &*Box::leak(nats.url().into_boxed_str()),
-            "--writer-url",
-            "http://writer.example:8080",
+            "--replica-of".to_owned(),
+            nats.url(),
+            "--writer-url".to_owned(),
+            "http://writer.example:8080".to_owned(),
         ];
-        all.extend_from_slice(args);
+        all.extend(nats.ca_args());
+        all.extend(args.iter().map(|a| (*a).to_owned()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
         Node::spawn(db, &all, &[])
     }
 
@@ -458,6 +523,33 @@ async fn a_replica_serves_the_writers_graph_at_its_revision_and_refuses_writes()
             "a log holds the NATS password:\n{log}"
         );
         assert!(!log.contains(TOKEN), "a log holds the admin token");
+    }
+}
+
+#[tokio::test]
+async fn writer_and_replica_reach_a_nats_that_asks_for_tls_and_a_password() {
+    let Some(nats) = Nats::start_tls() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let writer = Node::writer(&dir.path().join("w"), &nats, &[]);
+    let replica = Node::replica(&dir.path().join("r"), &nats, &[]);
+    writer.write(1).await;
+    converged(&writer, &replica).await;
+    // Without the CA, the server's certificate is not trusted: no replication.
+    let stranger = Node::spawn(&dir.path().join("s"), &["--replica-of", &nats.url()], &[]);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (status, body) = stranger.ready().await;
+    assert_eq!(
+        (status, body["nats"].as_str()),
+        (503, Some("disconnected")),
+        "{body}"
+    );
+    for log in [writer.log(), replica.log(), stranger.log()] {
+        assert!(
+            !log.contains(NATS_PASSWORD),
+            "a log holds the NATS password:\n{log}"
+        );
     }
 }
 
