@@ -648,6 +648,37 @@ async fn writes_during_a_nats_outage_are_all_acknowledged_and_replicated_once_it
 }
 
 #[tokio::test]
+async fn entries_the_log_dropped_before_they_were_published_reach_replicas_as_a_snapshot() {
+    let Some(mut nats) = Nats::start(None) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The writer's change log keeps its newest 2 entries only.
+    let writer = Node::writer(
+        &dir.path().join("w"),
+        &nats,
+        &["--change-log-revisions", "2"],
+    );
+    let replica = Node::replica(&dir.path().join("r"), &nats, &[]);
+    converged(&writer, &replica).await;
+    let before = writer.revision().await;
+    nats.stop();
+    for n in 0..5 {
+        writer.write(n).await;
+    }
+    nats.run();
+    converged(&writer, &replica).await;
+    let messages = nats.messages("skillgraph").await;
+    let (_, last) = messages.last().unwrap();
+    assert!(
+        matches!(&last.body, skillgraph::replication::wire::Body::Reload { reason, .. } if reason.contains("never published")),
+        "{:?}",
+        last.body
+    );
+    assert_eq!(last.revision, before + 5);
+}
+
+#[tokio::test]
 async fn a_killed_replica_catches_up_and_a_late_one_loads_a_snapshot() {
     let Some(nats) = Nats::start(None) else {
         return;
