@@ -79,6 +79,9 @@ pub struct Catalog {
     revision: tokio::sync::watch::Sender<u64>,
     /// A read replica's: only [`Catalog::apply`] and [`Catalog::reload`] change it.
     read_only: bool,
+    /// Moves at every [`Catalog::reload`], after its snapshot is published: the same revision
+    /// number in two lineages may be two graphs (caches keyed by revision add it).
+    lineage: std::sync::atomic::AtomicU64,
     /// Serializes writers; guards no data of its own (see the module docs).
     writer: Mutex<()>,
     changes: broadcast::Sender<Change>,
@@ -108,6 +111,7 @@ impl Catalog {
             store,
             revision: tokio::sync::watch::Sender::new(graph.revision()),
             read_only: false,
+            lineage: std::sync::atomic::AtomicU64::new(0),
             current: ArcSwap::from_pointee(graph),
             writer: Mutex::new(()),
             changes,
@@ -171,7 +175,15 @@ impl Catalog {
         self.store.reset(&graph, meta)?;
         graph.prepare_matching();
         self.publish(graph, None);
+        self.lineage
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
+    }
+
+    /// How many snapshots this catalog has reloaded (see the field); read it before taking a
+    /// snapshot to pair them safely.
+    pub fn lineage(&self) -> u64 {
+        self.lineage.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Raises the revision to `revision` (when below it) without changing the graph; the

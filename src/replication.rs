@@ -84,24 +84,50 @@ impl Error {
     }
 }
 
-/// The snapshots in `bucket`. Bounded in time: async-nats' listing waits for the bucket's
-/// last message, and one deleted while the list runs (the writer pruning) never comes.
+/// The snapshots in the bucket whose stream is `objects` (`OBJ_<bucket>`), read from the
+/// stream's metadata messages one by one (each the first of its subject at or after a
+/// sequence), the last message of each name deciding whether it is deleted.
+///
+/// Not through async-nats' object listing: against nats-server 2.9 it can end before the
+/// newest objects (it trusts the consumer's pending count at creation) and it waits forever
+/// for a message deleted while it runs; both were seen here. Bounded in time all the same.
 pub(crate) async fn snapshots(
-    bucket: &async_nats::jetstream::object_store::ObjectStore,
+    objects: &async_nats::jetstream::stream::Stream,
+    bucket: &str,
 ) -> Result<Vec<async_nats::jetstream::object_store::ObjectInfo>, Error> {
-    use futures_util::StreamExt;
-    let list = async {
-        let mut list = bucket.list().await.map_err(Error::nats)?;
-        let mut found = Vec::new();
-        while let Some(info) = list.next().await {
-            let info = info.map_err(Error::nats)?;
-            if !info.deleted && info.name.starts_with("snapshot-") {
-                found.push(info);
+    let filter = format!("$O.{bucket}.M.>");
+    let read = async {
+        let mut latest = std::collections::BTreeMap::new();
+        let mut next = 1;
+        loop {
+            let message = match objects
+                .raw_message_builder()
+                .sequence(next)
+                .next_by_subject(filter.clone())
+                .send()
+                .await
+            {
+                Ok(message) => message,
+                Err(e)
+                    if e.kind()
+                        == async_nats::jetstream::stream::LastRawMessageErrorKind::NoMessageFound =>
+                {
+                    break;
+                }
+                Err(e) => return Err(Error::nats(e)),
+            };
+            next = message.sequence + 1;
+            if let Ok(info) = serde_json::from_slice::<
+                async_nats::jetstream::object_store::ObjectInfo,
+            >(&message.payload)
+                && info.name.starts_with("snapshot-")
+            {
+                latest.insert(info.name.clone(), info);
             }
         }
-        Ok(found)
+        Ok(latest.into_values().filter(|info| !info.deleted).collect())
     };
-    tokio::time::timeout(std::time::Duration::from_secs(10), list)
+    tokio::time::timeout(std::time::Duration::from_secs(10), read)
         .await
         .map_err(|_| Error::Nats("listing the snapshots timed out".into()))?
 }

@@ -518,6 +518,12 @@ impl Store {
         for key in keys(&self.change_times)? {
             log.remove(key);
         }
+        // Going down, the file must never stay above what sled holds ("Lost writes"): lower
+        // it first (a file below sled is safe; an open would then refuse a sound database).
+        if graph.revision() < self.revision()? {
+            self.write_revision_file(graph.revision())
+                .map_err(|e| Error::Sled(sled::Error::Io(e)))?;
+        }
         self.transact(&records, graph.revision().to_be_bytes(), meta, &log, &log)?;
         self.db.flush()?;
         self.record_revision(graph.revision());
@@ -640,12 +646,15 @@ impl Store {
     /// Records the acknowledged revision beside sled's files (see "Lost writes"). Failing to
     /// is logged, not fatal: the write itself is durable, only the damage check weakens.
     fn record_revision(&self, revision: u64) {
-        let tmp = self.path.join(format!("{REVISION_FILE}.tmp"));
-        let result = std::fs::write(&tmp, format!("{revision}\n"))
-            .and_then(|()| std::fs::rename(&tmp, self.path.join(REVISION_FILE)));
-        if let Err(e) = result {
+        if let Err(e) = self.write_revision_file(revision) {
             tracing::warn!(error = %e, "could not record the acknowledged revision");
         }
+    }
+
+    fn write_revision_file(&self, revision: u64) -> std::io::Result<()> {
+        let tmp = self.path.join(format!("{REVISION_FILE}.tmp"));
+        std::fs::write(&tmp, format!("{revision}\n"))
+            .and_then(|()| std::fs::rename(&tmp, self.path.join(REVISION_FILE)))
     }
 
     /// Bytes the database takes on disk.

@@ -118,23 +118,6 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
         .max_blocking_threads(64)
         .build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.addr).await?;
-        let addr = listener.local_addr()?;
-        let stats = catalog.snapshot().stats();
-        tracing::info!(
-            %addr,
-            db = %db.path.display(),
-            skills = stats.skills,
-            roles = stats.roles,
-            revision = stats.revision,
-            "serving GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/"
-        );
-        if generated {
-            // Printed once, to the terminal that started the server, and never logged again.
-            println!(
-                "admin token for this run (set SKILLGRAPH_ADMIN_TOKEN to choose one): {admin_token}"
-            );
-        }
         let lag = std::time::Duration::from_secs(replication.ready_max_lag_seconds);
         let replicating = match (writer_target, replica_target) {
             (Some(target), _) => {
@@ -155,9 +138,23 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
                         .unwrap_or(usize::MAX),
                     stream_max_messages: replication.nats_stream_max_messages,
                 };
+                let takeover = config.takeover;
                 let (handle, _task) =
                     crate::replication::publish(catalog.clone(), config, status.clone())
                         .map_err(|e| Failure::Usage(e.to_string()))?;
+                // Writes wait until the stream has been read: a writer that takes a stream
+                // over (or whose database is older than what it published) raises its revision
+                // above the stream's first, so no write reuses a revision replicas served. A
+                // takeover waits for NATS as long as it takes; a plain start at most a few
+                // seconds (NATS down: writes go on and are published later).
+                let bound = if takeover {
+                    std::time::Duration::MAX
+                } else {
+                    std::time::Duration::from_secs(5)
+                };
+                if !handle.synced(bound).await {
+                    tracing::warn!("NATS did not answer within 5 s: serving, publishing later");
+                }
                 Some(crate::http::Replication {
                     status,
                     snapshots: Some(handle),
@@ -178,6 +175,23 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
             }
             (None, None) => None,
         };
+        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        let addr = listener.local_addr()?;
+        let stats = catalog.snapshot().stats();
+        tracing::info!(
+            %addr,
+            db = %db.path.display(),
+            skills = stats.skills,
+            roles = stats.roles,
+            revision = stats.revision,
+            "serving GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/"
+        );
+        if generated {
+            // Printed once, to the terminal that started the server, and never logged again.
+            println!(
+                "admin token for this run (set SKILLGRAPH_ADMIN_TOKEN to choose one): {admin_token}"
+            );
+        }
         crate::http::serve_with(listener, catalog, config, replicating, shutdown_signal()).await?;
         tracing::info!("shut down cleanly");
         Ok::<(), Failure>(())

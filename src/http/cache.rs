@@ -3,7 +3,8 @@
 //! Every answer to a query is a function of the request as sent (document, operation,
 //! variables and extensions), the graph revision it read, and who asked (anonymous or admin).
 //! The key is exactly that: the raw request bytes, the revision of the snapshot the request
-//! pinned, and the caller's scope. So:
+//! pinned (with the catalog's lineage, which a replica's reload of a snapshot moves, since the
+//! same revision number may then name another graph), and the caller's scope. So:
 //! - a write never needs to find the entries it makes stale: its revision is in no key yet;
 //!   the first request that sees a newer revision empties the cache to free the memory;
 //! - an answer of an older revision is never served after a write is acknowledged, because
@@ -34,6 +35,9 @@ use moka::future::Cache;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     revision: u64,
+    /// The catalog's lineage: a replica that reloads a snapshot may reach a revision number
+    /// again with another graph.
+    lineage: u64,
     admin: bool,
     /// `true` for GET (the URL's query string), `false` for a POST body: the two encode the
     /// same request differently, and must not collide.
@@ -45,19 +49,25 @@ impl Key {
     pub fn new(revision: u64, admin: bool, get: bool, request: Bytes) -> Self {
         Key {
             revision,
+            lineage: 0,
             admin,
             get,
             request,
         }
     }
 
-    /// The same request, read at `revision` by a caller of that scope.
-    pub fn scoped(self, revision: u64, admin: bool) -> Self {
+    /// The same request, read at `revision` of `lineage` by a caller of that scope.
+    pub fn scoped(self, revision: u64, lineage: u64, admin: bool) -> Self {
         Key {
             revision,
+            lineage,
             admin,
             ..self
         }
+    }
+
+    pub fn lineage(&self) -> u64 {
+        self.lineage
     }
 
     pub fn revision(&self) -> u64 {
@@ -109,7 +119,8 @@ impl Answer {
 
 pub struct ResponseCache {
     answers: Cache<Key, Arc<Answer>>,
-    /// The newest revision seen; older entries are dropped when it moves.
+    /// The newest lineage and revision seen, packed so that one `fetch_max` orders them
+    /// (the lineage in the top 16 bits); older entries are dropped when it moves.
     revision: AtomicU64,
 }
 
@@ -134,8 +145,11 @@ impl ResponseCache {
 
     /// Notes the revision a request reads; a newer one than seen so far makes every stored
     /// answer stale, so they go at once instead of waiting for eviction.
-    pub fn observe(&self, revision: u64) {
-        if self.revision.fetch_max(revision, Ordering::AcqRel) < revision {
+    pub fn observe(&self, lineage: u64, revision: u64) {
+        const REVISION_BITS: u32 = 48;
+        let packed =
+            (lineage.min(0xFFFF) << REVISION_BITS) | revision.min((1 << REVISION_BITS) - 1);
+        if self.revision.fetch_max(packed, Ordering::AcqRel) < packed {
             self.answers.invalidate_all();
         }
     }

@@ -321,13 +321,16 @@ async fn execute(
         state.metrics.observe(&operation, false, started.elapsed());
         return refused;
     }
-    // One snapshot for the whole request (a batch included): one consistent revision.
+    // One snapshot for the whole request (a batch included): one consistent revision. The
+    // lineage is read first: a reload publishes its snapshot before it moves the lineage, so
+    // a request never pairs the new lineage with the old graph.
+    let lineage = state.catalog.lineage();
     let snapshot = state.catalog.snapshot();
     let revision = snapshot.revision();
     let produced = Produced::default();
     let (mut response, ok) = match batch {
         BatchRequest::Single(request) => {
-            let key = key.scoped(snapshot.revision(), caller.admin);
+            let key = key.scoped(snapshot.revision(), lineage, caller.admin);
             let request = request.data(produced.clone());
             single(state, headers, request, key, snapshot, caller).await
         }
@@ -451,7 +454,7 @@ async fn single(
 ) -> (Response, bool) {
     let get = key.is_get();
     if let Some(cache) = &state.cache {
-        cache.observe(key.revision());
+        cache.observe(key.lineage(), key.revision());
         // Only queries are stored, so a hit needs no check: the same bytes at the same
         // revision are the same query.
         if let Some(answer) = cache.get(&key).await {

@@ -83,8 +83,14 @@ impl NatsTarget {
                 }
                 None => rest,
             };
-            if host.is_empty() {
-                return Err("the NATS URL names no host".into());
+            if !is_host_and_port(host) {
+                // Not echoed: a malformed URL is most often a password with a reserved
+                // character, which must not reach a log through this message.
+                return Err(
+                    "the NATS URL is malformed: each server is host or host:port; \
+                            percent-encode ',', '@', ':' and '/' inside credentials"
+                        .into(),
+                );
             }
             servers.push(format!("{scheme}://{host}"));
         }
@@ -119,14 +125,14 @@ impl NatsTarget {
         format!("{}.control.snapshot", self.stream)
     }
 
-    /// Connects, retrying in the background after the first failure (`retry_on_initial_connect`),
-    /// so a NATS that is down at start only delays replication.
+    /// Connects; once connected, async-nats reconnects on its own for ever. A first attempt
+    /// that fails says why (a refused password, an untrusted certificate), for the caller to
+    /// log and retry: a NATS that is down at start only delays replication.
     pub(crate) async fn connect(&self, name: &str) -> Result<async_nats::Client, Error> {
         let mut options = async_nats::ConnectOptions::new()
             .name(name)
             .connection_timeout(Duration::from_secs(3))
-            .max_reconnects(None)
-            .retry_on_initial_connect();
+            .max_reconnects(None);
         options = match &self.login {
             Login::None => options,
             Login::Token(token) => options.token(token.expose()),
@@ -150,6 +156,20 @@ impl NatsTarget {
             .await
             .map_err(Error::nats)
     }
+}
+
+/// `host`, `host:port` or `[v6]:port`, with a numeric port.
+fn is_host_and_port(text: &str) -> bool {
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(':') || host.starts_with('[') => (host, Some(port)),
+        _ => (text, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'));
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    host_ok && port_ok
 }
 
 fn percent_decode(s: &str) -> String {
@@ -188,6 +208,10 @@ mod tests {
         assert_eq!(token.display(), "tls://host:4222,tls://host2:4222");
         assert!(!format!("{token:?}").contains("t0ken"));
         assert!(NatsTarget::parse("http://host", "sg").is_err());
+        // A password with an unencoded comma would split the URL in two: refused, unechoed.
+        let refused = NatsTarget::parse("nats://app:pa,ss@host:4222", "sg").unwrap_err();
+        assert!(!refused.contains("pa"), "{refused}");
+        assert!(NatsTarget::parse("nats://[::1]:4222", "sg").is_ok());
         assert!(NatsTarget::parse("nats://host", "a.b").is_err());
     }
 }

@@ -123,6 +123,8 @@ struct Nats {
     client: async_nats::Client,
     stream: jetstream::stream::Stream,
     bucket: jetstream::object_store::ObjectStore,
+    /// The bucket's own stream, where its objects' metadata is read from.
+    objects: jetstream::stream::Stream,
 }
 
 impl Follower<'_> {
@@ -137,10 +139,15 @@ impl Follower<'_> {
             .get_object_store(self.target.bucket())
             .await
             .map_err(|e| Error::nats(format!("bucket {}: {e}", self.target.bucket())))?;
+        let objects = js
+            .get_stream(format!("OBJ_{}", self.target.bucket()))
+            .await
+            .map_err(Error::nats)?;
         let nats = Nats {
             client,
             stream,
             bucket,
+            objects,
         };
         self.status.set_connected(true);
         let last = nats
@@ -162,20 +169,9 @@ impl Follower<'_> {
             )),
             Some(_) => None,
         };
-        let mut loaded_last: Option<String> = None;
         loop {
             if let Some((snapshot, why)) = pending_reload.take() {
-                let name = self.load(&nats, snapshot, &why).await?;
-                if loaded_last.as_deref() == Some(name.as_str()) {
-                    // The same snapshot again does not close the gap: ask the writer for a
-                    // newer one, and look again shortly.
-                    let _ = nats
-                        .client
-                        .request(self.target.control_subject(), Vec::new().into())
-                        .await;
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-                loaded_last = Some(name);
+                self.load(&nats, snapshot, &why).await?;
             }
             let consumer = nats
                 .stream
@@ -198,17 +194,14 @@ impl Follower<'_> {
                             Some(Err(e)) => return Err(Error::nats(e)),
                             None => return Err(Error::Nats("the consumer ended".into())),
                         };
-                        let (sequence, pending) = match message.info() {
-                            Ok(info) => (info.stream_sequence, info.pending),
+                        let (sequence, pending, published) = match message.info() {
+                            Ok(info) => (info.stream_sequence, info.pending, millis(info.published)),
                             Err(e) => return Err(Error::nats(e)),
                         };
                         match self.take(&message, sequence).await? {
-                            Step::Took => {
-                                self.status.set_behind(pending);
-                                if pending == 0 {
-                                    loaded_last = None;
-                                }
-                            }
+                            // Behind by what follows this message, the next of which was
+                            // published no earlier than this one: a lower bound on the lag.
+                            Step::Took => self.status.set_behind(pending, Some(published)),
                             Step::Reload { snapshot, why } => {
                                 pending_reload = Some((snapshot, why));
                                 break;
@@ -217,9 +210,25 @@ impl Follower<'_> {
                     }
                     _ = tick.tick() => {
                         let info = nats.stream.get_info().await.map_err(Error::nats)?;
-                        self.status.set_behind(
-                            info.state.last_sequence.saturating_sub(self.position.sequence),
-                        );
+                        let last = info.state.last_sequence;
+                        if last < self.position.sequence {
+                            pending_reload = Some((None, format!(
+                                "the stream ends at sequence {last}, before this replica's {}: \
+                                 it was recreated",
+                                self.position.sequence
+                            )));
+                            break;
+                        }
+                        let behind = last - self.position.sequence;
+                        let oldest = if behind == 0 {
+                            None
+                        } else {
+                            match nats.stream.get_raw_message(self.position.sequence + 1).await {
+                                Ok(message) => Some(millis(message.time)),
+                                Err(_) => None,
+                            }
+                        };
+                        self.status.set_behind(behind, oldest);
                     }
                 }
             }
@@ -333,7 +342,7 @@ impl Follower<'_> {
         nats: &Nats,
         snapshot: Option<String>,
         why: &str,
-    ) -> Result<String, Error> {
+    ) -> Result<(), Error> {
         let named = match snapshot {
             Some(name) => match nats.bucket.info(&name).await {
                 Ok(info) if !info.deleted => Some(info),
@@ -343,14 +352,31 @@ impl Follower<'_> {
         };
         let info = match named {
             Some(info) => info,
-            None => newest(&nats.bucket).await?.ok_or_else(|| {
-                Error::Nats(format!(
-                    "no snapshot in the bucket {} yet (is the writer running?)",
-                    self.target.bucket()
-                ))
-            })?,
+            None => newest(&nats.objects, &self.target.bucket())
+                .await?
+                .ok_or_else(|| {
+                    Error::Nats(format!(
+                        "no snapshot in the bucket {} yet (is the writer running?)",
+                        self.target.bucket()
+                    ))
+                })?,
         };
         let tag = SnapshotTag::from_metadata(&info.name, &info.metadata).map_err(Error::Format)?;
+        let applied = self.catalog.snapshot().revision();
+        if self.position.writer.as_deref() == Some(tag.writer.as_str()) && tag.revision <= applied {
+            // Not newer than what this replica serves: loading it would move its revision back
+            // for its clients, or not close the gap at all. Ask the writer for a fresh one and
+            // look again (the session retries).
+            let _ = nats
+                .client
+                .request(self.target.control_subject(), Vec::new().into())
+                .await;
+            return Err(Error::Nats(format!(
+                "{why}; the newest snapshot ({}) is not newer than revision {applied}: asked the \
+                 writer for a fresh one",
+                info.name
+            )));
+        }
         let started = std::time::Instant::now();
         let mut bytes = Vec::with_capacity(info.size);
         // A snapshot the writer prunes while it is read never ends: give up and look again.
@@ -390,14 +416,20 @@ impl Follower<'_> {
             %why,
             "replication: snapshot loaded"
         );
-        Ok(info.name)
+        Ok(())
     }
 }
 
 /// The newest snapshot: the highest epoch, then the highest revision (names sort so).
 async fn newest(
-    bucket: &jetstream::object_store::ObjectStore,
+    objects: &jetstream::stream::Stream,
+    bucket: &str,
 ) -> Result<Option<jetstream::object_store::ObjectInfo>, Error> {
-    let list = super::snapshots(bucket).await?;
+    let list = super::snapshots(objects, bucket).await?;
     Ok(list.into_iter().max_by(|a, b| a.name.cmp(&b.name)))
+}
+
+/// A JetStream time in milliseconds since the Unix epoch.
+fn millis(time: async_nats::datetime::DateTime) -> u64 {
+    u64::try_from(time.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
 }

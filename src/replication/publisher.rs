@@ -54,9 +54,22 @@ type Reply = oneshot::Sender<Result<SnapshotInfo, String>>;
 #[derive(Clone, Debug)]
 pub struct Handle {
     requests: mpsc::Sender<Reply>,
+    synced: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Handle {
+    /// Waits, up to `bound`, until the publisher has read the stream and settled this
+    /// writer's epoch and revision (a writer that takes a stream over raises its revision
+    /// above the stream's then); whether it has. A server waits for this before taking
+    /// writes, so that no write gets a revision the stream already used.
+    pub async fn synced(&self, bound: Duration) -> bool {
+        let mut synced = self.synced.clone();
+        matches!(
+            tokio::time::timeout(bound, synced.wait_for(|s| *s)).await,
+            Ok(Ok(_))
+        )
+    }
+
     /// Uploads a snapshot of the graph once everything up to its revision is published.
     /// Waits for NATS as long as it takes: callers bound it with their own timeout.
     pub async fn snapshot(&self) -> Result<SnapshotInfo, String> {
@@ -79,8 +92,15 @@ pub fn publish(
 ) -> Result<(Handle, tokio::task::JoinHandle<()>), Error> {
     let writer = writer_id(&catalog)?;
     let (requests, inbox) = mpsc::channel(16);
-    let task = tokio::spawn(run(catalog, config, status, writer, inbox));
-    Ok((Handle { requests }, task))
+    let (synced, watch) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(run(catalog, config, status, writer, inbox, synced));
+    Ok((
+        Handle {
+            requests,
+            synced: watch,
+        },
+        task,
+    ))
 }
 
 /// Asks a running writer, through NATS, for a snapshot (`skillgraph snapshot`).
@@ -125,6 +145,7 @@ async fn run(
     status: Arc<Status>,
     writer: String,
     mut inbox: mpsc::Receiver<Reply>,
+    synced: tokio::sync::watch::Sender<bool>,
 ) {
     status.set_published(read_u64(&catalog, PUBLISHED_KEY).unwrap_or(0));
     loop {
@@ -139,12 +160,15 @@ async fn run(
             reload: None,
             recent: BTreeMap::new(),
             last_snapshot: None,
+            uploaded: None,
+            synced: &synced,
         };
         match session.run(&mut inbox).await {
             Ok(refusal) => {
                 tracing::error!(stream = %config.target.stream, "{refusal}");
                 status.set_problem(Some(refusal.clone()));
                 status.set_connected(false);
+                synced.send_replace(true);
                 // Not publishing is final for this process; snapshot requests get the reason.
                 while let Some(reply) = inbox.recv().await {
                     let _ = reply.send(Err(refusal.clone()));
@@ -180,6 +204,10 @@ struct Session<'a> {
     /// Recent revisions' sequences, for snapshot tags.
     recent: BTreeMap<u64, u64>,
     last_snapshot: Option<(u64, Instant)>,
+    /// The last snapshot this session uploaded.
+    uploaded: Option<SnapshotInfo>,
+    /// Turns true once the first `take_over` has run (the server may wait for it).
+    synced: &'a tokio::sync::watch::Sender<bool>,
 }
 
 struct Nats {
@@ -187,6 +215,8 @@ struct Nats {
     js: jetstream::Context,
     stream: jetstream::stream::Stream,
     bucket: jetstream::object_store::ObjectStore,
+    /// The bucket's own stream, where its objects' metadata is read from.
+    objects: jetstream::stream::Stream,
 }
 
 impl Session<'_> {
@@ -216,6 +246,10 @@ impl Session<'_> {
                 .await
                 .map_err(Error::nats)?,
         };
+        let objects = js
+            .get_stream(format!("OBJ_{}", target.bucket()))
+            .await
+            .map_err(Error::nats)?;
         let mut control = client
             .subscribe(target.control_subject())
             .await
@@ -225,6 +259,7 @@ impl Session<'_> {
             js,
             stream,
             bucket,
+            objects,
         };
         if let Some(refusal) = self.take_over(&nats).await? {
             return Ok(refusal);
@@ -299,20 +334,36 @@ impl Session<'_> {
     async fn take_over(&mut self, nats: &Nats) -> Result<Option<String>, Error> {
         let info = nats.stream.get_info().await.map_err(Error::nats)?;
         let last = info.state.last_sequence;
+        // Above every epoch on the stream and in the bucket: a stale snapshot of a recreated
+        // stream must never look newer than this writer's.
         let mut epoch = read_u64(self.catalog, EPOCH_KEY)?;
+        for snapshot in super::snapshots(&nats.objects, &self.config.target.bucket()).await? {
+            if let Ok(tag) = SnapshotTag::from_metadata(&snapshot.name, &snapshot.metadata) {
+                epoch = epoch.max(tag.epoch);
+            }
+        }
         let revision = self.catalog.snapshot().revision();
         self.sequence = last;
         self.revision = 0;
-        if last == 0 {
-            // A new (or purged) stream: publish from the start of the log if it holds it,
-            // else a snapshot (catch_up sees the log expired).
-            self.reload = None;
-        } else {
-            let message = nats
-                .stream
-                .get_raw_message(last)
-                .await
-                .map_err(Error::nats)?;
+        self.reload = None;
+        // The last message, unless the stream is new (publish from the start of the log if it
+        // holds it, else a snapshot: catch_up sees the log expired) or purged (a purge keeps
+        // the sequence but no message).
+        let message = match (last, info.state.messages) {
+            (0, _) => None,
+            (_, 0) => {
+                self.reload = Some("the stream was purged".into());
+                None
+            }
+            _ => match nats.stream.get_raw_message(last).await {
+                Ok(message) => Some(message),
+                Err(_) => {
+                    self.reload = Some(format!("the stream's message {last} is gone"));
+                    None
+                }
+            },
+        };
+        if let Some(message) = message {
             let format = message
                 .headers
                 .get(FORMAT_HEADER)
@@ -336,30 +387,37 @@ impl Session<'_> {
                         envelope.writer, self.config.target.stream
                     )));
                 }
-                self.revision = envelope.revision;
                 self.reload = Some(format!(
                     "writer {} took the stream over from writer {}",
                     self.writer, envelope.writer
                 ));
-                self.catalog.advance(envelope.revision + 1)?;
             } else if envelope.revision > revision {
-                self.revision = envelope.revision;
                 self.reload = Some(format!(
                     "the writer's database is at revision {revision}, older than the revision \
                      {} it published (restored from a backup?)",
                     envelope.revision
                 ));
-                self.catalog.advance(envelope.revision + 1)?;
             } else {
-                self.revision = envelope.revision;
                 self.record(envelope.revision, last)?;
+            }
+            if self.reload.is_some() {
+                // Revisions never go back for replicas: this graph continues above the
+                // stream's (an import can hold the writer lock for seconds: off the runtime).
+                let catalog = self.catalog.clone();
+                let above = envelope.revision + 1;
+                tokio::task::spawn_blocking(move || catalog.advance(above))
+                    .await
+                    .map_err(Error::nats)??;
             }
         }
         self.epoch = epoch + 1;
         // Durable before the first message of the epoch: a restart must never reuse it.
-        self.catalog
-            .set_meta(&[(EPOCH_KEY, self.epoch.to_be_bytes().to_vec())], true)?;
+        let (catalog, value) = (self.catalog.clone(), self.epoch.to_be_bytes().to_vec());
+        tokio::task::spawn_blocking(move || catalog.set_meta(&[(EPOCH_KEY, value)], true))
+            .await
+            .map_err(Error::nats)??;
         self.status.set_epoch(self.epoch);
+        self.synced.send_replace(true);
         Ok(None)
     }
 
@@ -454,6 +512,21 @@ impl Session<'_> {
                     .get(async_nats::header::NATS_MESSAGE_ID)
                     .map(|v| v.as_str().to_owned());
                 if id.as_deref() != Some(envelope.message_id().as_str()) {
+                    let format = message
+                        .headers
+                        .get(FORMAT_HEADER)
+                        .map(|v| v.as_str().to_owned());
+                    let writer = Envelope::decode(format.as_deref(), &message.payload)
+                        .map(|e| e.writer)
+                        .ok();
+                    if writer.as_deref() == Some(self.writer) {
+                        // Ours, from a try of an earlier session that landed late: start over
+                        // from the stream's last message.
+                        return Err(Error::Nats(format!(
+                            "the stream moved on to sequence {last} under this writer's own \
+                             earlier message: resynchronising"
+                        )));
+                    }
                     return Ok(Err(format!(
                         "another writer published to the stream {} (its sequence {last} was \
                          expected to be {}): this writer stops publishing",
@@ -528,6 +601,14 @@ impl Session<'_> {
             if let Some(refusal) = self.catch_up(nats).await? {
                 return Ok(Err(refusal));
             }
+            // Uploading the same name again would purge the chunks a replica may be reading.
+            if let Some(info) = self
+                .uploaded
+                .as_ref()
+                .filter(|i| i.revision == graph.revision() && i.epoch == self.epoch)
+            {
+                return Ok(Ok(info.clone()));
+            }
             let sequence = match graph.revision() {
                 0 if self.sequence == 0 => Some(0),
                 revision => self.recent.get(&revision).copied(),
@@ -584,22 +665,27 @@ impl Session<'_> {
             took_ms = started.elapsed().as_millis() as u64,
             "replication: snapshot uploaded"
         );
-        self.prune(nats).await?;
-        Ok(SnapshotInfo {
+        self.prune(nats, &tag.name()).await?;
+        let info = SnapshotInfo {
             name: tag.name(),
             revision: tag.revision,
             epoch: tag.epoch,
             bytes: text.len(),
-        })
+        };
+        self.uploaded = Some(info.clone());
+        Ok(info)
     }
 
-    async fn prune(&self, nats: &Nats) -> Result<(), Error> {
-        let mut names: Vec<String> = super::snapshots(&nats.bucket)
-            .await?
-            .into_iter()
-            .map(|info| info.name)
-            .collect();
-        names.sort();
+    /// Deletes all but the newest `snapshots_keep` snapshots, `uploaded` (just put) included:
+    /// a listing right after a put may not show it yet.
+    async fn prune(&self, nats: &Nats, uploaded: &str) -> Result<(), Error> {
+        let mut names: std::collections::BTreeSet<String> =
+            super::snapshots(&nats.objects, &self.config.target.bucket())
+                .await?
+                .into_iter()
+                .map(|info| info.name)
+                .collect();
+        names.insert(uploaded.to_owned());
         let keep = self.config.snapshots_keep.max(1);
         for name in names.iter().take(names.len().saturating_sub(keep)) {
             nats.bucket.delete(name).await.map_err(Error::nats)?;

@@ -35,8 +35,12 @@ pub struct Status {
     loaded: AtomicBool,
     /// Replica: messages on the stream after the last one applied, at the last look.
     behind: AtomicU64,
-    /// Replica: since when (ms since the epoch) it has been behind; 0 when caught up.
-    behind_since_ms: AtomicU64,
+    /// Replica: when (ms since the epoch) the oldest message not yet applied was published;
+    /// 0 when caught up.
+    oldest_unapplied_ms: AtomicU64,
+    /// Replica: whether it has looked at the stream since it started (before, its lag is
+    /// unknown, however old its graph).
+    measured: AtomicBool,
     /// The last snapshot uploaded (writer) or loaded (replica), ms since the epoch; 0: none.
     snapshot_at_ms: AtomicU64,
     /// Why this server is not ready although it runs (another writer, a format it cannot read).
@@ -61,7 +65,8 @@ impl Status {
             published: AtomicU64::new(0),
             loaded: AtomicBool::new(false),
             behind: AtomicU64::new(0),
-            behind_since_ms: AtomicU64::new(0),
+            oldest_unapplied_ms: AtomicU64::new(0),
+            measured: AtomicBool::new(false),
             snapshot_at_ms: AtomicU64::new(0),
             problem: Mutex::new(None),
             max_lag_revisions,
@@ -97,18 +102,15 @@ impl Status {
         self.snapshot_at_ms.store(now_ms(), Ordering::Relaxed);
     }
 
-    /// Replica: how many messages the stream holds after the last one applied.
-    pub(crate) fn set_behind(&self, behind: u64) {
+    /// Replica: how many messages the stream holds after the last one applied, and when the
+    /// oldest of them was published (`None`: unknown, keep the last known).
+    pub(crate) fn set_behind(&self, behind: u64, oldest_published_ms: Option<u64>) {
         self.behind.store(behind, Ordering::Relaxed);
+        self.measured.store(true, Ordering::Relaxed);
         if behind == 0 {
-            self.behind_since_ms.store(0, Ordering::Relaxed);
-        } else {
-            let _ = self.behind_since_ms.compare_exchange(
-                0,
-                now_ms(),
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            );
+            self.oldest_unapplied_ms.store(0, Ordering::Relaxed);
+        } else if let Some(at) = oldest_published_ms {
+            self.oldest_unapplied_ms.store(at.max(1), Ordering::Relaxed);
         }
     }
 
@@ -128,9 +130,9 @@ impl Status {
         self.behind.load(Ordering::Relaxed)
     }
 
-    /// Replica: how long it has been behind; zero when caught up.
+    /// Replica: the age of the oldest message published but not applied; zero when caught up.
     pub fn lag_seconds(&self) -> f64 {
-        match self.behind_since_ms.load(Ordering::Relaxed) {
+        match self.oldest_unapplied_ms.load(Ordering::Relaxed) {
             0 => 0.0,
             since => now_ms().saturating_sub(since) as f64 / 1000.0,
         }
@@ -149,9 +151,10 @@ impl Status {
     }
 
     /// Ready: a writer unless another writer owns the stream; a replica once it has a graph of
-    /// the writer's, within the configured lag, and reads a format it knows. A NATS outage
-    /// does not make either unready: both keep serving what they have (a replica's answers
-    /// get older, which `lagSeconds` cannot see while NATS is away; `nats` says so).
+    /// the writer's, has seen the stream since it started, is within the configured lag, and
+    /// reads a format it knows. A NATS outage later does not make either unready: both keep
+    /// serving what they have (a replica's answers get older, which `lagSeconds` cannot see
+    /// while NATS is away; `nats` says so).
     pub fn readiness(&self, revision: u64) -> Readiness {
         let problem = self.problem();
         let mut body = serde_json::json!({
@@ -171,8 +174,12 @@ impl Status {
                 body["lagRevisions"] = lag.into();
                 body["lagSeconds"] = lag_seconds.into();
                 let loaded = self.loaded.load(Ordering::Relaxed);
+                let measured = self.measured.load(Ordering::Relaxed);
                 if !loaded && problem.is_none() {
                     body["reason"] = "no snapshot loaded yet".into();
+                } else if !measured && problem.is_none() {
+                    body["reason"] =
+                        "has not reached the stream since it started: its lag is unknown".into();
                 } else if lag > self.max_lag_revisions || lag_seconds > self.max_lag.as_secs_f64() {
                     body["reason"] = format!(
                         "behind the writer by {lag} revisions ({lag_seconds:.1} s): more than \
@@ -183,6 +190,7 @@ impl Status {
                     .into();
                 }
                 loaded
+                    && measured
                     && problem.is_none()
                     && lag <= self.max_lag_revisions
                     && lag_seconds <= self.max_lag.as_secs_f64()

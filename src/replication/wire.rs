@@ -6,8 +6,9 @@
 //! reloads a snapshot, and if the snapshot's format is unknown too it stops applying, says so in
 //! its log and `/ready`, and keeps serving what it has.
 //!
-//! Snapshots are objects in the bucket, named `snapshot-<epoch>-<revision>` (zero-padded, so
-//! names sort by epoch then revision), holding the export (the seed format, `GET /export`),
+//! Snapshots are objects in the bucket, named `snapshot-<epoch>-<revision>-<writer>`
+//! (zero-padded, so names sort by epoch then revision; the writer's id keeps two writers'
+//! apart), holding the export (the seed format, `GET /export`),
 //! with the metadata `format`, `writer`, `epoch`, `revision` and `sequence`.
 
 use std::collections::HashMap;
@@ -83,7 +84,10 @@ pub struct SnapshotTag {
 
 impl SnapshotTag {
     pub fn name(&self) -> String {
-        format!("snapshot-{:010}-{:020}", self.epoch, self.revision)
+        format!(
+            "snapshot-{:010}-{:020}-{}",
+            self.epoch, self.revision, self.writer
+        )
     }
 
     pub fn metadata(&self) -> HashMap<String, String> {
@@ -135,7 +139,7 @@ mod tests {
             epoch: 3,
             revision: 9,
             body: Body::Reload {
-                snapshot: "snapshot-3-9".into(),
+                snapshot: "snapshot-3-9-w".into(),
                 reason: "test".into(),
             },
         };
