@@ -10,10 +10,12 @@ mod error;
 mod extract;
 mod graph;
 mod groups;
+mod holdings;
 mod id;
 mod model;
 mod next;
 mod plan;
+mod readiness;
 mod roles;
 mod rules;
 mod scratch;
@@ -24,6 +26,7 @@ pub use changes::{Action, ChangeEntry, ChangeKind, Contents, Record, RecordChang
 pub use error::Error;
 pub use extract::{ALIAS_WEIGHT, MENTIONED_LEVEL, Mention, SHORT_LABEL};
 pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
+pub use holdings::Holdings;
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
 pub use model::{
     Category, EdgeSpec, Follow, Importance, Level, OnDelete, Prerequisite, PrerequisiteGroup,
@@ -31,8 +34,8 @@ pub use model::{
 };
 pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{
-    Budgeted, Holdings, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap,
-    RoleStanding, Schedule, Step, Target, TargetRef,
+    Budgeted, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
+    Schedule, Step, Target, TargetRef,
 };
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 use skillgraph::domain::{
-    ChangeEntry, Error, Level, PlanOptions, PrerequisiteGroup, PrerequisiteKind, Profile, Schedule,
-    SkillGraph, SkillId, Target,
+    ChangeEntry, Error, Level, ListKey, Mention, PlanOptions, PrerequisiteGroup, PrerequisiteKind,
+    Profile, RoleId, RoleMatch, Schedule, SkillGraph, SkillId, Target,
 };
 use skillgraph::import::seed::{self, Seed};
 
@@ -324,6 +324,112 @@ fn answers(graph: &SkillGraph, skill: &SkillId) -> Answers {
     )
 }
 
+/// What a graph asks of its derived indexes, worded from one graph's contents so that two
+/// graphs are asked alike: search texts (a name, an alias, a prefix, a typo, an id, a role's
+/// name), profiles for role matching, and a text naming skills for extraction.
+struct Probes {
+    queries: Vec<String>,
+    category: Option<skillgraph::domain::CategoryId>,
+    profiles: Vec<Profile>,
+    text: String,
+}
+
+fn probes(g: &SkillGraph) -> Probes {
+    let mut queries = vec![String::new(), "skill".to_owned(), "Skil".to_owned()];
+    let mut words = Vec::new();
+    // Every name and alias goes into the text; a dozen or so skills into the queries, spread
+    // over the graph (each query is asked of every snapshot, so this bounds the test's time).
+    let every = g.skills().count().div_ceil(12).max(1);
+    for (i, s) in g.skills().enumerate() {
+        words.push(s.name.clone());
+        words.extend(s.aliases.iter().cloned());
+        if i % every == 0 {
+            queries.push(s.name.clone());
+            queries.push(s.id.to_string());
+            queries.extend(s.aliases.iter().cloned());
+        }
+    }
+    // A typo of the last name, which only the fuzzy tier finds.
+    if let Some(name) = words.iter().rev().find(|w| w.len() > 4) {
+        let mut typo = name.clone();
+        typo.remove(1);
+        queries.push(typo);
+    }
+    queries.extend(g.roles().map(|r| r.name.clone()));
+    let ids: Vec<SkillId> = g.skills().map(|s| s.id.clone()).collect();
+    let held = |every: usize, level: i64| Profile {
+        skills: ids
+            .iter()
+            .step_by(every)
+            .map(|id| (id.clone(), Level::new(level).unwrap()))
+            .collect(),
+        role: None,
+    };
+    Probes {
+        queries,
+        category: g.categories().first().map(|c| c.id.clone()),
+        profiles: vec![profile(&[]), held(2, 3), held(3, 5)],
+        text: format!("We want {}.", words.join(", and ")),
+    }
+}
+
+type IndexAnswers = (
+    Vec<(Vec<(ListKey, SkillId)>, usize, Vec<SkillId>)>,
+    Vec<(Vec<(ListKey, RoleId)>, usize)>,
+    Vec<Result<[Vec<RoleMatch>; 3], String>>,
+    Vec<Mention>,
+);
+
+/// What a graph answers from its derived indexes: skill and role search (first pages with
+/// their keys, counts, within a category), role matching in every order, and extraction.
+fn index_answers(graph: &SkillGraph, p: &Probes) -> IndexAnswers {
+    use skillgraph::domain::MatchOrder;
+    let skills = p
+        .queries
+        .iter()
+        .map(|q| {
+            let hits = graph.search_skills_keyed(q, None, 5);
+            let within = graph.search_skills(q, p.category.as_ref(), 5);
+            (
+                hits.into_iter().map(|(k, s)| (k, s.id.clone())).collect(),
+                graph.count_skills(q, None),
+                within.into_iter().map(|s| s.id.clone()).collect(),
+            )
+        })
+        .collect();
+    let roles = p
+        .queries
+        .iter()
+        .map(|q| {
+            let hits = graph.search_roles_keyed(q, 5);
+            (
+                hits.into_iter().map(|(k, r)| (k, r.id.clone())).collect(),
+                graph.count_roles(q),
+            )
+        })
+        .collect();
+    let matches = p
+        .profiles
+        .iter()
+        .map(|profile| {
+            // A limit below the number of roles, so that the lower bounds the role index
+            // keeps (its hours) decide which roles are planned at all.
+            let by = |order| graph.match_roles_by(profile, None, order, 1);
+            Ok([
+                graph.match_roles(profile, 2),
+                by(MatchOrder::Hours),
+                by(MatchOrder::Overlap),
+            ]
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?
+            .try_into()
+            .unwrap())
+        })
+        .collect();
+    (skills, roles, matches, graph.extract_skills(&p.text, 50))
+}
+
 /// A graph built afresh from another's contents: no table of it was ever patched or shared.
 fn afresh(g: &SkillGraph) -> SkillGraph {
     let c = g.contents();
@@ -353,6 +459,9 @@ proptest! {
             if let Some(s) = g.skills().next().filter(|_| read_first) {
                 let target = [Target::Skill { skill: s.id.clone(), level: Level::new(1).unwrap() }];
                 g.plan(&profile(&[]), &target, PlanOptions::default()).unwrap();
+                // Build the search, role and extraction indexes too, so that the write must
+                // patch, overlay or drop them rather than find them unbuilt.
+                index_answers(&g, &probes(&g));
             }
             // As the catalog writes: on a copy, published only when something changed.
             let mut draft = g.clone();
@@ -391,6 +500,12 @@ proptest! {
             prop_assert_eq!(gap(&replica), gap(&g));
             prop_assert_eq!(gap(&fresh), gap(&g));
         }
+        // So do search, role matching and extraction, read from the indexes the live graph
+        // patched or overlaid through the writes.
+        let asked = probes(&g);
+        let live = index_answers(&g, &asked);
+        prop_assert_eq!(&index_answers(&replica, &asked), &live);
+        prop_assert_eq!(&index_answers(&fresh, &asked), &live);
         // Every older snapshot, read only now (as a request that held it while the writes
         // landed), still answers as its own contents do.
         for old in &snapshots {
@@ -398,6 +513,8 @@ proptest! {
             for s in old.skills() {
                 prop_assert_eq!(answers(old, &s.id), answers(&fresh, &s.id));
             }
+            let asked = probes(old);
+            prop_assert_eq!(index_answers(old, &asked), index_answers(&fresh, &asked));
         }
         // And an entry replayed twice, or out of turn, is refused.
         if let Some(last) = log.last() {

@@ -39,8 +39,9 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::plan::{ESSENTIAL_WEIGHT, PlanOptions, Target};
-use super::roles::{RoleIndex, readiness_of};
+use super::plan::{PlanOptions, Target};
+use super::readiness::{readiness_of, weight};
+use super::roles::RoleIndex;
 use super::{Error, Importance, Level, PrerequisiteKind, Profile, RoleId, SkillId};
 
 /// How many roles a suggestion lists when no target is given.
@@ -85,13 +86,6 @@ struct Candidate {
 /// The score of the module docs.
 pub fn score(gain: f64, unlocks: u32, hours: u32) -> f64 {
     (100.0 * gain + f64::from(unlocks)) / f64::from(hours.max(1))
-}
-
-fn weight(importance: Importance) -> f64 {
-    match importance {
-        Importance::Essential => ESSENTIAL_WEIGHT,
-        Importance::Optional => 1.0,
-    }
 }
 
 /// The level to reach without targets: one above `held`, or practitioner when not held.

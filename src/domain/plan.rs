@@ -2,10 +2,8 @@
 //! `roles`).
 //!
 //! # The model
-//! * **Holdings.** A profile holds skills at levels; a current role counts as holding its
-//!   requirements at their levels. Holding a skill at level L implies holding each *required*
-//!   prerequisite at [`EdgeSpec::needed_level`]`(L)`, transitively: whoever practises PyTorch
-//!   knows some Python. Such skills are reported as *implied*, never silently assumed.
+//! * **Holdings** (see `holdings`): what a profile holds, explicitly and, through *required*
+//!   prerequisites, by implication. Skills held by implication are reported as *implied*.
 //! * **Demand.** A target (a skill at a level, or every requirement of a role) demands its skill
 //!   at a level. A demanded skill not held at that level becomes a step, and demands its own
 //!   prerequisites at `needed_level`; a skill already held stops the walk, since what it needs is
@@ -24,10 +22,8 @@
 //! * **Hours.** A step costs [`Level::hours_between`] its held level and the level it must reach.
 //!   The critical path is the heaviest chain of waiting steps: the least calendar time with
 //!   unlimited parallel study.
-//! * **Readiness** for a role is the weighted share of the role's learning effort already done:
-//!   each requirement contributes `effort(min(held, needed)) / effort(needed)` (effort as in
-//!   [`Level::effort_share`]), essentials weigh [`ESSENTIAL_WEIGHT`] and optionals 1. A role with
-//!   no requirements is fully ready.
+//! * **Readiness** for a role is the weighted share of the role's learning effort already done,
+//!   defined once in `readiness`.
 //! * **Pace** (optional, [`Schedule::hours_per_week`]): one learner takes the steps one after
 //!   another in plan order at a fixed number of hours a week. A step's weeks are 1-based: it
 //!   starts in the week its first hour falls in and ends in the week its last hour falls in,
@@ -54,12 +50,10 @@ use serde::Serialize;
 
 use super::graph::SkillGraph;
 use super::groups::Choices;
-use super::roles::readiness_share;
+use super::holdings::{Holdings, above};
+use super::readiness::{readiness_of, readiness_share};
 use super::scratch::{NodeMap, node_map, with_map};
 use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
-
-/// How much more an essential requirement counts than an optional one in readiness.
-pub const ESSENTIAL_WEIGHT: f64 = 3.0;
 
 /// What a plan should reach.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -233,118 +227,12 @@ pub struct RoleGap {
     pub plan: LearningPlan,
 }
 
-/// What a profile holds, explicitly and by implication: computed once per profile and shared
-/// by the questions asked about it (a role's standing and the plan that closes its gap).
-pub struct Holdings {
-    explicit: HashMap<NodeIndex, Level>,
-    /// Explicit or implied level, with the explicitly held skill that implies it; sorted by
-    /// node, for binary search (built once, read a few hundred times).
-    effective: Vec<(NodeIndex, Level, NodeIndex)>,
-    pub(super) role: Option<RoleId>,
-}
-
-impl Holdings {
-    /// The Jaccard index of the explicitly held skills and the skills of `needs`: shared over
-    /// either (1 when both are empty).
-    pub(super) fn overlap(&self, needs: &[super::roles::Need]) -> f64 {
-        let shared = needs
-            .iter()
-            .filter(|n| self.explicit.contains_key(&n.node))
-            .count();
-        let either = self.explicit.len() + needs.len() - shared;
-        if either == 0 {
-            1.0
-        } else {
-            shared as f64 / either as f64
-        }
-    }
-
-    fn effective(&self, node: NodeIndex) -> Option<(Level, NodeIndex)> {
-        let i = self.effective.binary_search_by_key(&node, |e| e.0).ok()?;
-        let (_, level, via) = self.effective[i];
-        Some((level, via))
-    }
-
-    pub(super) fn level(&self, node: NodeIndex) -> Option<Level> {
-        self.effective(node).map(|(l, _)| l)
-    }
-
-    /// Every skill held, explicitly or by implication, with its level.
-    pub(super) fn levels(&self) -> impl Iterator<Item = (NodeIndex, Level)> + '_ {
-        self.effective.iter().map(|&(node, level, _)| (node, level))
-    }
-}
-
-// The holdings walk's levels: (level, the explicitly held skill implying it).
-node_map!(HELD: Option<(Level, NodeIndex)>);
 // A plan's view of the holdings, what it needs, and each step's index.
 node_map!(HELD_HERE: Option<Level>);
 node_map!(NEEDED: Option<Level>);
 node_map!(STEP: u32);
 
-fn above(level: Level, held: Option<Level>) -> bool {
-    held.is_none_or(|h| level > h)
-}
-
 impl SkillGraph {
-    /// What `profile` holds, explicitly and by implication (see the module docs).
-    pub fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
-        let mut explicit: HashMap<NodeIndex, Level> = HashMap::default();
-        let mut hold = |node: NodeIndex, level: Level| {
-            let held = explicit.entry(node).or_insert(level);
-            *held = (*held).max(level);
-        };
-        if let Some(role) = &profile.role {
-            for r in &self.role_entry(role)?.requirements {
-                hold(self.entry(&r.skill)?.node, r.level);
-            }
-        }
-        for (skill, level) in &profile.skills {
-            hold(self.entry(skill)?.node, *level);
-        }
-        // Levels only rise, at most five times per node, so the worklist ends; its cost is the
-        // size of the held skills' prerequisite closure.
-        let effective = with_map(&HELD, self.node_bound(), |effective| {
-            for (&n, &l) in &explicit {
-                effective.insert(n, Some((l, n)));
-            }
-            // One stack per level, highest level first: a node reached at a low level and
-            // raised later would be walked again with everything below it, so walking the
-            // highest levels first walks most nodes once. Within a level, held skills in
-            // order, so when two imply the same level, the same one is named.
-            let mut work: [Vec<NodeIndex>; Level::MAX.get() as usize] = Default::default();
-            let mut held: Vec<NodeIndex> = explicit.keys().copied().collect();
-            held.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
-            for node in held {
-                work[usize::from(explicit[&node].get()) - 1].push(node);
-            }
-            while let Some(node) = work.iter_mut().rev().find_map(Vec::pop) {
-                let Some((level, via)) = effective.get(node).flatten() else {
-                    continue;
-                };
-                for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
-                    let needed = spec.needed_level(level);
-                    if above(needed, effective.get(prerequisite).flatten().map(|e| e.0)) {
-                        effective.insert(prerequisite, Some((needed, via)));
-                        work[usize::from(needed.get()) - 1].push(prerequisite);
-                    }
-                }
-            }
-            let mut all: Vec<(NodeIndex, Level, NodeIndex)> = effective
-                .touched()
-                .iter()
-                .filter_map(|&n| effective.get(n).flatten().map(|(l, via)| (n, l, via)))
-                .collect();
-            all.sort_unstable_by_key(|e| e.0);
-            all
-        });
-        Ok(Holdings {
-            explicit,
-            effective,
-            role: profile.role.clone(),
-        })
-    }
-
     /// The ordered, staged plan from `profile` to `targets`. See the module docs for the rules.
     pub fn plan(
         &self,
@@ -439,7 +327,7 @@ impl SkillGraph {
         // Three dense maps of this thread (see `scratch`): what is held, what is needed, and
         // each step's index. A plan reads the first two for every node and edge it touches.
         let plan = with_map(&HELD_HERE, bound, |held| {
-            for &(node, level, _) in &holdings.effective {
+            for (node, level) in holdings.levels() {
                 held.insert(node, Some(level));
             }
             let choices = self.resolve_groups(|n| held.get(n).flatten(), &demands.seeds, options);
@@ -711,7 +599,7 @@ impl SkillGraph {
             .copied()
             .filter(|&n| {
                 let level = needed_at(needed, n);
-                !above(level, held_at(held, n)) && above(level, holdings.explicit.get(&n).copied())
+                !above(level, held_at(held, n)) && above(level, holdings.explicit(n))
             })
             .collect();
         implied.sort_by_cached_key(|&n| self.order_key(n));
@@ -944,13 +832,7 @@ fn fit(
 
 /// Readiness over the targets' requirements (see the module docs), each held at `level_of`.
 fn readiness(wants: &[Want], level_of: impl Fn(&Want) -> Option<Level>) -> f64 {
-    let (mut done, mut total) = (0.0, 0.0);
-    for want in wants {
-        let (d, w) = readiness_share(want.importance, want.level, level_of(want));
-        done += d;
-        total += w;
-    }
-    if total == 0.0 { 1.0 } else { done / total }
+    readiness_of(wants.iter().map(|w| (w.importance, w.level, level_of(w))))
 }
 
 /// The items of `list` (by step index) whose step is kept.

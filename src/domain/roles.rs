@@ -1,6 +1,6 @@
-//! Role matching and readiness: how far a profile is from each role, and which roles are
-//! nearest. Readiness is defined in the `plan` module docs; role gaps and standings, which
-//! need a plan, stay there.
+//! Role matching: how far a profile is from each role, and which roles are nearest.
+//! Readiness is defined in `readiness`; role gaps and standings, which need a plan, stay in
+//! `plan` for now.
 
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -9,9 +9,10 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::plan::{ESSENTIAL_WEIGHT, Holdings};
+use super::holdings::Holdings;
+use super::readiness::{ESSENTIAL_WEIGHT, readiness_of};
 use super::scratch::{node_map, with_map};
-use super::{Error, Importance, Level, Profile, Requirement, RoleId};
+use super::{Error, Importance, Level, Profile, RoleId};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RoleMatch {
@@ -34,36 +35,6 @@ pub enum MatchOrder {
     /// job ad read as a profile asks ("which role is this?"); ties by higher readiness, then
     /// id. Readiness would favour roles needing a few of the ad's skills at lower levels.
     Overlap,
-}
-
-/// One requirement's part of readiness: (weighted share of its effort done, its weight).
-pub(super) fn readiness_share(
-    importance: Importance,
-    level: Level,
-    held: Option<Level>,
-) -> (f64, f64) {
-    let weight = match importance {
-        Importance::Essential => ESSENTIAL_WEIGHT,
-        Importance::Optional => 1.0,
-    };
-    let held = held.map(|l| l.min(level));
-    let share = f64::from(Level::effort_share(held)) / f64::from(Level::effort_share(Some(level)));
-    (weight * share, weight)
-}
-
-/// Readiness (see the `plan` module docs) of requirements given as (importance, level needed,
-/// level held): the one definition that role gaps, matching and `next_skills` share. Sums in
-/// the order given, so the same requirements in the same order give the same bits.
-pub(super) fn readiness_of(
-    requirements: impl IntoIterator<Item = (Importance, Level, Option<Level>)>,
-) -> f64 {
-    let (mut done, mut total) = (0.0, 0.0);
-    for (importance, level, held) in requirements {
-        let (d, w) = readiness_share(importance, level, held);
-        done += d;
-        total += w;
-    }
-    if total == 0.0 { 1.0 } else { done / total }
 }
 
 /// A role requirement as matching reads it: its skill's node and hours resolved once per
@@ -207,27 +178,25 @@ fn score_role(index: &RoleIndex, role: usize, held: &dyn Fn(NodeIndex) -> Option
     }
 }
 
+/// The Jaccard index of the skills `holdings` hold explicitly and the skills of `needs`:
+/// shared over either (1 when both are empty).
+fn overlap(holdings: &Holdings, needs: &[Need]) -> f64 {
+    let shared = needs
+        .iter()
+        .filter(|n| holdings.explicit(n.node).is_some())
+        .count();
+    let either = holdings.explicit_count() + needs.len() - shared;
+    if either == 0 {
+        1.0
+    } else {
+        shared as f64 / either as f64
+    }
+}
+
 // The profile's held levels, dense by node, while matching scores roles.
 node_map!(LEVELS: Option<Level>);
 
 impl SkillGraph {
-    pub(super) fn readiness(
-        &self,
-        holdings: &Holdings,
-        requirements: &[Requirement],
-    ) -> Result<f64, Error> {
-        let mut held = Vec::with_capacity(requirements.len());
-        for r in requirements {
-            held.push(holdings.level(self.entry(&r.skill)?.node));
-        }
-        Ok(readiness_of(
-            requirements
-                .iter()
-                .zip(held)
-                .map(|(r, held)| (r.importance, r.level, held)),
-        ))
-    }
-
     pub(super) fn matching_index(&self) -> &RoleIndex {
         self.role_index
             .0
@@ -486,7 +455,7 @@ impl SkillGraph {
                     .into_iter()
                     .map(|s| {
                         (
-                            holdings.overlap(&index.needs[index.roles[s.role].needs.clone()]),
+                            overlap(&holdings, &index.needs[index.roles[s.role].needs.clone()]),
                             s,
                         )
                     })
@@ -513,7 +482,7 @@ mod tests {
     use super::*;
     use crate::domain::graph::tests::{graph, id, skill};
     use crate::domain::plan::tests::{lvl, role};
-    use crate::domain::{EdgeSpec, PrerequisiteKind};
+    use crate::domain::{EdgeSpec, PrerequisiteKind, Requirement};
 
     /// Matching by definition: a gap, and so a plan, for every role but the current one.
     fn brute(g: &SkillGraph, profile: &Profile) -> Vec<RoleMatch> {

@@ -4,8 +4,9 @@
 //! # Similarity
 //!
 //! Each requirement weighs [`weight`]: its importance's weight in readiness (an essential
-//! requirement [`ESSENTIAL_WEIGHT`], an optional one 1) times its level. The similarity of two
-//! roles is the weighted Jaccard index of their requirements:
+//! requirement [`ESSENTIAL_WEIGHT`](super::readiness::ESSENTIAL_WEIGHT), an optional one 1)
+//! times its level. The similarity of two roles is the weighted Jaccard index of their
+//! requirements:
 //! `Σ min(wA(s), wB(s)) / Σ max(wA(s), wB(s))` over every skill either requires (a skill one
 //! role does not require weighs 0 there). It is 1 for the same requirements at the same levels
 //! and importance, 0 for no skill in common, and symmetric exactly, to the last bit: weights
@@ -27,16 +28,12 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::plan::ESSENTIAL_WEIGHT;
+use super::readiness;
 use super::{Error, Importance, Level, Profile, Requirement, RoleId};
 
 /// A requirement's weight in similarity: importance weight times level (see the module docs).
 pub fn weight(importance: Importance, level: Level) -> f64 {
-    let importance = match importance {
-        Importance::Essential => ESSENTIAL_WEIGHT,
-        Importance::Optional => 1.0,
-    };
-    importance * f64::from(level.get())
+    readiness::weight(importance) * f64::from(level.get())
 }
 
 /// A skill both roles require, as each requires it.

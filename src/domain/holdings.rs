@@ -1,0 +1,125 @@
+//! Holdings: what a profile holds, explicitly and by implication, computed once per profile
+//! and shared by the questions asked about it (a role's standing, matching, the plan that
+//! closes a gap).
+//!
+//! A profile holds skills at levels; a current role counts as holding its requirements at
+//! their levels. Holding a skill at level L implies holding each *required* prerequisite at
+//! [`EdgeSpec::needed_level`](super::EdgeSpec::needed_level)`(L)`, transitively: whoever
+//! practises PyTorch knows some Python. Such skills are reported as *implied*, never silently
+//! assumed. Holding a skill implies nothing about its "one of" groups' options.
+//!
+//! Reads the graph; must not depend on plans or role questions, which read holdings.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use petgraph::stable_graph::NodeIndex;
+
+use super::graph::SkillGraph;
+use super::scratch::{node_map, with_map};
+use super::{Error, Follow, Level, Profile, RoleId};
+
+/// What a profile holds, explicitly and by implication (see the module docs).
+pub struct Holdings {
+    explicit: HashMap<NodeIndex, Level>,
+    /// Explicit or implied level, with the explicitly held skill that implies it; sorted by
+    /// node, for binary search (built once, read a few hundred times).
+    effective: Vec<(NodeIndex, Level, NodeIndex)>,
+    pub(super) role: Option<RoleId>,
+}
+
+impl Holdings {
+    /// The level `node` is held at explicitly (by the profile or its current role).
+    pub(super) fn explicit(&self, node: NodeIndex) -> Option<Level> {
+        self.explicit.get(&node).copied()
+    }
+
+    /// How many skills are held explicitly.
+    pub(super) fn explicit_count(&self) -> usize {
+        self.explicit.len()
+    }
+
+    /// The level `node` is held at, explicitly or by implication, with the explicitly held
+    /// skill that implies it.
+    pub(super) fn effective(&self, node: NodeIndex) -> Option<(Level, NodeIndex)> {
+        let i = self.effective.binary_search_by_key(&node, |e| e.0).ok()?;
+        let (_, level, via) = self.effective[i];
+        Some((level, via))
+    }
+
+    pub(super) fn level(&self, node: NodeIndex) -> Option<Level> {
+        self.effective(node).map(|(l, _)| l)
+    }
+
+    /// Every skill held, explicitly or by implication, with its level.
+    pub(super) fn levels(&self) -> impl Iterator<Item = (NodeIndex, Level)> + '_ {
+        self.effective.iter().map(|&(node, level, _)| (node, level))
+    }
+}
+
+/// Whether `level` is more than what is `held` (anything is more than nothing).
+pub(super) fn above(level: Level, held: Option<Level>) -> bool {
+    held.is_none_or(|h| level > h)
+}
+
+// The holdings walk's levels: (level, the explicitly held skill implying it).
+node_map!(HELD: Option<(Level, NodeIndex)>);
+
+impl SkillGraph {
+    /// What `profile` holds, explicitly and by implication (see the module docs).
+    pub fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
+        let mut explicit: HashMap<NodeIndex, Level> = HashMap::default();
+        let mut hold = |node: NodeIndex, level: Level| {
+            let held = explicit.entry(node).or_insert(level);
+            *held = (*held).max(level);
+        };
+        if let Some(role) = &profile.role {
+            for r in &self.role_entry(role)?.requirements {
+                hold(self.entry(&r.skill)?.node, r.level);
+            }
+        }
+        for (skill, level) in &profile.skills {
+            hold(self.entry(skill)?.node, *level);
+        }
+        // Levels only rise, at most five times per node, so the worklist ends; its cost is the
+        // size of the held skills' prerequisite closure.
+        let effective = with_map(&HELD, self.node_bound(), |effective| {
+            for (&n, &l) in &explicit {
+                effective.insert(n, Some((l, n)));
+            }
+            // One stack per level, highest level first: a node reached at a low level and
+            // raised later would be walked again with everything below it, so walking the
+            // highest levels first walks most nodes once. Within a level, held skills in
+            // order, so when two imply the same level, the same one is named.
+            let mut work: [Vec<NodeIndex>; Level::MAX.get() as usize] = Default::default();
+            let mut held: Vec<NodeIndex> = explicit.keys().copied().collect();
+            held.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
+            for node in held {
+                work[usize::from(explicit[&node].get()) - 1].push(node);
+            }
+            while let Some(node) = work.iter_mut().rev().find_map(Vec::pop) {
+                let Some((level, via)) = effective.get(node).flatten() else {
+                    continue;
+                };
+                for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
+                    let needed = spec.needed_level(level);
+                    if above(needed, effective.get(prerequisite).flatten().map(|e| e.0)) {
+                        effective.insert(prerequisite, Some((needed, via)));
+                        work[usize::from(needed.get()) - 1].push(prerequisite);
+                    }
+                }
+            }
+            let mut all: Vec<(NodeIndex, Level, NodeIndex)> = effective
+                .touched()
+                .iter()
+                .filter_map(|&n| effective.get(n).flatten().map(|(l, via)| (n, l, via)))
+                .collect();
+            all.sort_unstable_by_key(|e| e.0);
+            all
+        });
+        Ok(Holdings {
+            explicit,
+            effective,
+            role: profile.role.clone(),
+        })
+    }
+}

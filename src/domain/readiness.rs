@@ -1,0 +1,75 @@
+//! Readiness: the weighted share of a role's learning effort a profile has already done. The
+//! one definition that role standings and gaps, matching, `next_skills`, similarity and plan
+//! budgets share, so that they cannot drift apart.
+//!
+//! # The formula
+//! Each requirement contributes `effort(min(held, needed)) / effort(needed)` (effort as in
+//! [`Level::effort_share`]) times its [`weight`]: essentials weigh [`ESSENTIAL_WEIGHT`] and
+//! optionals 1. Readiness is the sum of the contributions over the sum of the weights; a role
+//! with no requirements is fully ready. Sums run in the order the requirements are given, so
+//! the same requirements in the same order give the same bits wherever they are summed.
+//!
+//! Arithmetic over levels, plus [`SkillGraph::readiness`], which reads a standing's levels
+//! from [`Holdings`]. It must not depend on plans or role questions: they are built on it.
+
+use super::graph::SkillGraph;
+use super::holdings::Holdings;
+use super::{Error, Importance, Level, Requirement};
+
+/// How much more an essential requirement counts than an optional one in readiness.
+pub const ESSENTIAL_WEIGHT: f64 = 3.0;
+
+/// A requirement's weight in readiness (and, times its level, in similarity).
+pub(super) fn weight(importance: Importance) -> f64 {
+    match importance {
+        Importance::Essential => ESSENTIAL_WEIGHT,
+        Importance::Optional => 1.0,
+    }
+}
+
+/// One requirement's part of readiness: (weighted share of its effort done, its weight).
+pub(super) fn readiness_share(
+    importance: Importance,
+    level: Level,
+    held: Option<Level>,
+) -> (f64, f64) {
+    let weight = weight(importance);
+    let held = held.map(|l| l.min(level));
+    let share = f64::from(Level::effort_share(held)) / f64::from(Level::effort_share(Some(level)));
+    (weight * share, weight)
+}
+
+/// Readiness of requirements given as (importance, level needed, level held): the formula of
+/// the module docs, summed in the order given.
+pub(super) fn readiness_of(
+    requirements: impl IntoIterator<Item = (Importance, Level, Option<Level>)>,
+) -> f64 {
+    let (mut done, mut total) = (0.0, 0.0);
+    for (importance, level, held) in requirements {
+        let (d, w) = readiness_share(importance, level, held);
+        done += d;
+        total += w;
+    }
+    if total == 0.0 { 1.0 } else { done / total }
+}
+
+impl SkillGraph {
+    /// Readiness of a standing: `requirements` (a role's, in its order) at the levels
+    /// `holdings` hold them, explicitly or by implication.
+    pub(super) fn readiness(
+        &self,
+        holdings: &Holdings,
+        requirements: &[Requirement],
+    ) -> Result<f64, Error> {
+        let mut held = Vec::with_capacity(requirements.len());
+        for r in requirements {
+            held.push(holdings.level(self.entry(&r.skill)?.node));
+        }
+        Ok(readiness_of(
+            requirements
+                .iter()
+                .zip(held)
+                .map(|(r, held)| (r.importance, r.level, held)),
+        ))
+    }
+}
