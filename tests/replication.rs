@@ -61,6 +61,21 @@ fn nats_binary() -> Option<PathBuf> {
         .clone()
 }
 
+/// Has the child killed when the thread that spawns it ends (Linux's parent-death signal):
+/// a server shared by a test's cases, or left by a test that failed, never outlives the test.
+fn die_with_the_test(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -151,13 +166,14 @@ impl Nats {
             .append(true)
             .open(self.dir.path().join("nats.log"))
             .unwrap();
-        let child = Command::new(&self.binary)
+        let mut command = Command::new(&self.binary);
+        command
             .arg("-c")
             .arg(&file)
             .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("nats-server starts");
+            .stderr(log);
+        die_with_the_test(&mut command);
+        let child = command.spawn().expect("nats-server starts");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
@@ -259,6 +275,7 @@ impl Node {
         for (key, value) in env {
             command.env(key, value);
         }
+        die_with_the_test(&mut command);
         let child = command.spawn().expect("skillgraph starts");
         let deadline = Instant::now() + Duration::from_secs(60);
         let url = loop {
