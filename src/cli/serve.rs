@@ -117,7 +117,7 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .max_blocking_threads(64)
         .build()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let lag = std::time::Duration::from_secs(replication.ready_max_lag_seconds);
         let replicating = match (writer_target, replica_target) {
             (Some(target), _) => {
@@ -195,7 +195,12 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
         crate::http::serve_with(listener, catalog, config, replicating, shutdown_signal()).await?;
         tracing::info!("shut down cleanly");
         Ok::<(), Failure>(())
-    })
+    });
+    // Requests have finished; what may still run on the blocking pool is replication's (a
+    // replica loading a large snapshot, minutes on a 100k graph): it is left to the exit, as a
+    // crash would leave it (every commit is one transaction), instead of holding SIGTERM up.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    served
 }
 
 pub fn probe(addr: std::net::SocketAddr) -> Result<(), Failure> {

@@ -238,7 +238,13 @@ impl Seed {
         {
             match toml::from_str::<SpannedFile>(text) {
                 Ok(parsed) => {
-                    let locate = |span: std::ops::Range<usize>| line_of(text, span.start);
+                    // Where each line ends, once: counting newlines from the start for every
+                    // entry made reading a 24 MB export (a replica's ESCO snapshot) take
+                    // minutes.
+                    let ends: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+                    let locate = |span: std::ops::Range<usize>| {
+                        ends.partition_point(|&e| e < span.start) + 1
+                    };
                     seed.categories
                         .extend(parsed.category.into_iter().map(|s| Located {
                             file: index,
@@ -354,6 +360,10 @@ impl Seed {
                 Err(e) => report(s.file, s.line, format!("{what}: {e}")),
             }
         }
+        // Every skill's edges in one call: one per skill cloned the whole graph each time,
+        // which made a 20,000-skill export take minutes to read (a replica's snapshot).
+        let mut edges = Vec::with_capacity(placed.len());
+        let mut all_groups = Vec::with_capacity(placed.len());
         for (s, id) in placed {
             let mut valid = Vec::new();
             let mut groups = Vec::new();
@@ -390,8 +400,20 @@ impl Seed {
                     ),
                 }
             }
-            if let Err(e) = graph.set_prerequisites(&id, &valid) {
-                report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
+            edges.push((id.clone(), valid));
+            all_groups.push((s, id, groups));
+        }
+        if graph.set_prerequisites_many(&edges).is_err() {
+            // Skill by skill, to say which one is in the way.
+            for ((id, valid), (s, _, _)) in edges.iter().zip(&all_groups) {
+                if let Err(e) = graph.set_prerequisites(id, valid) {
+                    report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
+                }
+            }
+        }
+        for (s, id, groups) in all_groups {
+            if groups.is_empty() && graph.prerequisite_groups(&id).is_ok_and(<[_]>::is_empty) {
+                continue;
             }
             if let Err(e) = graph.set_prerequisite_groups(&id, groups) {
                 report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
