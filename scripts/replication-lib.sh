@@ -1,4 +1,4 @@
-# Shared set-up of the replication scripts (cluster.sh); sourced, not
+# Shared set-up of the replication scripts (cluster.sh, replication-bench.sh); sourced, not
 # run. Runs everything on 127.0.0.1 and stops all it started on exit (trap).
 #
 # Expects TOKEN (the admin token, 16+ characters). Provides, besides common.sh's `need` and
