@@ -108,30 +108,6 @@ impl RoleIndexCell {
     pub(super) fn reset(&mut self) {
         *self = Self::default();
     }
-
-    /// A skill's hours changed: a built index gets a patched copy (the requirements on the
-    /// skill take the new hours, their roles' `cold_hours` are summed again) instead of being
-    /// rebuilt by the next match. A copy is a few hundred microseconds on ESCO, a rebuild
-    /// about 10 ms, and editors change hours far more often than they restructure roles.
-    pub(super) fn rehour(&mut self, node: NodeIndex, hours: u32) {
-        let Some(index) = self.0.get() else {
-            return;
-        };
-        let mut patched = index.clone();
-        let roles: Vec<u32> = patched.requiring(node).to_vec();
-        for role in roles {
-            let range = patched.roles[role as usize].needs.clone();
-            let mut cold_hours = 0;
-            for need in &mut patched.needs[range] {
-                if need.node == node {
-                    need.hours = hours;
-                }
-                cold_hours += u64::from(Level::hours_between(need.hours, None, need.level));
-            }
-            patched.roles[role as usize].cold_hours = cold_hours;
-        }
-        self.0 = Arc::new(OnceLock::from(patched));
-    }
 }
 
 /// A role's standing as matching ranks it.
@@ -299,10 +275,13 @@ impl SkillGraph {
                 .collect();
             (scored, touched)
         });
+        // Ties go by role id, never by position in the index: positions follow the order roles
+        // were indexed in, which differs between a live graph and one built afresh from the
+        // same contents (found by the property that compares them).
         let by_readiness = |a: &Scored, b: &Scored| {
             b.readiness
                 .total_cmp(&a.readiness)
-                .then(a.role.cmp(&b.role))
+                .then(index.roles[a.role].id.cmp(&index.roles[b.role].id))
         };
         scored.sort_by(by_readiness);
         if scored.len() < limit || scored[limit - 1].readiness <= 0.0 {
@@ -339,7 +318,11 @@ impl SkillGraph {
         }
         // Branch and bound over the roles tied at the cut.
         let wanted = limit - matches.len();
-        tied.sort_by(|a, b| a.bound.cmp(&b.bound).then(a.role.cmp(&b.role)));
+        tied.sort_by(|a, b| {
+            a.bound
+                .cmp(&b.bound)
+                .then(index.roles[a.role].id.cmp(&index.roles[b.role].id))
+        });
         let mut best: Vec<(Scored, u64)> = Vec::new();
         for s in tied {
             let worst_kept = best.iter().map(|&(_, hours)| hours).max();
@@ -348,7 +331,10 @@ impl SkillGraph {
             }
             best.push((s, hours_of(&s)?));
             if best.len() > wanted {
-                best.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.role.cmp(&b.0.role)));
+                best.sort_by(|a, b| {
+                    a.1.cmp(&b.1)
+                        .then(index.roles[a.0.role].id.cmp(&index.roles[b.0.role].id))
+                });
                 best.truncate(wanted);
             }
         }
@@ -357,7 +343,7 @@ impl SkillGraph {
             b.0.readiness
                 .total_cmp(&a.0.readiness)
                 .then(a.1.cmp(&b.1))
-                .then(a.0.role.cmp(&b.0.role))
+                .then(index.roles[a.0.role].id.cmp(&index.roles[b.0.role].id))
         });
         matches.truncate(limit);
         Ok(into_matches(index, matches))
@@ -420,12 +406,12 @@ impl SkillGraph {
             b.0.readiness
                 .total_cmp(&a.0.readiness)
                 .then(a.1.cmp(&b.1))
-                .then(a.0.role.cmp(&b.0.role))
+                .then(index.roles[a.0.role].id.cmp(&index.roles[b.0.role].id))
         };
         let by_hours = |a: &(Scored, u64), b: &(Scored, u64)| {
             a.1.cmp(&b.1)
                 .then(b.0.readiness.total_cmp(&a.0.readiness))
-                .then(a.0.role.cmp(&b.0.role))
+                .then(index.roles[a.0.role].id.cmp(&index.roles[b.0.role].id))
         };
         let mut matches: Vec<(Scored, u64)> = Vec::new();
         match order {
@@ -436,7 +422,11 @@ impl SkillGraph {
                 matches.sort_by(by_readiness);
             }
             MatchOrder::Hours => {
-                scored.sort_by(|a, b| a.bound.cmp(&b.bound).then(a.role.cmp(&b.role)));
+                scored.sort_by(|a, b| {
+                    a.bound
+                        .cmp(&b.bound)
+                        .then(index.roles[a.role].id.cmp(&index.roles[b.role].id))
+                });
                 for s in scored {
                     let worst_kept = matches.iter().map(|&(_, hours)| hours).max();
                     if matches.len() == limit && worst_kept.is_some_and(|h| s.bound > h) {
@@ -463,7 +453,7 @@ impl SkillGraph {
                 ranked.sort_by(|(oa, a), (ob, b)| {
                     ob.total_cmp(oa)
                         .then(b.readiness.total_cmp(&a.readiness))
-                        .then(a.role.cmp(&b.role))
+                        .then(index.roles[a.role].id.cmp(&index.roles[b.role].id))
                 });
                 for (_, s) in ranked.into_iter().take(limit) {
                     matches.push((s, hours_of(&s)?));
