@@ -12,6 +12,7 @@ have the size the speed issue names: transitive closures of 250-350 skills, role
 shortest few hundred steps, gap profiles that hold part of the role. Prints what it chose.
 """
 import json
+import random
 import sys
 import urllib.request
 
@@ -87,13 +88,16 @@ def graph():
     gaps, full, lists, steps = [], [], [], []
     for i, role in enumerate(roles[:COUNT]):
         reqs = role["requirements"]
-        # Half the role held: every other requirement, one level below or at the level asked,
-        # plus two skills of another role, as a person changing jobs would hold.
-        held = [{"skill": r["skill"]["id"], "level": max(1, r["level"] - (j % 3 == 0))}
+        # The issue's profile: half the role held (every other requirement) at random levels,
+        # plus five skills unrelated to the role, as a person changing jobs would hold.
+        rng = random.Random(i)
+        held = [{"skill": r["skill"]["id"], "level": rng.randint(1, 5)}
                 for j, r in enumerate(reqs) if j % 2 == 0]
-        other = roles[(i * 7 + 3) % len(roles)]["requirements"][:2]
-        held += [{"skill": r["skill"]["id"], "level": 3} for r in other
-                 if r["skill"]["id"] not in {h["skill"] for h in held}]
+        asked = {r["skill"]["id"] for r in reqs}
+        while len(held) < (len(reqs) + 1) // 2 + 5:
+            sid = skills[rng.randrange(len(skills))]
+            if sid not in asked and sid not in {h["skill"] for h in held}:
+                held.append({"skill": sid, "level": rng.randint(1, 5)})
         variables = {"from": {"skills": held}, "role": role["id"]}
         body, data = post(GAP, variables)
         gaps.append(body)

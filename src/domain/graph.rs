@@ -17,6 +17,7 @@
 mod build;
 mod dag;
 mod edit;
+mod intervals;
 mod nodes;
 mod replay;
 
@@ -152,6 +153,9 @@ pub struct SkillGraph {
 pub(super) struct Adjacency {
     start: Vec<u32>,
     edges: Vec<(NodeIndex, EdgeSpec)>,
+    /// Labelled on the first question that prunes with them (a role gap): most snapshots are
+    /// never asked one, and the labels follow the edges, so they live and die with this copy.
+    intervals: OnceLock<intervals::Intervals>,
 }
 
 impl Adjacency {
@@ -172,7 +176,17 @@ impl Adjacency {
             }
         }
         start.push(edges.len() as u32);
-        Adjacency { start, edges }
+        Adjacency {
+            start,
+            edges,
+            intervals: OnceLock::new(),
+        }
+    }
+
+    fn intervals(&self) -> &intervals::Intervals {
+        self.intervals.get_or_init(|| {
+            intervals::Intervals::build(self.start.len().saturating_sub(1), |n| self.of(n))
+        })
     }
 
     fn of(&self, node: NodeIndex) -> &[(NodeIndex, EdgeSpec)] {
@@ -349,6 +363,12 @@ impl SkillGraph {
     fn required(&self) -> &Adjacency {
         self.required
             .get_or_init(|| Adjacency::required(&self.graph))
+    }
+
+    /// False when holding `from` certainly implies nothing about `to` (no path of required
+    /// prerequisites leads from one to the other); true when it may.
+    pub(super) fn may_lead_to(&self, from: NodeIndex, to: NodeIndex) -> bool {
+        self.required().intervals().may_reach(from, to)
     }
 
     /// The edge graph, to change it: the flat copy of its edges no longer holds.

@@ -25,6 +25,9 @@ pub struct Holdings {
     /// node, for binary search (built once, read a few hundred times).
     effective: Vec<(NodeIndex, Level, NodeIndex)>,
     pub(super) role: Option<RoleId>,
+    /// Whether `effective` holds every skill held (false: only those that can lead to the
+    /// targets [`SkillGraph::holdings_toward`] was given).
+    complete: bool,
 }
 
 impl Holdings {
@@ -50,6 +53,11 @@ impl Holdings {
         self.effective(node).map(|(l, _)| l)
     }
 
+    /// Whether every skill held is known, not only those toward some targets.
+    pub(super) fn is_complete(&self) -> bool {
+        self.complete
+    }
+
     /// Every skill held, explicitly or by implication, with its level.
     pub(super) fn levels(&self) -> impl Iterator<Item = (NodeIndex, Level)> + '_ {
         self.effective.iter().map(|&(node, level, _)| (node, level))
@@ -67,6 +75,28 @@ node_map!(HELD: Option<(Level, NodeIndex)>);
 impl SkillGraph {
     /// What `profile` holds, explicitly and by implication (see the module docs).
     pub fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
+        self.holdings_within(profile, None)
+    }
+
+    /// What `profile` holds, as far as it decides the levels of `targets`: exact for the
+    /// targets and for every skill on a path toward one, silent about the rest (a role's
+    /// standing reads only its requirements' levels). The walk skips every skill that
+    /// [`may_lead_to`](SkillGraph::may_lead_to) no target, which is most of a held skill's
+    /// closure, and nothing on a path toward a target is skipped, so the levels it gives
+    /// are those [`holdings`](Self::holdings) gives.
+    pub fn holdings_toward(
+        &self,
+        profile: &Profile,
+        targets: &[NodeIndex],
+    ) -> Result<Holdings, Error> {
+        self.holdings_within(profile, Some(targets))
+    }
+
+    fn holdings_within(
+        &self,
+        profile: &Profile,
+        targets: Option<&[NodeIndex]>,
+    ) -> Result<Holdings, Error> {
         let mut explicit: HashMap<NodeIndex, Level> = HashMap::default();
         let mut hold = |node: NodeIndex, level: Level| {
             let held = explicit.entry(node).or_insert(level);
@@ -80,8 +110,11 @@ impl SkillGraph {
         for (skill, level) in &profile.skills {
             hold(self.entry(skill)?.node, *level);
         }
+        let toward = |node: NodeIndex| {
+            targets.is_none_or(|targets| targets.iter().any(|&t| self.may_lead_to(node, t)))
+        };
         // Levels only rise, at most five times per node, so the worklist ends; its cost is the
-        // size of the held skills' prerequisite closure.
+        // size of the held skills' prerequisite closure (within `targets`' reach).
         let effective = with_map(&HELD, self.node_bound(), |effective| {
             for (&n, &l) in &explicit {
                 effective.insert(n, Some((l, n)));
@@ -91,7 +124,8 @@ impl SkillGraph {
             // highest levels first walks most nodes once. Within a level, held skills in
             // order, so when two imply the same level, the same one is named.
             let mut work: [Vec<NodeIndex>; Level::MAX.get() as usize] = Default::default();
-            let mut held: Vec<NodeIndex> = explicit.keys().copied().collect();
+            let mut held: Vec<NodeIndex> =
+                explicit.keys().copied().filter(|&n| toward(n)).collect();
             held.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
             for node in held {
                 work[usize::from(explicit[&node].get()) - 1].push(node);
@@ -102,7 +136,9 @@ impl SkillGraph {
                 };
                 for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
                     let needed = spec.needed_level(level);
-                    if above(needed, effective.get(prerequisite).flatten().map(|e| e.0)) {
+                    if above(needed, effective.get(prerequisite).flatten().map(|e| e.0))
+                        && toward(prerequisite)
+                    {
                         effective.insert(prerequisite, Some((needed, via)));
                         work[usize::from(needed.get()) - 1].push(prerequisite);
                     }
@@ -120,6 +156,77 @@ impl SkillGraph {
             explicit,
             effective,
             role: profile.role.clone(),
+            complete: targets.is_none(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::graph::tests::{category, id, skill};
+    use crate::domain::{EdgeSpec, PrerequisiteKind};
+
+    /// A DAG of `n` skills where skill i may require skills below it, edges with or without a
+    /// minimum level, some recommended (which imply nothing).
+    fn graph(n: usize, edges: &[(usize, usize, u8, bool)]) -> SkillGraph {
+        let mut g = SkillGraph::new();
+        g.upsert_category(category("c", 1)).unwrap();
+        for i in 0..n {
+            g.upsert_skill(skill(&format!("s{i}"), "c", 10)).unwrap();
+        }
+        for &(a, b, min, recommended) in edges {
+            let (a, b) = (a % n, b % n);
+            if a <= b
+                || g.edge(&id(&format!("s{a}")), &id(&format!("s{b}")))
+                    .is_some()
+            {
+                continue;
+            }
+            let spec = EdgeSpec {
+                kind: if recommended {
+                    PrerequisiteKind::Recommended
+                } else {
+                    PrerequisiteKind::Required
+                },
+                min_level: Level::new(i64::from(min)).ok(),
+            };
+            g.add_prerequisite(&id(&format!("s{a}")), &id(&format!("s{b}")), spec)
+                .unwrap();
+        }
+        g
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn holdings_toward_targets_give_the_levels_the_whole_walk_gives(
+            n in 2usize..40,
+            edges in prop::collection::vec((0usize..40, 0usize..40, 0u8..6, prop::bool::weighted(0.2)), 0..120),
+            held in prop::collection::vec((0usize..40, 1i64..=5), 0..6),
+            targets in prop::collection::vec(0usize..40, 1..6),
+        ) {
+            let g = graph(n, &edges);
+            let profile = Profile {
+                skills: held.iter().map(|&(i, l)| (id(&format!("s{}", i % n)), Level::new(l).unwrap())).collect(),
+                role: None,
+            };
+            let targets: Vec<NodeIndex> = targets.iter().map(|&t| g.entry(&id(&format!("s{}", t % n))).unwrap().node).collect();
+            let whole = g.holdings(&profile).unwrap();
+            let toward = g.holdings_toward(&profile, &targets).unwrap();
+            prop_assert!(whole.is_complete() && !toward.is_complete());
+            for &t in &targets {
+                prop_assert_eq!(whole.level(t), toward.level(t));
+            }
+            // Every skill that may lead to a target has its level, not only the targets:
+            // leading there is closed upward (whatever reaches such a skill may lead there).
+            for (node, level) in toward.levels() {
+                if targets.iter().any(|&t| g.may_lead_to(node, t)) {
+                    prop_assert_eq!(whole.level(node), Some(level));
+                }
+            }
+        }
     }
 }

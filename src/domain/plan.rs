@@ -267,6 +267,7 @@ impl SkillGraph {
         options: PlanOptions,
         schedule: Schedule,
     ) -> Result<LearningPlan, Error> {
+        debug_assert!(holdings.is_complete(), "a plan needs every skill held");
         if schedule.hours_per_week == Some(0) {
             return Err(Error::InvalidInput("hours per week must be above 0".into()));
         }
@@ -639,6 +640,23 @@ impl SkillGraph {
             hours: plan.full_hours(),
             plan,
         })
+    }
+
+    /// Where `profile` stands against a role, without planning: the holdings walk goes only
+    /// toward the role's requirements ([`holdings_toward`](Self::holdings_toward)), which on
+    /// a large graph is a few dozen skills instead of every held skill's closure.
+    pub fn role_standing_for(
+        &self,
+        profile: &Profile,
+        role: &RoleId,
+    ) -> Result<RoleStanding, Error> {
+        let targets = self
+            .role_entry(role)?
+            .requirements
+            .iter()
+            .map(|r| Ok(self.entry(&r.skill)?.node))
+            .collect::<Result<Vec<_>, Error>>()?;
+        self.role_standing(&self.holdings_toward(profile, &targets)?, role)
     }
 
     /// Where `holdings` stand against a role's requirements, without planning.

@@ -342,22 +342,27 @@ impl PlanQuery {
         let graph = graph(ctx);
         let size = from.size();
         let (profile, role) = (from.parse_with_text().api()?, role_id(&to).api()?);
-        // The standing is one look per requirement, after the profile's holdings: for the
-        // profiles people have (tens of skills: tens of microseconds on ESCO-size graphs)
-        // cheaper than handing it to another thread; a large profile's closure can take
-        // milliseconds and goes to the pool. The plan (most of the cost of a gap) waits
-        // until `hours` or `path` asks for it. Reading a text takes milliseconds: to the pool.
+        // The standing walks from the profile only toward the role's requirements: for the
+        // profiles people have (tens of skills: microseconds even on a 100k-skill graph)
+        // cheaper than handing it to another thread; a large profile can take milliseconds
+        // and goes to the pool. The plan (most of the cost of a gap) waits until `hours` or
+        // `path` asks for it. Reading a text takes milliseconds: to the pool.
         const INLINE_PROFILE: usize = 64;
-        let holdings = if size <= INLINE_PROFILE && !profile.has_text() {
-            graph.holdings(&profile.on(&graph)).api()?
+        let profile = if size <= INLINE_PROFILE && !profile.has_text() {
+            profile.on(&graph)
         } else {
             let graph = graph.clone();
-            compute(move || graph.holdings(&profile.on(&graph)))
+            compute(move || profile.on(&graph)).await?
+        };
+        let standing = if size <= INLINE_PROFILE {
+            graph.role_standing_for(&profile, &role).api()?
+        } else {
+            let (graph, profile, role) = (graph.clone(), profile.clone(), role.clone());
+            compute(move || graph.role_standing_for(&profile, &role))
                 .await?
                 .api()?
         };
-        let standing = graph.role_standing(&holdings, &role).api()?;
-        Ok(RoleGapView::new(graph, Arc::new(holdings), standing).with_schedule(schedule))
+        Ok(RoleGapView::new(graph, profile, standing).with_schedule(schedule))
     }
 
     /// Roles ranked for a profile, best first: by readiness (ties broken by the hours to

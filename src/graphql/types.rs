@@ -10,7 +10,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union, Value};
 use super::error::{ApiError, OrApi};
 use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
-    self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
+    self, Category, LearningPlan, Level, Prerequisite, Profile, Requirement, RequirementStatus,
     Role, RoleMatch, RoleProgress, RoleStanding, Schedule, Skill, SkillGraph, SkillId, Step,
     Suggestion, TargetRef,
 };
@@ -752,7 +752,8 @@ impl PathStepView {
 
 pub struct RoleGapView {
     graph: Arc<SkillGraph>,
-    holdings: Arc<Holdings>,
+    /// The profile, for the plan: the standing's holdings reach only the requirements.
+    profile: Arc<Profile>,
     standing: RoleStanding,
     /// The budget and pace of the plan.
     schedule: Schedule,
@@ -761,10 +762,10 @@ pub struct RoleGapView {
 }
 
 impl RoleGapView {
-    pub fn new(graph: Arc<SkillGraph>, holdings: Arc<Holdings>, standing: RoleStanding) -> Self {
+    pub fn new(graph: Arc<SkillGraph>, profile: Profile, standing: RoleStanding) -> Self {
         RoleGapView {
             graph,
-            holdings,
+            profile: Arc::new(profile),
             standing,
             schedule: Schedule::default(),
             plan: tokio::sync::OnceCell::new(),
@@ -781,12 +782,13 @@ impl RoleGapView {
     async fn plan(&self) -> async_graphql::Result<&Arc<LearningPlan>> {
         self.plan
             .get_or_try_init(|| async {
-                let (graph, holdings) = (self.graph.clone(), self.holdings.clone());
+                let (graph, profile) = (self.graph.clone(), self.profile.clone());
                 let (role, schedule) = (self.standing.role.clone(), self.schedule);
-                let plan =
-                    super::compute(move || graph.gap_plan_scheduled(&holdings, &role, schedule))
-                        .await?
-                        .api()?;
+                let plan = super::compute(move || {
+                    graph.gap_plan_scheduled(&graph.holdings(&profile)?, &role, schedule)
+                })
+                .await?
+                .api()?;
                 Ok(Arc::new(plan))
             })
             .await
