@@ -40,7 +40,8 @@
 //!   knapsack with precedence constraints) is NP-hard; the greedy choice is exact when
 //!   everything fits or at most one requirement is open ([`Budgeted::exact`]).
 
-use super::Follow;
+mod groups;
+
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -48,12 +49,12 @@ use rustc_hash::FxHashMap as HashMap;
 use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
+use self::groups::Choices;
 use super::graph::SkillGraph;
-use super::groups::Choices;
 use super::holdings::{Holdings, above};
 use super::readiness::{readiness_of, readiness_share};
 use super::scratch::{NodeMap, node_map, with_map};
-use super::{Error, Importance, Level, Profile, Requirement, RoleId, SkillId};
+use super::{Error, Follow, Importance, Level, Profile, Requirement, RoleId, SkillId};
 
 /// What a plan should reach.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,7 +331,8 @@ impl SkillGraph {
             for (node, level) in holdings.levels() {
                 held.insert(node, Some(level));
             }
-            let choices = self.resolve_groups(|n| held.get(n).flatten(), &demands.seeds, options);
+            let follow = Follow::recommended_if(options.include_recommended);
+            let choices = self.resolve_groups(|n| held.get(n).flatten(), &demands.seeds, follow);
             with_map(&NEEDED, bound, |needed| {
                 with_map(&STEP, bound, |step| {
                     let walk = (&demands, &choices);
