@@ -1,6 +1,7 @@
-//! The plan phase that resolves "one of" groups ([`PrerequisiteGroup`](crate::domain::PrerequisiteGroup))
-//! before the plan walk: each group of each demanded skill becomes one chosen option, which the
-//! walk then treats as an ordinary prerequisite with the group's kind and level.
+//! The plan phase that resolves "one of" groups
+//! ([`PrerequisiteGroup`](crate::domain::PrerequisiteGroup)) before the plan walk: each group
+//! of each demanded skill becomes one chosen option, which the walk then treats as an ordinary
+//! prerequisite with the group's kind and level.
 //!
 //! # The rule
 //! * A group of a skill that is a step (demanded above what is held) needs one option at the
