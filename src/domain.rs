@@ -9,7 +9,6 @@ pub mod changes;
 mod error;
 mod extract;
 mod graph;
-mod groups;
 mod holdings;
 mod id;
 mod model;

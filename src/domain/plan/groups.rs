@@ -1,6 +1,7 @@
-//! The plan phase that resolves "one of" groups ([`PrerequisiteGroup`](super::PrerequisiteGroup))
-//! before the plan walk: each group of each demanded skill becomes one chosen option, which the
-//! walk then treats as an ordinary prerequisite with the group's kind and level.
+//! The plan phase that resolves "one of" groups
+//! ([`PrerequisiteGroup`](crate::domain::PrerequisiteGroup)) before the plan walk: each group
+//! of each demanded skill becomes one chosen option, which the walk then treats as an ordinary
+//! prerequisite with the group's kind and level.
 //!
 //! # The rule
 //! * A group of a skill that is a step (demanded above what is held) needs one option at the
@@ -20,15 +21,18 @@
 //!   prerequisites and earlier choices, not groups met further down its closure.
 //! * A chosen option that the plan had to add (it cost hours) records the other options as its
 //!   step's `alternatives`; one that was held or in the plan anyway records none.
+//!
+//! Reads the graph and the holdings' levels only. It takes the edges to follow as a
+//! [`Follow`], not the plan's options, and must not depend on the rest of the plan (its
+//! types, walk or budget): the plan reads its [`Choices`], never the other way round.
 
-use super::Follow;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::graph::SkillGraph;
-use super::plan::PlanOptions;
-use super::{EdgeSpec, Level, PrerequisiteKind};
+use crate::domain::graph::SkillGraph;
+use crate::domain::holdings::above;
+use crate::domain::{EdgeSpec, Follow, Level, PrerequisiteKind};
 
 /// What [`SkillGraph::resolve_groups`] chose: extra prerequisite edges for the plan walk.
 #[derive(Debug, Default)]
@@ -54,14 +58,10 @@ impl Choices {
     }
 }
 
-fn above(level: Level, held: Option<Level>) -> bool {
-    held.is_none_or(|h| level > h)
-}
-
 struct Resolver<'a, H: Fn(NodeIndex) -> Option<Level>> {
     graph: &'a SkillGraph,
     held: H,
-    include_recommended: bool,
+    follow: Follow,
     needed: HashMap<NodeIndex, Level>,
     work: Vec<NodeIndex>,
     /// Demanded steps with groups, not yet resolved.
@@ -73,7 +73,7 @@ struct Resolver<'a, H: Fn(NodeIndex) -> Option<Level>> {
 impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
     fn edges(&self, node: NodeIndex) -> impl Iterator<Item = (NodeIndex, EdgeSpec)> + '_ {
         self.graph
-            .prerequisite_edges(node, Follow::recommended_if(self.include_recommended))
+            .prerequisite_edges(node, self.follow)
             .chain(self.choices.edges(node))
     }
 
@@ -131,7 +131,7 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
     fn resolve(&mut self, node: NodeIndex) {
         let graph = self.graph;
         for group in graph.groups_at(node) {
-            if group.spec.kind == PrerequisiteKind::Recommended && !self.include_recommended {
+            if group.spec.kind == PrerequisiteKind::Recommended && self.follow == Follow::Required {
                 continue;
             }
             let level = group.spec.needed_level(self.needed[&node]);
@@ -167,13 +167,13 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
 }
 
 impl SkillGraph {
-    /// Chooses one option for each group met by the demand of `seeds` (see the module docs).
-    /// Free when the graph has no groups.
+    /// Chooses one option for each group met by the demand of `seeds`, walking the edges
+    /// `follow` names (see the module docs). Free when the graph has no groups.
     pub(super) fn resolve_groups(
         &self,
         held: impl Fn(NodeIndex) -> Option<Level>,
         seeds: &[(NodeIndex, Level)],
-        options: PlanOptions,
+        follow: Follow,
     ) -> Choices {
         if !self.has_groups() {
             return Choices::default();
@@ -181,7 +181,7 @@ impl SkillGraph {
         let mut r = Resolver {
             graph: self,
             held,
-            include_recommended: options.include_recommended,
+            follow,
             needed: HashMap::default(),
             work: Vec::new(),
             pending: Vec::new(),

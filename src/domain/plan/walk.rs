@@ -1,0 +1,545 @@
+//! The phases of a plan (the model is in the `plan` module docs): the targets' demand, the
+//! step graph, stages, order, hours, reasons, assembly and implied skills. Each phase is a
+//! function of what the earlier ones gave and keeps no state of its own; the entry points in
+//! `plan` run them in order, with the budget between staging and assembly.
+//!
+//! Reads the graph, the holdings, the scratch maps and the groups' [`Choices`]; must not
+//! depend on the budget or the pace (`budget`), which read the staged plan given here.
+
+use std::collections::BTreeSet;
+
+use petgraph::stable_graph::NodeIndex;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::groups::Choices;
+use super::{ImpliedSkill, PlanOptions, Step, Target, TargetRef};
+use crate::domain::graph::SkillGraph;
+use crate::domain::holdings::{Holdings, above};
+use crate::domain::scratch::NodeMap;
+use crate::domain::{Error, Follow, Importance, Level};
+
+/// A requirement of the plan's targets, for budgets: a role's requirement, or a target skill.
+pub(super) struct Want {
+    pub(super) node: NodeIndex,
+    pub(super) level: Level,
+    pub(super) importance: Importance,
+    /// Whether the plan learns it (an optional requirement left out by the options is not,
+    /// but still counts in readiness).
+    pub(super) planned: bool,
+}
+
+/// What the targets demand: the seeds of the walk, the target each target node is part of,
+/// and (with a budget) the requirements to choose among.
+pub(super) struct Demands {
+    pub(super) seeds: Vec<(NodeIndex, Level)>,
+    pub(super) own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>>,
+    pub(super) wants: Vec<Want>,
+}
+
+impl SkillGraph {
+    /// Phase 0, the targets: what they demand (see [`Demands`]); `budgeted` also lists the
+    /// requirements a budget chooses among. Unknown ids fail here, before any walk.
+    pub(super) fn demands(
+        &self,
+        targets: &[Target],
+        options: PlanOptions,
+        budgeted: bool,
+    ) -> Result<Demands, Error> {
+        let mut own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>> = HashMap::default();
+        let mut seeds: Vec<(NodeIndex, Level)> = Vec::new();
+        let mut wants: Vec<Want> = Vec::new();
+        for target in targets {
+            match target {
+                Target::Skill { skill, level } => {
+                    let node = self.entry(skill)?.node;
+                    seeds.push((node, *level));
+                    if budgeted {
+                        wants.push(Want {
+                            node,
+                            level: *level,
+                            importance: Importance::Essential,
+                            planned: true,
+                        });
+                    }
+                    own_targets
+                        .entry(node)
+                        .or_default()
+                        .insert(TargetRef::Skill(skill.clone()));
+                }
+                Target::Role(role) => {
+                    for r in &self.role_entry(role)?.requirements {
+                        let planned =
+                            r.importance == Importance::Essential || options.include_optional;
+                        if budgeted {
+                            wants.push(Want {
+                                node: self.entry(&r.skill)?.node,
+                                level: r.level,
+                                importance: r.importance,
+                                planned,
+                            });
+                        }
+                        if !planned {
+                            continue;
+                        }
+                        let node = self.entry(&r.skill)?.node;
+                        seeds.push((node, r.level));
+                        own_targets
+                            .entry(node)
+                            .or_default()
+                            .insert(TargetRef::Role(role.clone()));
+                    }
+                }
+            }
+        }
+        Ok(Demands {
+            seeds,
+            own_targets,
+            wants,
+        })
+    }
+
+    /// Phase 1, demand: walks down from the `seeds` (target skills at levels) through skills
+    /// not yet held well enough, raising `needed` to the most each skill is needed at. Takes
+    /// `held` filled and `needed` empty; gives `needed` for every node the walk touched
+    /// (held ones included: they stop the walk, and may be reported as implied).
+    pub(super) fn demand(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &mut NodeMap<Option<Level>>,
+        seeds: &[(NodeIndex, Level)],
+        choices: &Choices,
+        follow: Follow,
+    ) {
+        let mut work: Vec<NodeIndex> = Vec::new();
+        for &(node, level) in seeds {
+            raise(held, needed, &mut work, node, level);
+        }
+        while let Some(node) = work.pop() {
+            let level = needed_at(needed, node);
+            let edges = self.prerequisite_edges(node, follow);
+            // The option chosen for each of the skill's groups is a prerequisite like the others.
+            for (prerequisite, spec) in edges.chain(choices.edges(node)) {
+                raise(
+                    held,
+                    needed,
+                    &mut work,
+                    prerequisite,
+                    spec.needed_level(level),
+                );
+            }
+        }
+    }
+
+    /// Phase 2, the step graph: numbers the steps `nodes` (as [`steps_met`] gives them) in
+    /// that order, recording each node's number in `step_of` (empty before), and lists what
+    /// each step waits for and what waits for it.
+    pub(super) fn step_graph(
+        &self,
+        nodes: Vec<NodeIndex>,
+        step_of: &mut NodeMap<u32>,
+        choices: &Choices,
+        follow: Follow,
+    ) -> StepGraph {
+        for (i, &node) in nodes.iter().enumerate() {
+            step_of.insert(node, i as u32);
+        }
+        let n = nodes.len();
+        let (mut start, mut items) = (Vec::with_capacity(n + 1), Vec::new());
+        for &node in &nodes {
+            start.push(items.len());
+            items.extend(
+                self.prerequisite_edges(node, follow)
+                    .chain(choices.edges(node))
+                    .filter_map(|(p, _)| step_of.get(p)),
+            );
+        }
+        start.push(items.len());
+        let preds = Links { start, items };
+        let succs = preds.reversed(n);
+        StepGraph {
+            nodes,
+            preds,
+            succs,
+        }
+    }
+
+    /// Phase 4, order: sorts the staged steps by stage, then category order, then id (a
+    /// topological order with a deterministic tie-break). Gives both directions of the
+    /// permutation, with the stages.
+    pub(super) fn order(&self, steps: &StepGraph, (stage, depth): (Vec<u32>, u32)) -> Ordered {
+        let n = steps.nodes.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_cached_key(|&i| (stage[i], self.order_key(steps.nodes[i])));
+        let mut position = vec![0usize; n];
+        for (at, &i) in order.iter().enumerate() {
+            position[i] = at;
+        }
+        Ordered {
+            stage,
+            depth,
+            order,
+            position,
+        }
+    }
+
+    /// The hours of each step (by step index): from the level held to the level needed.
+    pub(super) fn step_hours(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
+        steps: &StepGraph,
+    ) -> Vec<u32> {
+        steps
+            .nodes
+            .iter()
+            .map(|&node| {
+                let skill = self.skill_at(node);
+                Level::hours_between(skill.hours, held_at(held, node), needed_at(needed, node))
+            })
+            .collect()
+    }
+
+    /// Phase 6, assembly: the plan's steps, in plan order, from the earlier phases' arrays.
+    pub(super) fn assemble(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
+        plan: &Staged,
+        reasons: &Reasons<'_>,
+        choices: &Choices,
+    ) -> Vec<Step> {
+        let Staged {
+            steps,
+            ordered,
+            hours,
+        } = plan;
+        let id_at = |at: usize| self.graph[steps.nodes[ordered.order[at]]].clone();
+        (0..steps.nodes.len())
+            .map(|at| {
+                let i = ordered.order[at];
+                let node = steps.nodes[i];
+                let skill = self.skill_at(node);
+                let mut chain = vec![skill.id.clone()];
+                let mut cursor = reasons.toward[at].1;
+                while let Some(next) = cursor {
+                    chain.push(id_at(next));
+                    cursor = reasons.toward[next].1;
+                }
+                Step {
+                    position: at as u32 + 1,
+                    stage: ordered.stage[i],
+                    skill: skill.id.clone(),
+                    from_level: held_at(held, node),
+                    to_level: needed_at(needed, node),
+                    hours: hours[i],
+                    because: reasons.because[at].iter().map(|&d| id_at(d)).collect(),
+                    serves: reasons.served(at),
+                    chain,
+                    alternatives: {
+                        let mut others = choices.alternatives(node).to_vec();
+                        others.sort_by_cached_key(|&n| self.order_key(n));
+                        others.into_iter().map(|n| self.graph[n].clone()).collect()
+                    },
+                    start_week: None,
+                    end_week: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Phase 7, implied skills: the demanded skills held only by implication, by category
+    /// order and id, each with the held skill that implies it.
+    pub(super) fn implied(
+        &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
+        holdings: &Holdings,
+    ) -> Vec<ImpliedSkill> {
+        let mut implied: Vec<NodeIndex> = needed
+            .touched()
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let level = needed_at(needed, n);
+                !above(level, held_at(held, n)) && above(level, holdings.explicit(n))
+            })
+            .collect();
+        implied.sort_by_cached_key(|&n| self.order_key(n));
+        implied
+            .into_iter()
+            .map(|n| {
+                let (level, via) = holdings
+                    .effective(n)
+                    .expect("an implied skill is held by implication");
+                ImpliedSkill {
+                    skill: self.graph[n].clone(),
+                    level,
+                    via: self.graph[via].clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The level `node` is held at, in a plan's map of the holdings.
+pub(super) fn held_at(held: &NodeMap<Option<Level>>, node: NodeIndex) -> Option<Level> {
+    held.get(node).flatten()
+}
+
+/// The level a node the demand walk touched is needed at.
+pub(super) fn needed_at(needed: &NodeMap<Option<Level>>, node: NodeIndex) -> Level {
+    needed
+        .get(node)
+        .flatten()
+        .expect("a demanded node has a level")
+}
+
+/// One demand of the walk: raises `node`'s needed level to `level`, and queues it to demand
+/// its own prerequisites when that is more than it is held at.
+fn raise(
+    held: &NodeMap<Option<Level>>,
+    needed: &mut NodeMap<Option<Level>>,
+    work: &mut Vec<NodeIndex>,
+    node: NodeIndex,
+    level: Level,
+) {
+    if above(level, needed.get(node).flatten()) {
+        needed.insert(node, Some(level));
+        if above(level, held_at(held, node)) {
+            work.push(node);
+        }
+    }
+}
+
+/// The steps after the demand walk: the touched nodes needed above the level held, in the
+/// order the walk met them.
+pub(super) fn steps_met(
+    held: &NodeMap<Option<Level>>,
+    needed: &NodeMap<Option<Level>>,
+) -> Vec<NodeIndex> {
+    needed
+        .touched()
+        .iter()
+        .copied()
+        .filter(|&n| above(needed_at(needed, n), held_at(held, n)))
+        .collect()
+}
+
+/// Lists of step indices, one list per step, in one flat array.
+pub(super) struct Links {
+    start: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Links {
+    pub(super) fn of(&self, i: usize) -> &[u32] {
+        &self.items[self.start[i]..self.start[i + 1]]
+    }
+
+    /// The same edges the other way round, over `n` steps: for each step, the steps whose
+    /// lists hold it, in step order.
+    fn reversed(&self, n: usize) -> Links {
+        let mut start = vec![0usize; n + 1];
+        for &p in &self.items {
+            start[p as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut items = vec![0u32; self.items.len()];
+        let mut fill = start.clone();
+        for i in 0..n {
+            for &p in self.of(i) {
+                items[fill[p as usize]] = i as u32;
+                fill[p as usize] += 1;
+            }
+        }
+        Links { start, items }
+    }
+}
+
+/// A plan's steps as indices `0..n` in the order the walk met them, with what each waits for
+/// (`preds`: its prerequisites that are steps) and what waits for it (`succs`).
+pub(super) struct StepGraph {
+    pub(super) nodes: Vec<NodeIndex>,
+    pub(super) preds: Links,
+    succs: Links,
+}
+
+/// A plan before assembly: its step graph, order and each step's hours.
+pub(super) struct Staged {
+    pub(super) steps: StepGraph,
+    pub(super) ordered: Ordered,
+    /// By step index.
+    pub(super) hours: Vec<u32>,
+}
+
+/// The steps staged and put in plan order.
+pub(super) struct Ordered {
+    /// By step index: the 1-based stage.
+    stage: Vec<u32>,
+    /// How many stages.
+    pub(super) depth: u32,
+    /// By position: the step index.
+    pub(super) order: Vec<usize>,
+    /// By step index: the position.
+    pub(super) position: Vec<usize>,
+}
+
+impl StepGraph {
+    /// The steps `keep` marks (a prerequisite-closed set), renumbered in the same order.
+    pub(super) fn restrict(&self, keep: &[bool]) -> StepGraph {
+        let mut index = vec![u32::MAX; self.nodes.len()];
+        let mut nodes = Vec::new();
+        for (i, &node) in self.nodes.iter().enumerate() {
+            if keep[i] {
+                index[i] = nodes.len() as u32;
+                nodes.push(node);
+            }
+        }
+        let (mut start, mut items) = (Vec::with_capacity(nodes.len() + 1), Vec::new());
+        for i in (0..self.nodes.len()).filter(|&i| keep[i]) {
+            start.push(items.len());
+            items.extend(self.preds.of(i).iter().map(|&p| {
+                debug_assert!(keep[p as usize], "a kept step's prerequisites are kept");
+                index[p as usize]
+            }));
+        }
+        start.push(items.len());
+        let preds = Links { start, items };
+        let succs = preds.reversed(nodes.len());
+        StepGraph {
+            nodes,
+            preds,
+            succs,
+        }
+    }
+}
+
+/// Why each step is there, by position: what it serves, its way to a target, what waits.
+pub(super) struct Reasons<'t> {
+    /// The plan's targets, sorted: bit `b` of a step's `serves` words is `targets[b]`.
+    targets: Vec<&'t TargetRef>,
+    words: usize,
+    serves: Vec<u64>,
+    /// (distance to a target, the next position on the way)
+    toward: Vec<(u32, Option<usize>)>,
+    /// The positions of the steps that wait for this one, in plan order.
+    because: Vec<Vec<usize>>,
+}
+
+impl Reasons<'_> {
+    fn served(&self, at: usize) -> Vec<TargetRef> {
+        (0..self.targets.len())
+            .filter(|&bit| self.serves[at * self.words + bit / 64] & (1 << (bit % 64)) != 0)
+            .map(|bit| self.targets[bit].clone())
+            .collect()
+    }
+}
+
+/// Phase 3, stages by Kahn layering: a step's stage is one more than the latest stage of the
+/// steps it waits for. The graph is a DAG, so every step gets one. Gives the stage of each
+/// step (by index) and the number of stages.
+pub(super) fn stage(steps: &StepGraph) -> (Vec<u32>, u32) {
+    let n = steps.nodes.len();
+    let mut remaining: Vec<usize> = (0..n).map(|i| steps.preds.of(i).len()).collect();
+    let mut stage = vec![0u32; n];
+    let mut layer: Vec<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
+    let mut depth = 0;
+    while !layer.is_empty() {
+        depth += 1;
+        let mut next = Vec::new();
+        for i in layer {
+            stage[i] = depth;
+            for &s in steps.succs.of(i) {
+                let count = &mut remaining[s as usize];
+                *count -= 1;
+                if *count == 0 {
+                    next.push(s as usize);
+                }
+            }
+        }
+        layer = next;
+    }
+    (stage, depth)
+}
+
+/// Phase 5, explain: reasons flow from later steps back to earlier ones. A step serves what
+/// its dependents serve (as bits over the plan's targets in their order: copying sets of
+/// targets along every edge of a 600-step plan cost more than the rest of this phase), and
+/// its way to a target goes through its nearest dependent. Takes the ordered steps and the
+/// targets of each target node; gives [`Reasons`] by position.
+pub(super) fn explain<'t>(
+    steps: &StepGraph,
+    ordered: &Ordered,
+    own_targets: &'t HashMap<NodeIndex, BTreeSet<TargetRef>>,
+) -> Reasons<'t> {
+    let n = steps.nodes.len();
+    // Dependents of the step at each position, as positions, in plan order.
+    let dependents = |at: usize| -> Vec<usize> {
+        let mut list: Vec<usize> = steps
+            .succs
+            .of(ordered.order[at])
+            .iter()
+            .map(|&s| ordered.position[s as usize])
+            .collect();
+        list.sort_unstable();
+        list
+    };
+    let targets: Vec<&TargetRef> = own_targets
+        .values()
+        .flatten()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let words = targets.len().div_ceil(64).max(1);
+    let mut serves = vec![0u64; n * words];
+    let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); n];
+    let mut because: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for at in (0..n).rev() {
+        let node = steps.nodes[ordered.order[at]];
+        if let Some(own) = own_targets.get(&node) {
+            for target in own {
+                let bit = targets
+                    .binary_search(&target)
+                    .expect("a target of the plan");
+                serves[at * words + bit / 64] |= 1 << (bit % 64);
+            }
+            toward[at] = (0, None);
+        }
+        let later = dependents(at);
+        for &d in &later {
+            for w in 0..words {
+                serves[at * words + w] |= serves[d * words + w];
+            }
+            if toward[d].0.saturating_add(1) < toward[at].0 {
+                toward[at] = (toward[d].0 + 1, Some(d));
+            }
+        }
+        because[at] = later;
+    }
+    Reasons {
+        targets,
+        words,
+        serves,
+        toward,
+        because,
+    }
+}
+
+/// The critical path: the hours of the heaviest chain of waiting steps, the least calendar
+/// time with unlimited parallel study. Takes the ordered steps and each step's hours.
+pub(super) fn critical_path(steps: &StepGraph, ordered: &Ordered, hours: &[u32]) -> u64 {
+    let mut finish: Vec<u64> = vec![0; steps.nodes.len()];
+    for (at, &i) in ordered.order.iter().enumerate() {
+        let start = steps
+            .preds
+            .of(i)
+            .iter()
+            .map(|&p| finish[ordered.position[p as usize]])
+            .max()
+            .unwrap_or(0);
+        finish[at] = start + u64::from(hours[i]);
+    }
+    finish.iter().copied().max().unwrap_or(0)
+}
