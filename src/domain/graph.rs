@@ -22,7 +22,6 @@ mod nodes;
 mod replay;
 
 use super::{Follow, Reach};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, OnceLock};
 
@@ -33,12 +32,15 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::extract::MatcherCell;
 use super::roles::RoleIndexCell;
+use super::scratch::{node_map, with_map};
 use super::search::{SearchKeys, SearchState};
 use super::{
     Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
     PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
 use nodes::{NodeSkill, NodeTable};
+
+node_map!(BFS_SEEN: usize);
 
 /// The ids a batch of mutations touched. The store persists the current state of each: present
 /// means put, absent means delete, so applying a change set is idempotent.
@@ -489,6 +491,18 @@ impl SkillGraph {
         let required_only = self.bfs(start, max_depth, |n| {
             self.prerequisite_edges(n, Follow::Required)
         });
+        if follow == Follow::Required {
+            // Each node once already: no map to merge the two walks through.
+            let mut out: Vec<(NodeIndex, Prerequisite)> = required_only
+                .into_iter()
+                .map(|(node, depth, spec)| {
+                    let p = self.prerequisite(node, depth, PrerequisiteKind::Required, spec);
+                    (node, p)
+                })
+                .collect();
+            out.sort_by_cached_key(|(node, p)| (p.depth, self.order_key(*node)));
+            return Ok(out.into_iter().map(|(_, p)| p).collect());
+        }
         let mut found: HashMap<NodeIndex, Prerequisite> = HashMap::default();
         for &(node, depth, spec) in &required_only {
             found.insert(
@@ -581,34 +595,36 @@ impl SkillGraph {
     where
         I: Iterator<Item = (NodeIndex, EdgeSpec)>,
     {
-        // Each reached node's place in `out`; the start has none.
-        let mut seen: HashMap<NodeIndex, usize> = HashMap::default();
-        seen.insert(start, usize::MAX);
-        let mut queue = VecDeque::from([(start, 0u32)]);
-        let mut out: Vec<(NodeIndex, u32, EdgeSpec)> = Vec::new();
-        while let Some((node, depth)) = queue.pop_front() {
-            if depth == max_depth {
-                continue;
-            }
-            for (n, spec) in next(node) {
-                match seen.entry(n) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(out.len());
-                        out.push((n, depth + 1, spec));
-                        queue.push_back((n, depth + 1));
-                    }
-                    Entry::Occupied(slot) => {
-                        // Only an edge from the layer before ends a shortest chain.
-                        if let Some((_, _, first)) =
-                            out.get_mut(*slot.get()).filter(|(_, d, _)| *d == depth + 1)
-                        {
-                            first.min_level = stricter(first.min_level, spec.min_level);
+        // Each reached node's place in `out`; the start has none. A dense per-thread map, not
+        // a hash map: a closure of a few hundred skills was a tenth of the cost of asking it.
+        with_map(&BFS_SEEN, self.graph.node_bound(), |seen| {
+            seen.insert(start, usize::MAX);
+            let mut queue = VecDeque::from([(start, 0u32)]);
+            let mut out: Vec<(NodeIndex, u32, EdgeSpec)> = Vec::new();
+            while let Some((node, depth)) = queue.pop_front() {
+                if depth == max_depth {
+                    continue;
+                }
+                for (n, spec) in next(node) {
+                    match seen.get(n) {
+                        None => {
+                            seen.insert(n, out.len());
+                            out.push((n, depth + 1, spec));
+                            queue.push_back((n, depth + 1));
+                        }
+                        Some(at) => {
+                            // Only an edge from the layer before ends a shortest chain.
+                            if let Some((_, _, first)) =
+                                out.get_mut(at).filter(|(_, d, _)| *d == depth + 1)
+                            {
+                                first.min_level = stricter(first.min_level, spec.min_level);
+                            }
                         }
                     }
                 }
             }
-        }
-        out
+            out
+        })
     }
 
     /// How many roles require a skill.
