@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::graph::SkillGraph;
 use super::holdings::Holdings;
-use super::readiness::readiness_of;
+use super::readiness::{ESSENTIAL_WEIGHT, readiness_of};
 use super::scratch::{node_map, with_map};
 use super::{Error, Importance, Level, Profile, RoleId};
-pub(super) use index::{Need, RoleIndex, RoleIndexCell};
+pub(super) use index::{IndexedRole, Need, RoleIndex, RoleIndexCell};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RoleMatch {
@@ -35,6 +35,15 @@ pub enum MatchOrder {
     /// job ad read as a profile asks ("which role is this?"); ties by higher readiness, then
     /// id. Readiness would favour roles needing a few of the ad's skills at lower levels.
     Overlap,
+}
+
+// Here, not beside the index: the weights are readiness's, a floor above the indexes.
+impl IndexedRole {
+    /// The sum of its requirements' weights in readiness (the denominator of its readiness).
+    pub(super) fn weight(&self) -> f64 {
+        let optionals = self.needs.len() as u32 - self.essentials;
+        ESSENTIAL_WEIGHT * f64::from(self.essentials) + f64::from(optionals)
+    }
 }
 
 /// A role's standing as matching ranks it.

@@ -10,7 +10,6 @@ use std::sync::{Arc, OnceLock};
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::domain::readiness::ESSENTIAL_WEIGHT;
 use crate::domain::{Importance, Level, Role, RoleId, SkillId};
 
 /// A role requirement as matching reads it: its skill's node and hours resolved once per
@@ -33,14 +32,6 @@ pub(in crate::domain) struct IndexedRole {
     /// The hours of its requirements from nothing: the lower bound of a profile that holds
     /// none of them.
     pub(in crate::domain) cold_hours: u64,
-}
-
-impl IndexedRole {
-    /// The sum of its requirements' weights in readiness (the denominator of its readiness).
-    pub(in crate::domain) fn weight(&self) -> f64 {
-        let optionals = self.needs.len() as u32 - self.essentials;
-        ESSENTIAL_WEIGHT * f64::from(self.essentials) + f64::from(optionals)
-    }
 }
 
 /// The roles of one snapshot, in id order, with requirements as nodes and, per node, the
