@@ -46,14 +46,13 @@
 //!
 //! [`fold`]: super::text::fold
 
-mod matcher;
+pub(super) mod matcher;
 
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
 use super::{Level, Profile, SkillId};
-pub(super) use matcher::MatcherCell;
 pub use matcher::SHORT_LABEL;
 use matcher::{Folded, Label, Matcher, longest_first};
 

@@ -31,9 +31,9 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::extract::MatcherCell;
-use super::roles::RoleIndexCell;
-use super::search::SearchState;
+use super::extract::matcher::MatcherCell;
+use super::roles::index::RoleIndexCell;
+use super::search::index::SearchState;
 use super::text::SearchKeys;
 use super::{
     Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,

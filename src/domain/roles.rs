@@ -2,7 +2,7 @@
 //! Readiness is defined in `readiness`; role gaps and standings, which need a plan, stay in
 //! `plan` for now. The index matching reads is in [`index`].
 
-mod index;
+pub(super) mod index;
 
 use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
@@ -12,7 +12,7 @@ use super::holdings::Holdings;
 use super::readiness::{ESSENTIAL_WEIGHT, readiness_of};
 use super::scratch::{node_map, with_map};
 use super::{Error, Importance, Level, Profile, RoleId};
-pub(super) use index::{IndexedRole, Need, RoleIndex, RoleIndexCell};
+use index::{IndexedRole, Need, RoleIndex};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RoleMatch {

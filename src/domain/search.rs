@@ -55,14 +55,14 @@
 //! [`SearchState`]: index::SearchState
 //! [`OVERLAY_MAX`]: index::OVERLAY_MAX
 
-mod index;
+pub(super) mod index;
 mod rank;
 
 use std::cmp::Reverse;
 use std::hash::Hash;
 use std::sync::Arc;
 
-pub(super) use self::index::SearchState;
+use self::index::SearchState;
 use self::index::TextIndex;
 use self::rank::{Query, Tier, tier};
 use super::graph::{SkillEntry, SkillGraph};
