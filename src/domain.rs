@@ -20,6 +20,7 @@ mod rules;
 mod scratch;
 mod search;
 mod similar;
+mod text;
 
 pub use changes::{Action, ChangeEntry, ChangeKind, Contents, Record, RecordChange};
 pub use error::Error;

@@ -41,20 +41,20 @@
 //! crate) depends only on skills' names and aliases. It is built on the first extraction of a
 //! snapshot and shared by its clones, like the role index: a write never pays for it, and only
 //! writes that change a name, an alias or the set of skills drop it. A server rebuilds a
-//! dropped one in the background (`Catalog::keep_extraction_warm`).
+//! dropped one in the background (`Catalog::keep_extraction_warm`). The matcher is in
+//! [`matcher`]; this file reads its hits as mentions and scores them.
+//!
+//! [`fold`]: super::text::fold
 
-use std::sync::{Arc, OnceLock};
+pub(super) mod matcher;
 
-use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::search::fold;
 use super::{Level, Profile, SkillId};
-
-/// Labels of at most this many folded characters must match the text case and all.
-pub const SHORT_LABEL: usize = 2;
+pub use matcher::SHORT_LABEL;
+use matcher::{Folded, Label, Matcher, longest_first};
 
 /// What an alias counts for against a name (1).
 pub const ALIAS_WEIGHT: f64 = 0.8;
@@ -79,228 +79,18 @@ pub struct Mention {
     pub score: f64,
 }
 
-/// One folded label: the skills it mentions and what a match of it is worth.
-struct Label {
-    skills: Vec<SkillId>,
-    by_name: bool,
-    words: u32,
-    rarity: f64,
-    /// For short labels only: the spellings the text must match exactly.
-    exact: Vec<String>,
-}
-
-impl Label {
-    fn score(&self) -> f64 {
-        let kind = if self.by_name { 1.0 } else { ALIAS_WEIGHT };
-        let words = f64::from(self.words);
-        kind * self.rarity * words / (words + 1.0) / self.skills.len() as f64
-    }
-}
-
-/// The labels of one snapshot as an automaton (see the module docs).
-pub(super) struct Matcher {
-    automaton: AhoCorasick,
-    labels: Vec<Label>,
-}
-
-/// The [`Matcher`] of one snapshot, built on first use and shared by its clones.
-#[derive(Clone, Default)]
-pub(super) struct MatcherCell(Arc<OnceLock<Matcher>>);
-
-impl MatcherCell {
-    /// Forgets the matcher: a name, an alias or the set of skills changed.
-    pub(super) fn reset(&mut self) {
-        *self = Self::default();
-    }
-}
-
-/// Text folded for matching, padded with a space at each end, with the character of the
-/// original text each folded byte came from.
-struct Folded {
-    text: String,
-    from: Vec<usize>,
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'#'
-}
-
-impl Folded {
-    /// Folds as [`fold`] does, character by character, so that positions map back.
-    fn new(text: &str) -> Self {
-        let mut folded = Folded {
-            text: String::with_capacity(text.len() + 2),
-            from: Vec::with_capacity(text.len() + 2),
-        };
-        folded.push(b' ', 0);
-        for (at, c) in text.chars().enumerate() {
-            let mut buf = [0u8; 4];
-            let ascii = if c.is_ascii() {
-                c.encode_utf8(&mut buf)
-            } else if super::search::is_symbol_word(c) {
-                " "
-            } else {
-                deunicode::deunicode_char(c).unwrap_or(" ")
-            };
-            for b in ascii.bytes() {
-                folded.push(b.to_ascii_lowercase(), at);
-            }
-        }
-        let end = text.chars().count();
-        folded.push(b' ', end);
-        folded
-    }
-
-    fn push(&mut self, b: u8, at: usize) {
-        if is_word(b) {
-            self.text.push(char::from(b));
-            self.from.push(at);
-        } else if !self.text.ends_with(' ') {
-            self.text.push(' ');
-            self.from.push(at);
-        }
-    }
-
-    /// The characters of the original text that folded bytes `start..end` came from.
-    fn chars(&self, start: usize, end: usize) -> (usize, usize) {
-        (self.from[start], self.from[end - 1] + 1)
-    }
-}
-
-/// A match of a label in folded text, on word boundaries: folded bytes `start..end`.
-#[derive(Clone, Copy)]
-struct Hit {
-    label: usize,
-    start: usize,
-    end: usize,
-}
-
-impl Matcher {
-    fn build(graph: &SkillGraph) -> Self {
-        let mut entries: Vec<_> = graph.skills.values().collect();
-        entries.sort_unstable_by(|a, b| a.skill.id.cmp(&b.skill.id));
-        let mut by_text: HashMap<&str, usize> = HashMap::default();
-        let mut labels: Vec<Label> = Vec::new();
-        let mut texts: Vec<&str> = Vec::new();
-        for entry in &entries {
-            let skill = &entry.skill;
-            for (i, key) in entry.keys.all().iter().enumerate() {
-                if key.is_empty() {
-                    continue;
-                }
-                let by_name = i == 0;
-                let at = *by_text.entry(key.as_str()).or_insert_with(|| {
-                    texts.push(key.as_str());
-                    labels.push(Label {
-                        skills: Vec::new(),
-                        by_name,
-                        words: key.split(' ').count() as u32,
-                        rarity: 1.0,
-                        exact: Vec::new(),
-                    });
-                    labels.len() - 1
-                });
-                let label = &mut labels[at];
-                // A name beats an alias: an alias of another skill equal to this name no
-                // longer mentions that one.
-                if by_name && !label.by_name {
-                    label.skills.clear();
-                    label.by_name = true;
-                }
-                if by_name == label.by_name && !label.skills.contains(&skill.id) {
-                    label.skills.push(skill.id.clone());
-                }
-                if key.len() <= SHORT_LABEL {
-                    let spellings = std::iter::once(&skill.name).chain(&skill.aliases);
-                    for spelling in spellings.map(|s| s.trim()) {
-                        if fold(spelling) == *key && !label.exact.iter().any(|e| e == spelling) {
-                            label.exact.push(spelling.to_owned());
-                        }
-                    }
-                }
-            }
-        }
-        let automaton = AhoCorasick::new(texts.iter().map(|t| format!(" {t} ")))
-            .expect("a few hundred thousand short labels fit the automaton");
-        let mut matcher = Matcher { automaton, labels };
-        matcher.rank(&entries);
-        matcher
-    }
-
-    /// Sets each label's rarity from the labels of every skill (see the module docs).
-    fn rank(&mut self, entries: &[&super::graph::SkillEntry]) {
-        let mut df = vec![0u32; self.labels.len()];
-        let mut seen: Vec<usize> = Vec::new();
-        for entry in entries {
-            seen.clear();
-            for key in entry.keys.all().iter() {
-                let padded = format!(" {key} ");
-                for m in self.automaton.find_overlapping_iter(&padded) {
-                    seen.push(m.pattern().as_usize());
-                }
-            }
-            seen.sort_unstable();
-            seen.dedup();
-            for &label in &seen {
-                df[label] += 1;
-            }
-        }
-        let n = entries.len().max(1) as f64;
-        for (label, df) in self.labels.iter_mut().zip(df) {
-            label.rarity = (1.0 + n / f64::from(df.max(1))).ln() / (1.0 + n).ln();
-        }
-    }
-
-    /// Every label found on word boundaries, overlapping, with short labels held to their
-    /// exact spellings.
-    fn hits(&self, text: &str, folded: &Folded) -> Vec<Hit> {
-        let mut bytes_at: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        bytes_at.push(text.len());
-        self.automaton
-            .find_overlapping_iter(&folded.text)
-            .filter_map(|m| {
-                let hit = Hit {
-                    label: m.pattern().as_usize(),
-                    start: m.start() + 1,
-                    end: m.end() - 1,
-                };
-                let label = &self.labels[hit.label];
-                if !label.exact.is_empty() {
-                    let (a, b) = folded.chars(hit.start, hit.end);
-                    let written = &text[bytes_at[a]..bytes_at[b]];
-                    if !label.exact.iter().any(|e| e == written) {
-                        return None;
-                    }
-                }
-                Some(hit)
-            })
-            .collect()
-    }
-}
-
-/// Of overlapping hits, the longest, then the leftmost; the kept ones in text order.
-fn longest_first(mut hits: Vec<Hit>, folded_len: usize) -> Vec<Hit> {
-    hits.sort_unstable_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
-            .then(a.start.cmp(&b.start))
-    });
-    let mut taken = vec![false; folded_len];
-    let mut kept = Vec::new();
-    for hit in hits {
-        if taken[hit.start..hit.end].iter().any(|&t| t) {
-            continue;
-        }
-        taken[hit.start..hit.end].iter_mut().for_each(|t| *t = true);
-        kept.push(hit);
-    }
-    kept.sort_unstable_by_key(|h| h.start);
-    kept
+/// What a mention of `label` is worth, before the count factor (see the module docs).
+fn score(label: &Label) -> f64 {
+    let kind = if label.by_name { 1.0 } else { ALIAS_WEIGHT };
+    let words = f64::from(label.words);
+    kind * label.rarity * words / (words + 1.0) / label.skills.len() as f64
 }
 
 impl SkillGraph {
     fn matcher(&self) -> &Matcher {
-        self.matcher.0.get_or_init(|| Matcher::build(self))
+        self.matcher
+            .0
+            .get_or_init(|| Matcher::build(self.skills.values().map(|e| (&*e.skill, &e.keys))))
     }
 
     /// Builds this snapshot's matcher now, so that the first extraction does not wait for it.
@@ -345,7 +135,7 @@ impl SkillGraph {
                     (mention, 0.0)
                 });
                 mention.count += 1;
-                *best = best.max(label.score());
+                *best = best.max(score(label));
             }
         }
         let mut mentions: Vec<Mention> = by_skill

@@ -14,6 +14,7 @@
 //! edge would close), [`build`] (a graph from stored or imported parts), [`replay`] (a
 //! change-log entry applied).
 
+mod adjacency;
 mod build;
 mod dag;
 mod edit;
@@ -30,14 +31,16 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::extract::MatcherCell;
-use super::roles::RoleIndexCell;
+use super::extract::matcher::MatcherCell;
+use super::roles::index::RoleIndexCell;
 use super::scratch::{node_map, with_map};
-use super::search::{SearchKeys, SearchState};
+use super::search::index::SearchState;
+use super::text::SearchKeys;
 use super::{
     Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
     PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
+use adjacency::Adjacency;
 use nodes::{NodeSkill, NodeTable};
 
 node_map!(BFS_SEEN: usize);
@@ -144,60 +147,6 @@ pub struct SkillGraph {
     group_nodes: Arc<HashMap<NodeIndex, Arc<[GroupNodes]>>>,
     revision: u64,
     changes: ChangeSet,
-}
-
-/// The required prerequisite edges, node by node, in two flat arrays. Holdings and plans walk
-/// these edges for every node they touch; petgraph's adjacency lists chase a pointer per edge
-/// and mix in the recommended edges, where this reads one contiguous slice. Built in one pass
-/// (about a millisecond per 100,000 edges) the first time a snapshot whose edges changed is
-/// walked, so a write never pays for it.
-#[derive(Debug, Default)]
-pub(super) struct Adjacency {
-    start: Vec<u32>,
-    edges: Vec<(NodeIndex, EdgeSpec)>,
-    /// Labelled on the first question that prunes with them (a role gap): most snapshots are
-    /// never asked one, and the labels follow the edges, so they live and die with this copy.
-    intervals: OnceLock<intervals::Intervals>,
-}
-
-impl Adjacency {
-    fn required(graph: &StableDiGraph<SkillId, EdgeSpec>) -> Self {
-        let bound = graph.node_bound();
-        let mut start = Vec::with_capacity(bound + 1);
-        let mut edges = Vec::with_capacity(graph.edge_count());
-        for i in 0..bound {
-            start.push(edges.len() as u32);
-            let node = NodeIndex::new(i);
-            if graph.contains_node(node) {
-                edges.extend(
-                    graph
-                        .edges_directed(node, Outgoing)
-                        .filter(|e| e.weight().kind == PrerequisiteKind::Required)
-                        .map(|e| (e.target(), *e.weight())),
-                );
-            }
-        }
-        start.push(edges.len() as u32);
-        Adjacency {
-            start,
-            edges,
-            intervals: OnceLock::new(),
-        }
-    }
-
-    fn intervals(&self) -> &intervals::Intervals {
-        self.intervals.get_or_init(|| {
-            intervals::Intervals::build(self.start.len().saturating_sub(1), |n| self.of(n))
-        })
-    }
-
-    fn of(&self, node: NodeIndex) -> &[(NodeIndex, EdgeSpec)] {
-        let i = node.index();
-        match (self.start.get(i), self.start.get(i + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a as usize..b as usize],
-            _ => &[],
-        }
-    }
 }
 
 impl std::fmt::Debug for SkillGraph {

@@ -41,7 +41,7 @@ use serde::Serialize;
 use super::graph::SkillGraph;
 use super::plan::{PlanOptions, Target};
 use super::readiness::{readiness_of, weight};
-use super::roles::RoleIndex;
+use super::roles::index::RoleIndex;
 use super::{Error, Importance, Level, PrerequisiteKind, Profile, RoleId, SkillId};
 
 /// How many roles a suggestion lists when no target is given.

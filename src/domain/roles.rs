@@ -1,9 +1,8 @@
 //! Role matching: how far a profile is from each role, and which roles are nearest.
 //! Readiness is defined in `readiness`; role gaps and standings, which need a plan, stay in
-//! `plan` for now.
+//! `plan` for now. The index matching reads is in [`index`].
 
-use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+pub(super) mod index;
 
 use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
@@ -13,6 +12,7 @@ use super::holdings::Holdings;
 use super::readiness::{ESSENTIAL_WEIGHT, readiness_of};
 use super::scratch::{node_map, with_map};
 use super::{Error, Importance, Level, Profile, RoleId};
+use index::{IndexedRole, Need, RoleIndex};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RoleMatch {
@@ -37,76 +37,12 @@ pub enum MatchOrder {
     Overlap,
 }
 
-/// A role requirement as matching reads it: its skill's node and hours resolved once per
-/// snapshot, so that scoring a role costs no lookup of a skill id.
-#[derive(Clone, Copy)]
-pub(super) struct Need {
-    pub(super) node: NodeIndex,
-    pub(super) level: Level,
-    pub(super) importance: Importance,
-    hours: u32,
-}
-
-#[derive(Clone)]
-pub(super) struct IndexedRole {
-    pub(super) id: RoleId,
-    /// This role's requirements, in `RoleIndex::needs`, in the role's own order (readiness
-    /// sums floats in that order, so the result is the same to the last bit).
-    pub(super) needs: Range<usize>,
-    essentials: u32,
-    /// The hours of its requirements from nothing: the lower bound of a profile that holds
-    /// none of them.
-    cold_hours: u64,
-}
-
+// Here, not beside the index: the weights are readiness's, a floor above the indexes.
 impl IndexedRole {
     /// The sum of its requirements' weights in readiness (the denominator of its readiness).
     pub(super) fn weight(&self) -> f64 {
         let optionals = self.needs.len() as u32 - self.essentials;
         ESSENTIAL_WEIGHT * f64::from(self.essentials) + f64::from(optionals)
-    }
-}
-
-/// The roles of one snapshot, in id order, with requirements as nodes and, per node, the
-/// roles that require it. A profile holds a few hundred skills while ESCO's 3,007 roles have
-/// 123,788 requirements; with the per-node lists, matching scores only the roles that require
-/// something held and knows the rest without reading them: readiness 0, every essential
-/// missing, `cold_hours` to go.
-#[derive(Clone)]
-pub(super) struct RoleIndex {
-    pub(super) roles: Vec<IndexedRole>,
-    pub(super) needs: Vec<Need>,
-    /// Roles requiring node `n`: `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
-    starts: Vec<u32>,
-    requiring: Vec<u32>,
-}
-
-impl RoleIndex {
-    /// The roles requiring `node`. A node past the index is a skill created after it was
-    /// built, which no role can require yet (a role write replaces the index).
-    pub(super) fn requiring(&self, node: NodeIndex) -> &[u32] {
-        let n = node.index();
-        match (self.starts.get(n), self.starts.get(n + 1)) {
-            (Some(&a), Some(&b)) => &self.requiring[a as usize..b as usize],
-            _ => &[],
-        }
-    }
-
-    pub(super) fn position(&self, id: &RoleId) -> Option<usize> {
-        self.roles.binary_search_by(|r| r.id.cmp(id)).ok()
-    }
-}
-
-/// The [`RoleIndex`] of one snapshot, built on the first match and shared by the clones of
-/// that snapshot. It depends on the roles and on the nodes and hours of the skills they
-/// require, never on edges, so only writes to those replace it (see `SkillGraph`'s writes).
-#[derive(Clone, Default)]
-pub(super) struct RoleIndexCell(Arc<OnceLock<RoleIndex>>);
-
-impl RoleIndexCell {
-    /// Forgets the index: the snapshot's roles or skills changed.
-    pub(super) fn reset(&mut self) {
-        *self = Self::default();
     }
 }
 
@@ -185,53 +121,14 @@ impl SkillGraph {
     }
 
     fn build_matching_index(&self) -> RoleIndex {
-        let mut roles = Vec::with_capacity(self.roles.len());
-        let mut needs = Vec::new();
-        let mut starts = vec![0u32; self.node_bound() + 1];
-        for role in self.roles() {
-            let first = needs.len();
-            let (mut essentials, mut cold_hours) = (0, 0);
-            for r in &role.requirements {
-                // Roles are validated against the skills on every write, and deleting a
-                // skill removes the requirements on it first.
-                let entry = self
-                    .entry(&r.skill)
-                    .expect("a role requires only skills of the graph");
-                needs.push(Need {
-                    node: entry.node,
-                    level: r.level,
-                    importance: r.importance,
-                    hours: entry.skill.hours,
-                });
-                essentials += u32::from(r.importance == Importance::Essential);
-                cold_hours += u64::from(Level::hours_between(entry.skill.hours, None, r.level));
-                starts[entry.node.index() + 1] += 1;
-            }
-            roles.push(IndexedRole {
-                id: role.id.clone(),
-                needs: first..needs.len(),
-                essentials,
-                cold_hours,
-            });
-        }
-        for n in 1..starts.len() {
-            starts[n] += starts[n - 1];
-        }
-        let mut next = starts.clone();
-        let mut requiring = vec![0u32; needs.len()];
-        for (i, role) in roles.iter().enumerate() {
-            for need in &needs[role.needs.clone()] {
-                let slot = &mut next[need.node.index()];
-                requiring[*slot as usize] = i as u32;
-                *slot += 1;
-            }
-        }
-        RoleIndex {
-            roles,
-            needs,
-            starts,
-            requiring,
-        }
+        RoleIndex::build(self.roles().map(|r| &**r), self.node_bound(), |skill| {
+            // Roles are validated against the skills on every write, and deleting a skill
+            // removes the requirements on it first.
+            let entry = self
+                .entry(skill)
+                .expect("a role requires only skills of the graph");
+            (entry.node, entry.skill.hours)
+        })
     }
 
     /// Every role ranked by readiness for `profile` (best first), ties broken by the hours to

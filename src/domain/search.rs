@@ -47,298 +47,27 @@
 //! once per [`OVERLAY_MAX`] writes, by a writer. The alternative, a fresh index per snapshot
 //! built on its first search, would make the first search after every write pay the whole
 //! build.
+//!
+//! [`fold`]: super::text::fold
+//! [`Tier`]: rank::Tier
+//! [`tier`]: rank::tier
+//! [`TYPO_MIN_LEN`]: rank::TYPO_MIN_LEN
+//! [`SearchState`]: index::SearchState
+//! [`OVERLAY_MAX`]: index::OVERLAY_MAX
 
-mod index;
+pub(super) mod index;
+mod rank;
 
 use std::cmp::Reverse;
 use std::hash::Hash;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use rustc_hash::FxHashSet as HashSet;
-
+use self::index::SearchState;
 use self::index::TextIndex;
+use self::rank::{Query, Tier, tier};
 use super::graph::{SkillEntry, SkillGraph};
+use super::text::SearchKeys;
 use super::{CategoryId, Role, RoleId, Skill, SkillId};
-
-/// Query words shorter than this must be typed without a typo.
-const TYPO_MIN_LEN: usize = 5;
-
-/// How many ids written since the index was built a search ranks directly before the index is
-/// rebuilt. Ranking one ESCO skill directly costs about 0.2 µs (the "after 60 writes" bench),
-/// so a search after writes stays far below the 50 µs an autocomplete may take, while the
-/// rebuild (about 45 ms on ESCO) is paid once per this many writes.
-const OVERLAY_MAX: usize = 64;
-
-/// Folds text for matching: transliterated to ASCII (`é` → `e`, `ß` → `ss`), lower-cased, and
-/// with runs of anything that is not a letter or digit collapsed to one space.
-pub fn fold(text: &str) -> String {
-    let words: String = text
-        .chars()
-        .map(|c| if is_symbol_word(c) { ' ' } else { c })
-        .collect();
-    let ascii = deunicode::deunicode(&words).to_ascii_lowercase();
-    ascii
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '#')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Whether `c` is a symbol that transliteration would turn into a word: deunicode reads "☁"
-/// as "cloud" and "💻" as "computer", which would make an emoji mention a skill. Such a
-/// character separates words instead. Letters, digits and combining marks (which
-/// transliterate to nothing) are not symbols.
-pub(crate) fn is_symbol_word(c: char) -> bool {
-    !c.is_ascii()
-        && !c.is_alphanumeric()
-        && deunicode::deunicode_char(c)
-            .is_some_and(|t| t.bytes().any(|b| b.is_ascii_alphanumeric()))
-}
-
-/// How well a key matches a query; lower is better (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Tier {
-    NameExact,
-    NamePrefix,
-    AliasExact,
-    AliasPrefix,
-    NameWords,
-    AliasWords,
-    NameSubstring,
-    AliasSubstring,
-    NameTypo,
-    AliasTypo,
-}
-
-/// A folded query and its words.
-pub(crate) struct Query {
-    text: String,
-    words: Vec<String>,
-}
-
-impl Query {
-    pub(crate) fn new(raw: &str) -> Self {
-        let text = fold(raw);
-        let words = text
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect();
-        Query { text, words }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-}
-
-/// The folded name and aliases of one skill or role: the name first, then each alias that
-/// folds to something new (an alias equal to the name can never rank a hit higher).
-#[derive(Clone, Debug, Default)]
-pub(super) struct SearchKeys(Arc<[String]>);
-
-impl SearchKeys {
-    pub(super) fn new(name: &str, aliases: &[String]) -> Self {
-        let mut keys: Vec<String> = vec![fold(name)];
-        for alias in aliases {
-            let alias = fold(alias);
-            if !alias.is_empty() && !keys.contains(&alias) {
-                keys.push(alias);
-            }
-        }
-        Self(keys.into())
-    }
-
-    fn name(&self) -> &str {
-        &self.0[0]
-    }
-
-    /// The folded name, then the folded aliases that differ from it and each other.
-    pub(super) fn all(&self) -> &[String] {
-        &self.0
-    }
-
-    /// The tie-break length: of the folded name, in bytes (folded text is ASCII).
-    fn name_len(&self) -> usize {
-        self.0[0].len()
-    }
-}
-
-/// The tier of the best match of `keys` for `query` (not empty), or `None`: the ranking rules
-/// written out directly, for the skills written since the index was built. The index gives
-/// the same answers from its postings (a property test holds them to it).
-fn tier(keys: &SearchKeys, query: &Query) -> Option<Tier> {
-    let (name, aliases) = (keys.name(), &keys.0[1..]);
-    let q = query.text.as_str();
-    if name == q {
-        return Some(Tier::NameExact);
-    }
-    if name.starts_with(q) {
-        return Some(Tier::NamePrefix);
-    }
-    if aliases.iter().any(|a| a == q) {
-        return Some(Tier::AliasExact);
-    }
-    if aliases.iter().any(|a| a.starts_with(q)) {
-        return Some(Tier::AliasPrefix);
-    }
-    // A key can only match word by word or by substring if it contains every query word: one
-    // `memmem` per word rules out almost every key before splitting it into words.
-    let contains_all = |key: &str| query.words.iter().all(|w| key.contains(w.as_str()));
-    let typos = query.words.iter().any(|w| w.len() >= TYPO_MIN_LEN);
-    let levels = [
-        (Match::Words, Tier::NameWords, Tier::AliasWords),
-        (Match::Inside, Tier::NameSubstring, Tier::AliasSubstring),
-        (Match::Typo, Tier::NameTypo, Tier::AliasTypo),
-    ];
-    for (how, on_name, on_alias) in levels {
-        let worth = |key: &str| match how {
-            Match::Words | Match::Inside => contains_all(key),
-            // Without a long word, a typo match is a word match, already ruled out.
-            Match::Typo => typos,
-        };
-        if worth(name) && words_match(name, query, how) {
-            return Some(on_name);
-        }
-        if aliases
-            .iter()
-            .any(|a| worth(a) && words_match(a, query, how))
-        {
-            return Some(on_alias);
-        }
-    }
-    None
-}
-
-#[derive(Clone, Copy)]
-enum Match {
-    /// Earlier words whole, the last a prefix.
-    Words,
-    /// Every word inside a word.
-    Inside,
-    /// As `Words`, one edit allowed on long words.
-    Typo,
-}
-
-fn words_match(key: &str, query: &Query, how: Match) -> bool {
-    let last = query.words.len() - 1;
-    query.words.iter().enumerate().all(|(i, w)| {
-        let is_last = i == last;
-        key.split(' ').filter(|t| !t.is_empty()).any(|t| {
-            let plain = if is_last {
-                t.starts_with(w.as_str())
-            } else {
-                t == w
-            };
-            match how {
-                Match::Words => plain,
-                Match::Inside => t.contains(w.as_str()),
-                Match::Typo => {
-                    plain
-                        || (w.len() >= TYPO_MIN_LEN
-                            && if is_last {
-                                prefix_within_one_edit(w, t)
-                            } else {
-                                within_one_edit(w.as_bytes(), t.as_bytes())
-                            })
-                }
-            }
-        })
-    })
-}
-
-/// Whether `a` and `b` are at most one substitution, insertion, deletion or swap of two
-/// neighbouring letters apart.
-fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let Some(i) = short.iter().zip(long).position(|(x, y)| x != y) else {
-        return true;
-    };
-    if short.len() == long.len() {
-        short[i + 1..] == long[i + 1..]
-            || (i + 1 < short.len()
-                && short[i] == long[i + 1]
-                && short[i + 1] == long[i]
-                && short[i + 2..] == long[i + 2..])
-    } else {
-        short[i..] == long[i + 1..]
-    }
-}
-
-/// Whether some prefix of `term` is within one edit of `word`.
-fn prefix_within_one_edit(word: &str, term: &str) -> bool {
-    let n = word.len();
-    (n.saturating_sub(1)..=n + 1)
-        .filter(|&p| p <= term.len())
-        .any(|p| within_one_edit(word.as_bytes(), &term.as_bytes()[..p]))
-}
-
-/// The search index of one snapshot: its own, once built, or an earlier one with the ids
-/// written since (see the module docs).
-pub(super) struct SearchState<I> {
-    own: Arc<OnceLock<Arc<TextIndex<I>>>>,
-    earlier: Option<Earlier<I>>,
-}
-
-/// The index of an earlier snapshot and the ids written since.
-type Earlier<I> = (Arc<TextIndex<I>>, Arc<HashSet<I>>);
-
-// By hand: derives would ask `I: Clone` and `I: Default`, which the fields do not need.
-impl<I> Clone for SearchState<I> {
-    fn clone(&self) -> Self {
-        SearchState {
-            own: self.own.clone(),
-            earlier: self.earlier.clone(),
-        }
-    }
-}
-
-impl<I> Default for SearchState<I> {
-    fn default() -> Self {
-        SearchState {
-            own: Arc::default(),
-            earlier: None,
-        }
-    }
-}
-
-impl<I: Clone + Eq + Hash> SearchState<I> {
-    /// Records that the entry of `id` changed (or went) in this snapshot.
-    pub(super) fn touched(&mut self, id: &I) {
-        if let Some(built) = self.own.get() {
-            // The index of the snapshot this one was cloned from: it covers all but `id`.
-            self.earlier = Some((built.clone(), Arc::default()));
-        }
-        self.own = Arc::default();
-        if let Some((_, written)) = &mut self.earlier {
-            if written.len() >= OVERLAY_MAX {
-                self.earlier = None;
-            } else {
-                Arc::make_mut(written).insert(id.clone());
-            }
-        }
-    }
-
-    /// The index to search and the ids it does not cover, building one if needed.
-    fn view(&self, build: impl FnOnce() -> TextIndex<I>) -> (&TextIndex<I>, Option<&HashSet<I>>) {
-        if let Some(own) = self.own.get() {
-            return (own, None);
-        }
-        if let Some((index, written)) = &self.earlier {
-            return (index, Some(written));
-        }
-        (self.own.get_or_init(|| Arc::new(build())), None)
-    }
-
-    fn prepare(&self, build: impl FnOnce() -> TextIndex<I>) {
-        if self.earlier.is_none() {
-            self.own.get_or_init(|| Arc::new(build()));
-        }
-    }
-}
 
 /// Where an item sits in the order of its list: every list of [`SkillGraph::search_skills`]
 /// and [`SkillGraph::search_roles`] is sorted by it (ascending), and no two items of one list
@@ -472,10 +201,7 @@ impl SkillGraph {
     fn build_skill_index(&self) -> TextIndex<SkillId> {
         let mut docs: Vec<&SkillEntry> = self.skills.values().collect();
         docs.sort_by_cached_key(|e| self.skill_rank(e));
-        TextIndex::build(
-            docs.into_iter()
-                .map(|e| (e.skill.id.clone(), &e.keys.0[..])),
-        )
+        TextIndex::build(docs.into_iter().map(|e| (e.skill.id.clone(), e.keys.all())))
     }
 
     /// The first `limit` skills in listing order (category order, then id).
@@ -550,13 +276,13 @@ impl SkillGraph {
     fn build_role_index(&self) -> TextIndex<RoleId> {
         let mut docs: Vec<_> = self.roles.values().collect();
         docs.sort_by(|(a, ka), (b, kb)| (ka.name_len(), &a.id).cmp(&(kb.name_len(), &b.id)));
-        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), &k.0[..])))
+        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), k.all())))
     }
 
     /// Builds the search indexes this snapshot lacks, so that its searches do not have to.
     /// The catalog calls it before it publishes a snapshot: a write that made the old index
-    /// unusable (an import, or the write after [`OVERLAY_MAX`] others) pays for the new one
-    /// there, and readers never wait for a build.
+    /// unusable (an import, or the write after [`OVERLAY_MAX`](index::OVERLAY_MAX) others)
+    /// pays for the new one there, and readers never wait for a build.
     pub fn prepare_search(&self) {
         self.skill_search.prepare(|| self.build_skill_index());
         self.role_search.prepare(|| self.build_role_index());
@@ -609,12 +335,6 @@ pub(crate) mod tests {
 
     fn search<'a>(g: &'a SkillGraph, q: &str) -> Vec<&'a str> {
         ids(g.search_skills(q, None, usize::MAX))
-    }
-
-    #[test]
-    fn folding_ignores_case_accents_and_punctuation() {
-        assert_eq!(fold("  Régression   LOGISTIQUE! "), "regression logistique");
-        assert_eq!(fold("C++ / C#"), "c++ c#");
     }
 
     #[test]
@@ -796,11 +516,11 @@ pub(crate) mod tests {
         assert_eq!(search(&g, "gam"), ["a"]);
         assert!(search(&g, "beta").is_empty());
         // Past the overlay's bound the index is rebuilt, with the same answers.
-        for i in 0..OVERLAY_MAX + 5 {
+        for i in 0..index::OVERLAY_MAX + 5 {
             g.upsert_skill(skill(&format!("alpaca-{i}"), "c", 1))
                 .unwrap();
         }
-        assert_eq!(search(&g, "alp").len(), OVERLAY_MAX + 6);
+        assert_eq!(search(&g, "alp").len(), index::OVERLAY_MAX + 6);
         assert_eq!(search(&g, "alp")[0], "alpine");
     }
 
@@ -832,20 +552,6 @@ pub(crate) mod tests {
         assert_eq!(roles("python"), ["engineer"]);
         assert_eq!(roles(""), ["boss", "engineer", "rainwater", "staff"]);
         assert_eq!(g.search_roles("", 2).len(), 2);
-    }
-
-    #[test]
-    fn one_edit_means_one_substitution_insertion_deletion_or_swap() {
-        let one = |a: &str, b: &str| within_one_edit(a.as_bytes(), b.as_bytes());
-        assert!(one("python", "python"));
-        assert!(one("python", "pythn"));
-        assert!(one("python", "pythons"));
-        assert!(one("python", "pyhton"));
-        assert!(one("python", "pxthon"));
-        assert!(!one("python", "pyhtno"));
-        assert!(!one("python", "pyth"));
-        assert!(prefix_within_one_edit("pyhto", "python"));
-        assert!(!prefix_within_one_edit("pyhtn", "pyt"));
     }
 }
 

@@ -11,7 +11,7 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::domain::search::SearchKeys;
+use crate::domain::text::SearchKeys;
 use crate::domain::{
     Category, CategoryId, EdgeSpec, Error, OnDelete, PrerequisiteGroup, Requirement, Role, RoleId,
     Skill, SkillId,

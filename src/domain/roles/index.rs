@@ -1,0 +1,130 @@
+//! The role index of one snapshot: every role with its requirements resolved to nodes and
+//! hours, and, per node, the roles that require it. Matching, similar roles and suggestions
+//! read it instead of looking skill ids up role by role.
+//!
+//! An index, below the graph: it is built from the roles and a lookup of their skills, and
+//! must not depend on `SkillGraph` or on any question module.
+
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::domain::{Importance, Level, Role, RoleId, SkillId};
+
+/// A role requirement as matching reads it: its skill's node and hours resolved once per
+/// snapshot, so that scoring a role costs no lookup of a skill id.
+#[derive(Clone, Copy)]
+pub(in crate::domain) struct Need {
+    pub(in crate::domain) node: NodeIndex,
+    pub(in crate::domain) level: Level,
+    pub(in crate::domain) importance: Importance,
+    pub(in crate::domain) hours: u32,
+}
+
+#[derive(Clone)]
+pub(in crate::domain) struct IndexedRole {
+    pub(in crate::domain) id: RoleId,
+    /// This role's requirements, in `RoleIndex::needs`, in the role's own order (readiness
+    /// sums floats in that order, so the result is the same to the last bit).
+    pub(in crate::domain) needs: Range<usize>,
+    pub(in crate::domain) essentials: u32,
+    /// The hours of its requirements from nothing: the lower bound of a profile that holds
+    /// none of them.
+    pub(in crate::domain) cold_hours: u64,
+}
+
+/// The roles of one snapshot, in id order, with requirements as nodes and, per node, the
+/// roles that require it. A profile holds a few hundred skills while ESCO's 3,007 roles have
+/// 123,788 requirements; with the per-node lists, matching scores only the roles that require
+/// something held and knows the rest without reading them: readiness 0, every essential
+/// missing, `cold_hours` to go.
+#[derive(Clone)]
+pub(in crate::domain) struct RoleIndex {
+    pub(in crate::domain) roles: Vec<IndexedRole>,
+    pub(in crate::domain) needs: Vec<Need>,
+    /// Roles requiring node `n`: `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
+    starts: Vec<u32>,
+    requiring: Vec<u32>,
+}
+
+impl RoleIndex {
+    /// The index of `roles` (in id order), each requirement's skill resolved by `skill` to its
+    /// node and hours; `node_bound` is one more than the largest node.
+    pub(in crate::domain) fn build<'a>(
+        roles: impl ExactSizeIterator<Item = &'a Role>,
+        node_bound: usize,
+        skill: impl Fn(&SkillId) -> (NodeIndex, u32),
+    ) -> Self {
+        let mut indexed = Vec::with_capacity(roles.len());
+        let mut needs = Vec::new();
+        let mut starts = vec![0u32; node_bound + 1];
+        for role in roles {
+            let first = needs.len();
+            let (mut essentials, mut cold_hours) = (0, 0);
+            for r in &role.requirements {
+                let (node, hours) = skill(&r.skill);
+                needs.push(Need {
+                    node,
+                    level: r.level,
+                    importance: r.importance,
+                    hours,
+                });
+                essentials += u32::from(r.importance == Importance::Essential);
+                cold_hours += u64::from(Level::hours_between(hours, None, r.level));
+                starts[node.index() + 1] += 1;
+            }
+            indexed.push(IndexedRole {
+                id: role.id.clone(),
+                needs: first..needs.len(),
+                essentials,
+                cold_hours,
+            });
+        }
+        for n in 1..starts.len() {
+            starts[n] += starts[n - 1];
+        }
+        let mut next = starts.clone();
+        let mut requiring = vec![0u32; needs.len()];
+        for (i, role) in indexed.iter().enumerate() {
+            for need in &needs[role.needs.clone()] {
+                let slot = &mut next[need.node.index()];
+                requiring[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+        }
+        RoleIndex {
+            roles: indexed,
+            needs,
+            starts,
+            requiring,
+        }
+    }
+
+    /// The roles requiring `node`. A node past the index is a skill created after it was
+    /// built, which no role can require yet (a role write replaces the index).
+    pub(in crate::domain) fn requiring(&self, node: NodeIndex) -> &[u32] {
+        let n = node.index();
+        match (self.starts.get(n), self.starts.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.requiring[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    pub(in crate::domain) fn position(&self, id: &RoleId) -> Option<usize> {
+        self.roles.binary_search_by(|r| r.id.cmp(id)).ok()
+    }
+}
+
+/// The [`RoleIndex`] of one snapshot, built on the first match and shared by the clones of
+/// that snapshot. It depends on the roles and on the nodes and hours of the skills they
+/// require, never on edges, so only writes to those replace it (see `SkillGraph`'s writes).
+#[derive(Clone, Default)]
+pub(in crate::domain) struct RoleIndexCell(pub(in crate::domain) Arc<OnceLock<RoleIndex>>);
+
+impl RoleIndexCell {
+    /// Forgets the index: the snapshot's roles or skills changed.
+    pub(in crate::domain) fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
