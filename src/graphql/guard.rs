@@ -3,7 +3,7 @@
 //!
 //! Before: the document is scanned for size (tokens, nesting) without being parsed, parsed
 //! (once per distinct text, [`Documents`]), resolved from a persisted-query hash when it comes
-//! as one ([`PersistedQueries`], [`TrustedDocuments`]), cut down to the operation the request
+//! as one ([`PersistedQueries`], [`TrustedIndex`]), cut down to the operation the request
 //! selects (so a shared document's other operations, their variables and fragments play no
 //! part), and counted for aliases, directives and introspection fan-out. After: every error
 //! gets its code from the table in [`super::error`].
@@ -11,7 +11,6 @@
 //! A refusal here is answered before anything executes, with no `data` entry.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::sync::Arc;
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
@@ -24,7 +23,7 @@ use sha2::{Digest, Sha256};
 use super::AppSchema;
 use super::error::Code;
 use super::nulls::{self, FieldTypes};
-use crate::config::{Limits, ServerConfig};
+use crate::config::{Limits, ServerConfig, TrustedDocuments};
 
 /// The deepest a query may nest whatever `maxDepth` says: async-graphql refuses documents whose
 /// selection sets and fragment spreads recurse more than 32 levels (its `limit_recursive_depth`,
@@ -80,7 +79,7 @@ pub struct Guarded {
     introspection: bool,
     documents: Arc<Documents>,
     persisted: Option<Arc<PersistedQueries>>,
-    trusted: Option<Arc<TrustedDocuments>>,
+    trusted: Option<Arc<TrustedIndex>>,
     /// Over WebSocket, where no HTTP layer pins a snapshot, queries and mutations are pinned
     /// to this catalog's current one, and answer with `extensions.revision`.
     catalog: Option<Arc<crate::catalog::Catalog>>,
@@ -103,7 +102,10 @@ impl Guarded {
             persisted: config
                 .persisted_queries
                 .then(|| Arc::new(PersistedQueries::new(16 * 1024 * 1024))),
-            trusted: config.trusted_documents.clone(),
+            trusted: config
+                .trusted_documents
+                .as_ref()
+                .map(|documents| Arc::new(TrustedIndex::new(documents))),
             catalog: None,
         }
     }
@@ -834,72 +836,26 @@ impl PersistedQueries {
     }
 }
 
-/// Trusted documents: in production, only the operations a team shipped run. Loaded from a
-/// JSON file, either an object of id → document (GraphQL Code Generator's
-/// `persisted-documents.json`) or Apollo's persisted-query manifest
-/// (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body", …}]}`). Each
-/// document is found by its SHA-256 (what Apollo's persisted-query link sends) and by the id the
-/// file gives it (Codegen may hash with another algorithm).
+/// Trusted documents: in production, only the operations a team shipped run. Each document of
+/// the file the configuration read ([`TrustedDocuments`]) is found by its SHA-256 (what Apollo's
+/// persisted-query link sends) and by the id the file gives it (Codegen may hash with another
+/// algorithm).
 #[derive(Debug)]
-pub struct TrustedDocuments {
+struct TrustedIndex {
     by_id: HashMap<String, Arc<str>>,
-    count: usize,
 }
 
-impl TrustedDocuments {
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read trusted documents {}: {e}", path.display()))?;
-        Self::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let json: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        let mut documents: Vec<(Option<String>, String)> = Vec::new();
-        match &json {
-            serde_json::Value::Object(map) if map.contains_key("operations") => {
-                let operations = map["operations"]
-                    .as_array()
-                    .ok_or("`operations` must be a list")?;
-                for op in operations {
-                    let body = op
-                        .get("body")
-                        .and_then(|b| b.as_str())
-                        .ok_or("every operation needs a `body` string")?;
-                    let id = op.get("id").and_then(|i| i.as_str()).map(str::to_owned);
-                    documents.push((id, body.to_owned()));
-                }
-            }
-            serde_json::Value::Object(map) => {
-                for (id, body) in map {
-                    let body = body
-                        .as_str()
-                        .ok_or_else(|| format!("the document of {id} must be a string"))?;
-                    documents.push((Some(id.clone()), body.to_owned()));
-                }
-            }
-            _ => return Err("expected an object of id → document or a manifest".into()),
-        }
-        let count = documents.len();
+impl TrustedIndex {
+    fn new(documents: &TrustedDocuments) -> Self {
         let mut by_id = HashMap::new();
-        for (id, body) in documents {
-            let body: Arc<str> = Arc::from(body);
+        for (id, body) in &documents.documents {
+            let body: Arc<str> = Arc::from(body.as_str());
             by_id.insert(sha256_hex(&body), body.clone());
             if let Some(id) = id {
                 by_id.insert(id.to_ascii_lowercase(), body);
             }
         }
-        Ok(TrustedDocuments { by_id, count })
-    }
-
-    /// How many documents the file holds.
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
+        TrustedIndex { by_id }
     }
 
     /// Puts the trusted text into the request, or refuses it.
