@@ -23,7 +23,7 @@ pub struct Limits {
     /// Deepest query.
     pub max_depth: usize,
     /// Most complex query: fields, with each list field counting its items' fields times a
-    /// typical length and each paged list times its `first` (see `graphql::types::LIST`).
+    /// typical length and each paged list times its `first` (see `graphql::args::LIST`).
     /// Introspection fields count like any other.
     pub max_complexity: usize,
     /// Most skills one transitive `prerequisites` or `unlocks` list may return.

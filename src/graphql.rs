@@ -7,7 +7,9 @@
 //! Every request is answered from one snapshot of the graph ([`Snapshot`], put into the request
 //! by the HTTP layer), so a query sees one revision even while writes land.
 
+mod args;
 mod changes;
+mod enums;
 pub mod error;
 mod extract;
 pub mod flat;
@@ -17,7 +19,6 @@ mod mutation;
 mod nulls;
 mod paging;
 mod query;
-mod similar;
 mod subscription;
 pub mod types;
 
@@ -28,7 +29,6 @@ use async_graphql::{Context, MergedObject, Schema};
 use crate::catalog::Catalog;
 pub use crate::config::Limits;
 use crate::domain::SkillGraph;
-use error::ApiError;
 
 pub use subscription::SubscriptionRoot;
 
@@ -59,27 +59,6 @@ pub struct Replication {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Caller {
     pub admin: bool,
-}
-
-impl Limits {
-    /// Refuses `got` above `limit`; `name` is the limit's configured name, `what` the thing.
-    pub fn check(
-        &self,
-        name: &'static str,
-        what: &'static str,
-        got: usize,
-        limit: usize,
-    ) -> Result<(), ApiError> {
-        if got > limit {
-            return Err(ApiError::Limit {
-                name,
-                what,
-                limit,
-                got,
-            });
-        }
-        Ok(())
-    }
 }
 
 /// Reads: skills, roles and categories, learning paths, role gaps and role matching. Every

@@ -6,9 +6,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use async_graphql::{Context, Enum, ID, Json, Object};
 
+use super::args::{first_within, page_cost};
 use super::error::{ApiError, OrApi};
 use super::paging::{self, Args, ListId, Listed, Page, Window};
-use super::types::page_cost;
 use super::{catalog, graph, limits};
 use crate::domain::ListKey;
 use crate::domain::{Action, ChangeEntry, ChangeKind as Kind, Record, RecordChange};
@@ -165,7 +165,7 @@ fn slice(
     first: Option<i32>,
     offset: Option<i32>,
 ) -> async_graphql::Result<(usize, usize)> {
-    let first = super::query::first_within(ctx, first, 20, "maxPage", |l| l.max_page)?;
+    let first = first_within(ctx, first, 20, "maxPage", |l| l.max_page)?;
     let offset = usize::try_from(offset.unwrap_or(0))
         .map_err(|_| ApiError::InvalidInput("offset must not be negative".into()))
         .api()?;

@@ -1,21 +1,15 @@
 //! `extractSkills`: the skills a text mentions, as GraphQL sees them. The matching itself is
-//! the domain's (`domain::extract`); this file checks the limits and wraps the answer.
+//! the domain's (`domain::extract`); this file wraps the answer.
 
 use std::sync::Arc;
 
 use async_graphql::{Context, Object};
 
-use super::error::{ApiError, OrApi};
-use super::query::first_within;
-use super::types::{SkillView, int, page_cost};
-use super::{compute, graph, limits};
+use super::args::{check_text, first_within, int, page_cost};
+use super::error::OrApi;
+use super::types::SkillView;
+use super::{compute, graph};
 use crate::domain::{Mention, SkillGraph};
-
-/// Refuses a text longer than `maxTextBytes`.
-pub fn check_text(ctx: &Context<'_>, text: &str) -> Result<(), ApiError> {
-    let l = limits(ctx);
-    l.check("maxTextBytes", "text bytes", text.len(), l.max_text_bytes)
-}
 
 #[derive(Default)]
 pub struct ExtractQuery;

@@ -4,16 +4,17 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 
-use super::error::{ApiError, OrApi};
-use super::extract::check_text;
+use super::args::{check_profile, check_targets, first_of, list_cost, page_cost, schedule};
+use super::enums::RoleMatchOrder;
+use super::error::OrApi;
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
 use super::paging::{self, Args, ListId, Listed, Page, Window};
 use super::types::{
-    CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchOrder,
-    RoleMatchView, RoleView, SkillSuggestionView, SkillView, list_cost, page_cost,
+    CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
+    RoleView, SkillSuggestionView, SkillView,
 };
 use super::{compute, graph, limits};
-use crate::domain::{Level, PlanOptions, RoleId, Schedule};
+use crate::domain::{Level, PlanOptions, RoleId};
 
 impl Listed for SkillView {
     const CONNECTION: &'static str = "SkillConnection";
@@ -220,43 +221,6 @@ impl RoleQuery {
 #[derive(Default)]
 pub struct PlanQuery;
 
-fn check_profile(ctx: &Context<'_>, profile: &ProfileInput) -> Result<(), ApiError> {
-    let limits = limits(ctx);
-    limits.check(
-        "maxProfileSkills",
-        "profile skills",
-        profile.size(),
-        limits.max_profile_skills,
-    )?;
-    match &profile.text {
-        Some(text) => check_text(ctx, text),
-        None => Ok(()),
-    }
-}
-
-/// The budget and pace arguments of a plan, checked: a budget of 0 hours or more, a pace
-/// above 0 hours a week.
-fn schedule(budget_hours: Option<i32>, hours_per_week: Option<i32>) -> Result<Schedule, ApiError> {
-    let budget_hours = budget_hours
-        .map(|b| {
-            u64::try_from(b)
-                .map_err(|_| ApiError::InvalidInput("budgetHours must not be negative".into()))
-        })
-        .transpose()?;
-    let hours_per_week = hours_per_week
-        .map(|h| {
-            u32::try_from(h)
-                .ok()
-                .filter(|&h| h > 0)
-                .ok_or_else(|| ApiError::InvalidInput("hoursPerWeek must be above 0".into()))
-        })
-        .transpose()?;
-    Ok(Schedule {
-        budget_hours,
-        hours_per_week,
-    })
-}
-
 #[Object]
 impl PlanQuery {
     /// The ordered, staged plan from what a person knows (`from`) to target skills and roles.
@@ -296,9 +260,7 @@ impl PlanQuery {
         let from = from.unwrap_or_default();
         check_profile(ctx, &from).api()?;
         let schedule = schedule(budget_hours, hours_per_week).api()?;
-        let l = limits(ctx);
-        l.check("maxTargets", "targets", to.size(), l.max_targets)
-            .api()?;
+        check_targets(ctx, "targets", to.size()).api()?;
         let graph = graph(ctx);
         let options = PlanOptions {
             include_recommended: include_recommended.unwrap_or(false),
@@ -389,10 +351,8 @@ impl PlanQuery {
     ) -> async_graphql::Result<Vec<RoleMatchView>> {
         check_profile(ctx, &profile).api()?;
         let first = first_of(ctx, first)?;
-        let l = limits(ctx);
         if let Some(among) = &among {
-            l.check("maxTargets", "among", among.len(), l.max_targets)
-                .api()?;
+            check_targets(ctx, "among", among.len()).api()?;
         }
         let among: Option<Vec<RoleId>> = among
             .map(|ids| ids.iter().map(role_id).collect::<Result<_, _>>())
@@ -441,11 +401,9 @@ impl PlanQuery {
     ) -> async_graphql::Result<Vec<SkillSuggestionView>> {
         check_profile(ctx, &profile).api()?;
         let first = first_of(ctx, first)?;
-        let l = limits(ctx);
         let targets = match targets {
             Some(to) => {
-                l.check("maxTargets", "targets", to.size(), l.max_targets)
-                    .api()?;
+                check_targets(ctx, "targets", to.size()).api()?;
                 to.parse().api()?
             }
             None => vec![],
@@ -466,28 +424,6 @@ impl PlanQuery {
             })
             .collect())
     }
-}
-
-/// A list's `first` (10 when null), refused when negative or above `maxPage`.
-fn first_of(ctx: &Context<'_>, first: Option<i32>) -> async_graphql::Result<usize> {
-    first_within(ctx, first, 10, "maxPage", |l| l.max_page)
-}
-
-/// A list's `first` (`default` when null), refused when negative (`INVALID_INPUT`) or above
-/// the limit `name` (`LIMIT_EXCEEDED`), whose value `limit` reads from the configured limits.
-pub(super) fn first_within(
-    ctx: &Context<'_>,
-    first: Option<i32>,
-    default: i32,
-    name: &'static str,
-    limit: impl FnOnce(&crate::config::Limits) -> usize,
-) -> async_graphql::Result<usize> {
-    let first = usize::try_from(first.unwrap_or(default))
-        .map_err(|_| ApiError::InvalidInput("first must not be negative".into()))
-        .api()?;
-    let l = limits(ctx);
-    l.check(name, "first", first, limit(&l)).api()?;
-    Ok(first)
 }
 
 #[derive(Default)]

@@ -5,95 +5,18 @@
 use crate::domain::{Follow, Reach};
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union, Value};
+use async_graphql::{Context, ID, Object, SimpleObject, Union, Value};
 
+use super::args::{expansion, first_within, int, level, list_cost, page_cost};
+use super::compute;
+use super::enums::{Importance, PrerequisiteKind, ResourceKind};
 use super::error::{ApiError, OrApi};
 use super::flat::{self, Flat, FlatList, Selections};
 use crate::domain::{
-    self, Category, Holdings, LearningPlan, Level, Prerequisite, Requirement, RequirementStatus,
-    Role, RoleMatch, RoleProgress, RoleStanding, Schedule, Skill, SkillGraph, SkillId, Step,
-    Suggestion, TargetRef,
+    self, Category, Holdings, LearningPlan, Prerequisite, Requirement, RequirementStatus, Role,
+    RoleMatch, RoleProgress, RoleSimilarity, RoleStanding, Schedule, SharedRequirement, Skill,
+    SkillGraph, SkillId, Step, Suggestion, TargetRef,
 };
-
-/// Whether a prerequisite blocks learning or only helps.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "domain::PrerequisiteKind")]
-pub enum PrerequisiteKind {
-    /// Must be learned first.
-    Required,
-    /// Helps, but does not block.
-    Recommended,
-}
-
-/// How much a role needs a skill.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "domain::Importance")]
-pub enum Importance {
-    /// The role cannot be done without it: it weighs three times an optional one in
-    /// readiness, and counts in `missingEssential`.
-    Essential,
-    /// Useful for the role; a learning path leaves it out when `includeOptional` is false.
-    Optional,
-}
-
-/// What kind of learning resource a link is.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "domain::ResourceKind")]
-pub enum ResourceKind {
-    /// A structured course, online or in person.
-    Course,
-    /// A book.
-    Book,
-    /// Official reference documentation of a tool or library.
-    Documentation,
-    /// A hands-on, step-by-step guide.
-    Tutorial,
-    /// A blog post or article.
-    Article,
-    /// A recorded talk, lecture or screencast.
-    Video,
-    /// A research paper.
-    Paper,
-    /// Anything else; the default when a resource is created without a kind.
-    Other,
-}
-
-/// Refuses a transitive list longer than the configured limit.
-fn expansion(ctx: &Context<'_>, got: usize) -> async_graphql::Result<()> {
-    let limits = super::limits(ctx);
-    limits
-        .check(
-            "maxExpansion",
-            "transitive expansion",
-            got,
-            limits.max_expansion,
-        )
-        .api()
-}
-
-/// What a list field counts for in a query's complexity: each item's fields, times a typical
-/// list length. Without it the complexity limit counts the fields of the document, not the
-/// values they fan out to, and `roles { requirements { role { requirements … } } }` could
-/// ask for millions of values in a few hundred bytes.
-pub const LIST: usize = 20;
-
-/// The most one field may count: far above any limit, and low enough that async-graphql's
-/// unchecked sums of sibling fields cannot overflow (a 1 MB document has under 2^20 fields).
-const MAX_COST: usize = 1 << 40;
-
-/// The complexity of a list field whose items cost `child` each.
-pub fn list_cost(child: usize) -> usize {
-    LIST.saturating_mul(child).min(MAX_COST)
-}
-
-/// The complexity of a paged list asking for `size` items (`default` when null) costing `child`
-/// each.
-pub fn page_cost(size: Option<i32>, default: i32, child: usize) -> usize {
-    usize::try_from(size.unwrap_or(default))
-        .unwrap_or(0)
-        .saturating_mul(child)
-        .min(MAX_COST)
-}
 
 /// A reference inside one snapshot that does not resolve: the domain keeps referential
 /// integrity, so this is a bug, never a client's mistake.
@@ -102,14 +25,6 @@ fn dangling(kind: &str, id: &str) -> async_graphql::Error {
         "dangling reference to {kind} {id:?} in one snapshot"
     ))
     .into_graphql()
-}
-
-pub(super) fn int(value: u64) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
-}
-
-fn level(value: Option<Level>) -> i32 {
-    value.map_or(0, |l| i32::from(l.get()))
 }
 
 /// A view of one skill at one revision.
@@ -478,8 +393,23 @@ impl RoleView {
                     null: 10."
         )]
         first: Option<i32>,
-    ) -> async_graphql::Result<Vec<super::similar::RoleSimilarityView>> {
-        super::similar::similar(ctx, self, first).await
+    ) -> async_graphql::Result<Vec<RoleSimilarityView>> {
+        let first = first_within(ctx, first, 10, "maxSimilar", |l| l.max_similar)?;
+        let (graph, role) = (self.graph.clone(), self.role.id.clone());
+        let similar = compute({
+            let graph = graph.clone();
+            move || graph.similar_roles(&role, first)
+        })
+        .await?
+        .api()?;
+        Ok(similar
+            .into_iter()
+            .map(|similarity| RoleSimilarityView {
+                graph: graph.clone(),
+                of: self.role.clone(),
+                similarity,
+            })
+            .collect())
     }
     /// The skills the role needs, each at a level, sorted by skill id.
     #[graphql(complexity = "list_cost(child_complexity)")]
@@ -529,6 +459,80 @@ impl RoleRequirementView {
     /// Whether the role cannot do without it (ESSENTIAL) or only benefits (OPTIONAL).
     async fn importance(&self) -> Importance {
         self.requirement.importance.into()
+    }
+}
+
+pub struct RoleSimilarityView {
+    graph: Arc<SkillGraph>,
+    of: Arc<Role>,
+    similarity: RoleSimilarity,
+}
+
+/// A role whose requirements overlap another's, and what moving between them costs.
+#[Object(name = "RoleSimilarity")]
+impl RoleSimilarityView {
+    /// The similar role.
+    async fn role(&self) -> async_graphql::Result<RoleView> {
+        RoleView::referenced(&self.graph, self.similarity.role.as_str())
+    }
+    /// Weighted Jaccard similarity of the two roles' requirements, in (0, 1]: the sum over
+    /// skills of the smaller weight over the sum of the larger, a requirement weighing its
+    /// level times 3 when ESSENTIAL, 1 when OPTIONAL. The same both ways.
+    async fn score(&self) -> f64 {
+        self.similarity.score
+    }
+    /// The skills both roles require, by skill id, as each requires them.
+    async fn shared(&self) -> async_graphql::Result<Vec<SharedRequirementView>> {
+        let there = RoleView::referenced(&self.graph, self.similarity.role.as_str())?.role;
+        Ok(self
+            .similarity
+            .shared
+            .iter()
+            .map(|shared| SharedRequirementView {
+                graph: self.graph.clone(),
+                here: self.of.clone(),
+                there: there.clone(),
+                shared: shared.clone(),
+            })
+            .collect())
+    }
+    /// Hours of the plan from holding every requirement of the role asked about to this
+    /// role (as `roleGap(from: {role: …})` counts them).
+    async fn hours_to(&self) -> i32 {
+        int(self.similarity.hours_to)
+    }
+    /// Hours of the plan back: from holding every requirement of this role to the role asked
+    /// about. Not the same as `hoursTo`: the way up costs more than the way down.
+    async fn hours_from(&self) -> i32 {
+        int(self.similarity.hours_from)
+    }
+}
+
+pub struct SharedRequirementView {
+    graph: Arc<SkillGraph>,
+    here: Arc<Role>,
+    there: Arc<Role>,
+    shared: SharedRequirement,
+}
+
+/// A skill two roles both require, with each role's requirement.
+#[Object(name = "SharedRequirement")]
+impl SharedRequirementView {
+    /// The requirement of the role `similar` was asked on.
+    async fn here(&self) -> RoleRequirementView {
+        RoleRequirementView {
+            graph: self.graph.clone(),
+            role: self.here.clone(),
+            requirement: self.shared.here.clone(),
+        }
+    }
+    /// The requirement of the similar role.
+    async fn there(&self) -> RoleRequirementView {
+        RoleRequirementView {
+            graph: self.graph.clone(),
+            role: self.there.clone(),
+            requirement: self.shared.there.clone(),
+        }
     }
 }
 
@@ -783,10 +787,9 @@ impl RoleGapView {
             .get_or_try_init(|| async {
                 let (graph, holdings) = (self.graph.clone(), self.holdings.clone());
                 let (role, schedule) = (self.standing.role.clone(), self.schedule);
-                let plan =
-                    super::compute(move || graph.gap_plan_scheduled(&holdings, &role, schedule))
-                        .await?
-                        .api()?;
+                let plan = compute(move || graph.gap_plan_scheduled(&holdings, &role, schedule))
+                    .await?
+                    .api()?;
                 Ok(Arc::new(plan))
             })
             .await
@@ -898,22 +901,6 @@ impl RoleMatchView {
     async fn missing_essential(&self) -> i32 {
         int(u64::from(self.matched.missing_essential))
     }
-}
-
-/// How `matchRoles` orders the roles it returns.
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "domain::MatchOrder")]
-pub enum RoleMatchOrder {
-    /// Highest readiness first; ties by fewer hours to close the gap, then role id.
-    Readiness,
-    /// Fewest hours to close the gap first: the role reached fastest; ties by higher
-    /// readiness, then role id.
-    Hours,
-    /// Most skills in common first: the share of skills the profile lists (its own, its
-    /// text's, its role's requirements) and the role requires that both do (Jaccard); ties by
-    /// higher readiness, then role id. For a job ad read as `profile.text`: which role the ad
-    /// describes.
-    Overlap,
 }
 
 pub struct SkillSuggestionView {
