@@ -20,7 +20,7 @@ mod nulls;
 mod paging;
 mod query;
 mod subscription;
-pub mod types;
+mod views;
 
 use std::sync::Arc;
 

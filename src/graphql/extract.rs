@@ -1,15 +1,12 @@
-//! `extractSkills`: the skills a text mentions, as GraphQL sees them. The matching itself is
-//! the domain's (`domain::extract`); this file wraps the answer.
-
-use std::sync::Arc;
+//! `extractSkills`: the skills a text mentions. The matching itself is the domain's
+//! (`domain::extract`), the answer's view `views::SkillMentionView`.
 
 use async_graphql::{Context, Object};
 
-use super::args::{check_text, first_within, int, page_cost};
+use super::args::{check_text, first_within, page_cost};
 use super::error::OrApi;
-use super::types::SkillView;
+use super::views::SkillMentionView;
 use super::{compute, graph};
-use crate::domain::{Mention, SkillGraph};
 
 #[derive(Default)]
 pub struct ExtractQuery;
@@ -51,44 +48,5 @@ impl ExtractQuery {
                 mention,
             })
             .collect())
-    }
-}
-
-pub struct SkillMentionView {
-    graph: Arc<SkillGraph>,
-    mention: Mention,
-}
-
-/// A skill a text mentions, where it first does, and how often.
-#[Object(name = "SkillMention")]
-impl SkillMentionView {
-    /// The skill mentioned.
-    async fn skill(&self) -> async_graphql::Result<SkillView> {
-        SkillView::referenced(&self.graph, &self.mention.skill)
-    }
-    /// The text of its first mention, as written (its name or one of its aliases, in the
-    /// text's case and accents).
-    async fn matched(&self) -> &str {
-        &self.mention.matched
-    }
-    /// Where the first mention starts: an offset in Unicode characters (scalar values, not
-    /// bytes and not UTF-16 units) from the start of the text.
-    async fn start(&self) -> i32 {
-        int(self.mention.start as u64)
-    }
-    /// Where the first mention ends, exclusive, in the same unit: `matched` is the
-    /// characters `start` to `end`.
-    async fn end(&self) -> i32 {
-        int(self.mention.end as u64)
-    }
-    /// How many times the text mentions the skill (by any of its labels).
-    async fn count(&self) -> i32 {
-        int(u64::from(self.mention.count))
-    }
-    /// How much the mention says, comparable within one graph: a name counts more than an
-    /// alias, a longer and rarer label more than a short, common one, and each repeat a
-    /// little more (`1 + ln(count)` times the best mention's label score, which is in (0, 1]).
-    async fn score(&self) -> f64 {
-        self.mention.score
     }
 }

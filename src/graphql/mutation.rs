@@ -9,7 +9,7 @@ use super::error::{ApiError, OrApi};
 use super::inputs::{
     CategoryInput, RoleInput, SkillInput, SkillPatchInput, edge_spec, level, role_id, skill_id,
 };
-use super::types::{CategoryView, RoleView, SkillView};
+use super::views::{CategoryView, RoleView, SkillView};
 use super::{Caller, catalog, compute};
 use crate::catalog::{ChangeKind, Error};
 use crate::domain::{Requirement, SkillGraph};

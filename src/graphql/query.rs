@@ -2,19 +2,19 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 
-use super::args::{check_profile, check_targets, first_of, list_cost, page_cost, schedule};
+use super::args::{check_profile, check_targets, first_of, int, list_cost, page_cost, schedule};
 use super::enums::RoleMatchOrder;
 use super::error::OrApi;
 use super::inputs::{ProfileInput, TargetInput, category_id, role_id, skill_id};
 use super::paging::{self, Args, ListId, Listed, Page, Window};
-use super::types::{
-    CategoryView, GraphStatsView, LearningPathView, LevelInfo, RoleGapView, RoleMatchView,
-    RoleView, SkillSuggestionView, SkillView,
+use super::views::{
+    CategoryView, LearningPathView, RoleGapView, RoleMatchView, RoleView, SkillSuggestionView,
+    SkillView,
 };
 use super::{compute, graph, limits};
-use crate::domain::{Level, PlanOptions, RoleId};
+use crate::domain::{Level, PlanOptions, RoleId, SkillGraph};
 
 impl Listed for SkillView {
     const CONNECTION: &'static str = "SkillConnection";
@@ -435,4 +435,57 @@ impl GraphQuery {
     async fn stats(&self, ctx: &Context<'_>) -> GraphStatsView {
         GraphStatsView::of(&graph(ctx))
     }
+}
+
+/// The size of the graph and its current revision.
+#[derive(SimpleObject)]
+#[graphql(name = "GraphStats")]
+pub struct GraphStatsView {
+    /// How many skills there are.
+    pub skills: i32,
+    /// How many roles there are.
+    pub roles: i32,
+    /// How many categories there are, at every depth.
+    pub categories: i32,
+    /// How many prerequisite edges (required and recommended) there are.
+    pub prerequisites: i32,
+    /// How many "one of" prerequisite groups there are, over all skills.
+    pub prerequisite_groups: i32,
+    /// How many role requirements there are, over all roles.
+    pub requirements: i32,
+    /// Increases with every durable write.
+    pub revision: i64,
+    /// Credit lines the licences of imported taxonomies (ESCO, O*NET) ask for.
+    pub attribution: Vec<String>,
+}
+
+impl GraphStatsView {
+    pub fn of(graph: &SkillGraph) -> Self {
+        let s = graph.stats();
+        GraphStatsView {
+            attribution: crate::import::attributions(graph)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            skills: int(s.skills as u64),
+            roles: int(s.roles as u64),
+            categories: int(s.categories as u64),
+            prerequisites: int(s.prerequisites as u64),
+            prerequisite_groups: int(s.prerequisite_groups as u64),
+            requirements: int(s.requirements as u64),
+            revision: i64::try_from(s.revision).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// A proficiency level.
+#[derive(SimpleObject)]
+#[graphql(name = "LevelInfo")]
+pub struct LevelInfo {
+    /// 1 to 5.
+    pub level: i32,
+    /// aware, beginner, practitioner, advanced, expert.
+    pub name: String,
+    /// Cumulative effort from nothing to this level, in percent of a skill's `hours`.
+    pub effort_percent: i32,
 }
