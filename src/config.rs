@@ -319,7 +319,7 @@ impl ServerArgs {
 
 /// The documents of a trusted-documents file (`--trusted-documents`), as the file gives them.
 /// Read with the flags, so that a bad file stops the server before it starts; the executor
-/// indexes them by hash and id (`graphql::guard`). The file is JSON: either an object of id →
+/// indexes them by hash and id (`graphql::exec`). The file is JSON: either an object of id →
 /// document (GraphQL Code Generator's `persisted-documents.json`) or Apollo's persisted-query
 /// manifest (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body", …}]}`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
