@@ -12,7 +12,6 @@ mod changes;
 mod enums;
 pub mod error;
 pub mod exec;
-mod extract;
 pub mod flat;
 pub mod inputs;
 mod mutation;
@@ -69,8 +68,8 @@ pub struct QueryRoot(
     query::RoleQuery,
     query::PlanQuery,
     query::GraphQuery,
-    extract::ExtractQuery,
-    changes::ChangeQuery,
+    query::ExtractQuery,
+    query::ChangeQuery,
 );
 
 /// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and

@@ -1,12 +1,14 @@
 //! `extractSkills`: the skills a text mentions. The matching itself is the domain's
 //! (`domain::extract`), the answer's view `views::SkillMentionView`.
+//!
+//! Depends on the views, arguments and inputs of `graphql`; never on another part of `Query`.
 
 use async_graphql::{Context, Object};
 
-use super::args::{check_text, first_within, page_cost};
-use super::error::OrApi;
-use super::views::SkillMentionView;
-use super::{compute, graph};
+use crate::graphql::args::{check_text, first_within, page_cost};
+use crate::graphql::error::OrApi;
+use crate::graphql::views::SkillMentionView;
+use crate::graphql::{compute, graph};
 
 #[derive(Default)]
 pub struct ExtractQuery;
