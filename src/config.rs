@@ -5,7 +5,7 @@
 //! command-line flags ([`ServerArgs`], [`LimitArgs`]) take their defaults from those impls, so
 //! `--help`, the library's defaults and the tests cannot drift apart.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -23,7 +23,7 @@ pub struct Limits {
     /// Deepest query.
     pub max_depth: usize,
     /// Most complex query: fields, with each list field counting its items' fields times a
-    /// typical length and each paged list times its `first` (see `graphql::types::LIST`).
+    /// typical length and each paged list times its `first` (see `graphql::args::LIST`).
     /// Introspection fields count like any other.
     pub max_complexity: usize,
     /// Most skills one transitive `prerequisites` or `unlocks` list may return.
@@ -148,7 +148,7 @@ pub struct ServerConfig {
     /// Automatic persisted queries (Apollo's protocol): documents registered by hash.
     pub persisted_queries: bool,
     /// Trusted documents: when set, only these documents run (by hash or by text).
-    pub trusted_documents: Option<std::sync::Arc<crate::graphql::guard::TrustedDocuments>>,
+    pub trusted_documents: Option<TrustedDocuments>,
     /// Longest a request with `Skillgraph-Min-Revision` waits for that revision before it is
     /// refused with `REVISION_NOT_REACHED`.
     pub min_revision_wait: Duration,
@@ -282,12 +282,11 @@ impl ServerArgs {
     /// (generated when none is given).
     pub fn into_config(self, admin_token: String) -> Result<ServerConfig, String> {
         let l = self.limits;
-        let trusted_documents = match &self.trusted_documents {
-            Some(path) => Some(std::sync::Arc::new(
-                crate::graphql::guard::TrustedDocuments::load(path)?,
-            )),
-            None => None,
-        };
+        let trusted_documents = self
+            .trusted_documents
+            .as_deref()
+            .map(TrustedDocuments::load)
+            .transpose()?;
         Ok(ServerConfig {
             admin_token,
             cors_origins: self.cors_origin,
@@ -315,6 +314,56 @@ impl ServerArgs {
             min_revision_wait: Duration::from_millis(self.min_revision_wait_ms),
             writer_url: None,
         })
+    }
+}
+
+/// The documents of a trusted-documents file (`--trusted-documents`), as the file gives them.
+/// Read with the flags, so that a bad file stops the server before it starts; the executor
+/// indexes them by hash and id (`graphql::exec`). The file is JSON: either an object of id →
+/// document (GraphQL Code Generator's `persisted-documents.json`) or Apollo's persisted-query
+/// manifest (`{"format": "apollo-persisted-query-manifest", "operations": [{"id", "body", …}]}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedDocuments {
+    /// Each document's id in the file (if it gives one) and its text, in the file's order.
+    pub documents: Vec<(Option<String>, String)>,
+}
+
+impl TrustedDocuments {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read trusted documents {}: {e}", path.display()))?;
+        Self::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let json: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let mut documents: Vec<(Option<String>, String)> = Vec::new();
+        match &json {
+            serde_json::Value::Object(map) if map.contains_key("operations") => {
+                let operations = map["operations"]
+                    .as_array()
+                    .ok_or("`operations` must be a list")?;
+                for op in operations {
+                    let body = op
+                        .get("body")
+                        .and_then(|b| b.as_str())
+                        .ok_or("every operation needs a `body` string")?;
+                    let id = op.get("id").and_then(|i| i.as_str()).map(str::to_owned);
+                    documents.push((id, body.to_owned()));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (id, body) in map {
+                    let body = body
+                        .as_str()
+                        .ok_or_else(|| format!("the document of {id} must be a string"))?;
+                    documents.push((Some(id.clone()), body.to_owned()));
+                }
+            }
+            _ => return Err("expected an object of id → document or a manifest".into()),
+        }
+        Ok(TrustedDocuments { documents })
     }
 }
 
@@ -401,4 +450,52 @@ pub struct NatsArgs {
     /// A CA certificate (PEM) that signed the NATS server's TLS certificate; turns TLS on.
     #[arg(long, env = "SKILLGRAPH_NATS_CA", value_name = "FILE")]
     pub nats_ca: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_trusted_document_formats_give_the_same_documents() {
+        let body = "query Count { stats { skills } }";
+        let manifest = serde_json::json!({
+            "format": "apollo-persisted-query-manifest",
+            "operations": [{ "id": "count", "name": "Count", "body": body }]
+        });
+        let object = serde_json::json!({ "count": body });
+        let expected = vec![(Some("count".to_owned()), body.to_owned())];
+        for file in [manifest, object] {
+            let read = TrustedDocuments::from_json(&file.to_string()).unwrap();
+            assert_eq!(read.documents, expected);
+        }
+    }
+
+    #[test]
+    fn a_bad_trusted_documents_file_is_refused_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.json");
+        let error = TrustedDocuments::load(&missing).unwrap_err();
+        assert!(
+            error.starts_with(&format!(
+                "cannot read trusted documents {}: ",
+                missing.display()
+            )),
+            "{error}"
+        );
+        for (text, why) in [
+            ("[]", "expected an object of id → document or a manifest"),
+            (r#"{"operations": 1}"#, "`operations` must be a list"),
+            (
+                r#"{"operations": [{"id": "x"}]}"#,
+                "every operation needs a `body` string",
+            ),
+            (r#"{"x": 1}"#, "the document of x must be a string"),
+        ] {
+            let file = dir.path().join("documents.json");
+            std::fs::write(&file, text).unwrap();
+            let error = TrustedDocuments::load(&file).unwrap_err();
+            assert_eq!(error, format!("{}: {why}", file.display()));
+        }
+    }
 }

@@ -7,19 +7,18 @@
 //! Every request is answered from one snapshot of the graph ([`Snapshot`], put into the request
 //! by the HTTP layer), so a query sees one revision even while writes land.
 
+mod args;
 mod changes;
+mod enums;
 pub mod error;
-mod extract;
+pub mod exec;
 pub mod flat;
-pub mod guard;
 pub mod inputs;
 mod mutation;
-mod nulls;
 mod paging;
 mod query;
-mod similar;
 mod subscription;
-pub mod types;
+mod views;
 
 use std::sync::Arc;
 
@@ -28,7 +27,6 @@ use async_graphql::{Context, MergedObject, Schema};
 use crate::catalog::Catalog;
 pub use crate::config::Limits;
 use crate::domain::SkillGraph;
-use error::ApiError;
 
 pub use subscription::SubscriptionRoot;
 
@@ -61,27 +59,6 @@ pub struct Caller {
     pub admin: bool,
 }
 
-impl Limits {
-    /// Refuses `got` above `limit`; `name` is the limit's configured name, `what` the thing.
-    pub fn check(
-        &self,
-        name: &'static str,
-        what: &'static str,
-        got: usize,
-        limit: usize,
-    ) -> Result<(), ApiError> {
-        if got > limit {
-            return Err(ApiError::Limit {
-                name,
-                what,
-                limit,
-                got,
-            });
-        }
-        Ok(())
-    }
-}
-
 /// Reads: skills, roles and categories, learning paths, role gaps and role matching. Every
 /// request reads one revision of the graph.
 #[derive(MergedObject, Default)]
@@ -91,8 +68,8 @@ pub struct QueryRoot(
     query::RoleQuery,
     query::PlanQuery,
     query::GraphQuery,
-    extract::ExtractQuery,
-    changes::ChangeQuery,
+    query::ExtractQuery,
+    query::ChangeQuery,
 );
 
 /// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and

@@ -31,7 +31,7 @@ use tracing::Level;
 use crate::catalog::Catalog;
 pub use crate::config::ServerConfig;
 use crate::graphql::error::Code;
-use crate::graphql::guard::Guarded;
+use crate::graphql::exec::Guarded;
 use crate::graphql::{self as api};
 
 mod admin;
@@ -48,7 +48,7 @@ use metrics::Metrics;
 
 #[derive(Clone)]
 struct AppState {
-    /// The schema behind the checks every request goes through (`graphql::guard`).
+    /// The schema behind the checks every request goes through (`graphql::exec`).
     executor: Guarded,
     catalog: Arc<Catalog>,
     admin_token: Arc<str>,

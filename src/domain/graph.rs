@@ -18,7 +18,6 @@ mod adjacency;
 mod build;
 mod dag;
 mod edit;
-mod intervals;
 mod nodes;
 mod replay;
 
@@ -314,12 +313,6 @@ impl SkillGraph {
     fn required(&self) -> &Adjacency {
         self.required
             .get_or_init(|| Adjacency::required(&self.graph))
-    }
-
-    /// False when holding `from` certainly implies nothing about `to` (no path of required
-    /// prerequisites leads from one to the other); true when it may.
-    pub(super) fn may_lead_to(&self, from: NodeIndex, to: NodeIndex) -> bool {
-        self.required().intervals().may_reach(from, to)
     }
 
     /// The edge graph, to change it: the flat copy of its edges no longer holds.

@@ -1,16 +1,13 @@
-//! The change log over GraphQL: `changes(since:)` and the entries `graphChanged` streams, one
-//! type for both, thin views over [`ChangeEntry`].
+//! The change log over GraphQL: the entries `changes(since:)` lists (`query::changes`) and
+//! `graphChanged` streams, one type for both, thin views over [`ChangeEntry`].
 
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use async_graphql::{Context, Enum, ID, Json, Object};
 
+use super::args::{first_within, page_cost};
 use super::error::{ApiError, OrApi};
-use super::paging::{self, Args, ListId, Listed, Page, Window};
-use super::types::page_cost;
-use super::{catalog, graph, limits};
-use crate::domain::ListKey;
 use crate::domain::{Action, ChangeEntry, ChangeKind as Kind, Record, RecordChange};
 
 /// What kind of write changed the graph.
@@ -77,18 +74,6 @@ pub enum RecordType {
 /// `graphChanged` events.
 #[derive(Clone)]
 pub struct GraphChange(pub Arc<ChangeEntry>);
-
-impl Listed for GraphChange {
-    const CONNECTION: &'static str = "ChangeConnection";
-}
-
-/// The list key of an entry: its revision.
-fn key(revision: u64) -> ListKey {
-    ListKey {
-        rank: [i64::try_from(revision).unwrap_or(i64::MAX), 0, 0],
-        text: [String::new(), String::new()],
-    }
-}
 
 fn int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -165,7 +150,7 @@ fn slice(
     first: Option<i32>,
     offset: Option<i32>,
 ) -> async_graphql::Result<(usize, usize)> {
-    let first = super::query::first_within(ctx, first, 20, "maxPage", |l| l.max_page)?;
+    let first = first_within(ctx, first, 20, "maxPage", |l| l.max_page)?;
     let offset = usize::try_from(offset.unwrap_or(0))
         .map_err(|_| ApiError::InvalidInput("offset must not be negative".into()))
         .api()?;
@@ -263,76 +248,4 @@ pub fn since_revision(since: i64, current: u64) -> Result<u64, ApiError> {
         )));
     }
     Ok(since)
-}
-
-#[derive(Default)]
-pub struct ChangeQuery;
-
-#[Object]
-impl ChangeQuery {
-    /// What happened after revision `since`, oldest first, up to the revision this request
-    /// reads (`stats.revision`): a client that saw revision `since` applies these and is at
-    /// that revision. `REVISION_EXPIRED` when the log no longer reaches back that far (it keeps
-    /// the newest `--change-log-revisions` entries): reload, then ask from the revision
-    /// reloaded. A `since` ahead of the current revision is `INVALID_INPUT`; the current
-    /// revision itself gives an empty page. Paged forwards with `first` and `after`.
-    #[graphql(complexity = "page_cost(first, 100, child_complexity)")]
-    async fn changes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The last revision the client has: changes after it are listed.")]
-        since: i32,
-        #[graphql(
-            default_with = "Some(100)",
-            desc = "At most this many changes (0 to `maxPage`), after `since` or after \
-                    `after`; null: 100."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Page on from this cursor (an `endCursor` or an edge's `cursor` of \
-                          this list): changes strictly after it."
-        )]
-        after: Option<String>,
-    ) -> async_graphql::Result<Page<GraphChange>> {
-        let until = graph(ctx).revision();
-        let since = since_revision(i64::from(since), until).api()?;
-        let args = Args {
-            first,
-            after,
-            last: None,
-            before: None,
-        };
-        let window = Window::parse(
-            ctx,
-            ListId::new("changes", &[]),
-            args,
-            100,
-            limits(ctx).max_page,
-        )?;
-        let after = window
-            .after_key()
-            .map(|k| u64::try_from(k.rank[0]).unwrap_or(0));
-        let from = after.map_or(since, |a| a.clamp(since, until));
-        let limit = window.first().unwrap_or(100);
-        let catalog = catalog(ctx).clone();
-        let page = super::compute(move || catalog.changes(from, until, limit))
-            .await?
-            .api()?;
-        let items = page
-            .entries
-            .into_iter()
-            .map(|e| {
-                let position = usize::try_from(e.revision - since - 1).unwrap_or(usize::MAX);
-                (position, key(e.revision), GraphChange(Arc::new(e)))
-            })
-            .collect();
-        let total = usize::try_from(until - since).unwrap_or(usize::MAX);
-        Ok(paging::read_page(
-            &window,
-            items,
-            from > since,
-            page.more,
-            total,
-        ))
-    }
 }

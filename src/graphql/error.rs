@@ -8,7 +8,7 @@
 //! copy an internal message into the response and drop the code. So resolvers never use `?` on a
 //! catalog or domain result directly: they call [`OrApi::api`] first.
 
-use async_graphql::ErrorExtensions;
+use async_graphql::{ErrorExtensions, ServerError};
 
 use crate::catalog;
 use crate::domain;
@@ -131,6 +131,33 @@ impl Code {
         serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] })
             .to_string()
     }
+}
+
+impl Code {
+    /// A refusal with this code before anything executes (so with no path and no `data`):
+    /// `extra` adds extensions, as in [`Code::body`].
+    pub(crate) fn server_error(
+        self,
+        message: impl Into<String>,
+        extra: &[(&str, async_graphql::Value)],
+    ) -> ServerError {
+        let mut error = ServerError::new(message, None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", self.name());
+        for (key, value) in extra {
+            extensions.set(*key, value.clone());
+        }
+        error.extensions = Some(extensions);
+        error
+    }
+}
+
+/// A refusal of a document over the limit `name`, whose maximum is `max`.
+pub(crate) fn over_limit(name: &str, max: usize, message: String) -> ServerError {
+    Code::LimitExceeded.server_error(
+        message,
+        &[("limit", name.into()), ("max", (max as u64).into())],
+    )
 }
 
 impl std::fmt::Display for Code {

@@ -218,3 +218,27 @@ impl<T: Flat> Flat for &T {
         (**self).field(name, sub)
     }
 }
+
+/// Whether the walk answers `value`'s field `name` (asked with `{ __typename }` below it, which
+/// every object answers and a scalar ignores): for the test that every plain field of a walked
+/// type is walked.
+#[cfg(test)]
+pub(super) fn walks<T: Flat>(value: &T, name: &str) -> bool {
+    let document = async_graphql::parser::parse_query("{ f { __typename } }").expect("parses");
+    let Some((_, operation)) = document.operations.iter().next() else {
+        return false;
+    };
+    let Some(Selection::Field(field)) = operation
+        .node
+        .selection_set
+        .node
+        .items
+        .first()
+        .map(|item| &item.node)
+    else {
+        return false;
+    };
+    value
+        .field(name, Selections::of(&field.node, &document.fragments))
+        .is_some()
+}

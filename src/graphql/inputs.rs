@@ -3,8 +3,8 @@
 
 use async_graphql::{ID, InputObject};
 
+use super::enums::{Importance, PrerequisiteKind, ResourceKind};
 use super::error::ApiError;
-use super::types::{Importance, PrerequisiteKind, ResourceKind};
 use crate::domain::{
     self, Category, CategoryId, Level, Profile, Requirement, Resource, Role, RoleId, Skill,
     SkillId, SkillPatch, Target,

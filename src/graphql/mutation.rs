@@ -4,11 +4,12 @@
 use crate::domain::OnDelete;
 use async_graphql::{Context, Guard, ID, Object};
 
+use super::enums::{Importance, PrerequisiteKind};
 use super::error::{ApiError, OrApi};
 use super::inputs::{
     CategoryInput, RoleInput, SkillInput, SkillPatchInput, edge_spec, level, role_id, skill_id,
 };
-use super::types::{CategoryView, Importance, PrerequisiteKind, RoleView, SkillView};
+use super::views::{CategoryView, RoleView, SkillView};
 use super::{Caller, catalog, compute};
 use crate::catalog::{ChangeKind, Error};
 use crate::domain::{Requirement, SkillGraph};

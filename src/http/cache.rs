@@ -21,7 +21,7 @@
 //! entries first (moka's TinyLFU). Answers carry an `ETag` (the revision and a hash of the
 //! body); a GET that presents it in `If-None-Match` gets `304 Not Modified`.
 //!
-//! Parsed documents are cached apart from answers, in `graphql::guard::Documents`.
+//! Parsed documents are cached apart from answers, in `graphql::exec::documents`.
 
 use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;

@@ -5,9 +5,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use skillgraph::graphql::guard::TrustedDocuments;
+use skillgraph::config::TrustedDocuments;
 use skillgraph::http::ServerConfig;
-use std::sync::Arc;
 
 use crate::helpers::{ADMIN_TOKEN, TestApp, data, test_config};
 
@@ -327,7 +326,7 @@ async fn with_trusted_documents_only_those_documents_run() {
     });
     let documents = TrustedDocuments::from_json(&manifest.to_string()).unwrap();
     let app = TestApp::spawn_with(ServerConfig {
-        trusted_documents: Some(Arc::new(documents)),
+        trusted_documents: Some(documents),
         ..test_config()
     })
     .await;

@@ -8,9 +8,6 @@ use petgraph::Direction::Outgoing;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
-use std::sync::OnceLock;
-
-use super::intervals::Intervals;
 use crate::domain::{EdgeSpec, PrerequisiteKind, SkillId};
 
 /// The required prerequisite edges, node by node, in two flat arrays. Holdings and plans walk
@@ -22,9 +19,6 @@ use crate::domain::{EdgeSpec, PrerequisiteKind, SkillId};
 pub(in crate::domain) struct Adjacency {
     start: Vec<u32>,
     edges: Vec<(NodeIndex, EdgeSpec)>,
-    /// Labelled on the first question that prunes with them (a role gap): most snapshots are
-    /// never asked one, and the labels follow the edges, so they live and die with this copy.
-    intervals: OnceLock<Intervals>,
 }
 
 impl Adjacency {
@@ -45,17 +39,7 @@ impl Adjacency {
             }
         }
         start.push(edges.len() as u32);
-        Adjacency {
-            start,
-            edges,
-            intervals: OnceLock::new(),
-        }
-    }
-
-    /// The reachability labels of these edges, labelled on first use.
-    pub(in crate::domain) fn intervals(&self) -> &Intervals {
-        self.intervals
-            .get_or_init(|| Intervals::build(self.start.len().saturating_sub(1), |n| self.of(n)))
+        Adjacency { start, edges }
     }
 
     pub(in crate::domain) fn of(&self, node: NodeIndex) -> &[(NodeIndex, EdgeSpec)] {
