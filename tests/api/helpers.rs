@@ -61,7 +61,7 @@ struct Server {
 impl Server {
     /// Opens (seeding when empty) the database at `db` and serves it on a fresh port.
     async fn start(db: &Path, config: ServerConfig, retention: Retention) -> (SocketAddr, Server) {
-        let catalog = skillgraph::cli::open_seeded_with(db, &seed_dir(), retention)
+        let catalog = skillgraph::catalog::start::open_seeded(db, &seed_dir(), retention)
             .unwrap_or_else(|e| panic!("could not open the database at {}: {e}", db.display()));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
