@@ -22,7 +22,8 @@ fn filled(dir: &Path, name: &str) -> Catalog {
     let catalog = Catalog::open(dir).expect("a fresh database");
     let started = Instant::now();
     if name == "seed" {
-        skillgraph::cli::import_seed(&catalog, &root().join("seed")).expect("the seed imports");
+        skillgraph::catalog::start::import_seed(&catalog, &root().join("seed"))
+            .expect("the seed imports");
     } else {
         let (paths, _) = esco_paths();
         let files = FileSet::open(&paths).expect("ESCO files");

@@ -15,6 +15,8 @@
 //! the edge lists, a role upsert the role indexes), never the text of skills. That is the price
 //! of lock-free consistent reads; bulk imports pay it once per batch, not per row.
 
+pub mod start;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::thread::JoinHandle;

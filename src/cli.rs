@@ -26,7 +26,7 @@ use clap::{Parser, Subcommand};
 use crate::catalog;
 use crate::import::seed::Problem;
 
-pub use data::{Db, import_seed, open_seeded, open_seeded_with};
+pub use data::Db;
 pub use table::{gap_table, match_table, mention_table, next_table, plan_table};
 
 #[derive(Debug, Parser)]
@@ -118,6 +118,16 @@ pub enum Failure {
 impl From<crate::store::Error> for Failure {
     fn from(e: crate::store::Error) -> Self {
         Failure::Catalog(e.into())
+    }
+}
+
+impl From<catalog::start::Error> for Failure {
+    fn from(e: catalog::start::Error) -> Self {
+        match e {
+            catalog::start::Error::Catalog(e) => Failure::Catalog(e),
+            catalog::start::Error::Seed(problems) => Failure::Seed(problems),
+            catalog::start::Error::Io(e) => Failure::Io(e),
+        }
     }
 }
 

@@ -1,6 +1,10 @@
 //! Importers: each turns a set of files into domain values ([`Batch`]) and a [`Report`] of what
 //! it skipped and why; [`apply`] merges a batch into a graph.
 //!
+//! `merge` is the only way a batch reaches a graph, for every source: [`apply`] runs it
+//! leniently and tallies what it refused in a [`Report`]; the seed runs it strictly and names
+//! each refusal by file and line. Nothing here depends on the catalog or the command line.
+//!
 //! * [`seed`]: the project's own TOML format (strict: any problem fails the import).
 //! * [`esco`]: the European Commission's ESCO CSV export, zipped or extracted.
 //! * [`onet`]: the U.S. O*NET database (text edition and the Excel `Skills.xlsx`).
@@ -18,7 +22,7 @@ mod files;
 pub mod onet;
 pub mod seed;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use crate::domain::{
@@ -168,133 +172,236 @@ impl fmt::Display for Report {
     }
 }
 
+/// How [`merge`] meets what it cannot apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The taxonomies': land what can land. A skill whose prerequisites or groups fail together
+    /// gets them edge by edge and group by group, each failing one refused on its own.
+    Lenient,
+    /// The seed's: an entry lands whole or is refused whole, so that every refusal names one
+    /// entry the author can find. A refused skill's prerequisites and groups are not tried.
+    Strict,
+}
+
+/// What [`merge`] could not apply, by its place in the batch, so that the caller can say it in
+/// its own words: a [`Report`] tallies by reason, the seed names a file and line.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// `categories[i]`.
+    Category(usize, domain::Error),
+    /// `skills[i]`.
+    Skill(usize, domain::Error),
+    /// Edge `edge` of `prerequisites[list]` names a skill the graph does not hold.
+    UnknownPrerequisite { list: usize, edge: usize },
+    /// `prerequisites[list]` as a whole ([`Mode::Strict`]).
+    Prerequisites { list: usize, error: domain::Error },
+    /// One edge of `prerequisites[list]`, to `requires` ([`Mode::Lenient`]).
+    Prerequisite {
+        list: usize,
+        requires: SkillId,
+        error: domain::Error,
+    },
+    /// `groups[list]` as a whole ([`Mode::Strict`]).
+    Groups { list: usize, error: domain::Error },
+    /// Group `group` of `groups[list]` ([`Mode::Lenient`]).
+    Group {
+        list: usize,
+        group: usize,
+        error: domain::Error,
+    },
+    /// Requirement `requirement` of `roles[role]` names a skill the graph does not hold.
+    UnknownRequirement { role: usize, requirement: usize },
+    /// `roles[i]`.
+    Role(usize, domain::Error),
+}
+
+/// What [`merge`] applied beyond what a count of refusals tells.
+#[derive(Debug, Default)]
+pub(crate) struct Landed {
+    /// Categories from `missing_categories` created.
+    pub missing_categories: usize,
+    /// Edges offered to the graph (those naming known skills of listed skills).
+    pub edges_offered: usize,
+    pub groups: usize,
+    pub roles: usize,
+    /// Requirements of the roles that landed, as the batch lists them.
+    pub requirements: usize,
+}
+
 /// Merges a batch into `graph`: what fails validation is skipped and reported, the rest lands.
 ///
 /// Prerequisites first go in with one acyclicity check for the whole batch; only when that finds
 /// a cycle does it fall back to edge by edge, skipping each edge that would close one.
 pub fn apply(batch: &Batch, graph: &mut SkillGraph, report: &mut Report) {
+    let landed = merge(batch, graph, Mode::Lenient, &mut |refusal| {
+        report.refused(batch, refusal);
+    });
+    // Counted as before the seed came through here: read-time skips of the same kind count
+    // against what landed too.
+    report.categories =
+        batch.categories.len() - report.skipped_with("category: ") + landed.missing_categories;
+    report.skills = batch.skills.len() - report.skipped_with("skill: ");
+    report.prerequisites =
+        landed.edges_offered - report.skipped_with("prerequisite: would close a cycle");
+    report.groups += landed.groups;
+    report.roles += landed.roles;
+    report.requirements += landed.requirements;
+}
+
+/// The one way a batch reaches a graph, for every importer and the seed: categories parents
+/// first, skills, every skill's prerequisites in one call, groups, roles. Each thing refused is
+/// handed to `refuse` with its place in the batch; `mode` says how hard to try before refusing.
+pub(crate) fn merge(
+    batch: &Batch,
+    graph: &mut SkillGraph,
+    mode: Mode,
+    refuse: &mut dyn FnMut(Refusal),
+) -> Landed {
+    let mut landed = Landed::default();
+
     // Categories: parents first, whatever order the source lists them in.
-    let mut pending: Vec<&Category> = batch.categories.iter().collect();
+    let mut pending: Vec<usize> = (0..batch.categories.len()).collect();
     while !pending.is_empty() {
         let before = pending.len();
-        pending.retain(|c| {
+        pending.retain(|&i| {
+            let c = &batch.categories[i];
             let ready = c
                 .parent
                 .as_ref()
                 .is_none_or(|p| graph.category(p.as_str()).is_some());
-            !(ready && graph.upsert_category((*c).clone()).is_ok())
+            !(ready && graph.upsert_category(c.clone()).is_ok())
         });
         if pending.len() == before {
-            for c in pending.drain(..) {
-                if let Err(e) = graph.upsert_category(c.clone()) {
-                    report.skip(&format!("category: {}", reason(&e)), || {
-                        format!("{}: {e}", c.id)
-                    });
+            for i in pending.drain(..) {
+                if let Err(e) = graph.upsert_category(batch.categories[i].clone()) {
+                    refuse(Refusal::Category(i, e));
                 }
             }
         }
     }
-    report.categories = batch.categories.len() - report.skipped_with("category: ");
     for c in &batch.missing_categories {
         if graph.category(c.id.as_str()).is_none() && graph.upsert_category(c.clone()).is_ok() {
-            report.categories += 1;
+            landed.missing_categories += 1;
         }
     }
 
-    for s in &batch.skills {
+    let mut refused: HashSet<&SkillId> = HashSet::new();
+    for (i, s) in batch.skills.iter().enumerate() {
         if let Err(e) = graph.upsert_skill(s.clone()) {
-            report.skip(&format!("skill: {}", reason(&e)), || {
-                format!("{}: {e}", s.id)
-            });
+            refused.insert(&s.id);
+            refuse(Refusal::Skill(i, e));
         }
     }
-    report.skills = batch.skills.len() - report.skipped_with("skill: ");
+    // Lenient, a skill the batch failed to update still takes its prerequisites and groups
+    // when the graph holds an older version of it; strict, a refused entry is refused whole.
+    let takes = |graph: &SkillGraph, skill: &SkillId| {
+        graph.skill(skill.as_str()).is_some() && (mode == Mode::Lenient || !refused.contains(skill))
+    };
 
-    let present: Vec<(SkillId, Vec<(SkillId, EdgeSpec)>)> = batch
-        .prerequisites
-        .iter()
-        .filter(|(skill, _)| graph.skill(skill.as_str()).is_some())
-        .map(|(skill, list)| {
-            let kept = list
-                .iter()
-                .filter(|(requires, _)| {
-                    let known = graph.skill(requires.as_str()).is_some();
-                    if !known {
-                        report.skip("prerequisite: names a skill that was not imported", || {
-                            format!("{skill} requires {requires}")
-                        });
-                    }
-                    known
-                })
-                .cloned()
-                .collect();
-            (skill.clone(), kept)
-        })
-        .collect();
+    let mut lists: Vec<usize> = Vec::new();
+    let mut present: Vec<(SkillId, Vec<(SkillId, EdgeSpec)>)> = Vec::new();
+    for (list, (skill, edges)) in batch.prerequisites.iter().enumerate() {
+        if !takes(graph, skill) {
+            continue;
+        }
+        let mut kept = Vec::with_capacity(edges.len());
+        for (edge, (requires, spec)) in edges.iter().enumerate() {
+            if graph.skill(requires.as_str()).is_some() {
+                kept.push((requires.clone(), *spec));
+            } else {
+                refuse(Refusal::UnknownPrerequisite { list, edge });
+            }
+        }
+        landed.edges_offered += kept.len();
+        lists.push(list);
+        present.push((skill.clone(), kept));
+    }
+    // Every skill's edges in one call: one per skill cloned the whole graph each time, which
+    // made a 20,000-skill export take minutes to read (a replica's snapshot).
     if graph.set_prerequisites_many(&present).is_err() {
-        for (skill, list) in &present {
-            set_prerequisites_leniently(graph, skill, list, report);
+        for (&list, (skill, edges)) in lists.iter().zip(&present) {
+            match mode {
+                // Skill by skill, to say which one is in the way.
+                Mode::Strict => {
+                    if let Err(error) = graph.set_prerequisites(skill, edges) {
+                        refuse(Refusal::Prerequisites { list, error });
+                    }
+                }
+                Mode::Lenient => set_prerequisites_leniently(graph, list, skill, edges, refuse),
+            }
         }
     }
-    report.prerequisites = present.iter().map(|(_, l)| l.len()).sum::<usize>()
-        - report.skipped_with("prerequisite: would close a cycle");
-    apply_groups(batch, graph, report);
 
-    for r in &batch.roles {
+    for (list, (skill, groups)) in batch.groups.iter().enumerate() {
+        if !takes(graph, skill) {
+            continue;
+        }
+        // Nothing to set and nothing to clear: a seed names every skill here.
+        if groups.is_empty() && graph.prerequisite_groups(skill).is_ok_and(<[_]>::is_empty) {
+            continue;
+        }
+        match graph.set_prerequisite_groups(skill, groups.clone()) {
+            Ok(()) => landed.groups += groups.len(),
+            Err(error) if mode == Mode::Strict => refuse(Refusal::Groups { list, error }),
+            Err(_) => {
+                let _ = graph.set_prerequisite_groups(skill, Vec::new());
+                for (group, g) in groups.iter().enumerate() {
+                    match graph.add_prerequisite_group(skill, g.clone()) {
+                        Ok(()) => landed.groups += 1,
+                        Err(error) => refuse(Refusal::Group { list, group, error }),
+                    }
+                }
+            }
+        }
+    }
+
+    for (i, r) in batch.roles.iter().enumerate() {
         let mut role = r.clone();
+        let mut requirement = 0;
         role.requirements.retain(|q| {
             let known = graph.skill(q.skill.as_str()).is_some();
             if !known {
-                report.skip("requirement: names a skill that was not imported", || {
-                    format!("{} requires {}", r.id, q.skill)
+                refuse(Refusal::UnknownRequirement {
+                    role: i,
+                    requirement,
                 });
             }
+            requirement += 1;
             known
         });
         match graph.upsert_role(role) {
             Ok(()) => {
-                report.roles += 1;
-                report.requirements += r.requirements.len();
+                landed.roles += 1;
+                landed.requirements += r.requirements.len();
             }
-            Err(e) => report.skip(&format!("role: {}", reason(&e)), || {
-                format!("{}: {e}", r.id)
-            }),
+            Err(e) => refuse(Refusal::Role(i, e)),
         }
     }
+    landed
 }
 
-/// Makes each listed skill's groups the batch's, group by group, skipping (and reporting) each
-/// group that names a skill not imported or would close a cycle.
-fn apply_groups(batch: &Batch, graph: &mut SkillGraph, report: &mut Report) {
-    for (skill, groups) in &batch.groups {
-        if graph.skill(skill.as_str()).is_none() {
-            continue;
+/// Makes `list` a skill's prerequisites edge by edge, leaving out each edge that would close a
+/// cycle with what is already there.
+fn set_prerequisites_leniently(
+    graph: &mut SkillGraph,
+    list: usize,
+    skill: &SkillId,
+    edges: &[(SkillId, EdgeSpec)],
+    refuse: &mut dyn FnMut(Refusal),
+) {
+    let keep: HashSet<&SkillId> = edges.iter().map(|(r, _)| r).collect();
+    for (old, _) in graph.direct_prerequisites(skill).unwrap_or_default() {
+        if !keep.contains(&old) {
+            let _ = graph.remove_prerequisite(skill, &old);
         }
-        if graph.set_prerequisite_groups(skill, groups.clone()).is_ok() {
-            report.groups += groups.len();
-            continue;
-        }
-        let _ = graph.set_prerequisite_groups(skill, Vec::new());
-        for group in groups {
-            let options = || {
-                let names: Vec<&str> = group.options.iter().map(SkillId::as_str).collect();
-                format!("{skill} requires one of {}", names.join(", "))
-            };
-            match graph.add_prerequisite_group(skill, group.clone()) {
-                Ok(()) => report.groups += 1,
-                Err(domain::Error::Cycle(cycle)) => {
-                    report.skip("group: would close a cycle", || {
-                        cycle
-                            .iter()
-                            .map(SkillId::as_str)
-                            .collect::<Vec<_>>()
-                            .join(" → ")
-                    })
-                }
-                Err(e) => report.skip(&format!("group: {}", reason(&e)), || {
-                    format!("{}: {e}", options())
-                }),
-            }
+    }
+    for (requires, spec) in edges {
+        if let Err(error) = graph.add_prerequisite(skill, requires, *spec) {
+            refuse(Refusal::Prerequisite {
+                list,
+                requires: requires.clone(),
+                error,
+            });
         }
     }
 }
@@ -307,37 +414,85 @@ impl Report {
             .map(|(_, t)| t.count)
             .sum()
     }
-}
 
-/// Makes `list` a skill's prerequisites edge by edge, leaving out each edge that would close a
-/// cycle with what is already there.
-fn set_prerequisites_leniently(
-    graph: &mut SkillGraph,
-    skill: &SkillId,
-    list: &[(SkillId, EdgeSpec)],
-    report: &mut Report,
-) {
-    let keep: std::collections::HashSet<&SkillId> = list.iter().map(|(r, _)| r).collect();
-    for (old, _) in graph.direct_prerequisites(skill).unwrap_or_default() {
-        if !keep.contains(&old) {
-            let _ = graph.remove_prerequisite(skill, &old);
-        }
-    }
-    for (requires, spec) in list {
-        match graph.add_prerequisite(skill, requires, *spec) {
-            Ok(()) => {}
-            Err(domain::Error::Cycle(cycle)) => {
-                report.skip("prerequisite: would close a cycle", || {
-                    cycle
-                        .iter()
-                        .map(SkillId::as_str)
-                        .collect::<Vec<_>>()
-                        .join(" → ")
-                })
+    /// A refusal of [`merge`], tallied by reason with an example.
+    fn refused(&mut self, batch: &Batch, refusal: Refusal) {
+        let path = |cycle: &[SkillId]| {
+            cycle
+                .iter()
+                .map(SkillId::as_str)
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        match refusal {
+            Refusal::Category(i, e) => {
+                let id = &batch.categories[i].id;
+                self.skip(&format!("category: {}", reason(&e)), || {
+                    format!("{id}: {e}")
+                });
             }
-            Err(e) => report.skip(&format!("prerequisite: {}", reason(&e)), || {
-                format!("{skill} requires {requires}: {e}")
-            }),
+            Refusal::Skill(i, e) => {
+                let id = &batch.skills[i].id;
+                self.skip(&format!("skill: {}", reason(&e)), || format!("{id}: {e}"));
+            }
+            Refusal::UnknownPrerequisite { list, edge } => {
+                let (skill, edges) = &batch.prerequisites[list];
+                let requires = &edges[edge].0;
+                self.skip("prerequisite: names a skill that was not imported", || {
+                    format!("{skill} requires {requires}")
+                });
+            }
+            Refusal::Prerequisite {
+                error: domain::Error::Cycle(cycle),
+                ..
+            } => self.skip("prerequisite: would close a cycle", || path(&cycle)),
+            Refusal::Prerequisite {
+                list,
+                requires,
+                error,
+            } => {
+                let skill = &batch.prerequisites[list].0;
+                self.skip(&format!("prerequisite: {}", reason(&error)), || {
+                    format!("{skill} requires {requires}: {error}")
+                });
+            }
+            Refusal::Group {
+                error: domain::Error::Cycle(cycle),
+                ..
+            } => self.skip("group: would close a cycle", || path(&cycle)),
+            Refusal::Group { list, group, error } => {
+                let (skill, groups) = &batch.groups[list];
+                self.skip(&format!("group: {}", reason(&error)), || {
+                    let names: Vec<&str> =
+                        groups[group].options.iter().map(SkillId::as_str).collect();
+                    format!("{skill} requires one of {}: {error}", names.join(", "))
+                });
+            }
+            Refusal::UnknownRequirement { role, requirement } => {
+                let r = &batch.roles[role];
+                let skill = &r.requirements[requirement].skill;
+                self.skip("requirement: names a skill that was not imported", || {
+                    format!("{} requires {skill}", r.id)
+                });
+            }
+            Refusal::Role(i, e) => {
+                let id = &batch.roles[i].id;
+                self.skip(&format!("role: {}", reason(&e)), || format!("{id}: {e}"));
+            }
+            // Whole lists are refused in strict merges only, which list problems instead of
+            // tallying them; said here too, so that nothing refused goes untold.
+            Refusal::Prerequisites { list, error } => {
+                let skill = &batch.prerequisites[list].0;
+                self.skip(&format!("prerequisite: {}", reason(&error)), || {
+                    format!("{skill}: {error}")
+                });
+            }
+            Refusal::Groups { list, error } => {
+                let skill = &batch.groups[list].0;
+                self.skip(&format!("group: {}", reason(&error)), || {
+                    format!("{skill}: {error}")
+                });
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The database commands: `check`, `import`, `generate`, `export` and `stats`, and opening a
-//! database seeded on first use (shared by every command that answers questions).
+//! The database commands: `check`, `import`, `generate`, `export` and `stats`, and the database
+//! a command works on. Seeding on first use is start-up's ([`crate::catalog::start`]).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use super::Failure;
-use crate::catalog::{Catalog, ChangeKind};
+use crate::catalog::{Catalog, ChangeKind, start};
 use crate::config::Retention;
 use crate::domain::SkillGraph;
 use crate::import::seed::{self, Seed};
@@ -85,7 +85,7 @@ pub fn import(db: &Db, args: ImportArgs) -> Result<(), Failure> {
         ImportArgs { path, .. } => {
             let path = path.ok_or_else(|| Failure::Usage("import needs a path".into()))?;
             let catalog = db.open()?;
-            let counts = import_seed(&catalog, &path)?;
+            let counts = start::import_seed(&catalog, &path)?;
             println!(
                 "imported {} categories, {} skills, {} prerequisites, {} roles; revision {}",
                 counts.categories,
@@ -195,21 +195,6 @@ fn import_taxonomy(catalog: &Catalog, source: ImportSource) -> Result<(), Failur
     Ok(())
 }
 
-/// Merges a seed into the catalog in one durable write; any problem and nothing is written.
-pub fn import_seed(catalog: &Catalog, path: &Path) -> Result<seed::SeedCounts, Failure> {
-    let seed = Seed::read(path).map_err(Failure::Seed)?;
-    catalog
-        .write(ChangeKind::Imported, |graph| {
-            let problems = seed.apply(graph);
-            if problems.is_empty() {
-                Ok(seed.counts())
-            } else {
-                Err(Failure::Seed(problems))
-            }
-        })
-        .map(|written| written.value)
-}
-
 /// The database a command works on, and how much of its change log it keeps.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -222,22 +207,8 @@ impl Db {
         Ok(Catalog::open_with(&self.path, self.retention)?)
     }
 
-    /// [`open_seeded_with`] on this database.
+    /// Opens this database, seeded when it has never been written (see [`start`]).
     pub fn open_seeded(&self, seed: &Path) -> Result<Catalog, Failure> {
-        open_seeded_with(&self.path, seed, self.retention)
+        Ok(start::open_seeded(&self.path, seed, self.retention)?)
     }
-}
-
-/// Opens the catalog and, when the database has never been written, loads the seed into it.
-pub fn open_seeded(db: &Path, seed: &Path) -> Result<Catalog, Failure> {
-    open_seeded_with(db, seed, Retention::default())
-}
-
-/// [`open_seeded`], keeping the change log to `retention`.
-pub fn open_seeded_with(db: &Path, seed: &Path, retention: Retention) -> Result<Catalog, Failure> {
-    let catalog = Catalog::open_with(db, retention)?;
-    if catalog.is_empty() {
-        import_seed(&catalog, seed)?;
-    }
-    Ok(catalog)
 }

@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::Failure;
 use super::data::Db;
+use crate::catalog::start::{self, Start};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -81,19 +82,14 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|url| nats_target(url, &r.connection))
         .transpose()?;
-    // A replica never seeds: its graph is the writer's, from a snapshot and the stream.
-    let catalog = std::sync::Arc::new(match replica_target {
-        Some(_) => crate::catalog::Catalog::open_replica(&db.path, db.retention)?,
-        None => db.open_seeded(&args.seed)?,
-    });
-    // The first extraction should not wait for the label automaton (about a second on ESCO,
-    // see BENCHMARKS.md); built here, not in `Catalog::open`, so that
-    // `stats` or `export` do not pay for it. After a write to names or aliases, a thread of
-    // its own builds the new one.
-    catalog.snapshot().prepare_extraction();
-    if let Some(started) = catalog.keep_extraction_warm() {
-        started?;
-    }
+    let catalog = start::start(
+        &db.path,
+        db.retention,
+        match replica_target {
+            Some(_) => Start::Replica,
+            None => Start::Seeded(&args.seed),
+        },
+    )?;
     let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
         (Some(token), _) => (token.clone(), false),
         (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),

@@ -1,14 +1,15 @@
 //! The seed format: human-editable TOML files of categories, skills and roles (see
-//! `seed/README.md`). Reading turns files into entries that remember where they were written;
-//! applying them to a graph validates every entry and collects *every* problem with its file and
-//! line, so `skillgraph check` can list them all at once. Export writes the same format, so an
-//! export is a valid seed and export → import → export is byte-identical.
+//! `seed/README.md`). Reading turns files into a [`Batch`], remembering where each of its
+//! entries was written; applying it goes through the importers' one merge, strictly, and
+//! collects *every* problem with its file and line, so `skillgraph check` can list them all at
+//! once. Export writes the same format, so an export is a valid seed and export → import →
+//! export is byte-identical.
 //!
 //! Applying is an upsert: each category, skill and role named replaces the stored one, and a
 //! skill's `requires` list replaces its prerequisites. What the seed does not name is left alone,
 //! which makes re-importing the same files a no-op.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use crate::domain::{
     Category, CategoryId, EdgeSpec, Error, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
     Requirement, Resource, Role, RoleId, Skill, SkillGraph, SkillId,
 };
+use crate::import::{self, Batch, Refusal};
 
 /// One thing wrong with a seed, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,19 +130,73 @@ fn is_essential(importance: &Importance) -> bool {
 
 type SpannedFile = SeedFile<Spanned<CategoryEntry>, Spanned<SkillEntry>, Spanned<RoleEntry>>;
 
-/// An entry and the place it was written.
-struct Located<T> {
+/// Where an entry was written, and which of its kind it is (counting every entry read).
+#[derive(Clone, Copy, Debug)]
+struct Place {
     file: usize,
     line: usize,
-    entry: T,
+    entry: usize,
 }
 
-/// A parsed seed, ready to apply.
+/// Where each thing of the batch was written, by its index in the batch.
+#[derive(Debug, Default)]
+struct Places {
+    categories: Vec<Place>,
+    /// Also the places of `prerequisites[i]` and `groups[i]`: the seed lists every skill there.
+    skills: Vec<Place>,
+    /// For each skill, the index in its `requires` of each prerequisite kept.
+    requires: Vec<Vec<usize>>,
+    roles: Vec<Place>,
+    /// For each role, the index in its `requirements` of each requirement kept.
+    requirements: Vec<Vec<usize>>,
+}
+
+/// When a problem comes up in one pass over the entries: phase, entry, then the entry's part.
+/// Some are found while reading and some while applying; sorting by this lists them as one
+/// pass over the seed meets them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Order {
+    phase: Phase,
+    entry: usize,
+    part: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    /// A category written twice or not valid on its own.
+    Category,
+    /// A category the graph refused (an unknown parent, a cycle).
+    Placing,
+    /// A skill written twice, not valid on its own, or refused.
+    Skill,
+    /// One entry of a skill's `requires`.
+    Requires,
+    /// A skill's prerequisites, as a whole.
+    Prerequisites,
+    /// A skill's "one of" groups, as a whole.
+    Groups,
+    /// A role, or one of its requirements.
+    Role,
+}
+
+/// A parsed seed, ready to apply: the domain values it holds as a [`Batch`], where each was
+/// written, and what was wrong with the entries that could not become one.
 pub struct Seed {
     files: Vec<PathBuf>,
-    categories: Vec<Located<CategoryEntry>>,
-    skills: Vec<Located<SkillEntry>>,
-    roles: Vec<Located<RoleEntry>>,
+    batch: Batch,
+    places: Places,
+    /// Problems found while reading entries, to be listed with those applying finds.
+    found: Vec<(Order, Problem)>,
+    counts: SeedCounts,
+    /// The first place of each id, for "defined twice".
+    seen: Seen,
+}
+
+#[derive(Default)]
+struct Seen {
+    categories: HashMap<String, (usize, usize)>,
+    skills: HashMap<String, (usize, usize)>,
+    roles: HashMap<String, (usize, usize)>,
 }
 
 /// How much a seed holds.
@@ -205,7 +261,7 @@ impl Seed {
             seed.add(file, &text, &mut problems);
         }
         if problems.is_empty() {
-            Ok(seed)
+            Ok(seed.done())
         } else {
             Err(problems)
         }
@@ -217,7 +273,7 @@ impl Seed {
         let mut problems = Vec::new();
         seed.add(file.to_owned(), text, &mut problems);
         if problems.is_empty() {
-            Ok(seed)
+            Ok(seed.done())
         } else {
             Err(problems)
         }
@@ -226,248 +282,308 @@ impl Seed {
     fn empty() -> Seed {
         Seed {
             files: Vec::new(),
-            categories: Vec::new(),
-            skills: Vec::new(),
-            roles: Vec::new(),
+            batch: Batch::default(),
+            places: Places::default(),
+            found: Vec::new(),
+            counts: SeedCounts::default(),
+            seen: Seen::default(),
         }
+    }
+
+    /// Reading is over: the first places are needed no more.
+    fn done(mut self) -> Seed {
+        self.seen = Seen::default();
+        self
     }
 
     fn add(&mut self, file: PathBuf, text: &str, problems: &mut Vec<Problem>) {
-        let seed = self;
-        let index = seed.files.len();
-        {
-            match toml::from_str::<SpannedFile>(text) {
-                Ok(parsed) => {
-                    // Where each line ends, once: counting newlines from the start for every
-                    // entry made reading a 24 MB export (a replica's ESCO snapshot) take
-                    // minutes.
-                    let ends: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
-                    let locate = |span: std::ops::Range<usize>| {
-                        ends.partition_point(|&e| e < span.start) + 1
-                    };
-                    seed.categories
-                        .extend(parsed.category.into_iter().map(|s| Located {
-                            file: index,
-                            line: locate(s.span()),
-                            entry: s.into_inner(),
-                        }));
-                    seed.skills
-                        .extend(parsed.skill.into_iter().map(|s| Located {
-                            file: index,
-                            line: locate(s.span()),
-                            entry: s.into_inner(),
-                        }));
-                    seed.roles.extend(parsed.role.into_iter().map(|s| Located {
-                        file: index,
-                        line: locate(s.span()),
-                        entry: s.into_inner(),
-                    }));
+        let index = self.files.len();
+        self.files.push(file);
+        match toml::from_str::<SpannedFile>(text) {
+            Ok(parsed) => {
+                // Where each line ends, once: counting newlines from the start for every
+                // entry made reading a 24 MB export (a replica's ESCO snapshot) take minutes.
+                let ends: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+                let locate =
+                    |span: std::ops::Range<usize>| ends.partition_point(|&e| e < span.start) + 1;
+                for c in parsed.category {
+                    let line = locate(c.span());
+                    self.add_category(index, line, c.into_inner());
                 }
-                Err(e) => problems.push(Problem {
-                    line: e.span().map_or(0, |s| line_of(text, s.start)),
-                    message: e.message().trim().to_owned(),
-                    file: file.clone(),
-                }),
+                for s in parsed.skill {
+                    let line = locate(s.span());
+                    self.add_skill(index, line, s.into_inner());
+                }
+                for r in parsed.role {
+                    let line = locate(r.span());
+                    self.add_role(index, line, r.into_inner());
+                }
             }
-            seed.files.push(file);
+            Err(e) => problems.push(Problem {
+                line: e.span().map_or(0, |s| line_of(text, s.start)),
+                message: e.message().trim().to_owned(),
+                file: self.files[index].clone(),
+            }),
         }
     }
 
-    pub fn counts(&self) -> SeedCounts {
-        SeedCounts {
-            categories: self.categories.len(),
-            skills: self.skills.len(),
-            prerequisites: self
-                .skills
-                .iter()
-                .flat_map(|s| &s.entry.requires)
-                .filter(|r| r.skill.is_some())
-                .count(),
-            roles: self.roles.len(),
+    fn problem(&mut self, order: Order, place: Place, message: String) {
+        let problem = Problem {
+            file: self.files[place.file].clone(),
+            line: place.line,
+            message,
+        };
+        self.found.push((order, problem));
+    }
+
+    /// "defined twice" when `id` was seen before, naming where first.
+    fn twice(
+        files: &[PathBuf],
+        seen: &mut HashMap<String, (usize, usize)>,
+        id: &str,
+        place: Place,
+    ) -> Option<String> {
+        match seen.get(id) {
+            Some(&(file, line)) => Some(format!(
+                "is defined twice (first at {}:{line})",
+                files[file].display()
+            )),
+            None => {
+                seen.insert(id.to_owned(), (place.file, place.line));
+                None
+            }
         }
+    }
+
+    fn add_category(&mut self, file: usize, line: usize, e: CategoryEntry) {
+        let place = Place {
+            file,
+            line,
+            entry: self.counts.categories,
+        };
+        self.counts.categories += 1;
+        let order = Order {
+            phase: Phase::Category,
+            entry: place.entry,
+            part: 0,
+        };
+        let what = format!("category {:?}", e.id);
+        if let Some(twice) = Self::twice(&self.files, &mut self.seen.categories, &e.id, place) {
+            return self.problem(order, place, format!("{what} {twice}"));
+        }
+        match category(&e) {
+            Ok(c) => {
+                self.batch.categories.push(c);
+                self.places.categories.push(place);
+            }
+            Err(err) => self.problem(order, place, format!("{what}: {err}")),
+        }
+    }
+
+    fn add_skill(&mut self, file: usize, line: usize, e: SkillEntry) {
+        let place = Place {
+            file,
+            line,
+            entry: self.counts.skills,
+        };
+        self.counts.skills += 1;
+        self.counts.prerequisites += e.requires.iter().filter(|r| r.skill.is_some()).count();
+        let order = |phase, part| Order {
+            phase,
+            entry: place.entry,
+            part,
+        };
+        let what = format!("skill {:?}", e.id);
+        if let Some(twice) = Self::twice(&self.files, &mut self.seen.skills, &e.id, place) {
+            return self.problem(order(Phase::Skill, 0), place, format!("{what} {twice}"));
+        }
+        let id = match skill(&e) {
+            Ok(s) => {
+                let id = s.id.clone();
+                self.batch.skills.push(s);
+                id
+            }
+            Err(err) => {
+                return self.problem(order(Phase::Skill, 0), place, format!("{what}: {err}"));
+            }
+        };
+        let mut edges = Vec::new();
+        let mut kept = Vec::new();
+        let mut groups = Vec::new();
+        for (part, r) in e.requires.iter().enumerate() {
+            let refused = match (&r.skill, &r.any_of) {
+                (Some(skill), None) => match prerequisite(skill, r) {
+                    Ok(edge) => {
+                        edges.push(edge);
+                        kept.push(part);
+                        continue;
+                    }
+                    Err(err) => format!("{what} requires {skill:?}: {err}"),
+                },
+                (None, Some(options)) => match group(options, r) {
+                    Ok(g) => {
+                        groups.push(g);
+                        continue;
+                    }
+                    Err(err) => format!("{what} requires any of {options:?}: {err}"),
+                },
+                _ => format!("{what}: each `requires` entry has either `skill` or `any_of`"),
+            };
+            self.problem(order(Phase::Requires, part), place, refused);
+        }
+        self.batch.prerequisites.push((id.clone(), edges));
+        self.batch.groups.push((id, groups));
+        self.places.skills.push(place);
+        self.places.requires.push(kept);
+    }
+
+    fn add_role(&mut self, file: usize, line: usize, e: RoleEntry) {
+        let place = Place {
+            file,
+            line,
+            entry: self.counts.roles,
+        };
+        self.counts.roles += 1;
+        let order = |part| Order {
+            phase: Phase::Role,
+            entry: place.entry,
+            part,
+        };
+        let what = format!("role {:?}", e.id);
+        if let Some(twice) = Self::twice(&self.files, &mut self.seen.roles, &e.id, place) {
+            return self.problem(order(0), place, format!("{what} {twice}"));
+        }
+        let id = match RoleId::parse(&e.id) {
+            Ok(id) => id,
+            Err(err) => return self.problem(order(0), place, err.to_string()),
+        };
+        let mut requirements = Vec::new();
+        let mut kept = Vec::new();
+        for (part, q) in e.requirements.iter().enumerate() {
+            match requirement(q) {
+                Ok(q) => {
+                    requirements.push(q);
+                    kept.push(part);
+                }
+                Err(err) => self.problem(
+                    order(1 + part),
+                    place,
+                    format!("{what} requirement {:?}: {err}", q.skill),
+                ),
+            }
+        }
+        self.batch.roles.push(Role {
+            id,
+            name: e.name,
+            description: e.description,
+            requirements,
+            external_id: e.external_id,
+        });
+        self.places.roles.push(place);
+        self.places.requirements.push(kept);
+    }
+
+    pub fn counts(&self) -> SeedCounts {
+        self.counts
     }
 
     /// Applies every entry to `graph` and returns every problem found; an empty list means the
     /// whole seed applied. With problems, `graph` holds the valid part only: callers that must
     /// not half-apply (imports) discard it.
+    ///
+    /// The seed goes through [`import::merge`](crate::import) as every importer does, strictly:
+    /// each entry lands whole or is named, with its file and line.
     pub fn apply(&self, graph: &mut SkillGraph) -> Vec<Problem> {
-        let mut problems = Vec::new();
-        let mut report = |file: usize, line: usize, message: String| {
-            problems.push(Problem {
-                file: self.files[file].clone(),
-                line,
-                message,
-            })
-        };
-
-        // Categories: parents first, whatever the order they were written in.
-        let mut pending: Vec<(&Located<CategoryEntry>, Category)> = Vec::new();
-        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-        for c in &self.categories {
-            let what = format!("category {:?}", c.entry.id);
-            if let Some(&(file, line)) = seen.get(&c.entry.id) {
-                let first = self.files[file].display();
-                report(
-                    c.file,
-                    c.line,
-                    format!("{what} is defined twice (first at {first}:{line})"),
-                );
-                continue;
-            }
-            seen.insert(c.entry.id.clone(), (c.file, c.line));
-            match category(&c.entry) {
-                Ok(category) => pending.push((c, category)),
-                Err(e) => report(c.file, c.line, format!("{what}: {e}")),
-            }
-        }
-        while !pending.is_empty() {
-            let before = pending.len();
-            pending.retain(|(_, c)| {
-                let ready = c
-                    .parent
-                    .as_ref()
-                    .is_none_or(|p| graph.category(p.as_str()).is_some());
-                !(ready && graph.upsert_category(c.clone()).is_ok())
+        let batch = &self.batch;
+        let places = &self.places;
+        let mut found: Vec<(Order, Problem)> = Vec::new();
+        let mut refused_skills: HashSet<usize> = HashSet::new();
+        let mut refuse = |refusal: Refusal| {
+            let at = |place: Place, phase, part, message| {
+                let order = Order {
+                    phase,
+                    entry: place.entry,
+                    part,
+                };
+                let problem = Problem {
+                    file: self.files[place.file].clone(),
+                    line: place.line,
+                    message,
+                };
+                (order, problem)
+            };
+            let skill = |i: usize| batch.skills[i].id.as_str();
+            found.push(match refusal {
+                Refusal::Category(i, e) => {
+                    let id = batch.categories[i].id.as_str();
+                    at(
+                        places.categories[i],
+                        Phase::Placing,
+                        0,
+                        format!("category {id:?}: {e}"),
+                    )
+                }
+                Refusal::Skill(i, e) => {
+                    refused_skills.insert(places.skills[i].entry);
+                    at(
+                        places.skills[i],
+                        Phase::Skill,
+                        0,
+                        format!("skill {:?}: {e}", skill(i)),
+                    )
+                }
+                Refusal::UnknownPrerequisite { list, edge } => {
+                    let requires = &batch.prerequisites[list].1[edge].0;
+                    let e = Error::UnknownSkill(requires.clone());
+                    let message = format!(
+                        "skill {:?} requires {:?}: {e}",
+                        skill(list),
+                        requires.as_str()
+                    );
+                    let part = places.requires[list][edge];
+                    at(places.skills[list], Phase::Requires, part, message)
+                }
+                Refusal::Prerequisites { list, error }
+                | Refusal::Prerequisite { list, error, .. } => {
+                    let message = format!("skill {:?}: {error}", skill(list));
+                    at(places.skills[list], Phase::Prerequisites, 0, message)
+                }
+                Refusal::Groups { list, error } | Refusal::Group { list, error, .. } => {
+                    let message = format!("skill {:?}: {error}", skill(list));
+                    at(places.skills[list], Phase::Groups, 0, message)
+                }
+                Refusal::UnknownRequirement { role, requirement } => {
+                    let r = &batch.roles[role];
+                    let q = &r.requirements[requirement].skill;
+                    let e = Error::UnknownSkill(q.clone());
+                    let message =
+                        format!("role {:?} requirement {:?}: {e}", r.id.as_str(), q.as_str());
+                    let part = 1 + places.requirements[role][requirement];
+                    at(places.roles[role], Phase::Role, part, message)
+                }
+                Refusal::Role(i, e) => {
+                    let id = batch.roles[i].id.as_str();
+                    at(
+                        places.roles[i],
+                        Phase::Role,
+                        usize::MAX,
+                        format!("role {id:?}: {e}"),
+                    )
+                }
             });
-            if pending.len() == before {
-                for (c, category) in pending.drain(..) {
-                    let err = graph.upsert_category(category).unwrap_err();
-                    report(c.file, c.line, format!("category {:?}: {err}", c.entry.id));
-                }
-            }
-        }
-
-        // Skills' own data, then their prerequisites once every skill exists.
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut placed: Vec<(&Located<SkillEntry>, SkillId)> = Vec::new();
-        for s in &self.skills {
-            let what = format!("skill {:?}", s.entry.id);
-            if let Some(&(file, line)) = seen.get(s.entry.id.as_str()) {
-                let first = self.files[file].display();
-                report(
-                    s.file,
-                    s.line,
-                    format!("{what} is defined twice (first at {first}:{line})"),
-                );
-                continue;
-            }
-            seen.insert(&s.entry.id, (s.file, s.line));
-            match skill(&s.entry).and_then(|skill| {
-                let id = skill.id.clone();
-                graph.upsert_skill(skill).map(|()| id)
-            }) {
-                Ok(id) => placed.push((s, id)),
-                Err(e) => report(s.file, s.line, format!("{what}: {e}")),
-            }
-        }
-        // Every skill's edges in one call: one per skill cloned the whole graph each time,
-        // which made a 20,000-skill export take minutes to read (a replica's snapshot).
-        let mut edges = Vec::with_capacity(placed.len());
-        let mut all_groups = Vec::with_capacity(placed.len());
-        for (s, id) in placed {
-            let mut valid = Vec::new();
-            let mut groups = Vec::new();
-            for r in &s.entry.requires {
-                match (&r.skill, &r.any_of) {
-                    (Some(skill), None) => match prerequisite(skill, r).and_then(|(req, spec)| {
-                        graph
-                            .skill(req.as_str())
-                            .ok_or_else(|| Error::UnknownSkill(req.clone()))?;
-                        Ok((req, spec))
-                    }) {
-                        Ok(p) => valid.push(p),
-                        Err(e) => report(
-                            s.file,
-                            s.line,
-                            format!("skill {:?} requires {skill:?}: {e}", s.entry.id),
-                        ),
-                    },
-                    (None, Some(options)) => match group(options, r) {
-                        Ok(g) => groups.push(g),
-                        Err(e) => report(
-                            s.file,
-                            s.line,
-                            format!("skill {:?} requires any of {options:?}: {e}", s.entry.id),
-                        ),
-                    },
-                    _ => report(
-                        s.file,
-                        s.line,
-                        format!(
-                            "skill {:?}: each `requires` entry has either `skill` or `any_of`",
-                            s.entry.id
-                        ),
-                    ),
-                }
-            }
-            edges.push((id.clone(), valid));
-            all_groups.push((s, id, groups));
-        }
-        if graph.set_prerequisites_many(&edges).is_err() {
-            // Skill by skill, to say which one is in the way.
-            for ((id, valid), (s, _, _)) in edges.iter().zip(&all_groups) {
-                if let Err(e) = graph.set_prerequisites(id, valid) {
-                    report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
-                }
-            }
-        }
-        for (s, id, groups) in all_groups {
-            if groups.is_empty() && graph.prerequisite_groups(&id).is_ok_and(<[_]>::is_empty) {
-                continue;
-            }
-            if let Err(e) = graph.set_prerequisite_groups(&id, groups) {
-                report(s.file, s.line, format!("skill {:?}: {e}", s.entry.id));
-            }
-        }
-
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
-        for r in &self.roles {
-            let what = format!("role {:?}", r.entry.id);
-            if let Some(&(file, line)) = seen.get(r.entry.id.as_str()) {
-                let first = self.files[file].display();
-                report(
-                    r.file,
-                    r.line,
-                    format!("{what} is defined twice (first at {first}:{line})"),
-                );
-                continue;
-            }
-            seen.insert(&r.entry.id, (r.file, r.line));
-            let id = match RoleId::parse(&r.entry.id) {
-                Ok(id) => id,
-                Err(e) => {
-                    report(r.file, r.line, e.to_string());
-                    continue;
-                }
-            };
-            let mut requirements = Vec::new();
-            for q in &r.entry.requirements {
-                match requirement(q).and_then(|q| {
-                    graph
-                        .skill(q.skill.as_str())
-                        .ok_or_else(|| Error::UnknownSkill(q.skill.clone()))?;
-                    Ok(q)
-                }) {
-                    Ok(q) => requirements.push(q),
-                    Err(e) => report(
-                        r.file,
-                        r.line,
-                        format!("{what} requirement {:?}: {e}", q.skill),
-                    ),
-                }
-            }
-            let role = Role {
-                id,
-                name: r.entry.name.clone(),
-                description: r.entry.description.clone(),
-                requirements,
-                external_id: r.entry.external_id.clone(),
-            };
-            if let Err(e) = graph.upsert_role(role) {
-                report(r.file, r.line, format!("{what}: {e}"));
-            }
-        }
-        problems
+        };
+        import::merge(batch, graph, import::Mode::Strict, &mut refuse);
+        // A refused skill is refused whole: what its `requires` got wrong is not told.
+        found.extend(
+            self.found
+                .iter()
+                .filter(|(order, _)| {
+                    !(order.phase == Phase::Requires && refused_skills.contains(&order.entry))
+                })
+                .cloned(),
+        );
+        found.sort_by_key(|(order, _)| *order);
+        found.into_iter().map(|(_, problem)| problem).collect()
     }
 }
 

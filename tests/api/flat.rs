@@ -63,8 +63,12 @@ const QUERIES: &[&str] = &[
 #[tokio::test]
 async fn the_synchronous_walk_answers_exactly_as_the_executor() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let catalog = skillgraph::cli::open_seeded(&dir.path().join("db"), &seed_dir())
-        .expect("a seeded database");
+    let catalog = skillgraph::catalog::start::open_seeded(
+        &dir.path().join("db"),
+        &seed_dir(),
+        Default::default(),
+    )
+    .expect("a seeded database");
     let schema = graphql::schema(Arc::new(catalog), Limits::default(), true);
     for query in QUERIES {
         // `$on` is false: the queries that declare it skip part of what they select.

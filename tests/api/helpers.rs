@@ -1,13 +1,14 @@
 //! The test harness: a real server on a real sled database, spoken to over real HTTP.
 //!
-//! [`TestApp::spawn`] seeds a fresh database in a temporary directory from the shipped `seed/`,
-//! starts [`skillgraph::http::serve`] on `127.0.0.1:0` and keeps both alive for the test.
+//! [`TestApp::spawn`] starts a server as `skillgraph serve` does, through
+//! [`skillgraph::catalog::start::start`] (a fresh database in a temporary directory, seeded from
+//! the shipped `seed/`, extraction kept warm), serves it with [`skillgraph::http::serve`] on
+//! `127.0.0.1:0` and keeps both alive for the test.
 //! [`TestApp::restart`] shuts the server down gracefully, waits until it has released the
 //! database, and serves the same directory again.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use skillgraph::catalog::start;
 use skillgraph::config::Retention;
 use skillgraph::graphql::Limits;
 use skillgraph::http::ServerConfig;
@@ -59,9 +61,11 @@ struct Server {
 }
 
 impl Server {
-    /// Opens (seeding when empty) the database at `db` and serves it on a fresh port.
+    /// Starts the database at `db` as `serve` does (seeding it when empty) and serves it on a
+    /// fresh port.
     async fn start(db: &Path, config: ServerConfig, retention: Retention) -> (SocketAddr, Server) {
-        let catalog = skillgraph::cli::open_seeded_with(db, &seed_dir(), retention)
+        let seed = seed_dir();
+        let catalog = start::start(db, retention, start::Start::Seeded(&seed))
             .unwrap_or_else(|e| panic!("could not open the database at {}: {e}", db.display()));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -72,7 +76,7 @@ impl Server {
         let (shutdown, signal) = oneshot::channel::<()>();
         let task = tokio::spawn(skillgraph::http::serve(
             listener,
-            Arc::new(catalog),
+            catalog,
             config,
             async move {
                 // A dropped sender also means "stop".

@@ -104,7 +104,7 @@ async fn an_online_export_restores_into_a_fresh_database_as_the_same_graph() {
     let file = dir.path().join("backup.toml");
     std::fs::write(&file, &text).unwrap();
     let restored = skillgraph::catalog::Catalog::open(&dir.path().join("db")).unwrap();
-    skillgraph::cli::import_seed(&restored, &file).unwrap();
+    skillgraph::catalog::start::import_seed(&restored, &file).unwrap();
     let graph = restored.snapshot();
     assert_eq!(skillgraph::import::seed::export(&graph), text);
     assert!(graph.skill("backup-check").is_some());
