@@ -90,6 +90,7 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
             None => Start::Seeded(&args.seed),
         },
     )?;
+    release_start_up_memory();
     let (admin_token, generated) = match (&args.server.admin_token, &args.server.admin_token_file) {
         (Some(token), _) => (token.clone(), false),
         (None, Some(file)) => (std::fs::read_to_string(file)?.trim().to_owned(), false),
@@ -251,4 +252,16 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested: finishing in-flight requests");
+}
+
+/// Hands back to the system what start-up freed. Loading the graph and building the
+/// extraction automaton (both on this thread, in [`start::start`]) free about a hundred
+/// megabytes on ESCO, which mimalloc keeps resident until this thread allocates again after
+/// its purge delay, and a server's main thread never does: measured on ESCO, 297 MB resident
+/// after start-up without this, 200 MB (195 MiB) with it. Only start-up's garbage is purged eagerly;
+/// the serving threads keep mimalloc's delayed purge, which spares them a system call per
+/// freed page. Without mimalloc as the allocator (the library's tests) it frees nothing.
+fn release_start_up_memory() {
+    // SAFETY: mi_collect only walks this thread's heap and the abandoned segments.
+    unsafe { libmimalloc_sys::mi_collect(true) };
 }
