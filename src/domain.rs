@@ -34,9 +34,9 @@ pub use model::{
 };
 pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{
-    Budgeted, ImpliedSkill, LearningPlan, PlanOptions, RequirementStatus, RoleGap, RoleStanding,
-    Schedule, Step, Target, TargetRef,
+    Budgeted, ImpliedSkill, LearningPlan, PlanOptions, Schedule, Step, Target, TargetRef,
 };
+pub use roles::gap::{RequirementStatus, RoleGap, RoleStanding};
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;
 pub use similar::{RoleSimilarity, SharedRequirement};

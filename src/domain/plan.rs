@@ -1,11 +1,10 @@
-//! Learning plans and role gaps: the questions a person asks of the graph (matching is in
-//! `roles`).
+//! Learning plans: the ordered, staged steps from a profile to target skills and roles.
 //!
 //! This file holds the plan's values and entry points, and runs the phases in order; the rest
 //! is split by job: [`groups`] (a "one of" group's option, chosen before the walk), [`walk`]
 //! (the phases, from the targets' demand to the assembled steps) and [`budget`] (the budget
 //! and the pace). The plan reads the graph, the holdings and readiness; it must not depend on
-//! role matching (`roles`) or on the questions asked of plans (`next`).
+//! the questions asked of plans: role gaps and matching (`roles`), `next`, `similar`.
 //!
 //! # The model
 //! * **Holdings** (see `holdings`): what a profile holds, explicitly and, through *required*
@@ -53,7 +52,6 @@ mod groups;
 pub(crate) mod tests;
 mod walk;
 
-use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use self::budget::pace;
@@ -62,7 +60,7 @@ use self::walk::{Demands, Staged, critical_path, explain, stage, steps_met};
 use super::graph::SkillGraph;
 use super::holdings::Holdings;
 use super::scratch::{NodeMap, node_map, with_map};
-use super::{Error, Follow, Level, Profile, Requirement, RoleId, SkillId};
+use super::{Error, Follow, Level, Profile, RoleId, SkillId};
 
 /// What a plan should reach.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,8 +167,9 @@ pub struct Budgeted {
     /// positions and stages are the full plan's).
     pub deferred: Vec<Step>,
     pub deferred_hours: u64,
-    /// Readiness for the targets now: for role targets as in [`RoleStanding::readiness`],
-    /// over all their requirements; a target skill weighs as an essential requirement.
+    /// Readiness for the targets now: for role targets as `readiness` defines it (a role's
+    /// standing reports the same), over all their requirements; a target skill weighs as an
+    /// essential requirement.
     pub readiness: f64,
     /// The same once the plan's steps (those within the budget) are learned.
     pub readiness_within_budget: f64,
@@ -186,36 +185,6 @@ pub struct Schedule {
     pub budget_hours: Option<u64>,
     /// Number each step's weeks at this many hours a week; must be above 0.
     pub hours_per_week: Option<u32>,
-}
-
-/// A role requirement with the level the profile holds (`None`: not at all).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RequirementStatus {
-    pub requirement: Requirement,
-    pub current: Option<Level>,
-}
-
-/// Where a profile stands against a role's requirements: cheap (one look per requirement),
-/// unlike the plan that closes the gap, so callers that only list requirements ask for this.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RoleStanding {
-    pub role: RoleId,
-    /// In `[0, 1]`; see the module docs.
-    pub readiness: f64,
-    /// Each list: essential requirements first, then by category order and id.
-    pub satisfied: Vec<RequirementStatus>,
-    pub under_level: Vec<RequirementStatus>,
-    pub missing: Vec<RequirementStatus>,
-}
-
-/// A role's standing together with the plan that closes the gap.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RoleGap {
-    #[serde(flatten)]
-    pub standing: RoleStanding,
-    /// Hours of the plan that closes every unmet requirement.
-    pub hours: u64,
-    pub plan: LearningPlan,
 }
 
 // A plan's view of the holdings, what it needs, and each step's index.
@@ -251,7 +220,9 @@ impl SkillGraph {
         self.plan_from(&holdings, targets, options, schedule)
     }
 
-    fn plan_from(
+    /// [`plan_scheduled`](Self::plan_scheduled) from holdings already walked: role gaps
+    /// share one holdings walk between the standing and the plan.
+    pub(super) fn plan_from(
         &self,
         holdings: &Holdings,
         targets: &[Target],
@@ -334,101 +305,5 @@ impl SkillGraph {
             weeks,
             budget,
         }
-    }
-}
-
-// A role's standing and the plan that closes its gap: the role questions that need a plan.
-impl SkillGraph {
-    /// Where a profile stands against a role, and the plan that closes the gap.
-    pub fn role_gap(&self, profile: &Profile, role: &RoleId) -> Result<RoleGap, Error> {
-        self.role_gap_scheduled(profile, role, Schedule::default())
-    }
-
-    /// [`role_gap`](Self::role_gap) with its plan within a budget and at a pace; `hours`
-    /// stays the hours of the whole gap.
-    pub fn role_gap_scheduled(
-        &self,
-        profile: &Profile,
-        role: &RoleId,
-        schedule: Schedule,
-    ) -> Result<RoleGap, Error> {
-        let holdings = self.holdings(profile)?;
-        let standing = self.role_standing(&holdings, role)?;
-        let plan = self.gap_plan_scheduled(&holdings, role, schedule)?;
-        Ok(RoleGap {
-            standing,
-            hours: plan.full_hours(),
-            plan,
-        })
-    }
-
-    /// Where `profile` stands against a role, without planning: the holdings walk goes only
-    /// toward the role's requirements ([`holdings_toward`](Self::holdings_toward)), which on
-    /// a large graph is a few dozen skills instead of every held skill's closure.
-    pub fn role_standing_for(
-        &self,
-        profile: &Profile,
-        role: &RoleId,
-    ) -> Result<RoleStanding, Error> {
-        let targets = self
-            .role_entry(role)?
-            .requirements
-            .iter()
-            .map(|r| Ok(self.entry(&r.skill)?.node))
-            .collect::<Result<Vec<_>, Error>>()?;
-        self.role_standing(&self.holdings_toward(profile, &targets)?, role)
-    }
-
-    /// Where `holdings` stand against a role's requirements, without planning.
-    pub fn role_standing(&self, holdings: &Holdings, role: &RoleId) -> Result<RoleStanding, Error> {
-        let role_data = self.role_entry(role)?;
-        let mut statuses: Vec<(NodeIndex, RequirementStatus)> = role_data
-            .requirements
-            .iter()
-            .map(|r| {
-                let node = self.entry(&r.skill)?.node;
-                let status = RequirementStatus {
-                    requirement: r.clone(),
-                    current: holdings.level(node),
-                };
-                Ok((node, status))
-            })
-            .collect::<Result<_, Error>>()?;
-        statuses.sort_by_cached_key(|(node, s)| (s.requirement.importance, self.order_key(*node)));
-        let (mut satisfied, mut under_level, mut missing) = (vec![], vec![], vec![]);
-        for (_, status) in statuses {
-            match status.current {
-                Some(level) if level >= status.requirement.level => satisfied.push(status),
-                Some(_) => under_level.push(status),
-                None => missing.push(status),
-            }
-        }
-        Ok(RoleStanding {
-            role: role.clone(),
-            readiness: self.readiness(holdings, &role_data.requirements)?,
-            satisfied,
-            under_level,
-            missing,
-        })
-    }
-
-    /// The plan from `holdings` that closes every unmet requirement of a role.
-    pub fn gap_plan(&self, holdings: &Holdings, role: &RoleId) -> Result<LearningPlan, Error> {
-        self.gap_plan_scheduled(holdings, role, Schedule::default())
-    }
-
-    /// [`gap_plan`](Self::gap_plan) within a budget and at a pace.
-    pub fn gap_plan_scheduled(
-        &self,
-        holdings: &Holdings,
-        role: &RoleId,
-        schedule: Schedule,
-    ) -> Result<LearningPlan, Error> {
-        self.plan_from(
-            holdings,
-            &[Target::Role(role.clone())],
-            PlanOptions::default(),
-            schedule,
-        )
     }
 }

@@ -1,7 +1,8 @@
 //! Role matching: how far a profile is from each role, and which roles are nearest.
-//! Readiness is defined in `readiness`; role gaps and standings, which need a plan, stay in
-//! `plan` for now. The index matching reads is in [`index`].
+//! Readiness is defined in `readiness`; one role's standing and gap, which need a plan, are in
+//! [`gap`]. The index matching reads is in [`index`].
 
+pub(super) mod gap;
 pub(super) mod index;
 
 use petgraph::stable_graph::NodeIndex;

@@ -1,9 +1,10 @@
-//! Unit tests of plans: order and stages, holdings, role gaps, budgets and pace. The
-//! helpers `lvl` and `role` are shared with the tests of `roles`, `next` and `similar`.
+//! Unit tests of plans: order and stages, holdings, budgets and pace (a role gap's own test is
+//! in `roles::gap`). The helpers `lvl` and `role` are shared with the tests of `roles`, `next`
+//! and `similar`.
 
 use super::*;
 use crate::domain::graph::tests::{category, graph, id, skill};
-use crate::domain::{EdgeSpec, Importance, PrerequisiteKind, Role};
+use crate::domain::{EdgeSpec, Importance, PrerequisiteKind, Requirement, Role};
 
 pub(crate) fn lvl(v: i64) -> Level {
     Level::new(v).unwrap()
@@ -155,34 +156,6 @@ fn ties_follow_category_order_then_id() {
         .plan(&Profile::default(), &[to("top", 3)], PlanOptions::default())
         .unwrap();
     assert_eq!(order(&plan), [("m", 1), ("z", 1), ("a", 1), ("top", 2)]);
-}
-
-#[test]
-fn a_role_gap_sorts_requirements_and_scores_readiness() {
-    let mut g = graph(&["b>a", "c>a"]);
-    let r = role(
-        "r",
-        &[
-            ("a", 3, Importance::Essential),
-            ("b", 3, Importance::Essential),
-            ("c", 2, Importance::Optional),
-        ],
-    );
-    g.upsert_role(r).unwrap();
-    let gap = g
-        .role_gap(&have(&[("a", 3), ("b", 2)]), &RoleId::parse("r").unwrap())
-        .unwrap();
-    assert_eq!(gap.standing.satisfied.len(), 1);
-    assert_eq!(gap.standing.under_level[0].requirement.skill, id("b"));
-    assert_eq!(gap.standing.missing[0].requirement.skill, id("c"));
-    // (3·1 + 3·0.4 + 1·0) / 7
-    assert!(
-        (gap.standing.readiness - 4.2 / 7.0).abs() < 1e-9,
-        "{}",
-        gap.standing.readiness
-    );
-    assert_eq!(gap.hours, 6 + 4);
-    assert_eq!(gap.hours, gap.plan.total_hours);
 }
 
 #[test]
