@@ -233,16 +233,25 @@ pub(crate) struct Landed {
 /// Prerequisites first go in with one acyclicity check for the whole batch; only when that finds
 /// a cycle does it fall back to edge by edge, skipping each edge that would close one.
 pub fn apply(batch: &Batch, graph: &mut SkillGraph, report: &mut Report) {
+    // What the reader skipped never reached the batch: only what `merge` refuses counts against
+    // what the batch offered (subtracting read-time skips too underflowed on a CSV whose
+    // skills.csv had an invalid id).
+    let refusals = |report: &Report| {
+        [
+            report.skipped_with("category: "),
+            report.skipped_with("skill: "),
+            report.skipped_with("prerequisite: would close a cycle"),
+        ]
+    };
+    let read = refusals(report);
     let landed = merge(batch, graph, Mode::Lenient, &mut |refusal| {
         report.refused(batch, refusal);
     });
-    // Counted as before the seed came through here: read-time skips of the same kind count
-    // against what landed too.
-    report.categories =
-        batch.categories.len() - report.skipped_with("category: ") + landed.missing_categories;
-    report.skills = batch.skills.len() - report.skipped_with("skill: ");
-    report.prerequisites =
-        landed.edges_offered - report.skipped_with("prerequisite: would close a cycle");
+    let now = refusals(report);
+    let refused = |i: usize| now[i] - read[i];
+    report.categories = batch.categories.len() - refused(0) + landed.missing_categories;
+    report.skills = batch.skills.len() - refused(1);
+    report.prerequisites = landed.edges_offered - refused(2);
     report.groups += landed.groups;
     report.roles += landed.roles;
     report.requirements += landed.requirements;

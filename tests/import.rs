@@ -235,6 +235,8 @@ fn the_csv_layout_imports_and_reports_its_bad_rows() {
     let (batch, mut report) = read(import::csv::read, &[fixture("csv")]);
     let graph = applied(&batch, &mut report);
     assert_eq!(graph.stats().skills, 4);
+    // The report counts what landed: a row the reader skipped is not subtracted again.
+    assert_eq!(report.skills, 4, "{report}");
     assert_eq!(graph.category("data").unwrap().name, "Data");
     assert_eq!(
         count(&report.skipped, "skill: hours is not a whole number"),
@@ -251,6 +253,21 @@ fn the_csv_layout_imports_and_reports_its_bad_rows() {
         .direct_prerequisites(&SkillId::parse("pandas").unwrap())
         .unwrap();
     assert_eq!(pandas[0].1.min_level.map(|l| l.get()), Some(2));
+}
+
+#[test]
+fn a_csv_whose_only_skill_row_is_bad_reports_none_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("skills.csv"),
+        "id,name,category,hours\nNot An Id!,Broken,Data,10\n",
+    )
+    .unwrap();
+    let (batch, mut report) = read(import::csv::read, &[dir.path().to_owned()]);
+    let graph = applied(&batch, &mut report);
+    assert_eq!(graph.stats().skills, 0);
+    assert_eq!(report.skills, 0, "{report}");
+    assert_eq!(count(&report.skipped, "skill: invalid id"), 1, "{report}");
 }
 
 #[test]
