@@ -15,8 +15,9 @@ use petgraph::stable_graph::NodeIndex;
 /// A map from node to `V`, valid for one walk (see the module docs).
 pub(super) struct NodeMap<V> {
     epoch: u32,
-    stamps: Vec<u32>,
-    values: Vec<V>,
+    /// Each node's stamp beside its value: a walk's visit reads both, and one slot is one
+    /// cache line where two arrays were two (measured on the holdings walk, see BENCHMARKS.md).
+    slots: Vec<(u32, V)>,
     /// Nodes set during this walk, in the order they were first set.
     touched: Vec<NodeIndex>,
 }
@@ -27,28 +28,29 @@ impl<V: Copy + Default> NodeMap<V> {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             // Once every four billion walks the stamps could collide: start over.
-            self.stamps.fill(0);
+            self.slots.iter_mut().for_each(|slot| slot.0 = 0);
             self.epoch = 1;
         }
-        if self.stamps.len() < bound {
-            self.stamps.resize(bound, 0);
-            self.values.resize(bound, V::default());
+        if self.slots.len() < bound {
+            self.slots.resize(bound, (0, V::default()));
         }
         self.touched.clear();
     }
 
     pub(super) fn get(&self, node: NodeIndex) -> Option<V> {
         let i = node.index();
-        (self.stamps[i] == self.epoch).then(|| self.values[i])
+        let (stamp, value) = self.slots[i];
+        (stamp == self.epoch).then_some(value)
     }
 
     pub(super) fn insert(&mut self, node: NodeIndex, value: V) {
         let i = node.index();
-        if self.stamps[i] != self.epoch {
-            self.stamps[i] = self.epoch;
+        let slot = &mut self.slots[i];
+        if slot.0 != self.epoch {
+            slot.0 = self.epoch;
             self.touched.push(node);
         }
-        self.values[i] = value;
+        slot.1 = value;
     }
 
     /// The nodes set in this walk, in the order they were first set.
@@ -87,8 +89,7 @@ impl<V> NodeMap<V> {
     pub(super) const fn new_const() -> Self {
         NodeMap {
             epoch: 0,
-            stamps: Vec::new(),
-            values: Vec::new(),
+            slots: Vec::new(),
             touched: Vec::new(),
         }
     }
