@@ -89,7 +89,6 @@ fn score(label: &Label) -> f64 {
 impl SkillGraph {
     fn matcher(&self) -> &Matcher {
         self.matcher
-            .0
             .get_or_init(|| Matcher::build(self.skills.values().map(|e| (&*e.skill, &e.keys))))
     }
 
@@ -100,7 +99,7 @@ impl SkillGraph {
 
     /// Whether this snapshot's matcher is built: an extraction would not wait for it.
     pub fn extraction_prepared(&self) -> bool {
-        self.matcher.0.get().is_some()
+        self.matcher.get().is_some()
     }
 
     /// Drops the matcher, so that the next extraction builds it: for measuring the build.

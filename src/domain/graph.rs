@@ -18,20 +18,21 @@ mod adjacency;
 mod build;
 mod dag;
 mod edit;
+pub(super) mod lazy;
 mod nodes;
 mod replay;
 
 use super::{Follow, Reach};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::extract::matcher::MatcherCell;
-use super::roles::index::RoleIndexCell;
+use super::extract::matcher::Matcher;
+use super::roles::index::RoleIndex;
 use super::scratch::{node_map, with_map};
 use super::search::index::SearchState;
 use super::text::SearchKeys;
@@ -40,6 +41,7 @@ use super::{
     PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
 use adjacency::Adjacency;
+use lazy::Lazy;
 use nodes::{NodeSkill, NodeTable};
 
 node_map!(BFS_SEEN: usize);
@@ -122,10 +124,10 @@ pub struct SkillGraph {
     pub(super) graph: Arc<StableDiGraph<SkillId, EdgeSpec>>,
     /// The required edges of `graph` as flat arrays, built on first use and shared by the
     /// snapshots that share `graph` (see [`Adjacency`]).
-    required: Arc<OnceLock<Adjacency>>,
+    required: Lazy<Adjacency>,
     /// Each node's skill and its category's order, by node index: built on first use, patched
     /// by a write to a skill, dropped by a write to categories (see [`nodes`]).
-    by_node: Arc<OnceLock<NodeTable>>,
+    by_node: Lazy<NodeTable>,
     pub(super) roles: Arc<BTreeMap<RoleId, (Arc<Role>, SearchKeys)>>,
     /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
     required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
@@ -134,10 +136,10 @@ pub struct SkillGraph {
     pub(super) role_search: SearchState<RoleId>,
     /// Roles with requirements as nodes, for matching (see `roles`); replaced by every write
     /// to roles, and to skills where a role could see it (hours, deletion).
-    pub(super) role_index: RoleIndexCell,
+    pub(super) role_index: Lazy<RoleIndex>,
     /// The labels of skills as one automaton, for finding mentions in text (see `extract`);
     /// dropped by every write to a name, an alias or the set of skills.
-    pub(super) matcher: MatcherCell,
+    pub(super) matcher: Lazy<Matcher>,
     /// "One of" groups by skill (see [`PrerequisiteGroup`]): kept apart from the petgraph so
     /// that no walk over edges follows an option as if it were required; copied only when a
     /// group changes.
@@ -268,9 +270,9 @@ impl SkillGraph {
             Some(table) => {
                 let mut table = table.clone();
                 table.set(node, skill.map(|s| self.node_skill(s)));
-                self.by_node = Arc::new(OnceLock::from(table));
+                self.by_node = Lazy::built(table);
             }
-            None => self.by_node = Arc::default(),
+            None => self.by_node.reset(),
         }
     }
 
@@ -288,7 +290,7 @@ impl SkillGraph {
 
     /// The categories, to change them: category orders are copied by node.
     fn categories_mut(&mut self) -> &mut BTreeMap<CategoryId, Arc<Category>> {
-        self.by_node = Arc::default();
+        self.by_node.reset();
         Arc::make_mut(&mut self.categories)
     }
 
@@ -317,7 +319,7 @@ impl SkillGraph {
 
     /// The edge graph, to change it: the flat copy of its edges no longer holds.
     fn graph_mut(&mut self) -> &mut StableDiGraph<SkillId, EdgeSpec> {
-        self.required = Arc::default();
+        self.required.reset();
         Arc::make_mut(&mut self.graph)
     }
 
@@ -797,7 +799,7 @@ pub(crate) mod tests {
         g.add_prerequisite(&id("f"), &id("a"), EdgeSpec::default())
             .unwrap();
         let mut rebuilt = g.clone();
-        rebuilt.by_node = Arc::default();
+        rebuilt.by_node.reset();
         for entry in g.skills.values() {
             let (patched, fresh) = (g.at(entry.node), rebuilt.at(entry.node));
             assert_eq!((&*patched.0, patched.1), (&*fresh.0, fresh.1));

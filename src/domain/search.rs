@@ -36,7 +36,7 @@
 //!
 //! Graph snapshots are immutable and a write costs about a millisecond, while building the
 //! index of ESCO takes tens of milliseconds, so a write must not rebuild it. Each snapshot
-//! holds a [`SearchState`]: the index of itself once built (lazily, in a `OnceLock` shared by
+//! holds a [`SearchState`]: the index of itself once built (lazily, in a `Lazy` cell shared by
 //! the clones of that snapshot), or else the index of an earlier snapshot plus the ids written
 //! since (at most [`OVERLAY_MAX`]). A search of such a snapshot reads the old index, skips the
 //! ids written since, and ranks their current entries one by one with [`tier`], the plain

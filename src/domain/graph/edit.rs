@@ -148,7 +148,7 @@ impl SkillGraph {
                 let node = entry.node;
                 if entry.skill.hours != skill.hours {
                     // Rebuilt by the next match (about 10 ms on ESCO), not patched: the patched
-                    // copy (`RoleIndexCell::rehour`) left some roles' lower bounds above their
+                    // copy (the old `RoleIndexCell::rehour`) left some roles' lower bounds above their
                     // hours, and matching by hours then passed them over (found by the property
                     // comparing a live graph with one built afresh).
                     self.role_index.reset();
