@@ -62,9 +62,10 @@ const FLOORS: &[Floor] = &[
     },
     Floor {
         name: "domain indexes",
-        why: "built from plain values and a lookup, they know no SkillGraph: the graph holds them, \
-              so they cannot read it back",
+        why: "built from plain values and a lookup (and the lazy cell they sit in), they know no \
+              SkillGraph: the graph holds them, so they cannot read it back",
         rooms: &[
+            "domain/graph/lazy.rs",
             "domain/graph/adjacency.rs",
             "domain/graph/nodes.rs",
             "domain/search/rank.rs",

@@ -54,7 +54,7 @@ use serde::Serialize;
 use super::graph::SkillGraph;
 use super::{Level, Profile, SkillId};
 pub use matcher::SHORT_LABEL;
-use matcher::{Folded, Label, Matcher, longest_first};
+use matcher::{Folded, Label, longest_first};
 
 /// What an alias counts for against a name (1).
 pub const ALIAS_WEIGHT: f64 = 0.8;
@@ -87,25 +87,9 @@ fn score(label: &Label) -> f64 {
 }
 
 impl SkillGraph {
-    fn matcher(&self) -> &Matcher {
-        self.matcher
-            .0
-            .get_or_init(|| Matcher::build(self.skills.values().map(|e| (&*e.skill, &e.keys))))
-    }
-
     /// Builds this snapshot's matcher now, so that the first extraction does not wait for it.
     pub fn prepare_extraction(&self) {
         self.matcher();
-    }
-
-    /// Whether this snapshot's matcher is built: an extraction would not wait for it.
-    pub fn extraction_prepared(&self) -> bool {
-        self.matcher.0.get().is_some()
-    }
-
-    /// Drops the matcher, so that the next extraction builds it: for measuring the build.
-    pub fn forget_matcher(&mut self) {
-        self.matcher.reset();
     }
 
     /// The skills `text` mentions, best score first (ties by first mention, then id), at most

@@ -10,37 +10,41 @@
 //! graph is a `StableDiGraph` so that deleting a skill never renumbers the others.
 //!
 //! This file holds the graph's fields and its read API; the rest is split by job:
-//! [`edit`] (every mutation and its change set), [`dag`] (acyclicity and the cycle a refused
-//! edge would close), [`build`] (a graph from stored or imported parts), [`replay`] (a
-//! change-log entry applied).
+//! [`derived`] (every index derived from the fields, and the one table of what each kind of
+//! write does to them), [`edit`] (every mutation and its change set), [`dag`] (acyclicity and
+//! the cycle a refused edge would close), [`build`] (a graph from stored or imported parts),
+//! [`replay`] (a change-log entry applied).
+//!
+//! The fields are private to this module and its children: the question modules (search,
+//! roles, extract, plan, next, ...) read through methods, so that no code outside `graph` can
+//! write the truth without the derived indexes hearing of it.
 
 mod adjacency;
 mod build;
 mod dag;
+mod derived;
 mod edit;
+pub(super) mod lazy;
 mod nodes;
 mod replay;
 
 use super::{Follow, Reach};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::extract::matcher::MatcherCell;
-use super::roles::index::RoleIndexCell;
 use super::scratch::{node_map, with_map};
-use super::search::index::SearchState;
 use super::text::SearchKeys;
 use super::{
     Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
     PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
-use adjacency::Adjacency;
-use nodes::{NodeSkill, NodeTable};
+use derived::Derived;
+use nodes::NodeSkill;
 
 node_map!(BFS_SEEN: usize);
 
@@ -118,32 +122,16 @@ pub struct SkillGraph {
     categories: Arc<BTreeMap<CategoryId, Arc<Category>>>,
     /// Hashed, not ordered: every plan and import looks ids up here, and the listings that
     /// need an order sort by their own key anyway.
-    pub(super) skills: Arc<HashMap<SkillId, SkillEntry>>,
-    pub(super) graph: Arc<StableDiGraph<SkillId, EdgeSpec>>,
-    /// The required edges of `graph` as flat arrays, built on first use and shared by the
-    /// snapshots that share `graph` (see [`Adjacency`]).
-    required: Arc<OnceLock<Adjacency>>,
-    /// Each node's skill and its category's order, by node index: built on first use, patched
-    /// by a write to a skill, dropped by a write to categories (see [`nodes`]).
-    by_node: Arc<OnceLock<NodeTable>>,
-    pub(super) roles: Arc<BTreeMap<RoleId, (Arc<Role>, SearchKeys)>>,
-    /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
-    required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
-    /// Name search indexes; each write records here which ids it changed (see `search`).
-    pub(super) skill_search: SearchState<SkillId>,
-    pub(super) role_search: SearchState<RoleId>,
-    /// Roles with requirements as nodes, for matching (see `roles`); replaced by every write
-    /// to roles, and to skills where a role could see it (hours, deletion).
-    pub(super) role_index: RoleIndexCell,
-    /// The labels of skills as one automaton, for finding mentions in text (see `extract`);
-    /// dropped by every write to a name, an alias or the set of skills.
-    pub(super) matcher: MatcherCell,
+    skills: Arc<HashMap<SkillId, SkillEntry>>,
+    graph: Arc<StableDiGraph<SkillId, EdgeSpec>>,
+    roles: Arc<BTreeMap<RoleId, (Arc<Role>, SearchKeys)>>,
     /// "One of" groups by skill (see [`PrerequisiteGroup`]): kept apart from the petgraph so
     /// that no walk over edges follows an option as if it were required; copied only when a
     /// group changes.
     groups: Arc<BTreeMap<SkillId, Arc<[PrerequisiteGroup]>>>,
-    /// The same groups by the skill's node, with the options as nodes.
-    group_nodes: Arc<HashMap<NodeIndex, Arc<[GroupNodes]>>>,
+    /// Every index derived from the fields above; only [`derived`] decides what a write does
+    /// to them.
+    derived: Derived,
     revision: u64,
     changes: ChangeSet,
 }
@@ -178,7 +166,7 @@ impl SkillGraph {
             roles: self.roles.len(),
             categories: self.categories.len(),
             prerequisites: self.graph.edge_count(),
-            prerequisite_groups: self.group_nodes.values().map(|g| g.len()).sum(),
+            prerequisite_groups: self.groups.values().map(|g| g.len()).sum(),
             requirements: self.roles.values().map(|(r, _)| r.requirements.len()).sum(),
             revision: self.revision,
         }
@@ -221,6 +209,24 @@ impl SkillGraph {
             .ok_or_else(|| Error::UnknownSkill(id.clone()))
     }
 
+    /// Every skill's entry, in no order.
+    pub(super) fn entries(&self) -> impl ExactSizeIterator<Item = &SkillEntry> {
+        self.skills.values()
+    }
+
+    pub(super) fn find_entry(&self, id: &SkillId) -> Option<&SkillEntry> {
+        self.skills.get(id)
+    }
+
+    /// Every role with its folded name, in id order.
+    pub(super) fn keyed_roles(&self) -> impl ExactSizeIterator<Item = &(Arc<Role>, SearchKeys)> {
+        self.roles.values()
+    }
+
+    pub(super) fn keyed_role(&self, id: &RoleId) -> Option<&(Arc<Role>, SearchKeys)> {
+        self.roles.get(id)
+    }
+
     pub(super) fn role_entry(&self, id: &RoleId) -> Result<&Arc<Role>, Error> {
         self.roles
             .get(id)
@@ -233,45 +239,19 @@ impl SkillGraph {
         self.graph.node_bound()
     }
 
-    pub(super) fn skill_at(&self, node: NodeIndex) -> &Arc<Skill> {
-        &self.at(node).0
+    /// The id of a node's skill, from the edge graph: unlike [`Self::skill_at`], it needs no
+    /// by-node table built.
+    pub(super) fn id_at(&self, node: NodeIndex) -> &SkillId {
+        &self.graph[node]
     }
 
-    /// A node's skill and its category's order (see [`nodes`]). Built by the first reader of
-    /// a snapshot that has none built (after a load, or a write to categories or to skills
-    /// of a snapshot nobody had read).
-    fn at(&self, node: NodeIndex) -> &NodeSkill {
-        self.by_node
-            .get_or_init(|| {
-                NodeTable::build(
-                    self.graph.node_bound(),
-                    self.skills
-                        .values()
-                        .map(|entry| (entry.node, self.node_skill(&entry.skill))),
-                )
-            })
-            .get(node)
-            .expect("a node of the graph has a skill")
+    pub(super) fn skill_at(&self, node: NodeIndex) -> &Arc<Skill> {
+        &self.at(node).0
     }
 
     fn node_skill(&self, skill: &Arc<Skill>) -> NodeSkill {
         let order = self.categories.get(&skill.category).map_or(0, |c| c.order);
         (skill.clone(), order)
-    }
-
-    /// Keeps a built by-node table true after a write to one node's skill (`None`: the skill
-    /// went). An unbuilt one is replaced by an unbuilt one of this graph's own: the cell is
-    /// still shared with the snapshot this one was cloned from, and whichever of the two read
-    /// first would fill it with its own skills for both.
-    fn patch_at(&mut self, node: NodeIndex, skill: Option<&Arc<Skill>>) {
-        match self.by_node.get() {
-            Some(table) => {
-                let mut table = table.clone();
-                table.set(node, skill.map(|s| self.node_skill(s)));
-                self.by_node = Arc::new(OnceLock::from(table));
-            }
-            None => self.by_node = Arc::default(),
-        }
     }
 
     /// The deterministic tie-break every listing uses: category order, category id, skill id.
@@ -280,15 +260,13 @@ impl SkillGraph {
         (*order, &skill.category, &skill.id)
     }
 
-    /// The skills, to change them; the caller keeps the by-node table true ([`Self::patch_at`]).
+    /// The skills, to change them; the caller says what it touched ([`derived::Touched`]).
     fn skills_mut(&mut self) -> &mut HashMap<SkillId, SkillEntry> {
-        self.matcher.reset();
         Arc::make_mut(&mut self.skills)
     }
 
-    /// The categories, to change them: category orders are copied by node.
+    /// The categories, to change them; the caller says what it touched.
     fn categories_mut(&mut self) -> &mut BTreeMap<CategoryId, Arc<Category>> {
-        self.by_node = Arc::default();
         Arc::make_mut(&mut self.categories)
     }
 
@@ -310,14 +288,8 @@ impl SkillGraph {
             .chain(required.into_iter().flatten())
     }
 
-    fn required(&self) -> &Adjacency {
-        self.required
-            .get_or_init(|| Adjacency::required(&self.graph))
-    }
-
-    /// The edge graph, to change it: the flat copy of its edges no longer holds.
+    /// The edge graph, to change it; the caller says what it touched.
     fn graph_mut(&mut self) -> &mut StableDiGraph<SkillId, EdgeSpec> {
-        self.required = Arc::default();
         Arc::make_mut(&mut self.graph)
     }
 
@@ -386,12 +358,12 @@ impl SkillGraph {
 
     /// Whether any skill has a group: plans skip group resolution when none has.
     pub(super) fn has_groups(&self) -> bool {
-        !self.group_nodes.is_empty()
+        !self.group_nodes().is_empty()
     }
 
     /// The groups of a node's skill, with options as nodes.
     pub(super) fn groups_at(&self, node: NodeIndex) -> &[GroupNodes] {
-        self.group_nodes.get(&node).map_or(&[][..], |g| &g[..])
+        self.group_nodes().get(&node).map_or(&[][..], |g| &g[..])
     }
 
     /// Everything a node points at for acyclicity: its prerequisite edges and every option of
@@ -499,7 +471,7 @@ impl SkillGraph {
         // Groups are few (none in the imported taxonomies), so their reverse is built per call
         // rather than kept as one more index to maintain on every edit.
         let mut by_option: HashMap<NodeIndex, Vec<(NodeIndex, EdgeSpec)>> = HashMap::default();
-        for (&dependent, groups) in self.group_nodes.iter() {
+        for (&dependent, groups) in self.group_nodes().iter() {
             for group in groups.iter() {
                 for &option in &group.options {
                     by_option
@@ -571,15 +543,14 @@ impl SkillGraph {
 
     /// How many roles require a skill.
     pub(super) fn required_by_count(&self, id: &SkillId) -> usize {
-        self.required_by.get(id).map_or(0, |set| set.len())
+        self.roles_requiring(id).map_or(0, |set| set.len())
     }
 
     /// The roles that require a skill, with the requirement, in role id order.
     pub fn required_by(&self, id: &SkillId) -> Result<Vec<(&Arc<Role>, &Requirement)>, Error> {
         self.entry(id)?;
         Ok(self
-            .required_by
-            .get(id)
+            .roles_requiring(id)
             .into_iter()
             .flat_map(|set| set.iter())
             .filter_map(|role_id| {
@@ -797,7 +768,7 @@ pub(crate) mod tests {
         g.add_prerequisite(&id("f"), &id("a"), EdgeSpec::default())
             .unwrap();
         let mut rebuilt = g.clone();
-        rebuilt.by_node = Arc::default();
+        rebuilt.touch(derived::Touched::Categories);
         for entry in g.skills.values() {
             let (patched, fresh) = (g.at(entry.node), rebuilt.at(entry.node));
             assert_eq!((&*patched.0, patched.1), (&*fresh.0, fresh.1));

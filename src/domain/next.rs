@@ -148,7 +148,7 @@ impl SkillGraph {
             }
         }
 
-        let id = |c: &Candidate| &self.graph[c.node];
+        let id = |c: &Candidate| self.id_at(c.node);
         candidates.sort_by(|a, b| {
             let (sa, sb) = (
                 score(a.gain, a.unlocks, a.hours),
@@ -213,7 +213,7 @@ impl SkillGraph {
                     }
                 };
                 Suggestion {
-                    skill: self.graph[c.node].clone(),
+                    skill: self.id_at(c.node).clone(),
                     from_level: c.from,
                     to_level: c.to,
                     hours: c.hours,
@@ -233,7 +233,7 @@ impl SkillGraph {
         // or any option of the group (each of them unlocks the node).
         let mut startable: Vec<NodeIndex> = Vec::new();
         let mut one_short: Vec<(NodeIndex, Level)> = Vec::new();
-        for entry in self.skills.values() {
+        for entry in self.entries() {
             let node = entry.node;
             let Some(goal) = next_level(held_at(node)) else {
                 continue;

@@ -111,9 +111,7 @@ node_map!(LEVELS: Option<Level>);
 
 impl SkillGraph {
     pub(super) fn matching_index(&self) -> &RoleIndex {
-        self.role_index
-            .0
-            .get_or_init(|| self.build_matching_index())
+        self.role_index(|| self.build_matching_index())
     }
 
     /// Builds this snapshot's role index now, so that the first match does not wait for it.

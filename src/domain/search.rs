@@ -36,7 +36,7 @@
 //!
 //! Graph snapshots are immutable and a write costs about a millisecond, while building the
 //! index of ESCO takes tens of milliseconds, so a write must not rebuild it. Each snapshot
-//! holds a [`SearchState`]: the index of itself once built (lazily, in a `OnceLock` shared by
+//! holds a [`SearchState`]: the index of itself once built (lazily, in a `Lazy` cell shared by
 //! the clones of that snapshot), or else the index of an earlier snapshot plus the ids written
 //! since (at most [`OVERLAY_MAX`]). A search of such a snapshot reads the old index, skips the
 //! ids written since, and ranks their current entries one by one with [`tier`], the plain
@@ -62,7 +62,6 @@ use std::cmp::Reverse;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use self::index::SearchState;
 use self::index::TextIndex;
 use self::rank::{Query, Tier, tier};
 use super::graph::{SkillEntry, SkillGraph};
@@ -144,7 +143,7 @@ impl SkillGraph {
     /// How many skills [`search_skills`](Self::search_skills) finds without a limit.
     pub fn count_skills(&self, query: &str, category: Option<&CategoryId>) -> usize {
         if category.is_none() && Query::new(query).is_empty() {
-            return self.skills.len();
+            return self.entries().len();
         }
         self.ranked_skills(query, category, usize::MAX, |_, _| ())
             .len()
@@ -168,20 +167,26 @@ impl SkillGraph {
                 .map(|e| (key(None, e), &e.skill))
                 .collect();
         }
-        let (index, written) = self.skill_search.view(|| self.build_skill_index());
+        let (index, written) = self.skill_text_index(|| self.build_skill_index());
         let accept = |doc: u32| {
             let id = index.doc(doc);
             written.is_none_or(|w| !w.contains(id))
-                && (category.is_none() || self.skills.get(id).is_some_and(in_category))
+                && (category.is_none() || self.find_entry(id).is_some_and(in_category))
         };
         let found = index.search(&query, limit, &accept);
         let mut hits: Vec<(Tier, &SkillEntry)> = found
             .into_iter()
-            .map(|(tier, doc)| (tier, &self.skills[index.doc(doc)]))
+            .map(|(tier, doc)| {
+                let hit = index.doc(doc);
+                let entry = self
+                    .find_entry(hit)
+                    .expect("a hit not written since is in the graph");
+                (tier, entry)
+            })
             .collect();
         if let Some(written) = written {
             hits.extend(written.iter().filter_map(|id| {
-                let entry = self.skills.get(id).filter(|e| in_category(e))?;
+                let entry = self.find_entry(id).filter(|e| in_category(e))?;
                 Some((tier(&entry.keys, &query)?, entry))
             }));
             hits.sort_by_cached_key(|&(tier, e)| (tier, self.skill_rank(e)));
@@ -199,7 +204,7 @@ impl SkillGraph {
     }
 
     fn build_skill_index(&self) -> TextIndex<SkillId> {
-        let mut docs: Vec<&SkillEntry> = self.skills.values().collect();
+        let mut docs: Vec<&SkillEntry> = self.entries().collect();
         docs.sort_by_cached_key(|e| self.skill_rank(e));
         TextIndex::build(docs.into_iter().map(|e| (e.skill.id.clone(), e.keys.all())))
     }
@@ -207,8 +212,7 @@ impl SkillGraph {
     /// The first `limit` skills in listing order (category order, then id).
     fn list_skills(&self, keep: impl Fn(&SkillEntry) -> bool, limit: usize) -> Vec<&SkillEntry> {
         let mut all: Vec<_> = self
-            .skills
-            .values()
+            .entries()
             .filter(|e| keep(e))
             .map(|e| (self.order_key(e.node), e))
             .collect();
@@ -235,7 +239,7 @@ impl SkillGraph {
     /// How many roles [`search_roles`](Self::search_roles) finds without a limit.
     pub fn count_roles(&self, query: &str) -> usize {
         if Query::new(query).is_empty() {
-            return self.roles.len();
+            return self.keyed_roles().len();
         }
         self.search_roles_keyed(query, usize::MAX).len()
     }
@@ -245,22 +249,27 @@ impl SkillGraph {
         let query = Query::new(query);
         if query.is_empty() {
             return self
-                .roles
-                .values()
+                .keyed_roles()
                 .take(limit)
                 .map(|(r, k)| (ListKey::of_role(None, k.name_len(), &r.id), r))
                 .collect();
         }
-        let (index, written) = self.role_search.view(|| self.build_role_index());
+        let (index, written) = self.role_text_index(|| self.build_role_index());
         let accept = |doc: u32| written.is_none_or(|w| !w.contains(index.doc(doc)));
         let found = index.search(&query, limit, &accept);
         let mut hits: Vec<(Tier, &(Arc<Role>, SearchKeys))> = found
             .into_iter()
-            .map(|(tier, doc)| (tier, &self.roles[index.doc(doc)]))
+            .map(|(tier, doc)| {
+                let hit = index.doc(doc);
+                let role = self
+                    .keyed_role(hit)
+                    .expect("a hit not written since is in the graph");
+                (tier, role)
+            })
             .collect();
         if let Some(written) = written {
             hits.extend(written.iter().filter_map(|id| {
-                let entry = self.roles.get(id)?;
+                let entry = self.keyed_role(id)?;
                 Some((tier(&entry.1, &query)?, entry))
             }));
             hits.sort_by(|(ta, (a, ka)), (tb, (b, kb))| {
@@ -274,7 +283,7 @@ impl SkillGraph {
     }
 
     fn build_role_index(&self) -> TextIndex<RoleId> {
-        let mut docs: Vec<_> = self.roles.values().collect();
+        let mut docs: Vec<_> = self.keyed_roles().collect();
         docs.sort_by(|(a, ka), (b, kb)| (ka.name_len(), &a.id).cmp(&(kb.name_len(), &b.id)));
         TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), k.all())))
     }
@@ -284,16 +293,7 @@ impl SkillGraph {
     /// unusable (an import, or the write after [`OVERLAY_MAX`](index::OVERLAY_MAX) others)
     /// pays for the new one there, and readers never wait for a build.
     pub fn prepare_search(&self) {
-        self.skill_search.prepare(|| self.build_skill_index());
-        self.role_search.prepare(|| self.build_role_index());
-    }
-
-    /// Drops the search indexes of this snapshot, so that the next search or
-    /// [`prepare_search`](Self::prepare_search) builds them from scratch: for measuring the
-    /// build, never needed for correctness.
-    pub fn forget_search_indexes(&mut self) {
-        self.skill_search = SearchState::default();
-        self.role_search = SearchState::default();
+        self.prepare_text_indexes(|| self.build_skill_index(), || self.build_role_index());
     }
 
     /// Whether `category` is `ancestor` or lies below it in the category tree.
@@ -591,8 +591,7 @@ mod properties {
     fn brute<'a>(g: &'a SkillGraph, q: &str) -> Vec<&'a str> {
         let query = Query::new(q);
         let mut all: Vec<_> = g
-            .skills
-            .values()
+            .entries()
             .filter_map(|e| Some((tier(&e.keys, &query)?, g.skill_rank(e))))
             .collect();
         all.sort();

@@ -6,8 +6,6 @@
 //! Below the graph: built from `(skill, keys)` pairs, it must not depend on `SkillGraph` or
 //! on any question module.
 
-use std::sync::{Arc, OnceLock};
-
 use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -31,17 +29,6 @@ pub(super) struct Label {
 pub(in crate::domain) struct Matcher {
     automaton: AhoCorasick,
     pub(super) labels: Vec<Label>,
-}
-
-/// The [`Matcher`] of one snapshot, built on first use and shared by its clones.
-#[derive(Clone, Default)]
-pub(in crate::domain) struct MatcherCell(pub(super) Arc<OnceLock<Matcher>>);
-
-impl MatcherCell {
-    /// Forgets the matcher: a name, an alias or the set of skills changed.
-    pub(in crate::domain) fn reset(&mut self) {
-        *self = Self::default();
-    }
 }
 
 /// Text folded for matching, padded with a space at each end, with the character of the

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::domain::{Category, EdgeSpec, Error, PrerequisiteGroup, Role, Skill, SkillId};
 
+use super::derived::Touched;
 use super::{ChangeSet, SkillGraph};
 
 impl SkillGraph {
@@ -23,6 +24,7 @@ impl SkillGraph {
         for c in categories {
             graph.categories_mut().insert(c.id.clone(), Arc::new(c));
         }
+        graph.touch(Touched::Categories);
         for c in graph.categories.values() {
             if let Some(parent) = c
                 .parent
@@ -42,6 +44,8 @@ impl SkillGraph {
             let (na, nb) = (graph.entry(&a)?.node, graph.entry(&b)?.node);
             graph.graph_mut().add_edge(na, nb, spec);
         }
+        // Once for all the edges: nothing above reads a derived index of them.
+        graph.touch(Touched::Edges);
         for (skill, list) in groups {
             graph.entry(&skill)?;
             let list = list

@@ -44,7 +44,7 @@ impl SkillGraph {
             // Groups count as edges to each option: sort a copy that has them as edges.
             // `map` keeps every index, so the nodes are the same.
             let mut with_groups = self.graph.map(|_, _| (), |_, _| ());
-            for (&node, groups) in self.group_nodes.iter() {
+            for (&node, groups) in self.group_nodes().iter() {
                 for option in groups.iter().flat_map(|g| g.options.iter()) {
                     with_groups.add_edge(node, *option, ());
                 }

@@ -2,6 +2,10 @@
 //! the store persists. Prerequisites are written one edge at a time (`add_prerequisite`), as a
 //! skill's whole list (`set_prerequisites`) or in bulk (`set_prerequisites_many`, one
 //! acyclicity check at the end).
+//!
+//! A write changes the graph's own fields and then says what it touched
+//! ([`Touched`](super::derived::Touched)); what that does to the derived indexes is decided in
+//! `derived` alone, never here.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -17,6 +21,7 @@ use crate::domain::{
     Skill, SkillId,
 };
 
+use super::derived::Touched;
 use super::{ChangeSet, GroupNodes, SkillEntry, SkillGraph, SkillPatch};
 use crate::domain::rules::{
     MAX_DESCRIPTION, MAX_HOURS, MAX_LIST, MAX_NAME, MAX_URL, check_list, check_text,
@@ -62,6 +67,7 @@ impl SkillGraph {
         self.changes.categories.insert(category.id.clone());
         self.categories_mut()
             .insert(category.id.clone(), Arc::new(category));
+        self.touch(Touched::Categories);
         Ok(())
     }
 
@@ -91,6 +97,7 @@ impl SkillGraph {
             });
         }
         self.categories_mut().remove(id);
+        self.touch(Touched::Categories);
         self.changes.categories.insert(id.clone());
         Ok(())
     }
@@ -141,45 +148,38 @@ impl SkillGraph {
     pub fn upsert_skill(&mut self, skill: Skill) -> Result<(), Error> {
         self.validate_skill(&skill)?;
         let keys = SearchKeys::new(&skill.name, &skill.aliases);
-        let node = match self.skills.get(&skill.id) {
+        let id = skill.id.clone();
+        match self.skills.get(&id) {
             // Asked before the copy: an unchanged skill copies nothing.
             Some(entry) if *entry.skill == skill => return Ok(()),
             Some(entry) => {
                 let node = entry.node;
-                if entry.skill.hours != skill.hours {
-                    // Rebuilt by the next match (about 10 ms on ESCO), not patched: the patched
-                    // copy (`RoleIndexCell::rehour`) left some roles' lower bounds above their
-                    // hours, and matching by hours then passed them over (found by the property
-                    // comparing a live graph with one built afresh).
-                    self.role_index.reset();
-                }
-                if entry.skill.name != skill.name || entry.skill.aliases != skill.aliases {
-                    self.matcher.reset();
-                }
-                // Not `skills_mut()`: that would drop the matcher whatever changed.
-                let entry = Arc::make_mut(&mut self.skills)
-                    .get_mut(&skill.id)
-                    .expect("looked up above");
-                entry.skill = Arc::new(skill.clone());
+                let skill = Arc::new(skill);
+                let entry = self.skills_mut().get_mut(&id).expect("looked up above");
+                let before = std::mem::replace(&mut entry.skill, skill.clone());
                 entry.keys = keys;
-                node
+                let now = self.node_skill(&skill);
+                self.touch(Touched::SkillEdited {
+                    id: &id,
+                    node,
+                    before: &before,
+                    now,
+                });
             }
-            // A new skill leaves the role index as it is: no role requires it yet.
             None => {
-                let node = self.graph_mut().add_node(skill.id.clone());
+                let node = self.graph_mut().add_node(id.clone());
+                let skill = Arc::new(skill);
                 let entry = SkillEntry {
-                    skill: Arc::new(skill.clone()),
+                    skill: skill.clone(),
                     node,
                     keys,
                 };
-                self.skills_mut().insert(skill.id.clone(), entry);
-                node
+                self.skills_mut().insert(id.clone(), entry);
+                let now = self.node_skill(&skill);
+                self.touch(Touched::SkillAdded { id: &id, node, now });
             }
-        };
-        self.skill_search.touched(&skill.id);
-        let stored = self.skills[&skill.id].skill.clone();
-        self.patch_at(node, Some(&stored));
-        self.changes.skills.insert(skill.id);
+        }
+        self.changes.skills.insert(id);
         Ok(())
     }
 
@@ -225,8 +225,7 @@ impl SkillGraph {
             .map(|(user, _)| user.clone())
             .collect();
         let roles: Vec<RoleId> = self
-            .required_by
-            .get(id)
+            .roles_requiring(id)
             .map(|r| r.iter().cloned().collect())
             .unwrap_or_default();
         let in_use = !(dependents.is_empty() && roles.is_empty() && group_users.is_empty());
@@ -258,6 +257,7 @@ impl SkillGraph {
                         let (a, b) = (self.skills[&user].node, self.skills[last].node);
                         if self.graph.find_edge(a, b).is_none() {
                             self.graph_mut().add_edge(a, b, group.spec());
+                            self.touch(Touched::Edges);
                             self.changes.edges.insert((user.clone(), last.clone()));
                         }
                     }
@@ -277,11 +277,7 @@ impl SkillGraph {
         }
         self.graph_mut().remove_node(node);
         self.skills_mut().remove(id);
-        self.patch_at(node, None);
-        self.skill_search.touched(id);
-        // The requirements on it went first (replacing the index already); replaced again so
-        // that no index names a freed node, which the next skill created may reuse.
-        self.role_index.reset();
+        self.touch(Touched::SkillRemoved { id, node });
         self.changes.skills.insert(id.clone());
         Ok(())
     }
@@ -318,6 +314,7 @@ impl SkillGraph {
                 requires: requires.clone(),
             })?;
         self.graph_mut().remove_edge(edge);
+        self.touch(Touched::Edges);
         self.changes.edges.insert((skill.clone(), requires.clone()));
         Ok(())
     }
@@ -346,6 +343,7 @@ impl SkillGraph {
         const CHECK_EACH: usize = 64;
         let mut trial = self.clone();
         let mut added: Vec<(NodeIndex, NodeIndex)> = Vec::new();
+        let mut written = false;
         for (skill, prerequisites) in items {
             let node = trial.entry(skill)?.node;
             let mut wanted: HashMap<NodeIndex, EdgeSpec> = HashMap::default();
@@ -373,11 +371,13 @@ impl SkillGraph {
                     // Updated in place, so that walks still meet the edge where they did.
                     Some(new) => {
                         trial.graph_mut()[edge] = new;
+                        written = true;
                         let requires = trial.graph[target].clone();
                         trial.changes.edges.insert((skill.clone(), requires));
                     }
                     None => {
                         trial.graph_mut().remove_edge(edge);
+                        written = true;
                         let requires = trial.graph[target].clone();
                         trial.changes.edges.insert((skill.clone(), requires));
                     }
@@ -386,11 +386,16 @@ impl SkillGraph {
             for target in targets {
                 if let Some(spec) = wanted.remove(&target) {
                     trial.graph_mut().add_edge(node, target, spec);
+                    written = true;
                     let requires = trial.graph[target].clone();
                     trial.changes.edges.insert((skill.clone(), requires));
                     added.push((node, target));
                 }
             }
+        }
+        // Once for the whole batch: nothing above reads a derived index of the edges.
+        if written {
+            trial.touch(Touched::Edges);
         }
         if added.len() <= CHECK_EACH {
             for &(a, b) in &added {
@@ -452,20 +457,22 @@ impl SkillGraph {
         }
         let node = self.skills[skill].node;
         self.changes.groups.insert(skill.clone());
-        if groups.is_empty() {
-            Arc::make_mut(&mut self.groups).remove(skill);
-            Arc::make_mut(&mut self.group_nodes).remove(&node);
-            return;
-        }
-        let nodes: Vec<GroupNodes> = groups
+        let nodes: Arc<[GroupNodes]> = groups
             .iter()
             .map(|g| GroupNodes {
                 spec: g.spec(),
                 options: g.options.iter().map(|o| self.skills[o].node).collect(),
             })
             .collect();
-        Arc::make_mut(&mut self.groups).insert(skill.clone(), groups.into());
-        Arc::make_mut(&mut self.group_nodes).insert(node, nodes.into());
+        if groups.is_empty() {
+            Arc::make_mut(&mut self.groups).remove(skill);
+        } else {
+            Arc::make_mut(&mut self.groups).insert(skill.clone(), groups.into());
+        }
+        self.touch(Touched::Groups {
+            node,
+            groups: nodes,
+        });
     }
 
     /// Adds a "one of" group to a skill, or updates the kind and level of the group with the
@@ -595,36 +602,20 @@ impl SkillGraph {
     pub fn upsert_role(&mut self, mut role: Role) -> Result<(), Error> {
         self.validate_role(&role)?;
         role.requirements.sort_by(|a, b| a.skill.cmp(&b.skill));
-        let mut before = BTreeSet::new();
-        if let Some((old, _)) = self.roles.get(&role.id) {
-            if **old == role {
-                return Ok(());
-            }
-            let index = Arc::make_mut(&mut self.required_by);
-            for r in &old.requirements {
-                if let Some(set) = index.get_mut(&r.skill) {
-                    Arc::make_mut(set).remove(&role.id);
-                }
-                before.insert(r.skill.clone());
-            }
-        }
-        let index = Arc::make_mut(&mut self.required_by);
-        for r in &role.requirements {
-            Arc::make_mut(index.entry(r.skill.clone()).or_default()).insert(role.id.clone());
-            // A skill the role keeps is required by as many roles as before.
-            if !before.remove(&r.skill) {
-                self.skill_search.touched(&r.skill);
-            }
-        }
-        // The skills the role no longer requires rank by one role fewer.
-        for skill in &before {
-            self.skill_search.touched(skill);
-        }
-        self.role_search.touched(&role.id);
-        self.changes.roles.insert(role.id.clone());
+        let before = match self.roles.get(&role.id) {
+            Some((old, _)) if **old == role => return Ok(()),
+            old => old.map(|(old, _)| old.clone()),
+        };
+        let id = role.id.clone();
         let keys = SearchKeys::new(&role.name, &[]);
-        Arc::make_mut(&mut self.roles).insert(role.id.clone(), (Arc::new(role), keys));
-        self.role_index.reset();
+        let role = Arc::new(role);
+        Arc::make_mut(&mut self.roles).insert(id.clone(), (role.clone(), keys));
+        self.touch(Touched::Role {
+            id: &id,
+            before: before.as_deref(),
+            after: Some(&role),
+        });
+        self.changes.roles.insert(id);
         Ok(())
     }
 
@@ -632,15 +623,11 @@ impl SkillGraph {
         let (role, _) = Arc::make_mut(&mut self.roles)
             .remove(id)
             .ok_or_else(|| Error::UnknownRole(id.clone()))?;
-        let index = Arc::make_mut(&mut self.required_by);
-        for r in &role.requirements {
-            if let Some(set) = index.get_mut(&r.skill) {
-                Arc::make_mut(set).remove(id);
-            }
-            self.skill_search.touched(&r.skill);
-        }
-        self.role_search.touched(id);
-        self.role_index.reset();
+        self.touch(Touched::Role {
+            id,
+            before: Some(&role),
+            after: None,
+        });
         self.changes.roles.insert(id.clone());
         Ok(())
     }

@@ -9,6 +9,7 @@ use crate::domain::changes::{ChangeEntry, Record};
 use crate::domain::{Error, OnDelete};
 
 use super::SkillGraph;
+use super::derived::Touched;
 
 impl SkillGraph {
     /// Applies `entry` to the graph at the revision before it, giving the graph at its
@@ -28,6 +29,7 @@ impl SkillGraph {
             if let Record::Category { value: Some(c), .. } = record {
                 // Parents may be put by the same entry: insert all, then check the links.
                 g.categories_mut().insert(c.id.clone(), Arc::new(c.clone()));
+                g.touch(Touched::Categories);
                 g.changes.categories.insert(c.id.clone());
                 put_categories.push(c.id.clone());
             }
@@ -67,12 +69,17 @@ impl SkillGraph {
                     }
                     match (g.graph.find_edge(a, b), value) {
                         // In place, as the write did, so that walks meet the edge where they did.
-                        (Some(edge), Some(spec)) => g.graph_mut()[edge] = *spec,
+                        (Some(edge), Some(spec)) => {
+                            g.graph_mut()[edge] = *spec;
+                            g.touch(Touched::Edges);
+                        }
                         (Some(edge), None) => {
                             g.graph_mut().remove_edge(edge);
+                            g.touch(Touched::Edges);
                         }
                         (None, Some(spec)) => {
                             g.graph_mut().add_edge(a, b, *spec);
+                            g.touch(Touched::Edges);
                             added = true;
                         }
                         (None, None) => {}

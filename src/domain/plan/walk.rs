@@ -213,7 +213,7 @@ impl SkillGraph {
             ordered,
             hours,
         } = plan;
-        let id_at = |at: usize| self.graph[steps.nodes[ordered.order[at]]].clone();
+        let id_at = |at: usize| self.id_at(steps.nodes[ordered.order[at]]).clone();
         (0..steps.nodes.len())
             .map(|at| {
                 let i = ordered.order[at];
@@ -238,7 +238,7 @@ impl SkillGraph {
                     alternatives: {
                         let mut others = choices.alternatives(node).to_vec();
                         others.sort_by_cached_key(|&n| self.order_key(n));
-                        others.into_iter().map(|n| self.graph[n].clone()).collect()
+                        others.into_iter().map(|n| self.id_at(n).clone()).collect()
                     },
                     start_week: None,
                     end_week: None,
@@ -272,9 +272,9 @@ impl SkillGraph {
                     .effective(n)
                     .expect("an implied skill is held by implication");
                 ImpliedSkill {
-                    skill: self.graph[n].clone(),
+                    skill: self.id_at(n).clone(),
                     level,
-                    via: self.graph[via].clone(),
+                    via: self.id_at(via).clone(),
                 }
             })
             .collect()

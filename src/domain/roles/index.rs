@@ -6,7 +6,6 @@
 //! must not depend on `SkillGraph` or on any question module.
 
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
 
 use petgraph::stable_graph::NodeIndex;
 
@@ -113,18 +112,5 @@ impl RoleIndex {
 
     pub(in crate::domain) fn position(&self, id: &RoleId) -> Option<usize> {
         self.roles.binary_search_by(|r| r.id.cmp(id)).ok()
-    }
-}
-
-/// The [`RoleIndex`] of one snapshot, built on the first match and shared by the clones of
-/// that snapshot. It depends on the roles and on the nodes and hours of the skills they
-/// require, never on edges, so only writes to those replace it (see `SkillGraph`'s writes).
-#[derive(Clone, Default)]
-pub(in crate::domain) struct RoleIndexCell(pub(in crate::domain) Arc<OnceLock<RoleIndex>>);
-
-impl RoleIndexCell {
-    /// Forgets the index: the snapshot's roles or skills changed.
-    pub(in crate::domain) fn reset(&mut self) {
-        *self = Self::default();
     }
 }

@@ -22,13 +22,14 @@
 
 use std::hash::Hash;
 use std::ops::ControlFlow;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock};
 
 use fst::{IntoStreamer, Streamer};
 use levenshtein_automata::LevenshteinAutomatonBuilder;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::rank::{Query, TYPO_MIN_LEN, Tier};
+use crate::domain::graph::lazy::Lazy;
 
 /// One edit, an adjacent transposition counting as one ("pyhton" is one typo from "python").
 /// Building the builder costs a few milliseconds, so it is made once per process.
@@ -529,7 +530,7 @@ pub(in crate::domain) const OVERLAY_MAX: usize = 64;
 /// The search index of one snapshot: its own, once built, or an earlier one with the ids
 /// written since (see the module docs).
 pub(in crate::domain) struct SearchState<I> {
-    own: Arc<OnceLock<Arc<TextIndex<I>>>>,
+    own: Lazy<Arc<TextIndex<I>>>,
     earlier: Option<Earlier<I>>,
 }
 
@@ -549,7 +550,7 @@ impl<I> Clone for SearchState<I> {
 impl<I> Default for SearchState<I> {
     fn default() -> Self {
         SearchState {
-            own: Arc::default(),
+            own: Lazy::default(),
             earlier: None,
         }
     }
@@ -562,7 +563,7 @@ impl<I: Clone + Eq + Hash> SearchState<I> {
             // The index of the snapshot this one was cloned from: it covers all but `id`.
             self.earlier = Some((built.clone(), Arc::default()));
         }
-        self.own = Arc::default();
+        self.own.reset();
         if let Some((_, written)) = &mut self.earlier {
             if written.len() >= OVERLAY_MAX {
                 self.earlier = None;
