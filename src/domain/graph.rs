@@ -288,6 +288,17 @@ impl SkillGraph {
             .chain(required.into_iter().flatten())
     }
 
+    /// The required prerequisites of `node` as one slice: [`Self::prerequisite_edges`] with
+    /// `Follow::Required`, for the walks that run per request.
+    pub(super) fn required_prerequisites(&self, node: NodeIndex) -> &[(NodeIndex, EdgeSpec)] {
+        self.required().of(node)
+    }
+
+    /// The skills that require `node` (required edges only).
+    pub(super) fn required_dependents(&self, node: NodeIndex) -> &[NodeIndex] {
+        self.required().dependents_of(node)
+    }
+
     /// The edge graph, to change it; the caller says what it touched.
     fn graph_mut(&mut self) -> &mut StableDiGraph<SkillId, EdgeSpec> {
         Arc::make_mut(&mut self.graph)

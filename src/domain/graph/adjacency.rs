@@ -1,5 +1,5 @@
-//! The required prerequisite edges as flat arrays ([`Adjacency`]), the form the holdings and
-//! plan walks read.
+//! The required prerequisite edges as flat arrays ([`Adjacency`]), both ways: the form the
+//! holdings and plan walks read.
 //!
 //! An index below the graph: it is built from the petgraph alone and must not depend on
 //! `SkillGraph` or on any question module.
@@ -15,10 +15,16 @@ use crate::domain::{EdgeSpec, PrerequisiteKind, SkillId};
 /// and mix in the recommended edges, where this reads one contiguous slice. Built in one pass
 /// (about a millisecond per 100,000 edges) the first time a snapshot whose edges changed is
 /// walked, so a write never pays for it.
+///
+/// The same edges reversed (each node's required dependents) come with it, built in the same
+/// pass and dropped by the same writes: a role's standing marks what can reach its
+/// requirements before it walks down from what a profile holds (see `holdings`).
 #[derive(Debug, Default)]
 pub(in crate::domain) struct Adjacency {
     start: Vec<u32>,
     edges: Vec<(NodeIndex, EdgeSpec)>,
+    dependents_start: Vec<u32>,
+    dependents: Vec<NodeIndex>,
 }
 
 impl Adjacency {
@@ -39,13 +45,48 @@ impl Adjacency {
             }
         }
         start.push(edges.len() as u32);
-        Adjacency { start, edges }
+        // Counting sort by prerequisite: one pass to count, one to place.
+        let mut dependents_start = vec![0u32; bound + 1];
+        for (prerequisite, _) in &edges {
+            dependents_start[prerequisite.index() + 1] += 1;
+        }
+        for i in 0..bound {
+            dependents_start[i + 1] += dependents_start[i];
+        }
+        let mut next = dependents_start.clone();
+        let mut dependents = vec![NodeIndex::end(); edges.len()];
+        for i in 0..bound {
+            for (prerequisite, _) in &edges[start[i] as usize..start[i + 1] as usize] {
+                let slot = &mut next[prerequisite.index()];
+                dependents[*slot as usize] = NodeIndex::new(i);
+                *slot += 1;
+            }
+        }
+        Adjacency {
+            start,
+            edges,
+            dependents_start,
+            dependents,
+        }
     }
 
+    /// The required prerequisites of `node`, with their edges.
     pub(in crate::domain) fn of(&self, node: NodeIndex) -> &[(NodeIndex, EdgeSpec)] {
         let i = node.index();
         match (self.start.get(i), self.start.get(i + 1)) {
             (Some(&a), Some(&b)) => &self.edges[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The skills that require `node`.
+    pub(in crate::domain) fn dependents_of(&self, node: NodeIndex) -> &[NodeIndex] {
+        let i = node.index();
+        match (
+            self.dependents_start.get(i),
+            self.dependents_start.get(i + 1),
+        ) {
+            (Some(&a), Some(&b)) => &self.dependents[a as usize..b as usize],
             _ => &[],
         }
     }
