@@ -1065,7 +1065,7 @@ fn resources_are_learning_material_at_the_skills_level() {
 
 #[test]
 fn the_2026_topics_the_review_names_are_taught_where_they_belong() {
-    // Findings 10 and 17: topics a 2026 job ad or roadmap names, each in the skill that teaches
+    // Findings 10, 11 and 17: topics a 2026 job ad or roadmap names, each in the skill that teaches
     // it (its description or aliases), so a plan that reaches the skill covers the topic.
     let g = graph();
     for (skill, topic) in [
@@ -1081,6 +1081,8 @@ fn the_2026_topics_the_review_names_are_taught_where_they_belong() {
         ("model-packaging", "torch.export"),
         ("model-packaging", "safetensors"),
         ("model-packaging", "supply chain"),
+        ("docker", "vulnerability scanning"),
+        ("docker", "signed images"),
         ("ci-cd", "eval"),
     ] {
         let s = g.skill(skill).unwrap();
