@@ -1027,6 +1027,80 @@ fn resources_are_learning_material_at_the_skills_level() {
         multimodal.iter().any(|r| r.kind != ResourceKind::Paper),
         "multimodal models: a practitioner resource, not only papers"
     );
+    // Rows 1 and 2: a beginner's resource alone does not reach the level roles ask (Python 4 is
+    // typing, packaging and OOP depth; SQL 3-4 is window functions, indexes and schema design).
+    for (skill, beginner) in [
+        ("python", "automatetheboringstuff.com"),
+        ("sql", "sqlbolt.com"),
+    ] {
+        let resources = &g.skill(skill).unwrap().resources;
+        assert!(
+            resources.iter().any(|r| !r.url.contains(beginner)),
+            "{skill}: a resource beyond {beginner} for levels 3-4"
+        );
+    }
+    // Rows 6 and 7: the first resource of a skill plans pull at 1-2 is not a graduate text.
+    for (skill, graduate) in [
+        ("optimization-math", "cvxbook"),
+        ("information-theory", "mackay/itila"),
+    ] {
+        let first = &g.skill(skill).unwrap().resources[0];
+        assert!(
+            !first.url.contains(graduate),
+            "{skill}: {} first; it is for level 4, the skill is pulled at 1-2",
+            first.url
+        );
+    }
+    // Row 14: no resource the review found unmaintained.
+    for skill in g.skills() {
+        for r in &skill.resources {
+            assert!(
+                !r.url.contains("spinningup.openai.com"),
+                "{}: Spinning Up is unmaintained since about 2020",
+                skill.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_2026_topics_the_review_names_are_taught_where_they_belong() {
+    // Findings 10, 11 and 17: topics a 2026 job ad or roadmap names, each in the skill that teaches
+    // it (its description or aliases), so a plan that reaches the skill covers the topic.
+    let g = graph();
+    for (skill, topic) in [
+        ("llm-agents", "context engineering"),
+        ("llm-agents", "memory"),
+        ("llm-agents", "trajectories"),
+        ("llm-evaluation", "synthetic"),
+        ("fine-tuning", "synthetic"),
+        ("rag", "ocr"),
+        ("responsible-ai", "eu ai act"),
+        ("llm-alignment", "grpo"),
+        ("llm-alignment", "reasoning models"),
+        ("model-packaging", "torch.export"),
+        ("model-packaging", "safetensors"),
+        ("model-packaging", "supply chain"),
+        ("docker", "vulnerability scanning"),
+        ("docker", "signed images"),
+        ("ci-cd", "eval"),
+    ] {
+        let s = g.skill(skill).unwrap();
+        let text = format!(
+            "{} {}",
+            s.description.as_deref().unwrap_or(""),
+            s.aliases.join(" ")
+        )
+        .to_lowercase();
+        assert!(text.contains(topic), "{skill} must teach {topic}");
+    }
+    // The ML engineer packages models at 4, so the model supply chain is theirs (finding 10).
+    essential_at_least(
+        "ml-engineer",
+        "model-packaging",
+        4,
+        "model supply-chain security",
+    );
 }
 
 #[test]
