@@ -506,6 +506,33 @@ mod tests {
         assert_eq!(g.match_roles(&held, 5).unwrap(), brute(&g, &held));
     }
 
+    #[test]
+    fn a_cheaper_skill_is_matched_by_hours_whether_the_index_was_built_or_shared() {
+        let mut g = graph(&["b>a"]);
+        g.upsert_skill(skill("c", "c", 100)).unwrap();
+        g.upsert_role(role("r1", &[("b", 3, Importance::Essential)]))
+            .unwrap();
+        g.upsert_role(role("r2", &[("c", 3, Importance::Essential)]))
+            .unwrap();
+        let none = Profile::default();
+        let cheapest =
+            |g: &SkillGraph| g.match_roles_by(&none, None, MatchOrder::Hours, 1).unwrap();
+        assert_eq!(cheapest(&g)[0].role.as_str(), "r1");
+        // Built: the write patches the index. A stale bound would be above r2's new hours and
+        // pass it over.
+        g.upsert_skill(skill("c", "c", 1)).unwrap();
+        assert_eq!(cheapest(&g)[0].role.as_str(), "r2");
+        // Not built, and shared with the snapshot it was cloned from: whichever of the two
+        // builds its index first must not build it for the other.
+        g.upsert_skill(skill("c", "c", 100)).unwrap();
+        g.upsert_role(role("r3", &[("b", 5, Importance::Essential)]))
+            .unwrap();
+        let older = g.clone();
+        g.upsert_skill(skill("c", "c", 1)).unwrap();
+        assert_eq!(cheapest(&older)[0].role.as_str(), "r1");
+        assert_eq!(cheapest(&g)[0].role.as_str(), "r2");
+    }
+
     /// A random graph: skill `i` may require any skill below it, so it is always a DAG.
     #[derive(Debug, Clone)]
     struct World {

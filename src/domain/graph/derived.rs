@@ -116,11 +116,17 @@ impl Derived {
                     self.matcher.reset();
                 }
                 if before.hours != skill.hours {
-                    // Rebuilt by the next match (about 10 ms on ESCO), not patched: a patched
-                    // copy (the old `RoleIndexCell::rehour`) left some roles' lower bounds above
-                    // their hours, and matching by hours then passed them over (found by the
-                    // property comparing a live graph with one built afresh).
-                    self.role_index.reset();
+                    // Patched when built (see `RoleIndex::with_hours`). When it is not, it
+                    // must still be replaced by an unbuilt cell of this snapshot's own: the
+                    // cell is shared with the snapshot this one was cloned from, and whichever
+                    // read first would build it with its hours for both. The first patch
+                    // (`RoleIndexCell::rehour`) returned early there, and matching by hours then
+                    // read stale lower bounds (found by the property comparing a live graph
+                    // with one built afresh).
+                    self.role_index = match self.role_index.get() {
+                        Some(index) => Lazy::built(index.with_hours(*node, skill.hours)),
+                        None => Lazy::default(),
+                    };
                 }
             }
             Touched::SkillRemoved { id, node } => {
