@@ -258,9 +258,9 @@ async fn shutdown_signal() {
 /// extraction automaton (both on this thread, in [`start::start`]) free about a hundred
 /// megabytes on ESCO, which mimalloc keeps resident until this thread allocates again after
 /// its purge delay, and a server's main thread never does: measured on ESCO, 297 MB resident
-/// after start-up without this, 200 MB (195 MiB) with it. Only start-up's garbage is purged eagerly;
-/// the serving threads keep mimalloc's delayed purge, which spares them a system call per
-/// freed page. Without mimalloc as the allocator (the library's tests) it frees nothing.
+/// after start-up without this, 200 MB (195 MiB) with it. Only start-up's garbage is purged
+/// eagerly; the serving threads keep mimalloc's delayed purge, which spares them a system call
+/// per freed page. Without mimalloc as the allocator (the library's tests) it frees nothing.
 fn release_start_up_memory() {
     // SAFETY: mi_collect only walks this thread's heap and the abandoned segments.
     unsafe { libmimalloc_sys::mi_collect(true) };

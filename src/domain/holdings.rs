@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 use petgraph::stable_graph::NodeIndex;
 
 use super::graph::SkillGraph;
-use super::scratch::{node_map, with_map};
+use super::scratch::{NodeMap, node_map, with_map};
 use super::{Error, Level, Profile, RoleId};
 
 /// What a profile holds, explicitly and by implication (see the module docs).
@@ -83,13 +83,13 @@ const REACH_BUDGET: usize = 4096;
 impl SkillGraph {
     /// What `profile` holds, explicitly and by implication (see the module docs).
     pub fn holdings(&self, profile: &Profile) -> Result<Holdings, Error> {
+        // No targets: nothing to mark, so no budget.
         self.holdings_within(profile, None, 0)
     }
 
     /// What `profile` holds, as far as `targets` go: their levels, which are those
     /// [`holdings`](Self::holdings) gives, and nothing else implied (a role's standing reads
-    /// only its requirements' levels). The walk is the same; what it saves is keeping and
-    /// sorting the whole closure (a tenth of a role gap's cost when every level was kept).
+    /// only its requirements' levels), so the whole closure is neither kept nor sorted.
     ///
     /// It walks only the skills that can reach a target, marked first by a walk up from the
     /// targets: held skills in other fields, and the foundations below the targets, lead to no
@@ -111,7 +111,7 @@ impl SkillGraph {
         &self,
         targets: &[NodeIndex],
         budget: usize,
-        reaches: &mut super::scratch::NodeMap<()>,
+        reaches: &mut NodeMap<()>,
     ) -> bool {
         let mut stack: Vec<NodeIndex> = Vec::with_capacity(targets.len() * 4);
         for &t in targets {
@@ -156,12 +156,15 @@ impl SkillGraph {
         // Levels only rise, at most five times per node, so the worklist ends; its cost is the
         // size of the held skills' prerequisite closure.
         let bound = self.node_bound();
-        let effective = with_map(&REACHES, bound, |reaches| {
-            let marked = targets.is_some_and(|t| self.mark_reaching(t, budget, reaches));
-            // Unmarked, every skill may lead somewhere.
-            let leads_on = |node: NodeIndex| !marked || reaches.get(node).is_some();
-            self.walk_holdings(&explicit, targets, bound, leads_on)
-        });
+        let effective = match targets {
+            None => self.walk_holdings(&explicit, None, bound, |_| true),
+            Some(targets) => with_map(&REACHES, bound, |reaches| {
+                let marked = self.mark_reaching(targets, budget, reaches);
+                // Unmarked (over budget), every skill may lead somewhere.
+                let leads_on = |node: NodeIndex| !marked || reaches.get(node).is_some();
+                self.walk_holdings(&explicit, Some(targets), bound, leads_on)
+            }),
+        };
         Ok(Holdings {
             explicit,
             effective,

@@ -16,7 +16,7 @@ use petgraph::stable_graph::NodeIndex;
 pub(super) struct NodeMap<V> {
     epoch: u32,
     /// Each node's stamp beside its value: a walk's visit reads both, and one slot is one
-    /// cache line where two arrays were two (measured on the holdings walk, see BENCHMARKS.md).
+    /// cache line where two arrays were two (within the noise on its own, see BENCHMARKS.md).
     slots: Vec<(u32, V)>,
     /// Nodes set during this walk, in the order they were first set.
     touched: Vec<NodeIndex>,

@@ -113,8 +113,8 @@ impl RoleIndex {
     /// A copy in which the skill at `node` takes `hours`: its requirements take the new hours,
     /// and their roles' `cold_hours` are summed again. A few hundred microseconds on ESCO where
     /// a rebuild is about 10 ms, and editors change hours far more often than they restructure
-    /// roles (under the soak's four writers, rebuilding on every hours write cut role matching
-    /// to a fifteenth).
+    /// roles (under `scripts/soak.sh`'s four writers, rebuilding on every hours write left role
+    /// matching at a seventh of its rate).
     pub(in crate::domain) fn with_hours(&self, node: NodeIndex, hours: u32) -> Self {
         let mut patched = self.clone();
         for &role in self.requiring(node) {
