@@ -461,6 +461,7 @@ mod tests {
                     let spec = EdgeSpec {
                         kind: PrerequisiteKind::Recommended,
                         min_level: Some(Level::new(4).unwrap()),
+                        beyond: None,
                     };
                     g.add_prerequisite(&sid("f"), &sid("b"), spec)
                 }),

@@ -132,7 +132,14 @@ pub fn generate(shape: Shape) -> Batch {
             let min_level = rng
                 .random_bool(0.1)
                 .then(|| Level::new(rng.random_range(1..=4)).expect("1..=4"));
-            requires.push((id, EdgeSpec { kind, min_level }));
+            requires.push((
+                id,
+                EdgeSpec {
+                    kind,
+                    min_level,
+                    beyond: None,
+                },
+            ));
         }
         batch.prerequisites.push((skill_id(i), requires));
     }

@@ -6,7 +6,7 @@
 //!
 //! All three draw the same [`Drawing`]: one node a step (its skill's name, the levels and the
 //! hours), grouped by stage, and one edge from each step to every later step that waits for it
-//! (`Step::because`). Steps the plan does not hold (a budget's deferred ones) are not drawn, nor
+//! (`Step::dependents`). Steps the plan does not hold (a budget's deferred ones) are not drawn, nor
 //! edges to them. The output is a function of the plan and the names alone, with no map
 //! iteration order in it: the same plan gives byte-identical text.
 
@@ -83,10 +83,11 @@ impl<'a> Drawing<'a> {
                     .map_or(step.skill.as_str(), |s| s.name.as_str()),
             })
             .collect();
-        let index: HashMap<&str, usize> = nodes
+        // Positions, not skills: a skill learned in level steps is several nodes.
+        let index: HashMap<u32, usize> = nodes
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.step.skill.as_str(), i))
+            .map(|(i, n)| (n.step.position, i))
             .collect();
         let edges = nodes
             .iter()
@@ -94,9 +95,9 @@ impl<'a> Drawing<'a> {
             .flat_map(|(from, n)| {
                 let index = &index;
                 n.step
-                    .because
+                    .dependents
                     .iter()
-                    .filter_map(move |later| Some((from, *index.get(later.as_str())?)))
+                    .filter_map(move |later| Some((from, *index.get(later)?)))
             })
             .collect();
         // Plan order is stage order, so each stage is one run of steps.

@@ -120,10 +120,13 @@ proptest! {
                 if spec.kind == PrerequisiteKind::Recommended && !recommended {
                     continue;
                 }
-                let needed = spec.needed_level(step.to_level);
+                let Some(needed) = spec.needed_for(step.to_level) else { continue };
                 match position.get(&p) {
                     Some(pre) => {
-                        prop_assert!(pre.position < step.position && pre.stage < step.stage);
+                        // A prerequisite held at the level needed is not waited for.
+                        if pre.from_level.is_none_or(|f| f < needed) {
+                            prop_assert!(pre.position < step.position && pre.stage < step.stage);
+                        }
                         // Sufficient: either the step reaches the level or it was held anyway.
                         if pre.to_level < needed {
                             let check = g.plan(&from, &[Target::Skill { skill: p.clone(), level: needed }], options).unwrap();
@@ -151,7 +154,7 @@ proptest! {
                 if group.kind == PrerequisiteKind::Recommended && !recommended {
                     continue;
                 }
-                let needed = group.spec().needed_level(step.to_level);
+                let needed = group.spec().level_for(step.to_level);
                 let satisfied: Vec<&SkillId> = group
                     .options
                     .iter()
@@ -204,6 +207,46 @@ proptest! {
 
         // Deterministic: the same question gets the same answer.
         prop_assert_eq!(g.plan(&from, &targets(&wanted), options).unwrap(), plan);
+    }
+
+    #[test]
+    fn level_steps_keep_every_prerequisite_before_its_dependent_at_the_level_it_needs(
+        (n, edges, held, wanted, recommended) in graph_with_cuts(),
+        budget in 0u64..150,
+    ) {
+        let (g, refusals) = build_with_cuts(n, &edges);
+        // Every refusal names a real cycle of skills, from the refused edge back to its start.
+        for ((a, b), cycle) in refusals {
+            prop_assert_eq!(&cycle[0], &sid(a));
+            prop_assert_eq!(&cycle[1], &sid(b));
+            prop_assert_eq!(cycle.first(), cycle.last());
+            for pair in cycle[1..].windows(2) {
+                prop_assert!(points_at(&g, &pair[0], &pair[1]), "{:?} is not an edge", pair);
+            }
+        }
+        let options = PlanOptions { include_recommended: recommended, include_optional: true };
+        let from = profile(&held);
+        let plan = g.plan(&from, &targets(&wanted), options).unwrap();
+        check_levels(&g, &from, &plan.steps, options)?;
+        // Covering: once the plan is learned, nothing is left to learn for the same targets.
+        let mut after = from.clone();
+        after.skills.extend(plan.steps.iter().map(|s| (s.skill.clone(), s.to_level)));
+        let rest = g.plan(&after, &targets(&wanted), options).unwrap();
+        prop_assert!(rest.steps.is_empty(), "left over: {:?}", rest.steps);
+        prop_assert_eq!(plan.total_hours, plan.steps.iter().map(|s| u64::from(s.hours)).sum::<u64>());
+
+        // A budget keeps some level steps, in the full plan's order, closed the same way.
+        let schedule = Schedule { budget_hours: Some(budget), hours_per_week: None };
+        let kept = g.plan_scheduled(&from, &targets(&wanted), options, schedule).unwrap();
+        prop_assert!(kept.total_hours <= budget);
+        check_levels(&g, &from, &kept.steps, options)?;
+        let key = |s: &skillgraph::domain::Step| (s.skill.clone(), s.from_level, s.to_level, s.stage);
+        let mut full = plan.steps.iter();
+        for step in &kept.steps {
+            prop_assert!(full.by_ref().any(|f| key(f) == key(step)), "{:?} is not in the full plan", key(step));
+        }
+        let deferred = kept.budget.unwrap().deferred;
+        prop_assert_eq!(kept.steps.len() + deferred.len(), plan.steps.len());
     }
 
     #[test]
@@ -298,6 +341,129 @@ type Answers = (
 
 /// What a graph answers about one skill: its transitive prerequisites, groups and unlocks,
 /// and a plan to it with recommended edges.
+/// Edges with cuts: (skill, prerequisite, min_level, beyond).
+type CutEdge = (usize, usize, Option<i64>, Option<i64>);
+
+/// A graph size, edges with cuts, a profile, targets, and whether to follow recommended edges.
+type CutQuestion = (
+    usize,
+    Vec<CutEdge>,
+    Vec<(usize, i64)>,
+    Vec<(usize, i64)>,
+    bool,
+);
+
+/// Each refused edge, with the cycle it named.
+type Refusals = Vec<((usize, usize), Vec<SkillId>)>;
+
+fn graph_with_cuts() -> impl Strategy<Value = CutQuestion> {
+    (2usize..14).prop_flat_map(|n| {
+        (
+            Just(n),
+            prop::collection::vec(
+                (
+                    0..n,
+                    0..n,
+                    prop::option::weighted(0.4, 1i64..=5),
+                    prop::option::weighted(0.5, 1i64..=4),
+                ),
+                0..n * 3,
+            ),
+            prop::collection::vec((0..n, 1i64..=5), 0..4),
+            prop::collection::vec((0..n, 1i64..=5), 1..4),
+            any::<bool>(),
+        )
+    })
+}
+
+/// The graph of `n` skills with every edge written that closes no cycle on levels, and each
+/// refused edge with the cycle it named. Any other refusal fails the test.
+fn build_with_cuts(n: usize, edges: &[CutEdge]) -> (SkillGraph, Refusals) {
+    let (mut g, _) = build(n, &[]);
+    let mut refused = Vec::new();
+    for &(a, b, min_level, beyond) in edges {
+        if a == b {
+            continue;
+        }
+        let spec = skillgraph::domain::EdgeSpec {
+            kind: PrerequisiteKind::Required,
+            min_level: min_level.map(|l| Level::new(l).unwrap()),
+            beyond: beyond.map(|l| Level::new(l).unwrap()),
+        };
+        match g.add_prerequisite(&sid(a), &sid(b), spec) {
+            Ok(()) => {}
+            Err(Error::Cycle(cycle)) => refused.push(((a, b), cycle)),
+            Err(e) => panic!("s{a} → s{b}: {e}"),
+        }
+    }
+    (g, refused)
+}
+
+/// Level steps in order: a skill's steps run on from the level held, each higher than the
+/// last and in a later stage; and before each step, every prerequisite that applies at the
+/// level it reaches is held or learned, in an earlier step and stage, to the level it needs.
+fn check_levels(
+    g: &SkillGraph,
+    from: &Profile,
+    steps: &[skillgraph::domain::Step],
+    options: PlanOptions,
+) -> Result<(), TestCaseError> {
+    let held_at = |skill: &SkillId, level: Level| {
+        g.plan(
+            from,
+            &[Target::Skill {
+                skill: skill.clone(),
+                level,
+            }],
+            options,
+        )
+        .unwrap()
+        .steps
+        .is_empty()
+    };
+    for (i, step) in steps.iter().enumerate() {
+        prop_assert_eq!(step.position as usize, i + 1);
+        prop_assert!(step.from_level.is_none_or(|f| f < step.to_level));
+        // The same skill's earlier step ends where this one starts.
+        if let Some(before) = steps[..i].iter().rev().find(|s| s.skill == step.skill) {
+            prop_assert_eq!(
+                Some(before.to_level),
+                step.from_level,
+                "{} jumps",
+                step.skill
+            );
+            prop_assert!(before.stage < step.stage);
+        }
+        for (p, spec) in g.direct_prerequisites(&step.skill).unwrap() {
+            if spec.kind == PrerequisiteKind::Recommended && !options.include_recommended {
+                continue;
+            }
+            let Some(needed) = spec.needed_for(step.to_level) else {
+                continue;
+            };
+            if held_at(&p, needed) {
+                continue;
+            }
+            let learned = steps[..i]
+                .iter()
+                .filter(|s| s.skill == p && s.to_level >= needed)
+                .min_by_key(|s| s.position);
+            match learned {
+                Some(pre) => prop_assert!(pre.stage < step.stage, "{} waits for {}", step.skill, p),
+                None => prop_assert!(
+                    false,
+                    "{} at {} needs {} at {} first",
+                    step.skill,
+                    step.to_level.get(),
+                    p,
+                    needed.get()
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
 fn answers(graph: &SkillGraph, skill: &SkillId) -> Answers {
     use skillgraph::domain::{Follow, Reach};
     let groups = graph

@@ -250,7 +250,7 @@ fn pytorch_comes_before_gpu_compute_and_distributed_training() {
     let spec = graph()
         .edge(&sid("distributed-training"), &sid("pytorch"))
         .expect("distributed-training requires pytorch directly");
-    assert!(spec.needed_level(Level::MIN) >= Level::PRACTITIONER);
+    assert!(spec.level_for(Level::MIN) >= Level::PRACTITIONER);
 }
 
 /// The kind and the floor of the direct edge `skill → prerequisite`.
@@ -342,7 +342,7 @@ fn agents_come_after_retrieval_evaluation_and_guardrails() {
     ] {
         before(first, "llm-agents", why);
         assert!(
-            edge("llm-agents", first).needed_level(Level::MIN) >= level(2),
+            edge("llm-agents", first).level_for(Level::MIN) >= level(2),
             "llm-agents needs {first} at beginner level or above: {why}"
         );
     }
@@ -491,7 +491,7 @@ fn the_ai_engineer_closes_the_articles_two_named_gaps() {
         essential_at_least("ai-engineer", skill, least, why);
     }
     assert!(
-        edge("ai-system-design", "system-design-fundamentals").needed_level(Level::MIN)
+        edge("ai-system-design", "system-design-fundamentals").level_for(Level::MIN)
             >= Level::PRACTITIONER,
         "AI system design builds on practised system design, as ML system design does"
     );
@@ -596,7 +596,7 @@ fn no_role_implies_a_prerequisite_above_the_level_it_lists_for_it() {
                     continue;
                 }
                 if let Some(listed) = role.requirement(&pre) {
-                    let needed = spec.needed_level(req.level);
+                    let needed = spec.level_for(req.level);
                     assert!(
                         needed <= listed.level,
                         "{}: {} at {} needs {pre} at {needed}, the role lists it at {}",

@@ -137,6 +137,7 @@ fn edge_fields(old: &EdgeSpec, new: &EdgeSpec) -> Vec<String> {
     differing(&[
         ("kind", old.kind != new.kind),
         ("minLevel", old.min_level != new.min_level),
+        ("beyond", old.beyond != new.beyond),
     ])
 }
 

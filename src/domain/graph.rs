@@ -377,16 +377,6 @@ impl SkillGraph {
         self.group_nodes().get(&node).map_or(&[][..], |g| &g[..])
     }
 
-    /// Everything a node points at for acyclicity: its prerequisite edges and every option of
-    /// its groups.
-    fn successors(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.graph.neighbors_directed(node, Outgoing).chain(
-            self.groups_at(node)
-                .iter()
-                .flat_map(|g| g.options.iter().copied()),
-        )
-    }
-
     /// The direct prerequisites of a skill with their edge data, sorted by id.
     pub fn direct_prerequisites(&self, id: &SkillId) -> Result<Vec<(SkillId, EdgeSpec)>, Error> {
         let node = self.entry(id)?.node;
@@ -469,6 +459,7 @@ impl SkillGraph {
             skill: self.graph[node].clone(),
             kind,
             min_level: spec.min_level,
+            beyond: spec.beyond,
             depth,
         }
     }
@@ -543,6 +534,8 @@ impl SkillGraph {
                                 out.get_mut(at).filter(|(_, d, _)| *d == depth + 1)
                             {
                                 first.min_level = stricter(first.min_level, spec.min_level);
+                                // The edge that applies at more levels asks more.
+                                first.beyond = first.beyond.zip(spec.beyond).map(|(a, b)| a.min(b));
                             }
                         }
                     }
@@ -573,7 +566,7 @@ impl SkillGraph {
 }
 
 /// Of two edges' `min_level`, the one that asks more. `None` (the default rule of
-/// [`EdgeSpec::needed_level`]) asks up to [`Level::DEFAULT_PREREQUISITE`], so it beats a stated
+/// [`EdgeSpec::needed_for`]) asks up to [`Level::DEFAULT_PREREQUISITE`], so it beats a stated
 /// level below that and loses to one at or above it (a stated level holds whatever the
 /// dependent is learned to).
 fn stricter(a: Option<Level>, b: Option<Level>) -> Option<Level> {

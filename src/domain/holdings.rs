@@ -3,9 +3,10 @@
 //! closes a gap).
 //!
 //! A profile holds skills at levels; a current role counts as holding its requirements at
-//! their levels. Holding a skill at level L implies holding each *required* prerequisite at
-//! [`EdgeSpec::needed_level`](super::EdgeSpec::needed_level)`(L)`, transitively: whoever
-//! practises PyTorch knows some Python. Such skills are reported as *implied*, never silently
+//! their levels. Holding a skill at level L implies holding each *required* prerequisite that
+//! applies at L at [`EdgeSpec::needed_for`](super::EdgeSpec::needed_for)`(L)`, transitively:
+//! whoever practises PyTorch knows some Python, and whoever has only heard of LLMs need not
+//! know transformers (an edge that applies only beyond a level implies nothing below it). Such skills are reported as *implied*, never silently
 //! assumed. Holding a skill implies nothing about its "one of" groups' options.
 //!
 //! Reads the graph; must not depend on plans or role questions, which read holdings.
@@ -205,7 +206,9 @@ impl SkillGraph {
                     if !leads_on(prerequisite) {
                         continue;
                     }
-                    let needed = spec.needed_level(level);
+                    let Some(needed) = spec.needed_for(level) else {
+                        continue;
+                    };
                     if above(needed, effective.get(prerequisite).flatten().map(|e| e.0)) {
                         effective.insert(prerequisite, Some((needed, via)));
                         work[usize::from(needed.get()) - 1].push(prerequisite);
@@ -258,6 +261,7 @@ mod tests {
                     PrerequisiteKind::Required
                 },
                 min_level: Level::new(i64::from(min)).ok(),
+                beyond: None,
             };
             g.add_prerequisite(&id(&format!("s{a}")), &id(&format!("s{b}")), spec)
                 .unwrap();

@@ -19,7 +19,7 @@ pub struct Level(u8);
 impl Level {
     pub const MIN: Level = Level(1);
     pub const PRACTITIONER: Level = Level(3);
-    /// The most a prerequisite without `min_level` is needed at: see [`EdgeSpec::needed_level`].
+    /// The most a prerequisite without `min_level` is needed at: see [`EdgeSpec::needed_for`].
     pub const DEFAULT_PREREQUISITE: Level = Level(2);
     pub const MAX: Level = Level(5);
 
@@ -32,6 +32,17 @@ impl Level {
 
     pub const fn get(self) -> u8 {
         self.0
+    }
+
+    /// A level an edge may apply beyond: 1 to 4, since nothing is beyond expert.
+    pub fn beyond(value: i64) -> Result<Self, Error> {
+        match Level::new(value) {
+            Ok(level) if level < Level::MAX => Ok(level),
+            Ok(_) => Err(Error::InvalidInput(
+                "beyond must be 1-4: nothing is beyond expert (5)".into(),
+            )),
+            Err(e) => Err(e),
+        }
     }
 
     pub fn name(self) -> &'static str {
@@ -174,13 +185,21 @@ pub struct EdgeSpec {
     #[serde(default)]
     pub kind: PrerequisiteKind,
     /// The least level of the prerequisite needed; `None` means the default rule of
-    /// [`EdgeSpec::needed_level`].
+    /// [`EdgeSpec::needed_for`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_level: Option<Level>,
+    /// The edge applies only to go beyond this level of the dependent skill (to reach the
+    /// next level and up); `None`: at every level. Transformers are needed to take LLM
+    /// fundamentals beyond beginner, not to become aware of what an LLM is. At most advanced
+    /// (4): nothing is beyond expert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beyond: Option<Level>,
 }
 
 impl EdgeSpec {
-    /// The level of the prerequisite needed to reach `target` in the dependent skill.
+    /// The level of the prerequisite needed to reach `target` in the dependent skill, or
+    /// `None` when the edge does not apply at `target` (it applies only beyond a level the
+    /// target does not pass).
     ///
     /// An explicit `min_level` is taken as written. Otherwise the prerequisite is needed at the
     /// dependent's target level, capped at beginner ([`Level::DEFAULT_PREREQUISITE`]): to become
@@ -189,14 +208,34 @@ impl EdgeSpec {
     /// foundations, and an edge that needs more says so with `min_level`. The cap also keeps
     /// long unlabelled chains (every imported taxonomy's: ESCO and O*NET relations carry no
     /// level) from demanding practitioner level of everything below a target.
-    pub fn needed_level(&self, target: Level) -> Level {
+    pub fn needed_for(&self, target: Level) -> Option<Level> {
+        if !self.applies_to(target) {
+            return None;
+        }
+        Some(self.level_for(target))
+    }
+
+    /// The level needed to reach `target` whether or not the edge applies there: for a "one
+    /// of" group's edge data, which applies at every level (a group has no `beyond`).
+    pub fn level_for(&self, target: Level) -> Level {
         self.min_level
             .unwrap_or_else(|| target.min(Level::DEFAULT_PREREQUISITE))
+    }
+
+    /// Whether the edge gates reaching `target` in the dependent skill (see
+    /// [`beyond`](Self::beyond)).
+    pub fn applies_to(&self, target: Level) -> bool {
+        self.beyond.is_none_or(|b| target > b)
+    }
+
+    /// The level the dependent must pass for the edge to apply: 0 when it always does.
+    pub fn threshold(&self) -> u8 {
+        self.beyond.map_or(0, Level::get)
     }
 }
 
 /// "One of these": a skill needs one option of the group, at the group's `min_level` (or the
-/// default rule of [`EdgeSpec::needed_level`]), besides its ordinary prerequisites. PyTorch or
+/// default rule of [`EdgeSpec::needed_for`]), besides its ordinary prerequisites. PyTorch or
 /// TensorFlow; AWS or GCP or Azure.
 ///
 /// A group has at least two distinct options, none the skill itself, sorted by id; every option
@@ -218,6 +257,7 @@ impl PrerequisiteGroup {
         EdgeSpec {
             kind: self.kind,
             min_level: self.min_level,
+            beyond: None,
         }
     }
 }
@@ -228,6 +268,8 @@ pub struct Prerequisite {
     pub skill: SkillId,
     pub kind: PrerequisiteKind,
     pub min_level: Option<Level>,
+    /// The level of the dependent the edge applies beyond (see [`EdgeSpec::beyond`]).
+    pub beyond: Option<Level>,
     /// 1 for a direct prerequisite, 2 for a prerequisite of one, and so on (the shortest chain).
     pub depth: u32,
 }
@@ -298,19 +340,36 @@ mod tests {
     #[test]
     fn an_unset_min_level_follows_the_target_capped_at_beginner() {
         let spec = EdgeSpec::default();
-        assert_eq!(
-            spec.needed_level(Level::new(1).unwrap()),
-            Level::new(1).unwrap()
-        );
+        assert_eq!(spec.needed_for(Level::MIN), Some(Level::MIN));
         let beginner = Level::new(2).unwrap();
         for target in 2..=5 {
-            assert_eq!(spec.needed_level(Level::new(target).unwrap()), beginner);
+            assert_eq!(spec.needed_for(Level::new(target).unwrap()), Some(beginner));
         }
         let strict = EdgeSpec {
             min_level: Some(Level::new(4).unwrap()),
             ..spec
         };
-        assert_eq!(strict.needed_level(Level::MIN), Level::new(4).unwrap());
+        assert_eq!(strict.needed_for(Level::MIN), Some(Level::new(4).unwrap()));
+    }
+
+    #[test]
+    fn an_edge_beyond_a_level_applies_only_above_it() {
+        let l = |v| Level::new(v).unwrap();
+        let spec = EdgeSpec {
+            beyond: Some(l(2)),
+            min_level: Some(l(3)),
+            ..EdgeSpec::default()
+        };
+        assert_eq!(spec.needed_for(l(1)), None);
+        assert_eq!(spec.needed_for(l(2)), None);
+        assert_eq!(spec.needed_for(l(3)), Some(l(3)));
+        assert_eq!(spec.needed_for(l(5)), Some(l(3)));
+        // Without `min_level`, the usual cap: beyond 2 to reach 3 needs beginner.
+        let plain = EdgeSpec {
+            beyond: Some(l(2)),
+            ..EdgeSpec::default()
+        };
+        assert_eq!(plain.needed_for(l(3)), Some(l(2)));
     }
 }
 

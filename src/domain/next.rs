@@ -3,7 +3,7 @@
 //! # The rules
 //! * **Startable.** A skill can be started now when every *required* prerequisite is held
 //!   (explicitly or by implication, see the `plan` module docs) at the level
-//!   [`EdgeSpec::needed_level`](super::EdgeSpec::needed_level) asks for the level the skill is
+//!   [`EdgeSpec::needed_for`](super::EdgeSpec::needed_for) asks for the level the skill is
 //!   to reach, and each required "one of" group has an option held at its level. Recommended
 //!   prerequisites and groups never block.
 //! * **The level to reach.** Without targets: one level above the level held, or practitioner
@@ -242,7 +242,9 @@ impl SkillGraph {
             let mut only_level = goal;
             let mut plain = NodeIndex::end();
             for (prerequisite, spec) in self.prerequisite_edges(node, Follow::Required) {
-                let needed = spec.needed_level(goal);
+                let Some(needed) = spec.needed_for(goal) else {
+                    continue;
+                };
                 if above(needed, held_at(prerequisite)) {
                     short += 1;
                     plain = prerequisite;
@@ -256,7 +258,7 @@ impl SkillGraph {
                 if group.spec.kind != PrerequisiteKind::Required {
                     continue;
                 }
-                let needed = group.spec.needed_level(goal);
+                let needed = group.spec.level_for(goal);
                 if group.options.iter().all(|&o| above(needed, held_at(o))) {
                     short += 1;
                     only = &group.options;

@@ -11,21 +11,31 @@
 //!   prerequisites, by implication. Skills held by implication are reported as *implied*.
 //! * **Demand.** A target (a skill at a level, or every requirement of a role) demands its skill
 //!   at a level. A demanded skill not held at that level becomes a step, and demands its own
-//!   prerequisites at `needed_level`; a skill already held stops the walk, since what it needs is
-//!   implied. So the cost of a plan grows with the part of the graph it touches, never with the
+//!   prerequisites that apply at that level, at [`EdgeSpec::needed_for`](super::EdgeSpec);
+//!   a skill already held stops the walk, since what it needs is implied. So the cost of a plan grows with the part of the graph it touches, never with the
 //!   whole graph. Recommended edges join the walk only when asked.
 //! * **Groups.** A "one of" group of a demanded skill is satisfied by one option, chosen before
 //!   the walk by [`resolve_groups`](SkillGraph::resolve_groups) (see `groups`): a held option
 //!   if one suffices, else the option that adds the fewest hours. The chosen option is then an
 //!   ordinary prerequisite of the skill for this plan, and its step lists the options it
 //!   stands for as `alternatives`. Holding a skill implies nothing about its groups' options.
-//! * **Stages.** A step's stage is one more than the latest stage of the steps it waits for
-//!   (its prerequisites that are steps too), so steps of one stage can be learned in parallel.
-//!   A prerequisite that is a step always comes first, even when the dependent would make do
-//!   with the level already held: the plan stays a topological order of what it includes.
-//!   Steps are ordered by stage, then category order, then id: a topological order with a
-//!   deterministic tie-break.
-//! * **Hours.** A step costs [`Level::hours_between`] its held level and the level it must reach.
+//! * **Level steps.** A prerequisite may apply only beyond a level of its dependent
+//!   ([`EdgeSpec::beyond`](super::EdgeSpec::beyond): transformers to take LLM fundamentals
+//!   beyond beginner). A skill is then learned in steps, cut at each such level between the
+//!   level held and the level needed where the prerequisite is itself a step: LLM fundamentals
+//!   to 2 early, 2 → 4 after transformers. Each step has its own stage, hours and reasons, and
+//!   waits for the skill's step below it. Skills may so need each other at different levels
+//!   (Python beyond 3 needs testing, testing needs Python at 2: a spiral, not a cycle); the
+//!   graph refuses only a cycle on levels (see `graph::dag`), so the steps can always be put
+//!   in order.
+//! * **Stages.** A step's stage is one more than the latest stage of the steps it waits for,
+//!   so steps of one stage can be learned in parallel. A step waits for the step that takes
+//!   each prerequisite applying at the level it reaches to the level it needs there; a
+//!   prerequisite already held at that level is not waited for, even when the plan raises it
+//!   further. Steps are ordered by stage, then category order, then id: a topological order
+//!   of what each step needs, with a deterministic tie-break.
+//! * **Hours.** A step costs [`Level::hours_between`] the level it starts at and the level it
+//!   reaches.
 //!   The critical path is the heaviest chain of waiting steps: the least calendar time with
 //!   unlimited parallel study.
 //! * **Readiness** for a role is the weighted share of the role's learning effort already done,
@@ -38,7 +48,10 @@
 //! * **Budget** (optional, [`Schedule::budget_hours`]): the plan keeps the steps that fit the
 //!   budget (see [`Budgeted`]) and defers the rest. Each open requirement of the targets (a
 //!   role's requirement not yet met, or a target skill, which counts as an essential one) is
-//!   bought whole: its step and every step it waits for, transitively. Greedily, essentials
+//!   bought up to one of its skill's level steps: that step and every step it waits for,
+//!   transitively (with level steps, a requirement can be bought to its lower level first,
+//!   so a budget buys usable depth in several skills before the last level of one; its
+//!   readiness counts the level reached). Greedily, essentials
 //!   before optionals, and within each the requirement that raises readiness most per extra
 //!   hour (steps already bought cost nothing again) among those that still fit; ties go to
 //!   the earlier step. The kept steps are prerequisite-closed, so they keep their stages and
@@ -110,8 +123,13 @@ pub struct Step {
     pub from_level: Option<Level>,
     pub to_level: Level,
     pub hours: u32,
-    /// Later steps of this plan that wait for this one, in plan order.
+    /// The skills of the later steps of this plan that wait for this one, in plan order; a
+    /// skill's own next level step is not named (it is there for what that one serves).
     pub because: Vec<SkillId>,
+    /// The 1-based positions of the later steps that wait for this one, in plan order, a
+    /// skill's own next level step included: what a drawing links, since a skill's id may
+    /// stand for more than one step.
+    pub dependents: Vec<u32>,
     /// The targets this step leads to, sorted.
     pub serves: Vec<TargetRef>,
     /// This skill, then the skills it unlocks on the shortest way to a target, ending at a
@@ -272,28 +290,23 @@ impl SkillGraph {
     ) -> LearningPlan {
         let own_targets = &demands.own_targets;
         self.demand(held, needed, &demands.seeds, choices, follow);
-        let steps = self.step_graph(steps_met(held, needed), step_of, choices, follow);
+        let met = steps_met(held, needed);
+        let steps = self.step_graph(held, needed, met, step_of, choices, follow);
         let mut plan = Staged {
             ordered: self.order(&steps, stage(&steps)),
-            hours: self.step_hours(held, needed, &steps),
+            hours: self.step_hours(&steps),
             steps,
         };
         let mut budget = None;
         if let Some(budget_hours) = schedule.budget_hours {
-            let (kept, budgeted) = self.within_budget(
-                held,
-                needed,
-                step_of,
-                (demands, choices),
-                plan,
-                budget_hours,
-            );
+            let (kept, budgeted) =
+                self.within_budget(held, step_of, (demands, choices), plan, budget_hours);
             plan = kept;
             budget = Some(budgeted);
         }
         let reasons = explain(&plan.steps, &plan.ordered, own_targets);
         let critical_path_hours = critical_path(&plan.steps, &plan.ordered, &plan.hours);
-        let mut steps = self.assemble(held, needed, &plan, &reasons, choices);
+        let mut steps = self.assemble(&plan, &reasons, choices);
         let ordered = plan.ordered;
         let weeks = schedule.hours_per_week.map(|h| pace(&mut steps, h));
         LearningPlan {

@@ -589,6 +589,7 @@ mod tests {
                     PrerequisiteKind::Recommended
                 },
                 min_level: min.map(lvl),
+                beyond: None,
             };
             g.add_prerequisite(&id(&format!("s{a}")), &id(&format!("s{b}")), spec)
                 .unwrap();

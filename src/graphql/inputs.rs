@@ -321,9 +321,11 @@ impl CategoryInput {
 pub fn edge_spec(
     kind: PrerequisiteKind,
     min_level: Option<i32>,
+    beyond: Option<i32>,
 ) -> Result<domain::EdgeSpec, ApiError> {
     Ok(domain::EdgeSpec {
         kind: kind.into(),
         min_level: min_level.map(level).transpose()?,
+        beyond: beyond.map(|b| Level::beyond(i64::from(b))).transpose()?,
     })
 }

@@ -205,10 +205,15 @@ impl SkillMutation {
                           the level `skill` is learned to, capped at 2 (beginner)."
         )]
         min_level: Option<i32>,
+        #[graphql(
+            desc = "The edge applies only to take `skill` beyond this level (1-4): it is \
+                    needed to reach the next level and up, not below. Null: at every level."
+        )]
+        beyond: Option<i32>,
     ) -> async_graphql::Result<SkillView> {
         let kind = kind.unwrap_or(PrerequisiteKind::Required);
         let (skill, requires) = (skill_id(&skill).api()?, skill_id(&requires).api()?);
-        let spec = edge_spec(kind, min_level).api()?;
+        let spec = edge_spec(kind, min_level, beyond).api()?;
         let edited = skill.clone();
         let (_, graph) = write(ctx, ChangeKind::PrerequisiteAdded, move |g| {
             g.add_prerequisite(&edited, &requires, spec)
@@ -260,7 +265,7 @@ impl SkillMutation {
     ) -> async_graphql::Result<SkillView> {
         let kind = kind.unwrap_or(PrerequisiteKind::Required);
         let skill = skill_id(&skill).api()?;
-        let spec = edge_spec(kind, min_level).api()?;
+        let spec = edge_spec(kind, min_level, None).api()?;
         let group = crate::domain::PrerequisiteGroup {
             kind: spec.kind,
             min_level: spec.min_level,

@@ -3,7 +3,7 @@
 //! | file | columns (optional ones in brackets) |
 //! |---|---|
 //! | `skills.csv` | `id, name, category, hours[, description]` |
-//! | `prerequisites.csv` | `skill_id, requires_id[, kind, min_level, group]` |
+//! | `prerequisites.csv` | `skill_id, requires_id[, kind, min_level, group, beyond]` |
 //! | `roles.csv` | `id, name[, description]` |
 //! | `role_requirements.csv` | `role_id, skill_id, level[, importance]` |
 //!
@@ -15,7 +15,8 @@
 //! A non-empty `group` makes a row an option of a "one of" group instead of an ordinary
 //! prerequisite: the rows of one skill that share a group label form one group (label order
 //! is group order), and must agree on `kind` and `min_level`. A group needs at least two
-//! options; a label used by one row only is skipped and reported.
+//! options; a label used by one row only is skipped and reported. `beyond` (1-4) makes a
+//! prerequisite apply only to take the skill beyond that level; a group row cannot have one.
 
 use std::collections::BTreeMap;
 
@@ -115,12 +116,13 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
 
     if let Some(edges) = table(files, "prerequisites")? {
         require_columns(&edges, "prerequisites.csv", &["skill_id", "requires_id"])?;
-        let (skill, requires, kind, min_level, group) = (
+        let (skill, requires, kind, min_level, group, beyond) = (
             edges.column("skill_id"),
             edges.column("requires_id"),
             edges.column("kind"),
             edges.column("min_level"),
             edges.column("group"),
+            edges.column("beyond"),
         );
         for (line, row) in edges.rows.iter().enumerate() {
             let at = || format!("prerequisites.csv:{}", line + 2);
@@ -156,8 +158,26 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 );
                 continue;
             };
-            let spec = EdgeSpec { kind, min_level };
+            let beyond = match field(row, beyond) {
+                "" => None,
+                text => match text.parse().ok().and_then(|v| Level::beyond(v).ok()) {
+                    Some(level) => Some(level),
+                    None => {
+                        report.skip("prerequisite: beyond is not 1-4", at);
+                        continue;
+                    }
+                },
+            };
+            let spec = EdgeSpec {
+                kind,
+                min_level,
+                beyond,
+            };
             let label = field(row, group);
+            if !label.is_empty() && beyond.is_some() {
+                report.skip("prerequisite: beyond is not supported in a group", at);
+                continue;
+            }
             if !label.is_empty() {
                 let group = groups
                     .entry(a.clone())

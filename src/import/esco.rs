@@ -272,6 +272,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         let spec = list.entry(b).or_insert(EdgeSpec {
             kind,
             min_level: None,
+            beyond: None,
         });
         spec.kind = spec.kind.min(kind); // required wins over recommended
     }

@@ -96,6 +96,9 @@ struct RequiresEntry {
     kind: PrerequisiteKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     min_level: Option<i64>,
+    /// Only to take the skill beyond this level (see `EdgeSpec::beyond`); not on a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    beyond: Option<i64>,
 }
 
 fn is_required(kind: &PrerequisiteKind) -> bool {
@@ -620,11 +623,18 @@ fn prerequisite(skill: &str, e: &RequiresEntry) -> Result<(SkillId, EdgeSpec), E
         EdgeSpec {
             kind: e.kind,
             min_level: e.min_level.map(Level::new).transpose()?,
+            beyond: e.beyond.map(Level::beyond).transpose()?,
         },
     ))
 }
 
 fn group(options: &[String], e: &RequiresEntry) -> Result<PrerequisiteGroup, Error> {
+    if e.beyond.is_some() {
+        // Not yet: a group's option is chosen once per plan, before level steps are cut.
+        return Err(Error::InvalidInput(
+            "beyond is not supported on an any_of group".into(),
+        ));
+    }
     Ok(PrerequisiteGroup {
         kind: e.kind,
         min_level: e.min_level.map(Level::new).transpose()?,
@@ -698,6 +708,7 @@ pub fn export(graph: &SkillGraph) -> String {
                         any_of: None,
                         kind: spec.kind,
                         min_level: spec.min_level.map(|l| i64::from(l.get())),
+                        beyond: spec.beyond.map(|l| i64::from(l.get())),
                     })
                     .chain(
                         graph
@@ -709,6 +720,7 @@ pub fn export(graph: &SkillGraph) -> String {
                                 any_of: Some(g.options.iter().map(ToString::to_string).collect()),
                                 kind: g.kind,
                                 min_level: g.min_level.map(|l| i64::from(l.get())),
+                                beyond: None,
                             }),
                     )
                     .collect(),

@@ -32,14 +32,9 @@ fn engineer_plan(graph: &SkillGraph, schedule: Schedule) -> LearningPlan {
 /// Every `(from, to)` pair of positions where the step at `to` waits for the step at `from`,
 /// both in the plan: read from the plan's steps, not from the drawing code.
 fn waits(plan: &LearningPlan) -> BTreeSet<(u32, u32)> {
-    let position = |skill: &SkillId| plan.steps.iter().find(|s| &s.skill == skill);
     plan.steps
         .iter()
-        .flat_map(|s| {
-            s.because
-                .iter()
-                .filter_map(move |later| Some((s.position, position(later)?.position)))
-        })
+        .flat_map(|s| s.dependents.iter().map(move |&later| (s.position, later)))
         .collect()
 }
 

@@ -66,6 +66,7 @@ pub fn build(n: usize, attempts: &[Attempt]) -> Built {
                 PrerequisiteKind::Required
             },
             min_level: min_level.map(|l| Level::new(l).unwrap()),
+            beyond: None,
         };
         if i % 4 == 3 {
             // Every fourth attempt is a "one of" group of two or three options from `b` on,
@@ -149,6 +150,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
             PrerequisiteKind::Required
         },
         min_level: i.is_multiple_of(3).then(|| level(i)),
+        beyond: None,
     };
     let (sa, sb, sc) = (pick(&skills, a), pick(&skills, b), pick(&skills, c));
     let category = pick(&categories, c).unwrap();

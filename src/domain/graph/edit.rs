@@ -374,6 +374,8 @@ impl SkillGraph {
                         written = true;
                         let requires = trial.graph[target].clone();
                         trial.changes.edges.insert((skill.clone(), requires));
+                        // A lower `beyond` or a higher level can close a cycle on levels.
+                        added.push((node, target));
                     }
                     None => {
                         trial.graph_mut().remove_edge(edge);
@@ -399,10 +401,7 @@ impl SkillGraph {
         }
         if added.len() <= CHECK_EACH {
             for &(a, b) in &added {
-                if let Some(path) = trial.path(b, a) {
-                    // a → b, then b → … → a closes the loop.
-                    let mut cycle = vec![trial.graph[a].clone()];
-                    cycle.extend(path.into_iter().map(|n| trial.graph[n].clone()));
+                if let Some(cycle) = trial.edge_cycle(a, b) {
                     return Err(Error::Cycle(cycle));
                 }
             }

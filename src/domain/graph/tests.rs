@@ -122,6 +122,7 @@ fn a_transitive_min_level_does_not_depend_on_the_order_edges_were_added_in() {
         let b_at = EdgeSpec {
             kind: PrerequisiteKind::Required,
             min_level: Some(Level::new(b_asks).unwrap()),
+            beyond: None,
         };
         g.set_prerequisites(&id("b"), &[(id("a"), b_at)]).unwrap();
         for s in if b_first { ["b", "c"] } else { ["c", "b"] } {
@@ -224,6 +225,7 @@ fn recommended_edges_are_marked_and_can_be_left_out() {
     let recommended = EdgeSpec {
         kind: PrerequisiteKind::Recommended,
         min_level: None,
+        beyond: None,
     };
     g.add_prerequisite(&id("a"), &id("c"), recommended).unwrap();
     let all = g
@@ -382,6 +384,92 @@ fn from_parts_rejects_a_stored_cycle() {
     let err = SkillGraph::from_parts(cats, skills, edges, vec![], vec![], 7).unwrap_err();
     assert!(
         matches!(err, Error::Cycle(ref c) if c.len() == 4 && c[0] == c[3]),
+        "{err}"
+    );
+}
+
+fn beyond_edge(beyond: i64, min_level: Option<i64>) -> EdgeSpec {
+    EdgeSpec {
+        min_level: min_level.map(|l| Level::new(l).unwrap()),
+        beyond: Some(Level::new(beyond).unwrap()),
+        ..EdgeSpec::default()
+    }
+}
+
+#[test]
+fn skills_that_need_each_other_at_different_levels_are_no_cycle() {
+    // Python beyond 3 needs testing; testing needs Python at 2: in either order of writing.
+    let mut g = graph(&["testing>python"]);
+    g.add_prerequisite(&id("python"), &id("testing"), beyond_edge(3, None))
+        .unwrap();
+    assert!(g.check_acyclic().is_ok());
+    let mut h = graph(&[]);
+    for s in ["python", "testing"] {
+        h.upsert_skill(skill(s, "c", 10)).unwrap();
+    }
+    h.add_prerequisite(&id("python"), &id("testing"), beyond_edge(3, None))
+        .unwrap();
+    h.add_prerequisite(&id("testing"), &id("python"), EdgeSpec::default())
+        .unwrap();
+}
+
+#[test]
+fn a_cycle_on_levels_is_refused_and_named() {
+    // Testing needs Python at 4, and Python beyond 3 needs testing: Python 4 waits for itself.
+    let mut g = graph(&[]);
+    for s in ["python", "testing"] {
+        g.upsert_skill(skill(s, "c", 10)).unwrap();
+    }
+    g.add_prerequisite(&id("python"), &id("testing"), beyond_edge(3, None))
+        .unwrap();
+    let err = g
+        .add_prerequisite(&id("testing"), &id("python"), beyond_edge(1, Some(4)))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Cycle(vec![id("testing"), id("python"), id("testing")])
+    );
+    assert!(
+        g.edge(&id("testing"), &id("python")).is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn changing_an_edge_so_it_applies_lower_can_close_a_cycle() {
+    let mut g = graph(&["testing>python"]);
+    g.add_prerequisite(&id("python"), &id("testing"), beyond_edge(3, None))
+        .unwrap();
+    // Without `beyond`, Python needs testing from the start: a cycle of skills.
+    let err = g
+        .add_prerequisite(&id("python"), &id("testing"), EdgeSpec::default())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::Cycle(vec![id("python"), id("testing"), id("python")])
+    );
+    assert_eq!(
+        g.edge(&id("python"), &id("testing")).and_then(|e| e.beyond),
+        Some(Level::new(3).unwrap())
+    );
+}
+
+#[test]
+fn the_whole_graph_check_tells_a_spiral_from_a_cycle_on_levels() {
+    let mut g = graph(&["testing>python"]);
+    g.add_prerequisite(&id("python"), &id("testing"), beyond_edge(3, None))
+        .unwrap();
+    assert!(g.check_acyclic().is_ok());
+    // Forced past the per-edge check: testing needing Python at 4 closes one.
+    let (a, b) = (
+        g.entry(&id("testing")).unwrap().node,
+        g.entry(&id("python")).unwrap().node,
+    );
+    let edge = g.graph.find_edge(a, b).unwrap();
+    g.graph_mut()[edge] = beyond_edge(1, Some(4));
+    let err = g.check_acyclic().unwrap_err();
+    assert!(
+        matches!(&err, Error::Cycle(c) if c.len() == 3 && c[0] == c[2]),
         "{err}"
     );
 }

@@ -7,7 +7,7 @@
 //! last.
 
 use super::groups::Choices;
-use super::walk::{Demands, Staged, Want, explain, held_at, needed_at, stage};
+use super::walk::{Demands, Staged, Want, explain, held_at, reaching, stage};
 use super::{Budgeted, Step};
 use crate::domain::graph::SkillGraph;
 use crate::domain::holdings::above;
@@ -23,7 +23,6 @@ impl SkillGraph {
     pub(super) fn within_budget(
         &self,
         held: &NodeMap<Option<Level>>,
-        needed: &NodeMap<Option<Level>>,
         step_of: &NodeMap<u32>,
         (demands, choices): (&Demands, &Choices),
         plan: Staged,
@@ -31,15 +30,23 @@ impl SkillGraph {
     ) -> (Staged, Budgeted) {
         let choice = fit(&plan, &demands.wants, held, step_of, budget_hours);
         let now = readiness(&demands.wants, |w| held_at(held, w.node));
-        let within = readiness(&demands.wants, |w| match step_of.get(w.node) {
-            Some(i) if choice.keep[i as usize] => Some(needed_at(needed, w.node)),
-            _ => held_at(held, w.node),
+        // A requirement reaches the level of its skill's last kept level step.
+        let steps = &plan.steps;
+        let within = readiness(&demands.wants, |w| {
+            let Some(first) = step_of.get(w.node) else {
+                return held_at(held, w.node);
+            };
+            let last = reaching(&steps.nodes, &steps.levels, first as usize, w.level);
+            (first as usize..=last)
+                .rev()
+                .find(|&i| choice.keep[i])
+                .map_or(held_at(held, w.node), |i| Some(steps.levels[i].1))
         });
         let mut deferred = Vec::new();
         let mut plan = plan;
         if choice.keep.contains(&false) {
             let reasons = explain(&plan.steps, &plan.ordered, &demands.own_targets);
-            deferred = self.assemble(held, needed, &plan, &reasons, choices);
+            deferred = self.assemble(&plan, &reasons, choices);
             deferred.retain(|s| !choice.keep[plan.ordered.order[s.position as usize - 1]]);
             let steps = plan.steps.restrict(&choice.keep);
             plan = Staged {
@@ -67,10 +74,13 @@ struct Choice {
     exact: bool,
 }
 
-/// The budget's choice: the requirements to buy whole within `budget` hours, essentials
-/// first, each time the one with the most readiness per extra hour among those that still fit
-/// (ties: the earlier step). Takes the full plan and the targets' requirements (`step_of`
-/// maps their nodes to steps); gives the kept steps, a prerequisite-closed set.
+/// The budget's choice: the requirements to buy within `budget` hours, essentials first, each
+/// time the one with the most readiness per extra hour among those that still fit (ties: the
+/// earlier step). A requirement whose skill the plan takes up in level steps can be bought up
+/// to each of them: the step and everything it waits for (its skill's lower steps included),
+/// so a budget buys usable depth in one skill before the last level of another. Takes the
+/// full plan and the targets' requirements (`step_of` maps their nodes to their first steps);
+/// gives the kept steps, a prerequisite-closed set.
 fn fit(
     plan: &Staged,
     wants: &[Want],
@@ -84,36 +94,47 @@ fn fit(
         hours,
     } = plan;
     let n = steps.nodes.len();
-    // The open requirements: (its step, readiness it adds (weighted), the steps it needs).
-    let mut open: Vec<(usize, Importance, f64, Vec<u32>)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut seen = vec![false; n];
     let mut stack = Vec::new();
-    for want in wants {
+    for (w, want) in wants.iter().enumerate() {
         let now = held_at(held, want.node);
         if !want.planned || !above(want.level, now) {
             continue;
         }
-        let Some(i) = step_of.get(want.node) else {
+        let Some(first) = step_of.get(want.node) else {
             continue;
         };
-        let (done, weight) = readiness_share(want.importance, want.level, now);
-        // Its closure: the step and everything it waits for, transitively.
-        seen.fill(false);
-        let mut closure = Vec::new();
-        stack.push(i);
-        seen[i as usize] = true;
-        while let Some(s) = stack.pop() {
-            closure.push(s);
-            for &p in steps.preds.of(s as usize) {
-                if !std::mem::replace(&mut seen[p as usize], true) {
-                    stack.push(p);
+        let (done, _) = readiness_share(want.importance, want.level, now);
+        let last = reaching(&steps.nodes, &steps.levels, first as usize, want.level);
+        for step in first as usize..=last {
+            let top = Some(steps.levels[step].1);
+            let (reached, _) = readiness_share(want.importance, want.level, top);
+            // Its closure: the step and everything it waits for, transitively.
+            seen.fill(false);
+            let mut closure = Vec::new();
+            stack.push(step as u32);
+            seen[step] = true;
+            while let Some(s) = stack.pop() {
+                closure.push(s);
+                for &p in steps.preds.of(s as usize) {
+                    if !std::mem::replace(&mut seen[p as usize], true) {
+                        stack.push(p);
+                    }
                 }
             }
+            open.push(Open {
+                step,
+                want: w,
+                importance: want.importance,
+                gain: reached - done,
+                closure,
+            });
         }
-        open.push((i as usize, want.importance, weight - done, closure));
     }
-    open.sort_by_key(|o| (o.1, ordered.position[o.0]));
+    open.sort_by_key(|o| (o.importance, ordered.position[o.step]));
     let total: u64 = hours.iter().map(|&h| u64::from(h)).sum();
+    // Exact when everything fits, or when one requirement is open in one step.
     let exact = total <= budget || open.len() <= 1;
     let mut keep = vec![false; n];
     if total <= budget {
@@ -121,16 +142,20 @@ fn fit(
         return Choice { keep, exact };
     }
     let mut left = budget;
+    // The readiness each want has gained so far: a higher step of it adds only the rest.
+    let mut gained = vec![0.0f64; wants.len()];
     let mut taken = vec![false; open.len()];
     for tier in [Importance::Essential, Importance::Optional] {
         loop {
             // (index into `open`, extra hours, gain)
             let mut best: Option<(usize, u64, f64)> = None;
-            for (k, (_, importance, gain, closure)) in open.iter().enumerate() {
-                if taken[k] || *importance != tier {
+            for (k, o) in open.iter().enumerate() {
+                let gain = o.gain - gained[o.want];
+                if taken[k] || o.importance != tier || gain <= 0.0 {
                     continue;
                 }
-                let extra: u64 = closure
+                let extra: u64 = o
+                    .closure
                     .iter()
                     .filter(|&&s| !keep[s as usize])
                     .map(|&s| u64::from(hours[s as usize]))
@@ -141,18 +166,31 @@ fn fit(
                 // More gain per hour wins; `a/b > c/d` as `a·d > c·b`, so no hour is zero.
                 let better = best.is_none_or(|(_, e, g)| gain * e as f64 > g * extra as f64);
                 if better {
-                    best = Some((k, extra, *gain));
+                    best = Some((k, extra, gain));
                 }
             }
             let Some((k, extra, _)) = best else { break };
             taken[k] = true;
             left -= extra;
-            for &s in &open[k].3 {
+            gained[open[k].want] = gained[open[k].want].max(open[k].gain);
+            for &s in &open[k].closure {
                 keep[s as usize] = true;
             }
         }
     }
     Choice { keep, exact }
+}
+
+/// A requirement open to the budget, bought up to one of its skill's level steps.
+struct Open {
+    step: usize,
+    /// Its index in the wants.
+    want: usize,
+    importance: Importance,
+    /// The readiness (weighted) it brings in all, from the level held.
+    gain: f64,
+    /// The step and every step it waits for, transitively.
+    closure: Vec<u32>,
 }
 
 /// Readiness over the targets' requirements (see `readiness`), each held at `level_of`.

@@ -5,7 +5,7 @@
 //!
 //! # The rule
 //! * A group of a skill that is a step (demanded above what is held) needs one option at the
-//!   group's level (`min_level`, or [`EdgeSpec::needed_level`] of the skill's level). A skill
+//!   group's level (`min_level`, or [`EdgeSpec::level_for`] of the skill's level). A skill
 //!   held well enough is not a step, and its groups, like its prerequisites, are not walked.
 //! * Each option costs the hours the plan would grow by to reach it: the option itself and
 //!   its prerequisite closure, less what is held and what the plan already demands. An option
@@ -95,7 +95,9 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
             let level = self.needed[&node];
             let next: Vec<_> = self.edges(node).collect();
             for (prerequisite, spec) in next {
-                self.demand(prerequisite, spec.needed_level(level));
+                if let Some(needed) = spec.needed_for(level) {
+                    self.demand(prerequisite, needed);
+                }
             }
         }
     }
@@ -122,7 +124,7 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
             local.insert(node, level);
             stack.extend(
                 self.edges(node)
-                    .map(|(p, spec)| (p, spec.needed_level(level))),
+                    .filter_map(|(p, spec)| Some((p, spec.needed_for(level)?))),
             );
         }
         total
@@ -134,7 +136,7 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
             if group.spec.kind == PrerequisiteKind::Recommended && self.follow == Follow::Required {
                 continue;
             }
-            let level = group.spec.needed_level(self.needed[&node]);
+            let level = group.spec.level_for(self.needed[&node]);
             let (cost, _, chosen) = group
                 .options
                 .iter()
@@ -160,7 +162,7 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
                     }
                 }
             }
-            self.demand(chosen, group.spec.needed_level(self.needed[&node]));
+            self.demand(chosen, group.spec.level_for(self.needed[&node]));
             self.walk();
         }
     }

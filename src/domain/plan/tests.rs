@@ -121,6 +121,7 @@ fn recommended_prerequisites_join_only_when_asked() {
     let rec = EdgeSpec {
         kind: PrerequisiteKind::Recommended,
         min_level: None,
+        beyond: None,
     };
     g.add_prerequisite(&id("b"), &id("r"), rec).unwrap();
     let plain = g
@@ -362,4 +363,160 @@ fn unknown_targets_and_empty_target_lists_are_errors() {
         g.plan(&have(&[("nope", 1)]), &[to("b", 1)], PlanOptions::default())
             .is_err()
     );
+}
+
+/// Adds `skill → requires`, needed only to take `skill` beyond `beyond`, at `min_level`.
+fn beyond(g: &mut SkillGraph, skill: &str, requires: &str, beyond: i64, min_level: Option<i64>) {
+    for s in [skill, requires] {
+        if g.skill(s).is_none() {
+            g.upsert_skill(crate::domain::graph::tests::skill(s, "c", 10))
+                .unwrap();
+        }
+    }
+    let spec = EdgeSpec {
+        min_level: min_level.map(lvl),
+        beyond: Some(lvl(beyond)),
+        ..EdgeSpec::default()
+    };
+    g.add_prerequisite(&id(skill), &id(requires), spec).unwrap();
+}
+
+fn levels(plan: &LearningPlan) -> Vec<(&str, Option<u8>, u8, u32)> {
+    plan.steps
+        .iter()
+        .map(|s| {
+            let from = s.from_level.map(Level::get);
+            (s.skill.as_str(), from, s.to_level.get(), s.stage)
+        })
+        .collect()
+}
+
+#[test]
+fn a_skill_is_learned_in_level_steps_where_a_prerequisite_starts_to_apply() {
+    // f (LLM fundamentals) needs t (transformers) only beyond 2; t needs d (deep learning).
+    let mut g = graph(&["t>d"]);
+    beyond(&mut g, "f", "t", 2, None);
+    let plan = g
+        .plan(&Profile::default(), &[to("f", 4)], PlanOptions::default())
+        .unwrap();
+    // f to 2 at once; t after d; f from 2 to 4 after t.
+    assert_eq!(
+        levels(&plan),
+        [
+            ("d", None, 2, 1),
+            ("f", None, 2, 1),
+            ("t", None, 2, 2),
+            ("f", Some(2), 4, 3),
+        ]
+    );
+    // Each step its own hours (10 h skills: 0 → 2 is 4 h, 2 → 4 is 16 h) and reason.
+    let hours: Vec<u32> = plan.steps.iter().map(|s| s.hours).collect();
+    assert_eq!(hours, [4, 4, 4, 16]);
+    assert_eq!(plan.total_hours, 28);
+    let first_f = &plan.steps[1];
+    assert!(first_f.because.is_empty(), "{:?}", first_f.because);
+    assert_eq!(first_f.chain, [id("f")]);
+    assert_eq!(first_f.serves, [TargetRef::Skill(id("f"))]);
+    assert_eq!(plan.steps[2].because, [id("f")]);
+    // Below the cut, the prerequisite is not needed at all.
+    let low = g
+        .plan(&Profile::default(), &[to("f", 2)], PlanOptions::default())
+        .unwrap();
+    assert_eq!(levels(&low), [("f", None, 2, 1)]);
+}
+
+#[test]
+fn a_held_level_at_or_above_the_cut_is_one_step_after_the_prerequisite() {
+    let mut g = graph(&[]);
+    beyond(&mut g, "f", "t", 2, None);
+    let plan = g
+        .plan(&have(&[("f", 2)]), &[to("f", 4)], PlanOptions::default())
+        .unwrap();
+    assert_eq!(levels(&plan), [("t", None, 2, 1), ("f", Some(2), 4, 2)]);
+    // Nor is a skill split at a cut whose prerequisite is held already.
+    let plan = g
+        .plan(&have(&[("t", 3)]), &[to("f", 4)], PlanOptions::default())
+        .unwrap();
+    assert_eq!(levels(&plan), [("f", None, 4, 1)]);
+}
+
+#[test]
+fn skills_that_need_each_other_at_different_levels_spiral() {
+    // Python beyond 3 needs testing; testing needs Python at 2.
+    let mut g = graph(&["testing>python"]);
+    beyond(&mut g, "python", "testing", 3, None);
+    let plan = g
+        .plan(
+            &Profile::default(),
+            &[to("python", 4)],
+            PlanOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        levels(&plan),
+        [
+            ("python", None, 3, 1),
+            ("testing", None, 2, 2),
+            ("python", Some(3), 4, 3),
+        ]
+    );
+    // Held at 3 already, testing waits for nothing.
+    let plan = g
+        .plan(
+            &have(&[("python", 3)]),
+            &[to("python", 4)],
+            PlanOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        levels(&plan),
+        [("testing", None, 2, 1), ("python", Some(3), 4, 2)]
+    );
+}
+
+#[test]
+fn holding_a_skill_below_a_cut_implies_nothing_beyond_it() {
+    let mut g = graph(&[]);
+    beyond(&mut g, "f", "t", 2, Some(3));
+    let at_two = g.holdings(&have(&[("f", 2)])).unwrap();
+    assert_eq!(at_two.level(g.entry(&id("t")).unwrap().node), None);
+    let at_four = g.holdings(&have(&[("f", 4)])).unwrap();
+    assert_eq!(at_four.level(g.entry(&id("t")).unwrap().node), Some(lvl(3)));
+}
+
+#[test]
+fn a_budget_buys_a_skills_lower_level_step_before_its_last() {
+    // f to 4 needs t (40 h to 3) beyond 3; g needs nothing. Roles want f at 4 and g at 3.
+    let mut g = graph(&[]);
+    for (s, h) in [("t", 40), ("f", 20), ("h", 20)] {
+        g.upsert_skill(skill(s, "c", h)).unwrap();
+    }
+    beyond(&mut g, "f", "t", 3, Some(3));
+    g.upsert_role(role(
+        "r",
+        &[
+            ("f", 4, Importance::Essential),
+            ("h", 3, Importance::Essential),
+        ],
+    ))
+    .unwrap();
+    let target = [Target::Role(RoleId::parse("r").unwrap())];
+    let schedule = Schedule {
+        budget_hours: Some(45),
+        hours_per_week: None,
+    };
+    let plan = g
+        .plan_scheduled(
+            &Profile::default(),
+            &target,
+            PlanOptions::default(),
+            schedule,
+        )
+        .unwrap();
+    // f to 3 (20 h) and h (20 h) fit; t (40 h) and f's last step (20 h) do not.
+    assert_eq!(levels(&plan), [("f", None, 3, 1), ("h", None, 3, 1)]);
+    let budget = plan.budget.unwrap();
+    let deferred: Vec<_> = budget.deferred.iter().map(|s| s.skill.as_str()).collect();
+    assert_eq!(deferred, ["t", "f"]);
+    assert!(budget.readiness_within_budget > budget.readiness);
 }

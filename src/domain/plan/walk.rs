@@ -119,45 +119,93 @@ impl SkillGraph {
             let edges = self.prerequisite_edges(node, follow);
             // The option chosen for each of the skill's groups is a prerequisite like the others.
             for (prerequisite, spec) in edges.chain(choices.edges(node)) {
-                raise(
-                    held,
-                    needed,
-                    &mut work,
-                    prerequisite,
-                    spec.needed_level(level),
-                );
+                if let Some(at) = spec.needed_for(level) {
+                    raise(held, needed, &mut work, prerequisite, at);
+                }
             }
         }
     }
 
-    /// Phase 2, the step graph: numbers the steps `nodes` (as [`steps_met`] gives them) in
-    /// that order, recording each node's number in `step_of` (empty before), and lists what
-    /// each step waits for and what waits for it.
+    /// Phase 2, the step graph: splits each skill of `nodes` (as [`steps_met`] gives them)
+    /// into its level steps, numbers the steps in that order (a skill's steps in a row, lowest
+    /// first), records each node's first step in `step_of` (empty before), and lists what each
+    /// step waits for and what waits for it.
+    ///
+    /// A skill is split where a prerequisite starts to apply: at each `beyond` of an edge whose
+    /// prerequisite the plan raises, between the level held and the level needed. Its step to
+    /// level `t` waits for the skill's step below it, and for the step of each prerequisite
+    /// that applies at `t` which takes that prerequisite to the level `t` needs; a
+    /// prerequisite already held at that level is not waited for.
     pub(super) fn step_graph(
         &self,
+        held: &NodeMap<Option<Level>>,
+        needed: &NodeMap<Option<Level>>,
         nodes: Vec<NodeIndex>,
         step_of: &mut NodeMap<u32>,
         choices: &Choices,
         follow: Follow,
     ) -> StepGraph {
-        for (i, &node) in nodes.iter().enumerate() {
-            step_of.insert(node, i as u32);
-        }
-        let n = nodes.len();
-        let (mut start, mut items) = (Vec::with_capacity(n + 1), Vec::new());
+        // Membership first: a breakpoint counts only where the prerequisite is a step.
         for &node in &nodes {
+            step_of.insert(node, 0);
+        }
+        let mut steps: Vec<NodeIndex> = Vec::with_capacity(nodes.len());
+        let mut levels: Vec<(Option<Level>, Level)> = Vec::with_capacity(nodes.len());
+        let mut cuts: Vec<Level> = Vec::new();
+        for &node in &nodes {
+            let (from, to) = (held_at(held, node), needed_at(needed, node));
+            cuts.clear();
+            for (p, spec) in self
+                .prerequisite_edges(node, follow)
+                .chain(choices.edges(node))
+            {
+                let Some(b) = spec.beyond else { continue };
+                let gates = spec
+                    .needed_for(to)
+                    .is_some_and(|n| step_of.get(p).is_some() && above(n, held_at(held, p)));
+                if gates && above(b, from) && b < to {
+                    cuts.push(b);
+                }
+            }
+            cuts.sort_unstable();
+            cuts.dedup();
+            step_of.insert(node, steps.len() as u32);
+            let mut low = from;
+            for &cut in cuts.iter().chain([&to]) {
+                steps.push(node);
+                levels.push((low, cut));
+                low = Some(cut);
+            }
+        }
+        let n = steps.len();
+        let (mut start, mut items) = (Vec::with_capacity(n + 1), Vec::new());
+        for i in 0..n {
             start.push(items.len());
-            items.extend(
-                self.prerequisite_edges(node, follow)
-                    .chain(choices.edges(node))
-                    .filter_map(|(p, _)| step_of.get(p)),
-            );
+            let (node, top) = (steps[i], levels[i].1);
+            if i > 0 && steps[i - 1] == node {
+                items.push(i as u32 - 1);
+            }
+            for (p, spec) in self
+                .prerequisite_edges(node, follow)
+                .chain(choices.edges(node))
+            {
+                let Some(level) = spec.needed_for(top) else {
+                    continue;
+                };
+                if !above(level, held_at(held, p)) {
+                    continue;
+                }
+                if let Some(first) = step_of.get(p) {
+                    items.push(reaching(&steps, &levels, first as usize, level) as u32);
+                }
+            }
         }
         start.push(items.len());
         let preds = Links { start, items };
         let succs = preds.reversed(n);
         StepGraph {
-            nodes,
+            nodes: steps,
+            levels,
             preds,
             succs,
         }
@@ -182,28 +230,20 @@ impl SkillGraph {
         }
     }
 
-    /// The hours of each step (by step index): from the level held to the level needed.
-    pub(super) fn step_hours(
-        &self,
-        held: &NodeMap<Option<Level>>,
-        needed: &NodeMap<Option<Level>>,
-        steps: &StepGraph,
-    ) -> Vec<u32> {
+    /// The hours of each step (by step index): from the level it starts at to the level it
+    /// reaches.
+    pub(super) fn step_hours(&self, steps: &StepGraph) -> Vec<u32> {
         steps
             .nodes
             .iter()
-            .map(|&node| {
-                let skill = self.skill_at(node);
-                Level::hours_between(skill.hours, held_at(held, node), needed_at(needed, node))
-            })
+            .zip(&steps.levels)
+            .map(|(&node, &(from, to))| Level::hours_between(self.skill_at(node).hours, from, to))
             .collect()
     }
 
     /// Phase 6, assembly: the plan's steps, in plan order, from the earlier phases' arrays.
     pub(super) fn assemble(
         &self,
-        held: &NodeMap<Option<Level>>,
-        needed: &NodeMap<Option<Level>>,
         plan: &Staged,
         reasons: &Reasons<'_>,
         choices: &Choices,
@@ -222,17 +262,29 @@ impl SkillGraph {
                 let mut chain = vec![skill.id.clone()];
                 let mut cursor = reasons.toward[at].1;
                 while let Some(next) = cursor {
-                    chain.push(id_at(next));
+                    // A skill's later level step is the same skill on the way.
+                    let id = id_at(next);
+                    if chain.last() != Some(&id) {
+                        chain.push(id);
+                    }
                     cursor = reasons.toward[next].1;
                 }
+                let (from_level, to_level) = steps.levels[i];
                 Step {
                     position: at as u32 + 1,
                     stage: ordered.stage[i],
                     skill: skill.id.clone(),
-                    from_level: held_at(held, node),
-                    to_level: needed_at(needed, node),
+                    from_level,
+                    to_level,
                     hours: hours[i],
-                    because: reasons.because[at].iter().map(|&d| id_at(d)).collect(),
+                    // A skill's own later level step is not a reason to name: the step is
+                    // there for what that one serves.
+                    because: reasons.because[at]
+                        .iter()
+                        .map(|&d| id_at(d))
+                        .filter(|d| *d != skill.id)
+                        .collect(),
+                    dependents: reasons.because[at].iter().map(|&d| d as u32 + 1).collect(),
                     serves: reasons.served(at),
                     chain,
                     alternatives: {
@@ -358,12 +410,29 @@ impl Links {
     }
 }
 
-/// A plan's steps as indices `0..n` in the order the walk met them, with what each waits for
-/// (`preds`: its prerequisites that are steps) and what waits for it (`succs`).
+/// A plan's steps as indices `0..n` in the order the walk met their skills (a skill's level
+/// steps in a row, lowest first), with the levels each goes from and to, what each waits for
+/// (`preds`: the steps that take its prerequisites to the levels it needs, and the skill's
+/// step below it) and what waits for it (`succs`).
 pub(super) struct StepGraph {
     pub(super) nodes: Vec<NodeIndex>,
+    pub(super) levels: Vec<(Option<Level>, Level)>,
     pub(super) preds: Links,
     succs: Links,
+}
+
+/// The step of a skill, among its level steps from `first` on, that takes it to `level`.
+pub(super) fn reaching(
+    nodes: &[NodeIndex],
+    levels: &[(Option<Level>, Level)],
+    first: usize,
+    level: Level,
+) -> usize {
+    let mut i = first;
+    while levels[i].1 < level && nodes.get(i + 1) == Some(&nodes[first]) {
+        i += 1;
+    }
+    i
 }
 
 /// A plan before assembly: its step graph, order and each step's hours.
@@ -390,11 +459,12 @@ impl StepGraph {
     /// The steps `keep` marks (a prerequisite-closed set), renumbered in the same order.
     pub(super) fn restrict(&self, keep: &[bool]) -> StepGraph {
         let mut index = vec![u32::MAX; self.nodes.len()];
-        let mut nodes = Vec::new();
+        let (mut nodes, mut levels) = (Vec::new(), Vec::new());
         for (i, &node) in self.nodes.iter().enumerate() {
             if keep[i] {
                 index[i] = nodes.len() as u32;
                 nodes.push(node);
+                levels.push(self.levels[i]);
             }
         }
         let (mut start, mut items) = (Vec::with_capacity(nodes.len() + 1), Vec::new());
@@ -410,9 +480,16 @@ impl StepGraph {
         let succs = preds.reversed(nodes.len());
         StepGraph {
             nodes,
+            levels,
             preds,
             succs,
         }
+    }
+
+    /// Whether step `i` is its skill's last level step (the one that reaches the level the
+    /// plan needs).
+    pub(super) fn is_last(&self, i: usize) -> bool {
+        self.nodes.get(i + 1) != Some(&self.nodes[i])
     }
 }
 
@@ -497,8 +574,11 @@ pub(super) fn explain<'t>(
     let mut toward: Vec<(u32, Option<usize>)> = vec![(u32::MAX, None); n];
     let mut because: Vec<Vec<usize>> = vec![Vec::new(); n];
     for at in (0..n).rev() {
-        let node = steps.nodes[ordered.order[at]];
-        if let Some(own) = own_targets.get(&node) {
+        let i = ordered.order[at];
+        let node = steps.nodes[i];
+        // A target is reached by its skill's last level step; the earlier ones serve it
+        // through that one.
+        if let Some(own) = own_targets.get(&node).filter(|_| steps.is_last(i)) {
             for target in own {
                 let bit = targets
                     .binary_search(&target)

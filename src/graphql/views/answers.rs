@@ -164,7 +164,10 @@ pub enum PlanTarget {
     Role(RoleView),
 }
 
-/// One thing to learn, and why.
+/// One thing to learn, and why: a skill from one level to another. A skill can take more
+/// than one step (a *level step*): where a prerequisite applies only beyond a level of it
+/// (`Prerequisite.beyond`), the plan takes it to that level first and on after the
+/// prerequisite, each step with its own stage, hours and reasons.
 #[Object(name = "PathStep")]
 impl PathStepView {
     /// 1-based position in the plan.
@@ -179,7 +182,8 @@ impl PathStepView {
     async fn skill(&self) -> async_graphql::Result<SkillView> {
         SkillView::referenced(&self.graph, &self.step().skill)
     }
-    /// The level held now; 0 when not held at all.
+    /// The level this step starts at: the level held now, or the level the skill's previous
+    /// step reached; 0 when not held at all.
     async fn from_level(&self) -> i32 {
         level(self.step().from_level)
     }
@@ -204,10 +208,22 @@ impl PathStepView {
     async fn end_week(&self) -> Option<i32> {
         self.step().end_week.map(|w| int(u64::from(w)))
     }
-    /// Later steps of this plan that wait for this one.
+    /// Later steps of this plan that wait for this one (other skills: a skill's own later
+    /// level step is not listed).
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn because(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, &self.step().because)
+    }
+    /// The positions of the later steps that wait for this one, in plan order, the skill's
+    /// own next level step included: the edges to draw, since a skill learned in level steps
+    /// is more than one step.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn dependents(&self) -> Vec<i32> {
+        self.step()
+            .dependents
+            .iter()
+            .map(|&p| int(u64::from(p)))
+            .collect()
     }
     /// This skill, then what it unlocks on the shortest way to a target, ending at one.
     #[graphql(complexity = "list_cost(child_complexity)")]
@@ -249,6 +265,12 @@ impl Flat for PathStepView {
             "startWeek" => flat::nullable_int(step.start_week.map(|w| int(u64::from(w)))),
             "endWeek" => flat::nullable_int(step.end_week.map(|w| int(u64::from(w)))),
             "because" => flat::objects(skills(&self.graph, &step.because), sub),
+            "dependents" => Some(Value::List(
+                step.dependents
+                    .iter()
+                    .map(|&p| Value::from(int(u64::from(p))))
+                    .collect(),
+            )),
             "chain" => flat::objects(skills(&self.graph, &step.chain), sub),
             "alternatives" => flat::objects(skills(&self.graph, &step.alternatives), sub),
             _ => None,

@@ -405,6 +405,13 @@ impl PrerequisiteView {
     async fn min_level(&self) -> Option<i32> {
         self.prerequisite.min_level.map(|l| i32::from(l.get()))
     }
+    /// The level of the dependent skill this edge applies beyond: it is needed to reach the
+    /// next level and up (LLM fundamentals beyond 2 need transformers), not below; a plan
+    /// then takes the dependent up in level steps. Null: at every level. For a transitive
+    /// entry, that of the last edge of a shortest chain (the lowest where several are).
+    async fn beyond(&self) -> Option<i32> {
+        self.prerequisite.beyond.map(|l| i32::from(l.get()))
+    }
     /// 1 for a direct prerequisite, 2 for a prerequisite of one, and so on.
     async fn depth(&self) -> i32 {
         int(u64::from(self.prerequisite.depth))
@@ -421,6 +428,10 @@ impl Flat for PrerequisiteView {
             "kind" => flat::enumeration(PrerequisiteKind::from(p.kind)),
             "minLevel" => Some(
                 p.min_level
+                    .map_or(Value::Null, |l| Value::from(i32::from(l.get()))),
+            ),
+            "beyond" => Some(
+                p.beyond
                     .map_or(Value::Null, |l| Value::from(i32::from(l.get()))),
             ),
             "depth" => flat::int(int(u64::from(p.depth))),
