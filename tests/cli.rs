@@ -117,7 +117,10 @@ fn next_suggests_startable_skills_and_with_a_target_role_the_first_stage_of_its_
     let from = |command: &'static str, rest: &[&'static str]| -> Vec<&'static str> {
         [&[command, "--from-role", "software-engineer"][..], rest].concat()
     };
-    let toward = json(&from("next", &["--to-role", "ai-engineer", "--json"]));
+    let toward = json(&from(
+        "next",
+        &["--to-role", "ai-engineer", "--first", "50", "--json"],
+    ));
     let plan = json(&from("plan", &["--to-role", "ai-engineer", "--json"]));
     let mut suggested: Vec<&str> = toward
         .as_array()

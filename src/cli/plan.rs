@@ -69,7 +69,8 @@ pub struct ProfileArgs {
     /// A held skill, as SKILL or SKILL=LEVEL (level 3 when omitted); repeatable or comma-separated.
     #[arg(long, value_name = "SKILL[=LEVEL]", value_delimiter = ',')]
     pub have: Vec<String>,
-    /// A current role whose requirements count as held.
+    /// A current role whose essential requirements count as held (its optional ones do not:
+    /// list them with --have when held).
     #[arg(long, value_name = "ROLE")]
     pub from_role: Option<String>,
     /// A text file (a CV, a job ad) whose mentioned skills count as held at level 2, unless

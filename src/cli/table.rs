@@ -225,11 +225,16 @@ pub fn next_table(graph: &SkillGraph, suggestions: &[Suggestion]) -> String {
         "#", "skill", "level", "hours", "unlocks", "score"
     );
     for (i, s) in suggestions.iter().enumerate() {
-        let roles: Vec<String> = s
+        let mut roles: Vec<String> = s
             .roles
             .iter()
             .map(|r| format!("{} {:.0}→{:.0}%", r.role, r.before * 100.0, r.after * 100.0))
             .collect();
+        // A group's other options, at the end of the line: the skill column is narrow.
+        if !s.alternatives.is_empty() {
+            let or: Vec<&str> = s.alternatives.iter().map(|a| a.as_str()).collect();
+            roles.push(format!("(or {})", or.join(", ")));
+        }
         let _ = writeln!(
             out,
             "{:>2}  {:<34} {:>5} {:>5} {:>7} {:>6.2}  {}",

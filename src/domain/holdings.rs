@@ -2,11 +2,18 @@
 //! and shared by the questions asked about it (a role's standing, matching, the plan that
 //! closes a gap).
 //!
-//! A profile holds skills at levels; a current role counts as holding its requirements at
-//! their levels. Holding a skill at level L implies holding each *required* prerequisite that
-//! applies at L at [`EdgeSpec::needed_for`](super::EdgeSpec::needed_for)`(L)`, transitively:
-//! whoever practises PyTorch knows some Python, and whoever has only heard of LLMs need not
-//! know transformers (an edge that applies only beyond a level implies nothing below it). Such skills are reported as *implied*, never silently
+//! A profile holds skills at levels; a current role counts as holding its *essential*
+//! requirements at their levels. Its optional ones are not held: "optional" means some holders
+//! have it, so counting it (and everything it implies) as held assumed every data engineer
+//! knows feature stores, and so statistics, and every software engineer Kubernetes. A profile
+//! lists such a skill in its skills when it does hold it. Every question asked of a profile
+//! (plans, gaps, matching, `next`, similar roles' hours) reads its role through here.
+//!
+//! Holding a skill at level L implies holding each *required* prerequisite that applies at L
+//! at [`EdgeSpec::needed_for`](super::EdgeSpec::needed_for)`(L)`, transitively: whoever
+//! practises PyTorch knows some Python, and whoever has only heard of LLMs need not know
+//! transformers (an edge that applies only beyond a level implies nothing below it). Such
+//! skills are reported as *implied*, never silently
 //! assumed. Holding a skill implies nothing about its "one of" groups' options.
 //!
 //! Reads the graph; must not depend on plans or role questions, which read holdings.
@@ -17,7 +24,7 @@ use petgraph::stable_graph::NodeIndex;
 
 use super::graph::SkillGraph;
 use super::scratch::{NodeMap, node_map, with_map};
-use super::{Error, Level, Profile, RoleId};
+use super::{Error, Importance, Level, Profile, RoleId};
 
 /// What a profile holds, explicitly and by implication (see the module docs).
 pub struct Holdings {
@@ -32,7 +39,8 @@ pub struct Holdings {
 }
 
 impl Holdings {
-    /// The level `node` is held at explicitly (by the profile or its current role).
+    /// The level `node` is held at explicitly (by the profile or its current role's essential
+    /// requirements).
     pub(super) fn explicit(&self, node: NodeIndex) -> Option<Level> {
         self.explicit.get(&node).copied()
     }
@@ -147,8 +155,11 @@ impl SkillGraph {
             *held = (*held).max(level);
         };
         if let Some(role) = &profile.role {
+            // Essentials only: see the module docs.
             for r in &self.role_entry(role)?.requirements {
-                hold(self.entry(&r.skill)?.node, r.level);
+                if r.importance == Importance::Essential {
+                    hold(self.entry(&r.skill)?.node, r.level);
+                }
             }
         }
         for (skill, level) in &profile.skills {
@@ -267,6 +278,104 @@ mod tests {
                 .unwrap();
         }
         g
+    }
+
+    fn rid(s: &str) -> RoleId {
+        RoleId::parse(s).unwrap()
+    }
+
+    /// A role needing b (which needs a) and, optionally, d (which needs c); another needing
+    /// both; 10 hours each.
+    fn with_roles() -> SkillGraph {
+        use crate::domain::graph::tests::graph;
+        use crate::domain::plan::tests::role;
+        let mut g = graph(&["b>a", "d>c"]);
+        g.upsert_role(role(
+            "held",
+            &[
+                ("b", 3, Importance::Essential),
+                ("d", 3, Importance::Optional),
+            ],
+        ))
+        .unwrap();
+        g.upsert_role(role(
+            "next-up",
+            &[
+                ("b", 3, Importance::Essential),
+                ("d", 3, Importance::Essential),
+            ],
+        ))
+        .unwrap();
+        g
+    }
+
+    fn from_role(role: &str, skills: &[(&str, i64)]) -> Profile {
+        Profile {
+            skills: skills
+                .iter()
+                .map(|&(s, l)| (id(s), Level::new(l).unwrap()))
+                .collect(),
+            role: Some(rid(role)),
+        }
+    }
+
+    #[test]
+    fn a_held_roles_optional_requirements_are_not_held() {
+        let g = with_roles();
+        let node = |s: &str| g.entry(&id(s)).unwrap().node;
+        let holdings = g.holdings(&from_role("held", &[])).unwrap();
+        assert_eq!(holdings.explicit(node("b")), Some(Level::PRACTITIONER));
+        assert!(holdings.level(node("a")).is_some(), "an essential implies");
+        assert_eq!(
+            holdings.level(node("d")),
+            None,
+            "optional: some holders have it"
+        );
+        assert_eq!(holdings.level(node("c")), None, "nor what it would imply");
+        assert_eq!(holdings.explicit_count(), 1);
+        // Toward targets, the same.
+        let toward = g
+            .holdings_toward(&from_role("held", &[]), &[node("c"), node("d")])
+            .unwrap();
+        assert_eq!(toward.level(node("d")), None);
+        assert_eq!(toward.level(node("c")), None);
+        // A profile that does hold it says so, and then it implies as any skill does.
+        let listed = g.holdings(&from_role("held", &[("d", 2)])).unwrap();
+        assert_eq!(listed.level(node("d")), Some(Level::new(2).unwrap()));
+        assert!(listed.level(node("c")).is_some());
+    }
+
+    #[test]
+    fn every_question_asked_from_a_role_learns_its_optional_requirements() {
+        let g = with_roles();
+        let held = from_role("held", &[]);
+        let to = rid("next-up");
+        // Gap and plan: d is missing, and the plan teaches c then d.
+        let gap = g.role_gap(&held, &to).unwrap();
+        let missing: Vec<&str> = gap
+            .standing
+            .missing
+            .iter()
+            .map(|m| m.requirement.skill.as_str())
+            .collect();
+        assert_eq!(missing, ["d"]);
+        let steps: Vec<&str> = gap.plan.steps.iter().map(|s| s.skill.as_str()).collect();
+        assert_eq!(steps, ["c", "d"]);
+        // Matching: half ready (b essential held, d essential missing).
+        let matched = g.match_roles(&held, 1).unwrap();
+        assert_eq!(matched[0].role, to);
+        assert_eq!(matched[0].readiness, 0.5);
+        assert_eq!(matched[0].hours, gap.hours);
+        // Next: c can be started from nothing.
+        let next = g.next_skills(&held, &[], 10).unwrap();
+        assert!(
+            next.iter()
+                .any(|s| s.skill == id("c") && s.from_level.is_none()),
+            "{next:?}"
+        );
+        // Similar roles: the move costs the gap's hours, and the way back nothing.
+        let similar = g.similar_roles(&rid("held"), 1).unwrap();
+        assert_eq!((similar[0].hours_to, similar[0].hours_from), (gap.hours, 0));
     }
 
     proptest! {

@@ -24,13 +24,32 @@
 //! * **Score** = `(100 × gain + unlocks) / max(hours, 1)`, where `gain` sums the readiness gained
 //!   over the target roles, or without targets over every role (not only the roles listed): a
 //!   percentage point of readiness counts as much as one skill unlocked, per hour of study.
-//!   Suggestions are ranked by score (highest first), then fewer hours, then skill id.
+//! * **Rank.** Without targets: by score (highest first), then fewer hours, then skill id.
+//!   With targets, as a mentor would order them: first every suggestion that gains readiness
+//!   toward a target role, then those that gain none (they only prepare a later step), each
+//!   part by score; a step with no gain may unlock many steps per hour, yet it does not bring
+//!   the role closer by itself. Equal scores go to a step on the plan's critical chain first (a
+//!   heaviest chain of waiting steps: its hours are the plan's critical path, the least
+//!   calendar time, so starting it early is what keeps the plan short); then fewer hours, then
+//!   skill id.
+//! * **One suggestion per group.** Without targets, suggestions that are options of one "one
+//!   of" group (of any skill; the seed's nine cloud skills each take one of AWS, Azure and GCP)
+//!   are one decision, not several: only the best ranked is suggested, and the others follow it
+//!   as its `alternatives`, in rank order, leaving their places in the list to other skills.
+//!   Two suggestions share a group when some skill has a group listing both; a suggestion is
+//!   folded into the best-ranked suggestion kept before it that it shares a group with. Option
+//!   sets are never compared: groups that overlap in part fold through the options they share.
+//!   An option that a skill requires plainly or a role requires (PyTorch, which training
+//!   dynamics needs by name) stands on its own: it is never folded into another option, though
+//!   others may fold into it. With targets, the plan has already chosen one option per group,
+//!   and a suggestion's `alternatives` are those its step lists.
 //!
 //! # Cost
 //! Without targets: one pass over the skills and their required edges, one over the role
-//! index's requirements, a sort of the candidates, and for the suggestions returned a look at
-//! the roles requiring them: linear in the size of the graph, never skills × roles. With
-//! targets: the plan, then one pass over the target roles' requirements.
+//! index's requirements, a sort of the candidates, when the graph has groups one pass over
+//! them, and for the suggestions returned a look at the roles requiring them: linear in the
+//! size of the graph, never skills × roles. With targets: the plan, one pass over its steps for
+//! the critical chain, then one pass over the target roles' requirements.
 
 use super::Follow;
 use rustc_hash::FxHashMap as HashMap;
@@ -39,7 +58,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::graph::SkillGraph;
-use super::plan::{PlanOptions, Target};
+use super::plan::{LearningPlan, PlanOptions, Target};
 use super::readiness::{readiness_of, weight};
 use super::roles::index::RoleIndex;
 use super::{Error, Importance, Level, PrerequisiteKind, Profile, RoleId, SkillId};
@@ -70,6 +89,9 @@ pub struct Suggestion {
     pub unlocks: u32,
     pub roles: Vec<RoleProgress>,
     pub score: f64,
+    /// Other options of its "one of" group(s), any of which would do instead (see the module
+    /// docs); empty for most suggestions.
+    pub alternatives: Vec<SkillId>,
 }
 
 /// A startable skill while ranking.
@@ -81,6 +103,9 @@ struct Candidate {
     unlocks: u32,
     /// Readiness gained, summed over the roles counted.
     gain: f64,
+    /// With targets: whether its step is on a heaviest chain of the plan.
+    critical: bool,
+    alternatives: Vec<SkillId>,
 }
 
 /// The score of the module docs.
@@ -149,15 +174,25 @@ impl SkillGraph {
         }
 
         let id = |c: &Candidate| self.id_at(c.node);
+        // Without targets no suggestion counts as gaining and none is critical: the order is
+        // by score alone (see the module docs).
+        let toward = target_roles.is_some();
+        let gains = |c: &Candidate| toward && c.gain > 0.0;
         candidates.sort_by(|a, b| {
             let (sa, sb) = (
                 score(a.gain, a.unlocks, a.hours),
                 score(b.gain, b.unlocks, b.hours),
             );
-            sb.total_cmp(&sa)
+            gains(b)
+                .cmp(&gains(a))
+                .then(sb.total_cmp(&sa))
+                .then(b.critical.cmp(&a.critical))
                 .then(a.hours.cmp(&b.hours))
                 .then_with(|| id(a).cmp(id(b)))
         });
+        if !toward && self.has_groups() {
+            candidates = self.one_per_group(candidates, index);
+        }
         candidates.truncate(limit);
 
         // Exact readiness before and after, for the roles each suggestion lists.
@@ -220,9 +255,50 @@ impl SkillGraph {
                     unlocks: c.unlocks,
                     roles,
                     score: score(c.gain, c.unlocks, c.hours),
+                    alternatives: c.alternatives.clone(),
                 }
             })
             .collect())
+    }
+
+    /// Without targets: the candidates, ranked, with the options of one "one of" group folded
+    /// into the best ranked of them (see the module docs).
+    fn one_per_group(&self, ranked: Vec<Candidate>, index: &RoleIndex) -> Vec<Candidate> {
+        // Every group, numbered, and the groups each skill is an option of: one pass over the
+        // skills, as `startable` makes.
+        let mut option_of: HashMap<NodeIndex, Vec<usize>> = HashMap::default();
+        let mut groups = 0;
+        for entry in self.entries() {
+            for group in self.groups_at(entry.node) {
+                for &option in &group.options {
+                    option_of.entry(option).or_default().push(groups);
+                }
+                groups += 1;
+            }
+        }
+        // By group: the position in `kept` of the first suggestion kept that is its option.
+        let mut claimed: Vec<Option<usize>> = vec![None; groups];
+        let mut kept: Vec<Candidate> = Vec::with_capacity(ranked.len());
+        for c in ranked {
+            let of = option_of.get(&c.node).map_or(&[][..], |g| &g[..]);
+            let by_name =
+                !self.required_dependents(c.node).is_empty() || !index.requiring(c.node).is_empty();
+            let into = if by_name {
+                None
+            } else {
+                of.iter().filter_map(|&g| claimed[g]).min()
+            };
+            match into {
+                Some(k) => kept[k].alternatives.push(self.id_at(c.node).clone()),
+                None => {
+                    for &g in of {
+                        claimed[g].get_or_insert(kept.len());
+                    }
+                    kept.push(c);
+                }
+            }
+        }
+        kept
     }
 
     /// Without targets: every skill startable at its next level, with what it unlocks.
@@ -286,6 +362,8 @@ impl SkillGraph {
                     hours: Level::hours_between(self.skill_at(node).hours, from, to),
                     unlocks: 0,
                     gain: 0.0,
+                    critical: false,
+                    alternatives: vec![],
                 }
             })
             .collect();
@@ -314,8 +392,12 @@ impl SkillGraph {
                 *waits.entry(dependent).or_default() += 1;
             }
         }
+        let (critical, _) = critical_chain(&plan);
         let mut candidates = Vec::new();
-        for step in plan.steps.iter().take_while(|s| s.stage == 1) {
+        for (step, critical) in plan.steps.iter().zip(critical) {
+            if step.stage != 1 {
+                break;
+            }
             candidates.push(Candidate {
                 node: self.entry(&step.skill)?.node,
                 from: step.from_level,
@@ -323,6 +405,8 @@ impl SkillGraph {
                 hours: step.hours,
                 unlocks: step.because.iter().filter(|d| waits[d] == 1).count() as u32,
                 gain: 0.0,
+                critical,
+                alternatives: step.alternatives.clone(),
             });
         }
         let mut roles: Vec<usize> = Vec::new();
@@ -338,6 +422,46 @@ impl SkillGraph {
         }
         Ok((candidates, roles))
     }
+}
+
+/// By position: whether a plan's step is on one of its heaviest chains of waiting steps, and
+/// those chains' hours, which are the plan's critical path. Read from the plan as it is given
+/// out (each step's hours and `because`, the later steps waiting for it), so that the plan's
+/// walk needs nothing more for it.
+fn critical_chain(plan: &LearningPlan) -> (Vec<bool>, u64) {
+    let steps = &plan.steps;
+    let mut at: HashMap<&SkillId, Vec<usize>> = HashMap::default();
+    for (i, step) in steps.iter().enumerate() {
+        at.entry(&step.skill).or_default().push(i);
+    }
+    // By position: the steps waiting for it, each the first later step of its skill.
+    let waiting: Vec<Vec<usize>> = (0..steps.len())
+        .map(|i| {
+            let later = |d: &SkillId| at.get(d)?.iter().copied().find(|&j| j > i);
+            steps[i].because.iter().filter_map(later).collect()
+        })
+        .collect();
+    // The heaviest chain before each step, and from it on (its own hours included): plan
+    // order puts every step after those it waits for.
+    let hours = |i: usize| u64::from(steps[i].hours);
+    let mut before = vec![0u64; steps.len()];
+    for i in 0..steps.len() {
+        for &j in &waiting[i] {
+            before[j] = before[j].max(before[i] + hours(i));
+        }
+    }
+    let mut from = vec![0u64; steps.len()];
+    for i in (0..steps.len()).rev() {
+        from[i] = hours(i) + waiting[i].iter().map(|&j| from[j]).max().unwrap_or(0);
+    }
+    let longest = (0..steps.len())
+        .map(|i| before[i] + from[i])
+        .max()
+        .unwrap_or(0);
+    let on = (0..steps.len())
+        .map(|i| before[i] + from[i] == longest)
+        .collect();
+    (on, longest)
 }
 
 /// The weighted share of a requirement's effort gained when its level held rises from `from`
@@ -412,9 +536,9 @@ mod tests {
     #[test]
     fn a_group_with_no_option_held_blocks_and_each_option_unlocks_it() {
         use crate::domain::{PrerequisiteGroup, PrerequisiteKind};
-        // t needs one of p or q; p and q need nothing.
-        let mut g = graph(&["z>p"]);
-        g.upsert_skill(skill("q", "c", 10)).unwrap();
+        // t needs one of p or q; p and q need nothing. z and y need p and q by name, so
+        // neither is folded into the other (see the next test).
+        let mut g = graph(&["z>p", "y>q"]);
         g.upsert_skill(skill("t", "c", 10)).unwrap();
         let group = PrerequisiteGroup {
             kind: PrerequisiteKind::Required,
@@ -428,7 +552,7 @@ mod tests {
             list.iter().find(|x| x.skill == id(s)).map(|x| x.unlocks)
         };
         assert_eq!(unlocks(&none, "p"), Some(2), "p opens z and t");
-        assert_eq!(unlocks(&none, "q"), Some(1), "q opens t");
+        assert_eq!(unlocks(&none, "q"), Some(2), "q opens y and t");
         let with_q = g.next_skills(&have(&[("q", 3)]), &[], 10).unwrap();
         assert!(with_q.iter().any(|s| s.skill == id("t")), "{with_q:?}");
         assert_eq!(unlocks(&with_q, "p"), Some(1), "t no longer waits for p");
@@ -510,6 +634,95 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_options_of_one_group_are_one_suggestion_and_the_others_its_alternatives() {
+        use crate::domain::{PrerequisiteGroup, PrerequisiteKind};
+        // t and u each need one of p, q or r; z needs q by name, and q takes twice as long.
+        let mut g = graph(&["z>q"]);
+        g.upsert_skill(skill("q", "c", 20)).unwrap();
+        for s in ["p", "r", "t", "u"] {
+            g.upsert_skill(skill(s, "c", 10)).unwrap();
+        }
+        for dependent in ["t", "u"] {
+            let group = PrerequisiteGroup {
+                kind: PrerequisiteKind::Required,
+                min_level: None,
+                options: vec![id("p"), id("q"), id("r")],
+            };
+            g.add_prerequisite_group(&id(dependent), group).unwrap();
+        }
+        // p and r open t and u in 10 h (0.2 each), q opens t, u and z in 20 h (0.15).
+        let got = g.next_skills(&Profile::default(), &[], 10).unwrap();
+        let listed: Vec<(&str, Vec<&str>)> = got
+            .iter()
+            .map(|s| {
+                let alternatives = s.alternatives.iter().map(|a| a.as_str()).collect();
+                (s.skill.as_str(), alternatives)
+            })
+            .collect();
+        // r folds into p, ranked first by id; q is needed by name, so it stays a suggestion.
+        assert_eq!(listed, [("p", vec!["r"]), ("q", vec![])]);
+        assert_eq!(ids(&got), [("p", 2), ("q", 3)], "unlocks as before");
+        // A folded option leaves its place to the next skill: two asked, two given.
+        let two = g.next_skills(&Profile::default(), &[], 2).unwrap();
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[1].skill, id("q"));
+    }
+
+    #[test]
+    fn with_targets_a_step_that_gains_readiness_ranks_above_one_that_only_prepares() {
+        // The role needs x (400 h) and y, which waits for a (4 h to the level y needs).
+        let mut g = graph(&["y>a"]);
+        g.upsert_skill(skill("x", "c", 400)).unwrap();
+        g.upsert_role(role(
+            "r",
+            &[
+                ("x", 3, Importance::Essential),
+                ("y", 3, Importance::Essential),
+            ],
+        ))
+        .unwrap();
+        let target = [Target::Role(RoleId::parse("r").unwrap())];
+        let got = g.next_skills(&Profile::default(), &target, 10).unwrap();
+        // a scores higher (one step unlocked in 4 h: 0.25; x: 50 points in 400 h, 0.125),
+        // but it brings the role no closer by itself.
+        let order: Vec<(&str, f64)> = got.iter().map(|s| (s.skill.as_str(), s.score)).collect();
+        assert_eq!(order, [("x", 0.125), ("a", 0.25)]);
+        assert!(got[0].roles[0].gain > 0.0 && got[1].roles[0].gain == 0.0);
+    }
+
+    #[test]
+    fn with_targets_equal_scores_go_to_the_step_on_the_critical_chain_first() {
+        // a opens b and c opens d, each in 4 h (0.25); d takes 50 h, so c → d is the
+        // heaviest chain.
+        let mut g = graph(&["b>a", "d>c"]);
+        g.upsert_skill(skill("d", "c", 50)).unwrap();
+        let targets = [
+            Target::Skill {
+                skill: id("b"),
+                level: lvl(3),
+            },
+            Target::Skill {
+                skill: id("d"),
+                level: lvl(3),
+            },
+        ];
+        let got = g.next_skills(&Profile::default(), &targets, 10).unwrap();
+        assert_eq!(got[0].score, got[1].score);
+        assert_eq!(got[0].hours, got[1].hours);
+        assert_eq!(ids(&got), [("c", 1), ("a", 1)], "not by id: c is critical");
+        let plan = g
+            .plan(&Profile::default(), &targets, PlanOptions::default())
+            .unwrap();
+        let (on, hours) = critical_chain(&plan);
+        assert_eq!(hours, plan.critical_path_hours);
+        let chain: Vec<&str> = (plan.steps.iter().zip(on))
+            .filter(|(_, on)| *on)
+            .map(|(s, _)| s.skill.as_str())
+            .collect();
+        assert_eq!(chain, ["c", "d"]);
+    }
+
     /// A generated graph and a few profiles: what the property tests walk.
     fn generated() -> SkillGraph {
         let shape = crate::generate::Shape {
@@ -545,8 +758,16 @@ mod tests {
                 .collect();
             let got = g.next_skills(&profile, &targets, 15).unwrap();
             prop_assert_eq!(&got, &g.clone().next_skills(&profile, &targets, 15).unwrap());
+            // With a target role, the suggestions gaining readiness first; each part by score.
+            let toward = !targets.is_empty();
+            let gains = |s: &Suggestion| toward && s.roles.iter().any(|r| r.gain > 0.0);
             for w in got.windows(2) {
-                prop_assert!(w[0].score >= w[1].score, "{:?}", w);
+                prop_assert!(gains(&w[0]) >= gains(&w[1]), "{:?}", w);
+                prop_assert!(gains(&w[0]) != gains(&w[1]) || w[0].score >= w[1].score, "{:?}", w);
+            }
+            if !targets.is_empty() {
+                let plan = g.plan(&profile, &targets, PlanOptions::default()).unwrap();
+                prop_assert_eq!(critical_chain(&plan).1, plan.critical_path_hours);
             }
             for s in &got {
                 assert_startable(&g, &profile, s);

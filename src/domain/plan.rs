@@ -8,7 +8,9 @@
 //!
 //! # The model
 //! * **Holdings** (see `holdings`): what a profile holds, explicitly and, through *required*
-//!   prerequisites, by implication. Skills held by implication are reported as *implied*.
+//!   prerequisites, by implication. Skills held by implication are reported as *implied*. A
+//!   current role holds its essential requirements only: an optional one is what some of its
+//!   holders have, so a plan teaches it unless the profile lists it.
 //! * **Demand.** A target (a skill at a level, or every requirement of a role) demands its skill
 //!   at a level. A demanded skill not held at that level becomes a step, and demands its own
 //!   prerequisites that apply at that level, at [`EdgeSpec::needed_for`](super::EdgeSpec);

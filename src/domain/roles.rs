@@ -32,9 +32,10 @@ pub enum MatchOrder {
     /// Fewest hours to close the gap first; ties by higher readiness, then id.
     Hours,
     /// Most skills in common first: the Jaccard index of the skills the profile lists (its
-    /// own, its text's, its role's requirements) and the role's requirements, the question a
-    /// job ad read as a profile asks ("which role is this?"); ties by higher readiness, then
-    /// id. Readiness would favour roles needing a few of the ad's skills at lower levels.
+    /// own, its text's, its role's essential requirements) and the role's requirements, the
+    /// question a job ad read as a profile asks ("which role is this?"); ties by higher
+    /// readiness, then id. Readiness would favour roles needing a few of the ad's skills at
+    /// lower levels.
     Overlap,
 }
 

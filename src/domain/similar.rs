@@ -12,10 +12,10 @@
 //! and importance, 0 for no skill in common, and symmetric exactly, to the last bit: weights
 //! are small integers, so every sum is exact whatever the order.
 //!
-//! The hours are not symmetric: `hours_to` is the plan from holding every requirement of this
-//! role (at its level) to the other role, `hours_from` the plan back, each as a role gap from a
-//! current role computes it. A senior role's juniors are cheap to reach from it; the way up
-//! costs more.
+//! The hours are not symmetric: `hours_to` is the plan from this role to the other role,
+//! `hours_from` the plan back, each as a role gap from a current role computes it: from
+//! holding the role's essential requirements at their levels (see `holdings`). A senior
+//! role's juniors are cheap to reach from it; the way up costs more.
 //!
 //! # Cost
 //!
@@ -53,9 +53,9 @@ pub struct RoleSimilarity {
     pub score: f64,
     /// The skills both require, in skill id order.
     pub shared: Vec<SharedRequirement>,
-    /// Hours of the plan from this role's requirements to the similar role.
+    /// Hours of the plan from this role's essential requirements to the similar role.
     pub hours_to: u64,
-    /// Hours of the plan from the similar role's requirements back to this one.
+    /// Hours of the plan from the similar role's essential requirements back to this one.
     pub hours_from: u64,
 }
 

@@ -59,8 +59,8 @@ pub enum RoleMatchOrder {
     /// readiness, then role id.
     Hours,
     /// Most skills in common first: the share of skills the profile lists (its own, its
-    /// text's, its role's requirements) and the role requires that both do (Jaccard); ties by
-    /// higher readiness, then role id. For a job ad read as `profile.text`: which role the ad
-    /// describes.
+    /// text's, its role's essential requirements) and the role requires that both do
+    /// (Jaccard); ties by higher readiness, then role id. For a job ad read as
+    /// `profile.text`: which role the ad describes.
     Overlap,
 }

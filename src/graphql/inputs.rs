@@ -46,16 +46,19 @@ impl SkillLevelInput {
     }
 }
 
-/// What a person knows: skills at levels, a current role, whose requirements count as held at
-/// their levels, and/or a text (a CV) whose mentioned skills count as held at level 2.
+/// What a person knows: skills at levels, a current role, whose essential requirements count
+/// as held at their levels, and/or a text (a CV) whose mentioned skills count as held at
+/// level 2.
 #[derive(InputObject, Clone, Default)]
 pub struct ProfileInput {
     /// Skills held, each at a level; holding a skill implies its prerequisites at the levels
     /// it needs them. Null or omitted: none.
     #[graphql(default_with = "Some(Vec::new())")]
     pub skills: Option<Vec<SkillLevelInput>>,
-    /// The id of the role the person has now: its requirements count as held at their
-    /// levels (a skill also listed in `skills` counts at the higher level). Null: no role.
+    /// The id of the role the person has now: its ESSENTIAL requirements count as held at
+    /// their levels (a skill also listed in `skills` counts at the higher level). Its OPTIONAL
+    /// ones do not: "optional" means some holders have it, so a plan teaches it unless
+    /// `skills` lists it. Null: no role.
     pub role: Option<ID>,
     /// A text about the person, such as a CV, at most `maxTextBytes` bytes: every skill it
     /// mentions (as `extractSkills` finds them) counts as held at level 2 (beginner: a

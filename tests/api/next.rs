@@ -33,13 +33,14 @@ struct SuggestionOut {
     unlocks: i32,
     roles: Vec<ProgressOut>,
     score: f64,
+    alternatives: Vec<Ref>,
 }
 
 async fn next_raw(app: &TestApp, profile: Value, targets: Value, first: Value) -> Value {
     app.query(
         "query($p: ProfileInput!, $t: TargetInput, $first: Int) {
             nextSkills(profile: $p, targets: $t, first: $first) {
-                skill { id } fromLevel toLevel hours unlocks score
+                skill { id } fromLevel toLevel hours unlocks score alternatives { id }
                 roles { role { id } readinessBefore readinessAfter gain } } }",
         json!({ "p": profile, "t": targets, "first": first }),
     )
@@ -147,8 +148,11 @@ async fn with_a_target_role_the_suggestions_are_the_first_stage_of_its_path() {
         .collect();
     first_stage.sort();
 
-    // Act
-    let got = next(&app, profile.clone(), targets).await;
+    // Act: a page large enough for the whole first stage.
+    let got: Vec<SuggestionOut> = field(
+        &next_raw(&app, profile.clone(), targets, json!(50)).await,
+        "nextSkills",
+    );
 
     // Assert
     let mut suggested: Vec<String> = got.iter().map(|s| s.skill.id.clone()).collect();
@@ -171,6 +175,76 @@ async fn with_a_target_role_the_suggestions_are_the_first_stage_of_its_path() {
         let difference = r.readiness_after - r.readiness_before;
         assert!((r.gain - difference).abs() < 1e-12, "{r:?}: {difference}");
     }
+}
+
+#[tokio::test]
+async fn exploring_suggests_one_cloud_provider_with_the_others_as_its_alternatives() {
+    // Arrange: every cloud skill of the seed needs one of AWS, Azure or Google Cloud.
+    let app = TestApp::spawn().await;
+    let profile = software_engineer();
+    let providers = ["aws", "azure", "gcp"];
+
+    // Act
+    let got: Vec<SuggestionOut> = field(
+        &next_raw(&app, profile.clone(), Value::Null, json!(100)).await,
+        "nextSkills",
+    );
+
+    // Assert
+    let listed: Vec<&SuggestionOut> = got
+        .iter()
+        .filter(|s| providers.contains(&s.skill.id.as_str()))
+        .collect();
+    assert_eq!(listed.len(), 1, "one decision, one suggestion: {listed:?}");
+    let mut all: Vec<&str> = listed[0]
+        .alternatives
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    all.push(&listed[0].skill.id);
+    all.sort();
+    assert_eq!(all, providers);
+    // Each alternative could be started now instead, at the same cost.
+    for alternative in &listed[0].alternatives {
+        let instead = SuggestionOut {
+            skill: Ref {
+                id: alternative.id.clone(),
+            },
+            alternatives: vec![],
+            roles: vec![],
+            ..*listed[0]
+        };
+        let path = path_to(&app, &profile, &instead).await;
+        assert_eq!(path, [(alternative.id.clone(), 0, listed[0].hours)]);
+    }
+}
+
+#[tokio::test]
+async fn toward_a_role_the_steps_that_gain_readiness_come_before_those_that_only_prepare() {
+    // Arrange
+    let app = TestApp::spawn().await;
+    let targets = json!({ "roles": ["ai-engineer"] });
+
+    // Act
+    let got: Vec<SuggestionOut> = field(
+        &next_raw(&app, software_engineer(), targets, json!(50)).await,
+        "nextSkills",
+    );
+
+    // Assert
+    let gains = |s: &SuggestionOut| s.roles[0].gain > 0.0;
+    assert!(got.iter().any(gains) && !got.iter().all(gains), "{got:?}");
+    for w in got.windows(2) {
+        assert!(gains(&w[0]) >= gains(&w[1]), "{w:?}");
+        assert!(
+            gains(&w[0]) != gains(&w[1]) || w[0].score >= w[1].score,
+            "{w:?}"
+        );
+    }
+    // LLM fundamentals opens the plan's critical chain (prompting, LLM applications,
+    // evaluation, RAG, agents) and brings the role closer itself.
+    let llm = got.iter().position(|s| s.skill.id == "llm-fundamentals");
+    assert!(llm.is_some_and(|at| gains(&got[at])), "{got:?}");
 }
 
 #[tokio::test]

@@ -447,6 +447,44 @@ async fn the_role_gap_from_software_to_ai_engineer_is_partial_and_its_path_close
 }
 
 #[tokio::test]
+async fn a_current_roles_optional_requirements_are_learned_not_assumed() {
+    // Arrange: Kubernetes is optional for a software engineer and essential for MLOps;
+    // feature stores, optional for a data engineer, would imply statistics and probability.
+    let app = TestApp::spawn().await;
+    let who_runs_kubernetes = json!({ "role": "software-engineer",
+                                      "skills": [{ "skill": "kubernetes", "level": 2 }] });
+
+    // Act
+    let from_role = role_gap_raw(&app, software_engineer(), "mlops-engineer").await;
+    let listed = role_gap_raw(&app, who_runs_kubernetes, "mlops-engineer").await;
+    let data_engineer = role_gap_raw(&app, json!({ "role": "data-engineer" }), "ml-engineer").await;
+
+    // Assert
+    let step = |gap: &GapOut, skill: &str| -> Option<i32> {
+        let step = gap.path.steps.iter().find(|s| s.skill.id == skill);
+        step.map(|s| s.from_level)
+    };
+    let from_role: GapOut = field(&from_role, "roleGap");
+    assert!(
+        from_role
+            .missing
+            .iter()
+            .any(|s| s.requirement.skill.id == "kubernetes"),
+        "only some software engineers run Kubernetes: {:?}",
+        from_role.missing
+    );
+    assert_eq!(step(&from_role, "kubernetes"), Some(0));
+    // A profile that does hold it says so, and starts from there.
+    let listed: GapOut = field(&listed, "roleGap");
+    assert_eq!(step(&listed, "kubernetes"), Some(2));
+    assert!(listed.hours < from_role.hours);
+    let data_engineer: GapOut = field(&data_engineer, "roleGap");
+    for skill in ["statistics", "probability"] {
+        assert_eq!(step(&data_engineer, skill), Some(0), "{skill}");
+    }
+}
+
+#[tokio::test]
 async fn the_role_gap_to_an_unknown_role_is_refused_as_not_found() {
     // Arrange
     let app = TestApp::spawn().await;

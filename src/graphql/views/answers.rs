@@ -487,11 +487,21 @@ impl SkillSuggestionView {
             })
             .collect()
     }
-    /// The rank, highest first: `(100 × readiness gained + unlocks) / max(hours, 1)`, the
-    /// readiness gained summed over the target roles or, without targets, over every role
-    /// (not only those listed). Ties: fewer hours, then skill id.
+    /// `(100 × readiness gained + unlocks) / max(hours, 1)`, the readiness gained summed over
+    /// the target roles or, without targets, over every role (not only those listed).
+    /// Suggestions come by score, highest first; ties: fewer hours, then skill id. With
+    /// targets, those that gain readiness toward a target role come before those that gain
+    /// none, and ties go first to a step on the plan's critical chain.
     async fn score(&self) -> f64 {
         self.suggestion.score
+    }
+    /// Other options of the same "one of" group, any of which would do instead: without
+    /// targets, the options ranked below this one, which are not listed themselves (one
+    /// suggestion per group); with targets, the group's other options as the plan's step
+    /// lists them. Empty for most suggestions.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn alternatives(&self) -> Vec<SkillView> {
+        SkillView::many(&self.graph, &self.suggestion.alternatives)
     }
 }
 

@@ -694,13 +694,13 @@ impl RoleSimilarityView {
             })
             .collect())
     }
-    /// Hours of the plan from holding every requirement of the role asked about to this
-    /// role (as `roleGap(from: {role: …})` counts them).
+    /// Hours of the plan from the role asked about to this role, as `roleGap(from: {role:
+    /// …})` counts them: from holding its essential requirements.
     async fn hours_to(&self) -> i32 {
         int(self.similarity.hours_to)
     }
-    /// Hours of the plan back: from holding every requirement of this role to the role asked
-    /// about. Not the same as `hoursTo`: the way up costs more than the way down.
+    /// Hours of the plan back: from holding this role's essential requirements to the role
+    /// asked about. Not the same as `hoursTo`: the way up costs more than the way down.
     async fn hours_from(&self) -> i32 {
         int(self.similarity.hours_from)
     }
