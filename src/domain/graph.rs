@@ -557,7 +557,8 @@ impl SkillGraph {
         self.roles_requiring(id).map_or(0, |set| set.len())
     }
 
-    /// The roles that require a skill, with the requirement, in role id order.
+    /// The roles that require a skill, with the requirement, in role id order: the skill is
+    /// the requirement's or one of its alternatives.
     pub fn required_by(&self, id: &SkillId) -> Result<Vec<(&Arc<Role>, &Requirement)>, Error> {
         self.entry(id)?;
         Ok(self

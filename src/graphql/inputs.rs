@@ -279,6 +279,7 @@ impl RoleInput {
                         skill: skill_id(&r.skill)?,
                         level: level(r.level)?,
                         importance: r.importance.unwrap_or(Importance::Essential).into(),
+                        alternatives: Vec::new(),
                     })
                 })
                 .collect::<Result<_, ApiError>>()?,

@@ -371,6 +371,7 @@ impl RoleMutation {
             skill: skill_id(&skill).api()?,
             level: self::level(level).api()?,
             importance: importance.into(),
+            alternatives: Vec::new(),
         };
         let edited = role.clone();
         let (_, graph) = write(ctx, ChangeKind::RequirementSet, move |g| {

@@ -277,6 +277,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 skill,
                 level,
                 importance,
+                alternatives: Vec::new(),
             });
         }
     }

@@ -340,6 +340,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             skill,
             level,
             importance,
+            alternatives: Vec::new(),
         });
         if importance == Importance::Essential {
             requirement.level = level;

@@ -640,6 +640,7 @@ fn requirement(e: &RequirementEntry) -> Result<Requirement, Error> {
         skill: SkillId::parse(&e.skill)?,
         level: Level::new(e.level)?,
         importance: e.importance,
+        alternatives: Vec::new(),
     })
 }
 

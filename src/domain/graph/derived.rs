@@ -40,7 +40,8 @@ pub(super) struct Derived {
     required: Lazy<Adjacency>,
     /// Each node's skill and its category's order (see [`super::nodes`]).
     by_node: Lazy<NodeTable>,
-    /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
+    /// Reverse index of role requirements, so "which roles need this skill" is not a scan. A
+    /// "one of" requirement counts for each of its options.
     required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
     /// The "one of" groups by the skill's node, with the options as nodes.
     group_nodes: Arc<HashMap<NodeIndex, Arc<[GroupNodes]>>>,
@@ -144,7 +145,7 @@ impl Derived {
             Touched::Role { id, before, after } => {
                 let skills = |role: Option<&Role>| -> BTreeSet<SkillId> {
                     role.iter()
-                        .flat_map(|r| r.requirements.iter().map(|q| q.skill.clone()))
+                        .flat_map(|r| r.requirements.iter().flat_map(|q| q.options().cloned()))
                         .collect()
                 };
                 let (was, is) = (skills(*before), skills(*after));

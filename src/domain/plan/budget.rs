@@ -7,7 +7,7 @@
 //! last.
 
 use super::groups::Choices;
-use super::walk::{Demands, Staged, Want, explain, held_at, needed_at, stage};
+use super::walk::{Demands, Staged, Want, explain, needed_at, stage};
 use super::{Budgeted, Step};
 use crate::domain::graph::SkillGraph;
 use crate::domain::holdings::above;
@@ -30,10 +30,10 @@ impl SkillGraph {
         budget_hours: u64,
     ) -> (Staged, Budgeted) {
         let choice = fit(&plan, &demands.wants, held, step_of, budget_hours);
-        let now = readiness(&demands.wants, |w| held_at(held, w.node));
+        let now = readiness(&demands.wants, |w| w.held(held));
         let within = readiness(&demands.wants, |w| match step_of.get(w.node) {
-            Some(i) if choice.keep[i as usize] => Some(needed_at(needed, w.node)),
-            _ => held_at(held, w.node),
+            Some(i) if choice.keep[i as usize] => w.held(held).max(Some(needed_at(needed, w.node))),
+            _ => w.held(held),
         });
         let mut deferred = Vec::new();
         let mut plan = plan;
@@ -89,7 +89,7 @@ fn fit(
     let mut seen = vec![false; n];
     let mut stack = Vec::new();
     for want in wants {
-        let now = held_at(held, want.node);
+        let now = want.held(held);
         if !want.planned || !above(want.level, now) {
             continue;
         }
