@@ -17,6 +17,7 @@ mod limits;
 mod mutations;
 mod next;
 mod observability;
+mod one_of;
 mod paging;
 mod paths;
 mod persistence;
