@@ -994,6 +994,85 @@ fn one_cloud_provider_is_sized_for_practice_not_for_a_tour() {
 }
 
 #[test]
+fn mlops_ml_and_data_engineers_practise_one_cloud_provider_not_three() {
+    // Finding 7: practitioners expect one provider at practitioner level (40-60 h) for these
+    // roles, whichever it is; the AI engineer likewise works one vector store, not three.
+    let options = |role: &str, skill: &str| -> (Vec<String>, Level, Importance) {
+        let r = graph().role(role).unwrap();
+        let q = r
+            .requirement(&sid(skill))
+            .unwrap_or_else(|| panic!("{role} requires {skill}"));
+        (
+            q.options().map(ToString::to_string).collect(),
+            q.level,
+            q.importance,
+        )
+    };
+    for role in ["mlops-engineer", "ml-engineer", "data-engineer"] {
+        assert_eq!(
+            options(role, "gcp"),
+            (
+                vec!["aws".into(), "azure".into(), "gcp".into()],
+                level(3),
+                Importance::Essential
+            ),
+            "{role}: one provider at practitioner level, AWS preferred"
+        );
+    }
+    assert_eq!(
+        options("ai-engineer", "qdrant"),
+        (
+            vec!["pgvector".into(), "pinecone".into(), "qdrant".into()],
+            level(3),
+            Importance::Essential
+        )
+    );
+    // A software engineer moving to MLOps learns one provider to practitioner level.
+    let plan = plan_between(
+        Some("software-engineer"),
+        "mlops-engineer",
+        PlanOptions::default(),
+    );
+    let providers: Vec<_> = plan
+        .steps
+        .iter()
+        .filter(|s| ["aws", "azure", "gcp"].contains(&s.skill.as_str()))
+        .collect();
+    assert_eq!(providers.len(), 1, "one provider, not three: {providers:?}");
+    let provider = providers[0];
+    assert_eq!(
+        (provider.skill.as_str(), provider.to_level, provider.hours),
+        ("aws", level(3), 40)
+    );
+    assert_eq!(provider.alternatives, [sid("azure"), sid("gcp")]);
+    // Whoever practises Google Cloud is not sent to another provider, and an MLOps engineer
+    // (who holds the preferred provider) moving to data engineering learns none.
+    let gcp = Profile {
+        skills: vec![(sid("gcp"), level(3))],
+        role: Some(RoleId::parse("software-engineer").unwrap()),
+    };
+    let mlops = Target::Role(RoleId::parse("mlops-engineer").unwrap());
+    let plan = graph()
+        .plan(&gcp, &[mlops], PlanOptions::default())
+        .unwrap();
+    assert!(
+        plan.steps
+            .iter()
+            .all(|s| !["aws", "azure", "gcp"].contains(&s.skill.as_str()))
+    );
+    let plan = plan_between(
+        Some("mlops-engineer"),
+        "data-engineer",
+        PlanOptions::default(),
+    );
+    assert!(
+        plan.steps
+            .iter()
+            .all(|s| !["aws", "azure", "gcp"].contains(&s.skill.as_str()))
+    );
+}
+
+#[test]
 fn resources_are_learning_material_at_the_skills_level() {
     // Finding 20: landing and marketing pages are not learning material, and one vendor's deep
     // links are neither portable nor stable.

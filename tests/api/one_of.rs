@@ -1,5 +1,6 @@
-//! "One of" role requirements over the real server: writing them, reading `alternatives`
-//! beside `skill`, and the refusals (each with its code, never a panic).
+//! "One of" role requirements over the real server: the seed's read with `alternatives` beside
+//! `skill`, a gap met by an alternative, a plan through one option, writing them, and the
+//! refusals (each with its code, never a panic).
 
 use serde_json::{Value, json};
 
@@ -8,12 +9,20 @@ use crate::helpers::{TestApp, assert_error, data};
 const ROLE: &str = "query($id: ID!) { role(id: $id) {
     requirements { skill { id } alternatives { id } level importance } } }";
 
+const GAP: &str = "query($from: ProfileInput!, $to: ID!) { roleGap(from: $from, to: $to) {
+    satisfied { requirement { skill { id } alternatives { id } level } currentLevel heldSkill { id } }
+    underLevel { requirement { skill { id } } }
+    missing { requirement { skill { id } alternatives { id } } currentLevel heldSkill { id } }
+    path { steps { skill { id } toLevel hours alternatives { id } } } } }";
+
 const UPSERT_ROLE: &str = "mutation($input: RoleInput!) { upsertRole(input: $input) {
     requirements { skill { id } alternatives { id } level } } }";
 
 const SET_REQUIREMENT: &str = "mutation($role: ID!, $skill: ID!, $alternatives: [ID!]) {
     setRequirement(role: $role, skill: $skill, level: 3, alternatives: $alternatives) {
         requirements { skill { id } alternatives { id } } } }";
+
+const PROVIDERS: [&str; 3] = ["aws", "azure", "gcp"];
 
 /// The requirement of `list` (requirements or statuses' requirements) listing `skill`.
 fn listing<'a>(list: &'a Value, skill: &str) -> Vec<&'a Value> {
@@ -28,6 +37,82 @@ fn listing<'a>(list: &'a Value, skill: &str) -> Vec<&'a Value> {
                     .is_some_and(|a| a.iter().any(|o| o["id"] == skill))
         })
         .collect()
+}
+
+fn step_ids(gap: &Value) -> Vec<&str> {
+    gap["path"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"]["id"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_seed_roles_read_one_provider_beside_the_preferred_skill() {
+    let app = TestApp::spawn().await;
+    for role in ["mlops-engineer", "ml-engineer", "data-engineer"] {
+        let body = app.query(ROLE, json!({ "id": role })).await;
+        let requirements = &data(&body)["role"]["requirements"];
+        assert_eq!(
+            listing(requirements, "gcp"),
+            [&json!({ "skill": { "id": "aws" },
+                      "alternatives": [{ "id": "azure" }, { "id": "gcp" }],
+                      "level": 3, "importance": "ESSENTIAL" })],
+            "{role}"
+        );
+        // Every other requirement has none: `skill` alone is what it was.
+        let plain = requirements
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["alternatives"] != json!([]))
+            .count();
+        assert_eq!(plain, 1, "{role}");
+    }
+}
+
+#[tokio::test]
+async fn a_gap_is_met_by_an_alternative_and_an_unmet_one_is_planned_through_one_option() {
+    let app = TestApp::spawn().await;
+    let to = "mlops-engineer";
+
+    // Google Cloud at practitioner level meets "one provider at 3", under the preferred AWS.
+    let from = json!({ "role": "software-engineer", "skills": [{ "skill": "gcp", "level": 3 }] });
+    let body = app.query(GAP, json!({ "from": from, "to": to })).await;
+    let gap = &data(&body)["roleGap"];
+    let met = listing(&gap["satisfied"], "gcp");
+    assert_eq!(met.len(), 1, "{gap:#}");
+    assert_eq!(met[0]["requirement"]["skill"]["id"], "aws");
+    assert_eq!(met[0]["currentLevel"], 3);
+    assert_eq!(met[0]["heldSkill"], json!({ "id": "gcp" }));
+    assert!(listing(&gap["missing"], "gcp").is_empty());
+    assert!(listing(&gap["underLevel"], "gcp").is_empty());
+    assert!(
+        step_ids(gap).iter().all(|s| !PROVIDERS.contains(s)),
+        "{gap:#}"
+    );
+
+    // Without a provider: missing once, and the plan takes one to level 3, naming the others.
+    let from = json!({ "role": "software-engineer" });
+    let body = app.query(GAP, json!({ "from": from, "to": to })).await;
+    let gap = &data(&body)["roleGap"];
+    let missing = listing(&gap["missing"], "azure");
+    assert_eq!(missing.len(), 1, "{gap:#}");
+    assert_eq!(missing[0]["heldSkill"], Value::Null);
+    let providers: Vec<&Value> = gap["path"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| PROVIDERS.contains(&s["skill"]["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        providers,
+        [
+            &json!({ "skill": { "id": "aws" }, "toLevel": 3, "hours": 40,
+                  "alternatives": [{ "id": "azure" }, { "id": "gcp" }] })
+        ]
+    );
 }
 
 #[tokio::test]
