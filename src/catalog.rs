@@ -425,6 +425,7 @@ mod tests {
                     skill: sid(s),
                     level: Level::new(3).unwrap(),
                     importance: Importance::Essential,
+                    alternatives: Vec::new(),
                 })
                 .collect(),
             external_id: None,
@@ -481,6 +482,7 @@ mod tests {
                         skill: sid("d"),
                         level: Level::new(5).unwrap(),
                         importance: Importance::Optional,
+                        alternatives: Vec::new(),
                     };
                     g.set_requirement(&RoleId::parse("r").unwrap(), requirement)
                 }),

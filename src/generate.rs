@@ -175,6 +175,7 @@ pub fn generate(shape: Shape) -> Batch {
                 } else {
                     Importance::Optional
                 },
+                alternatives: Vec::new(),
             });
         }
         batch.roles.push(Role {

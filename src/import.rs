@@ -209,8 +209,13 @@ pub(crate) enum Refusal {
         group: usize,
         error: domain::Error,
     },
-    /// Requirement `requirement` of `roles[role]` names a skill the graph does not hold.
-    UnknownRequirement { role: usize, requirement: usize },
+    /// Requirement `requirement` of `roles[role]` names a skill the graph does not hold:
+    /// `skill`, its skill or one of its alternatives.
+    UnknownRequirement {
+        role: usize,
+        requirement: usize,
+        skill: SkillId,
+    },
     /// `roles[i]`.
     Role(usize, domain::Error),
 }
@@ -367,16 +372,19 @@ pub(crate) fn merge(
     for (i, r) in batch.roles.iter().enumerate() {
         let mut role = r.clone();
         let mut requirement = 0;
+        // A "one of" requirement with an unknown option goes whole, as one with an unknown
+        // skill: keeping the rest would be a different requirement from the one written.
         role.requirements.retain(|q| {
-            let known = graph.skill(q.skill.as_str()).is_some();
-            if !known {
+            let unknown = q.options().find(|o| graph.skill(o.as_str()).is_none());
+            if let Some(skill) = unknown {
                 refuse(Refusal::UnknownRequirement {
                     role: i,
                     requirement,
+                    skill: skill.clone(),
                 });
             }
             requirement += 1;
-            known
+            unknown.is_none()
         });
         match graph.upsert_role(role) {
             Ok(()) => {
@@ -477,9 +485,8 @@ impl Report {
                     format!("{skill} requires one of {}: {error}", names.join(", "))
                 });
             }
-            Refusal::UnknownRequirement { role, requirement } => {
+            Refusal::UnknownRequirement { role, skill, .. } => {
                 let r = &batch.roles[role];
-                let skill = &r.requirements[requirement].skill;
                 self.skip("requirement: names a skill that was not imported", || {
                     format!("{} requires {skill}", r.id)
                 });

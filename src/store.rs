@@ -18,7 +18,10 @@
 //! defaults; a change that old readers cannot ignore bumps [`FORMAT_VERSION`]. The `groups`
 //! tree came later within version 1: a database written before it simply has none (sled
 //! creates the tree empty on open), and a build from before it opens a newer database without
-//! seeing the groups (it reads only the trees it knows), so no version bump was needed.
+//! seeing the groups (it reads only the trees it knows), so no version bump was needed. So
+//! did a requirement's `alternatives` ("one of" requirements): left out when empty, so a role
+//! without them is written as before, and an older build reading a role with them ignores the
+//! field and sees a requirement of the preferred skill alone (a stricter role, not a broken one).
 //!
 //! # Change log
 //! Every commit also writes the write's [`ChangeEntry`] into `changes`, and its time into
@@ -735,6 +738,7 @@ mod tests {
                 skill: a,
                 level: Level::new(4).unwrap(),
                 importance: Importance::Optional,
+                alternatives: vec![b.clone()],
             }],
             external_id: None,
         })
@@ -777,6 +781,14 @@ mod tests {
         assert_eq!(loaded.prerequisite_groups(&a), g.prerequisite_groups(&a));
         assert_eq!(loaded.prerequisite_groups(&a).unwrap().len(), 1);
         assert_eq!(loaded.revision(), 1);
+    }
+
+    #[test]
+    fn a_role_written_before_alternatives_reads_and_writes_back_the_same() {
+        let old: &[u8] = br#"{"id":"r","name":"R","requirements":[{"skill":"a","level":4,"importance":"optional"}]}"#;
+        let role: Role = decode("roles", b"r", old).unwrap();
+        assert!(role.requirements[0].alternatives.is_empty());
+        assert_eq!(encode(&role), old);
     }
 
     #[test]

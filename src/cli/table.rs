@@ -201,10 +201,12 @@ pub fn gap_table(graph: &SkillGraph, gap: &RoleGap) -> String {
     ] {
         let _ = writeln!(out, "{title} ({}):", list.len());
         for s in list {
+            // A "one of" requirement as its options, preferred first.
+            let options: Vec<&str> = s.requirement.options().map(|o| o.as_str()).collect();
             let _ = writeln!(
                 out,
                 "  {:<34} have {} need {} ({:?})",
-                s.requirement.skill,
+                options.join(" or "),
                 level_text(s.current),
                 s.requirement.level,
                 s.requirement.importance

@@ -403,8 +403,22 @@ impl SkillGraph {
     ) -> Result<Vec<Prerequisite>, Error> {
         let start = self.entry(id)?.node;
         let max_depth = reach.max_depth();
+        // With level cuts, a transitive listing holds what mastering the skill needs: an edge
+        // counts where it applies at the most its skill is needed at on the way (LLM
+        // fundamentals needed at 2 by prompting do not bring in transformers).
+        let cut = reach == Reach::Transitive && self.has_cuts();
+        let levels = |follow: Follow| cut.then(|| self.needed_levels(start, follow));
+        let applies =
+            |levels: &Option<HashMap<NodeIndex, Level>>, n: NodeIndex, spec: &EdgeSpec| {
+                levels
+                    .as_ref()
+                    .is_none_or(|l| l.get(&n).is_some_and(|&at| spec.applies_to(at)))
+            };
+        let required_levels = levels(Follow::Required);
+        let required_levels = &required_levels;
         let required_only = self.bfs(start, max_depth, |n| {
             self.prerequisite_edges(n, Follow::Required)
+                .filter(move |(_, spec)| applies(required_levels, n, spec))
         });
         if follow == Follow::Required {
             // Each node once already: no map to merge the two walks through.
@@ -426,8 +440,11 @@ impl SkillGraph {
             );
         }
         if follow == Follow::RequiredAndRecommended {
+            let all_levels = levels(Follow::RequiredAndRecommended);
+            let all_levels = &all_levels;
             for (node, depth, spec) in self.bfs(start, max_depth, |n| {
                 self.prerequisite_edges(n, Follow::RequiredAndRecommended)
+                    .filter(move |(_, spec)| applies(all_levels, n, spec))
             }) {
                 match found.get_mut(&node) {
                     // The required chain may be longer than the mixed one: keep the shortest depth.
@@ -446,6 +463,26 @@ impl SkillGraph {
         let mut out: Vec<_> = found.into_iter().collect();
         out.sort_by_cached_key(|(node, p)| (p.depth, self.order_key(*node)));
         Ok(out.into_iter().map(|(_, p)| p).collect())
+    }
+
+    /// The most each skill below `start` is needed at to take `start` to expert, through the
+    /// edges `follow` names that apply on the way (levels only rise, so the walk ends).
+    fn needed_levels(&self, start: NodeIndex, follow: Follow) -> HashMap<NodeIndex, Level> {
+        let mut levels: HashMap<NodeIndex, Level> = HashMap::default();
+        levels.insert(start, Level::MAX);
+        let mut work = vec![start];
+        while let Some(node) = work.pop() {
+            let at = levels[&node];
+            for (p, spec) in self.prerequisite_edges(node, follow) {
+                if let Some(level) = spec.needed_for(at)
+                    && levels.get(&p).is_none_or(|&l| level > l)
+                {
+                    levels.insert(p, level);
+                    work.push(p);
+                }
+            }
+        }
+        levels
     }
 
     fn prerequisite(
@@ -550,7 +587,8 @@ impl SkillGraph {
         self.roles_requiring(id).map_or(0, |set| set.len())
     }
 
-    /// The roles that require a skill, with the requirement, in role id order.
+    /// The roles that require a skill, with the requirement, in role id order: the skill is
+    /// the requirement's or one of its alternatives.
     pub fn required_by(&self, id: &SkillId) -> Result<Vec<(&Arc<Role>, &Requirement)>, Error> {
         self.entry(id)?;
         Ok(self

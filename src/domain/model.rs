@@ -274,12 +274,37 @@ pub struct Prerequisite {
     pub depth: u32,
 }
 
+/// A role's need for a skill at a level, or for one of several skills at that level ("one
+/// cloud provider at practitioner level").
+///
+/// `skill` is the requirement's skill, or with `alternatives` its preferred option: the one a
+/// held role counts as held, and the one clients that know nothing of alternatives read. The
+/// requirement is met by any option held at `level`. A role lists each skill once, as a
+/// requirement's skill or as one of its alternatives; alternatives are distinct, not the
+/// preferred skill, and sorted by id (see `upsert_role`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     pub skill: SkillId,
     pub level: Level,
     #[serde(default)]
     pub importance: Importance,
+    /// The other skills that meet it; empty for a requirement of one skill. Left out of the
+    /// stored JSON when empty, so roles written before alternatives existed read as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<SkillId>,
+}
+
+impl Requirement {
+    /// Every skill that meets it: the preferred skill first, then the alternatives. Questions
+    /// that count a requirement as met read its options through this, never `skill` alone.
+    pub fn options(&self) -> impl Iterator<Item = &SkillId> {
+        std::iter::once(&self.skill).chain(&self.alternatives)
+    }
+
+    /// Whether `skill` meets it (the preferred skill or an alternative).
+    pub fn lists(&self, skill: &SkillId) -> bool {
+        self.options().any(|o| o == skill)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,7 +313,8 @@ pub struct Role {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// One entry per skill, sorted by skill id.
+    /// One entry per skill (a "one of" requirement under its preferred skill), sorted by
+    /// skill id.
     #[serde(default)]
     pub requirements: Vec<Requirement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,16 +322,22 @@ pub struct Role {
 }
 
 impl Role {
+    /// The requirement `skill` meets: the one whose skill it is, else the one listing it as
+    /// an alternative (a role lists each skill once).
     pub fn requirement(&self, skill: &SkillId) -> Option<&Requirement> {
-        self.requirements
-            .binary_search_by(|r| r.skill.cmp(skill))
-            .ok()
-            .map(|i| &self.requirements[i])
+        match self.requirements.binary_search_by(|r| r.skill.cmp(skill)) {
+            Ok(i) => Some(&self.requirements[i]),
+            Err(_) => self
+                .requirements
+                .iter()
+                .find(|r| r.alternatives.contains(skill)),
+        }
     }
 }
 
 /// What a person knows: skills at levels and, optionally, a current role whose requirements
-/// count as held at their levels. Input only; never stored.
+/// count as held at their levels (a "one of" requirement's preferred skill, which of the
+/// options was learned being unknown). Input only; never stored.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profile {
     pub skills: Vec<(SkillId, Level)>,

@@ -18,6 +18,8 @@
 //!   the one group a skill still waits for unlocks it. With targets: how
 //!   many steps of the plan wait for this step and for no other one.
 //! * **Roles.** The readiness (as in role gaps) each role gains when the skill reaches its level.
+//!   A skill that is one option of a "one of" requirement gains only what it adds above the
+//!   option held highest.
 //!   With targets: every target role, in the order given, gain or not. Without targets: the
 //!   [`ROLES_PER_SUGGESTION`] roles that gain most (ties by role id), roles that gain nothing
 //!   left out, and never the profile's current role.
@@ -162,14 +164,19 @@ impl SkillGraph {
                 .filter(|&r| Some(r) != current)
                 .collect(),
         };
+        let held_at = |node: NodeIndex| held[node.index()];
         for r in counted {
             let needs = &index.needs[index.roles[r].needs.clone()];
             let total: f64 = needs.iter().map(|n| weight(n.importance)).sum();
             for need in needs {
-                let Some(c) = candidates.get_mut(slot[need.node.index()] as usize) else {
-                    continue;
-                };
-                c.gain += gain_of(need.importance, need.level, c.from, c.to) / total;
+                // A "one of" requirement gains only above its option closest to done.
+                let now = index.held(need, held_at);
+                for (node, _) in index.options(need) {
+                    let Some(c) = candidates.get_mut(slot[node.index()] as usize) else {
+                        continue;
+                    };
+                    c.gain += gain_of(need.importance, need.level, now, c.to) / total;
+                }
             }
         }
 
@@ -199,12 +206,10 @@ impl SkillGraph {
         let readiness = |r: usize, raise: Option<(NodeIndex, Level)>| {
             let needs = &index.needs[index.roles[r].needs.clone()];
             readiness_of(needs.iter().map(|n| {
-                let mut h = held[n.node.index()];
-                if let Some((node, level)) = raise
-                    && node == n.node
-                {
-                    h = h.max(Some(level));
-                }
+                let h = index.held(n, |node| match raise {
+                    Some((raised, level)) if raised == node => held_at(node).max(Some(level)),
+                    _ => held_at(node),
+                });
                 (n.importance, n.level, h)
             }))
         };
@@ -231,8 +236,9 @@ impl SkillGraph {
                             .filter(|&r| Some(r) != current)
                             .filter_map(|r| {
                                 let needs = &index.needs[index.roles[r].needs.clone()];
-                                let need = needs.iter().find(|n| n.node == c.node)?;
-                                let g = gain_of(need.importance, need.level, c.from, c.to);
+                                let need = needs.iter().find(|n| index.lists(n, c.node))?;
+                                let now = index.held(need, held_at);
+                                let g = gain_of(need.importance, need.level, now, c.to);
                                 (g > 0.0).then_some((g, r))
                             })
                             .collect();
@@ -465,10 +471,11 @@ fn critical_chain(plan: &LearningPlan) -> (Vec<bool>, u64) {
 }
 
 /// The weighted share of a requirement's effort gained when its level held rises from `from`
-/// to `to` (not yet divided by the role's total weight).
+/// to `to` (not yet divided by the role's total weight); nothing when `to` is not above
+/// `from` (an option of a "one of" requirement held less than another option).
 fn gain_of(importance: Importance, needed: Level, from: Option<Level>, to: Level) -> f64 {
     let effort = |l: Option<Level>| f64::from(Level::effort_share(l.map(|l| l.min(needed))));
-    weight(importance) * (effort(Some(to)) - effort(from)) / effort(Some(needed))
+    weight(importance) * (effort(Some(to)) - effort(from)).max(0.0) / effort(Some(needed))
 }
 
 #[cfg(test)]
@@ -600,6 +607,44 @@ mod tests {
         assert_eq!(got[0].skill, id("y"));
         assert!(got[0].roles.iter().all(|r| r.role.as_str() != "rx"));
         assert!(g.next_skills(&none, &[], 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_option_of_a_one_of_requirement_gains_only_above_the_option_held_highest() {
+        let mut g = graph(&[]);
+        for s in ["aws", "gcp", "azure"] {
+            g.upsert_skill(skill(s, "c", 10)).unwrap();
+        }
+        let mut cloud = role("cloud", &[("aws", 3, Importance::Essential)]);
+        cloud.requirements[0].alternatives = vec![id("azure"), id("gcp")];
+        g.upsert_role(cloud).unwrap();
+        let gain = |list: &[Suggestion], s: &str| {
+            let found = list.iter().find(|x| x.skill == id(s)).unwrap();
+            found.roles.iter().map(|r| r.gain).sum::<f64>()
+        };
+        // Nothing held: any option takes the role from 0 to 1.
+        let none = g.next_skills(&Profile::default(), &[], 10).unwrap();
+        for s in ["aws", "gcp", "azure"] {
+            assert_eq!(gain(&none, s), 1.0, "{s}");
+        }
+        // gcp at 2: gcp to 3 gains the rest; aws from nothing to 3 the same, not more.
+        let held = have(&[("gcp", 2)]);
+        let got = g.next_skills(&held, &[], 10).unwrap();
+        assert!((gain(&got, "gcp") - 0.6).abs() < 1e-9);
+        assert!((gain(&got, "aws") - 0.6).abs() < 1e-9);
+        let readiness = g
+            .role_gap(&held, &RoleId::parse("cloud").unwrap())
+            .unwrap()
+            .standing
+            .readiness;
+        for s in &got {
+            for r in &s.roles {
+                assert_eq!(r.before, readiness);
+            }
+        }
+        // gcp at 4: nothing left to gain on the cloud role.
+        let got = g.next_skills(&have(&[("gcp", 4)]), &[], 10).unwrap();
+        assert!(got.iter().all(|s| s.roles.is_empty()), "{got:?}");
     }
 
     #[test]

@@ -21,6 +21,8 @@
 //!   if one suffices, else the option that adds the fewest hours. The chosen option is then an
 //!   ordinary prerequisite of the skill for this plan, and its step lists the options it
 //!   stands for as `alternatives`. Holding a skill implies nothing about its groups' options.
+//!   A role's "one of" requirement not yet met by any option is a group of the role target,
+//!   resolved the same way first: the chosen option is the requirement's step.
 //! * **Level steps.** A prerequisite may apply only beyond a level of its dependent
 //!   ([`EdgeSpec::beyond`](super::EdgeSpec::beyond): transformers to take LLM fundamentals
 //!   beyond beginner). A skill is then learned in steps, cut at each such level between the
@@ -67,6 +69,7 @@ mod groups;
 pub(crate) mod tests;
 mod walk;
 
+use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use self::budget::pace;
@@ -254,7 +257,7 @@ impl SkillGraph {
             return Err(Error::InvalidInput("hours per week must be above 0".into()));
         }
         // The targets first: unknown ids fail here, before any walk.
-        let demands = self.demands(targets, options, schedule.budget_hours.is_some())?;
+        let mut demands = self.demands(targets, options, schedule.budget_hours.is_some())?;
         // The groups, the demand and the step graph follow the same edges.
         let follow = Follow::recommended_if(options.include_recommended);
         let bound = self.node_bound();
@@ -264,7 +267,15 @@ impl SkillGraph {
             for (node, level) in holdings.levels() {
                 held.insert(node, Some(level));
             }
-            let choices = self.resolve_groups(|n| held.get(n).flatten(), &demands.seeds, follow);
+            let one_of: Vec<(&[NodeIndex], Level)> = demands
+                .one_of
+                .iter()
+                .map(|o| (o.options.as_slice(), o.level))
+                .collect();
+            let held_at = |n| held.get(n).flatten();
+            let choices = self.resolve_groups(held_at, &demands.seeds, &one_of, follow);
+            // The chosen options are targets like the others from here on.
+            demands.settle(choices.targets());
             with_map(&NEEDED, bound, |needed| {
                 with_map(&STEP, bound, |step| {
                     let walk = (&demands, &choices);

@@ -9,12 +9,16 @@
 //! with no requirements is fully ready. Sums run in the order the requirements are given, so
 //! the same requirements in the same order give the same bits wherever they are summed.
 //!
+//! A "one of" requirement is held at the highest level any of its options is held at: the
+//! option closest to done. (The options share the requirement's level, so the highest level
+//! held is the largest share done.)
+//!
 //! Arithmetic over levels, plus [`SkillGraph::readiness`], which reads a standing's levels
 //! from [`Holdings`]. It must not depend on plans or role questions: they are built on it.
 
 use super::graph::SkillGraph;
 use super::holdings::Holdings;
-use super::{Error, Importance, Level, Requirement};
+use super::{Error, Importance, Level, Requirement, SkillId};
 
 /// How much more an essential requirement counts than an optional one in readiness.
 pub const ESSENTIAL_WEIGHT: f64 = 3.0;
@@ -63,7 +67,7 @@ impl SkillGraph {
     ) -> Result<f64, Error> {
         let mut held = Vec::with_capacity(requirements.len());
         for r in requirements {
-            held.push(holdings.level(self.entry(&r.skill)?.node));
+            held.push(self.requirement_held(holdings, r)?.map(|(level, _)| level));
         }
         Ok(readiness_of(
             requirements
@@ -71,5 +75,24 @@ impl SkillGraph {
                 .zip(held)
                 .map(|(r, held)| (r.importance, r.level, held)),
         ))
+    }
+
+    /// The level a requirement is held at, the highest of its options' (see the module docs),
+    /// with the option held there: the first in [`Requirement::options`] order on a tie, so
+    /// the preferred skill when it is one of them. `None` when no option is held.
+    pub(super) fn requirement_held<'r>(
+        &self,
+        holdings: &Holdings,
+        requirement: &'r Requirement,
+    ) -> Result<Option<(Level, &'r SkillId)>, Error> {
+        let mut best: Option<(Level, &SkillId)> = None;
+        for option in requirement.options() {
+            if let Some(level) = holdings.level(self.entry(option)?.node)
+                && best.is_none_or(|(b, _)| level > b)
+            {
+                best = Some((level, option));
+            }
+        }
+        Ok(best)
     }
 }

@@ -77,12 +77,12 @@ fn score_role(index: &RoleIndex, role: usize, held: &dyn Fn(NodeIndex) -> Option
     let (mut missing_essential, mut bound) = (0u32, 0u64);
     let needs = &index.needs[index.roles[role].needs.clone()];
     let readiness = readiness_of(needs.iter().map(|need| {
-        let held = held(need.node);
-        if held.is_none() && need.importance == Importance::Essential {
+        let held_here = index.held(need, held);
+        if held_here.is_none() && need.importance == Importance::Essential {
             missing_essential += 1;
         }
-        bound += u64::from(Level::hours_between(need.hours, held, need.level));
-        (need.importance, need.level, held)
+        bound += u64::from(index.hours_left(need, held));
+        (need.importance, need.level, held_here)
     }));
     Scored {
         readiness,
@@ -93,11 +93,12 @@ fn score_role(index: &RoleIndex, role: usize, held: &dyn Fn(NodeIndex) -> Option
 }
 
 /// The Jaccard index of the skills `holdings` hold explicitly and the skills of `needs`:
-/// shared over either (1 when both are empty).
-fn overlap(holdings: &Holdings, needs: &[Need]) -> f64 {
+/// shared over either (1 when both are empty). A "one of" need counts as one skill, shared
+/// when any of its options is held.
+fn overlap(holdings: &Holdings, index: &RoleIndex, needs: &[Need]) -> f64 {
     let shared = needs
         .iter()
-        .filter(|n| holdings.explicit(n.node).is_some())
+        .filter(|n| index.held(n, |node| holdings.explicit(node)).is_some())
         .count();
     let either = holdings.explicit_count() + needs.len() - shared;
     if either == 0 {
@@ -342,7 +343,11 @@ impl SkillGraph {
                     .into_iter()
                     .map(|s| {
                         (
-                            overlap(&holdings, &index.needs[index.roles[s.role].needs.clone()]),
+                            overlap(
+                                &holdings,
+                                index,
+                                &index.needs[index.roles[s.role].needs.clone()],
+                            ),
                             s,
                         )
                     })
@@ -430,6 +435,48 @@ mod tests {
     }
 
     #[test]
+    fn matching_counts_any_option_of_a_one_of_requirement() {
+        let mut g = graph(&["b>a"]);
+        for s in ["aws", "gcp"] {
+            g.upsert_skill(skill(s, "c", 40)).unwrap();
+        }
+        let mut cloud = role(
+            "cloud",
+            &[
+                ("aws", 3, Importance::Essential),
+                ("b", 3, Importance::Essential),
+            ],
+        );
+        cloud.requirements[0].alternatives = vec![id("gcp")];
+        g.upsert_role(cloud).unwrap();
+        g.upsert_role(role("aws-only", &[("aws", 3, Importance::Essential)]))
+            .unwrap();
+        let gcp = Profile {
+            skills: vec![(id("gcp"), lvl(3))],
+            role: None,
+        };
+        let ranked = g.match_roles(&gcp, 5).unwrap();
+        assert_eq!(ranked, brute(&g, &gcp));
+        let cloud = ranked.iter().find(|m| m.role.as_str() == "cloud").unwrap();
+        // gcp meets the cloud requirement: only b (10 h, and a at beginner 4 h) is missing.
+        assert_eq!((cloud.missing_essential, cloud.hours), (1, 14));
+        assert!((cloud.readiness - 0.5).abs() < 1e-9);
+        assert_eq!(
+            ranked[0].role.as_str(),
+            "cloud",
+            "aws-only is not ready at all"
+        );
+        // By hours, the bound of an unmet one-of requirement is its cheapest option.
+        let none = Profile::default();
+        for order in [MatchOrder::Hours, MatchOrder::Overlap] {
+            let got = g.match_roles_by(&gcp, None, order, 5).unwrap();
+            assert_eq!(got[0].role.as_str(), "cloud", "{order:?}");
+            let got = g.match_roles_by(&none, None, order, 5).unwrap();
+            assert_eq!(got.len(), 2);
+        }
+    }
+
+    #[test]
     fn matching_with_bounds_ranks_exactly_as_planning_every_role_would() {
         let shape = crate::generate::Shape {
             skills: 1_500,
@@ -497,6 +544,7 @@ mod tests {
                 skill: id("d"),
                 level: lvl(2),
                 importance: Importance::Optional,
+                alternatives: Vec::new(),
             },
         )
         .unwrap();
@@ -539,7 +587,8 @@ mod tests {
     struct World {
         hours: Vec<u32>,
         edges: Vec<(usize, usize, bool, Option<i64>)>,
-        roles: Vec<Vec<(usize, i64, bool)>>,
+        /// Per role: (skill, level, essential, how many alternatives).
+        roles: Vec<Vec<(usize, i64, bool, usize)>>,
         held: Vec<(usize, i64)>,
         current: Option<usize>,
     }
@@ -560,8 +609,16 @@ mod tests {
                     0..3 * n,
                 ),
                 prop::collection::vec(
-                    prop::collection::btree_map(0..n, (level.clone(), any::<bool>()), 0..6)
-                        .prop_map(|m| m.into_iter().map(|(s, (l, e))| (s, l, e)).collect()),
+                    prop::collection::btree_map(
+                        0..n,
+                        (
+                            level.clone(),
+                            any::<bool>(),
+                            prop::sample::select(vec![0, 0, 1, 2]),
+                        ),
+                        0..6,
+                    )
+                    .prop_map(|m| m.into_iter().map(|(s, (l, e, a))| (s, l, e, a)).collect()),
                     0..14,
                 ),
                 prop::collection::vec((0..n, level), 0..5),
@@ -596,20 +653,30 @@ mod tests {
                 .unwrap();
         }
         for (i, reqs) in w.roles.iter().enumerate() {
-            let reqs: Vec<(String, i64, Importance)> = reqs
-                .iter()
-                .map(|&(s, l, essential)| {
-                    let importance = if essential {
+            let mut role_data = role(&format!("r{i}"), &[]);
+            // Alternatives from the skills the role does not list yet, after the skill's own.
+            let mut used: Vec<usize> = reqs.iter().map(|r| r.0).collect();
+            for &(s, l, essential, alternatives) in reqs {
+                let mut others = Vec::new();
+                for k in 1..w.hours.len() {
+                    let o = (s + k) % w.hours.len();
+                    if others.len() < alternatives && !used.contains(&o) {
+                        used.push(o);
+                        others.push(id(&format!("s{o}")));
+                    }
+                }
+                role_data.requirements.push(Requirement {
+                    skill: id(&format!("s{s}")),
+                    level: lvl(l),
+                    importance: if essential {
                         Importance::Essential
                     } else {
                         Importance::Optional
-                    };
-                    (format!("s{s}"), l, importance)
-                })
-                .collect();
-            let reqs: Vec<(&str, i64, Importance)> =
-                reqs.iter().map(|(s, l, i)| (s.as_str(), *l, *i)).collect();
-            g.upsert_role(role(&format!("r{i}"), &reqs)).unwrap();
+                    },
+                    alternatives: others,
+                });
+            }
+            g.upsert_role(role_data).unwrap();
         }
         let profile = Profile {
             skills: w

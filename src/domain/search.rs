@@ -433,6 +433,7 @@ pub(crate) mod tests {
                 skill: SkillId::parse("d-short").unwrap(),
                 level: Level::new(2).unwrap(),
                 importance: Importance::Essential,
+                alternatives: Vec::new(),
             }],
             external_id: None,
         };
@@ -648,6 +649,7 @@ mod properties {
                         skill: SkillId::parse(&format!("s{s}")).unwrap(),
                         level: Level::new(2).unwrap(),
                         importance: Importance::Essential,
+                        alternatives: Vec::new(),
                     })
                     .collect(),
                 external_id: None,

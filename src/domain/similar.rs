@@ -12,6 +12,12 @@
 //! and importance, 0 for no skill in common, and symmetric exactly, to the last bit: weights
 //! are small integers, so every sum is exact whatever the order.
 //!
+//! A "one of" requirement is one term over all its options. Requirements of the two roles that
+//! share a skill (through any option) are linked, and each linked group contributes
+//! `min(Σ wA, Σ wB)` to the numerator (for two plain requirements on one skill, the formula
+//! above); the denominator is `Σ wA + Σ wB` less the numerator. So "AWS, GCP or Azure at 3"
+//! against "GCP at 3" is a full match, and against plain AWS and GCP requirements counts once.
+//!
 //! The hours are not symmetric: `hours_to` is the plan from this role to the other role,
 //! `hours_from` the plan back, each as a role gap from a current role computes it: from
 //! holding the role's essential requirements at their levels (see `holdings`). A senior
@@ -24,6 +30,7 @@
 //! their own requirements (about 40 each on ESCO), and the hours, which need two plans each,
 //! are planned only for the `limit` kept.
 
+use petgraph::stable_graph::NodeIndex;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
@@ -51,7 +58,7 @@ pub struct RoleSimilarity {
     pub role: RoleId,
     /// Weighted Jaccard similarity of the requirements, in (0, 1].
     pub score: f64,
-    /// The skills both require, in skill id order.
+    /// The requirements both have, as pairs sharing a skill, in skill id order.
     pub shared: Vec<SharedRequirement>,
     /// Hours of the plan from this role's essential requirements to the similar role.
     pub hours_to: u64,
@@ -68,28 +75,38 @@ impl SkillGraph {
         let Some(at) = index.position(role) else {
             return Err(Error::UnknownRole(role.clone()));
         };
-        let here: HashMap<_, f64> = index.needs[index.roles[at].needs.clone()]
+        let here_needs = &index.needs[index.roles[at].needs.clone()];
+        let here: Vec<f64> = here_needs
             .iter()
-            .map(|n| (n.node, weight(n.importance, n.level)))
+            .map(|n| weight(n.importance, n.level))
             .collect();
-        let total_here: f64 = here.values().sum();
+        // Each option of this role's requirements, with the requirement it belongs to.
+        let mut here_of: HashMap<NodeIndex, usize> = HashMap::default();
+        for (i, need) in here_needs.iter().enumerate() {
+            here_of.extend(index.options(need).map(|(node, _)| (node, i)));
+        }
+        let total_here: f64 = here.iter().sum();
         let mut seen = vec![false; index.roles.len()];
         seen[at] = true;
         let mut scored: Vec<(f64, usize)> = Vec::new();
-        for &node in here.keys() {
+        for &node in here_of.keys() {
             for &other in index.requiring(node) {
                 let other = other as usize;
                 if std::mem::replace(&mut seen[other], true) {
                     continue;
                 }
-                let (mut common, mut total_there) = (0.0, 0.0);
-                for need in &index.needs[index.roles[other].needs.clone()] {
-                    let w = weight(need.importance, need.level);
-                    total_there += w;
-                    if let Some(&h) = here.get(&need.node) {
-                        common += w.min(h);
-                    }
-                }
+                let there: Vec<(f64, Vec<usize>)> = index.needs[index.roles[other].needs.clone()]
+                    .iter()
+                    .map(|need| {
+                        let linked = index
+                            .options(need)
+                            .filter_map(|(node, _)| here_of.get(&node).copied())
+                            .collect();
+                        (weight(need.importance, need.level), linked)
+                    })
+                    .collect();
+                let total_there: f64 = there.iter().map(|(w, _)| w).sum();
+                let common = common_weight(&here, &there);
                 scored.push((common / (total_here + total_there - common), other));
             }
         }
@@ -122,22 +139,47 @@ impl SkillGraph {
     }
 }
 
-/// The requirements on skills both lists require; both are sorted by skill id.
+/// The numerator of the similarity (see the module docs): `here` holds this role's
+/// requirement weights, `there` the other role's, each with the positions in `here` of the
+/// requirements it shares a skill with. The linked groups are the connected parts of that
+/// relation, found by union-find over both lists.
+fn common_weight(here: &[f64], there: &[(f64, Vec<usize>)]) -> f64 {
+    let n = here.len();
+    let mut parent: Vec<usize> = (0..n + there.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (j, (_, linked)) in there.iter().enumerate() {
+        for &i in linked {
+            let (a, b) = (root(&mut parent, i), root(&mut parent, n + j));
+            parent[a] = b;
+        }
+    }
+    // (Σ here, Σ there) by root; only groups with both sides count.
+    let mut sums: HashMap<usize, (f64, f64)> = HashMap::default();
+    for (i, &w) in here.iter().enumerate() {
+        sums.entry(root(&mut parent, i)).or_default().0 += w;
+    }
+    for (j, (w, _)) in there.iter().enumerate() {
+        sums.entry(root(&mut parent, n + j)).or_default().1 += w;
+    }
+    sums.values().map(|&(a, b)| a.min(b)).sum()
+}
+
+/// The pairs of requirements that share a skill (a "one of" requirement through any option),
+/// by this role's requirement, then the other's; both lists are sorted by skill id.
 fn shared(here: &[Requirement], there: &[Requirement]) -> Vec<SharedRequirement> {
     let mut both = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < here.len() && j < there.len() {
-        match here[i].skill.cmp(&there[j].skill) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                both.push(SharedRequirement {
-                    here: here[i].clone(),
-                    there: there[j].clone(),
-                });
-                i += 1;
-                j += 1;
-            }
+    for h in here {
+        for t in there.iter().filter(|t| h.options().any(|o| t.lists(o))) {
+            both.push(SharedRequirement {
+                here: h.clone(),
+                there: t.clone(),
+            });
         }
     }
     both
@@ -205,6 +247,45 @@ mod tests {
                 assert_eq!(back.1.to_bits(), score.to_bits(), "{a} ~ {b}");
             }
         }
+    }
+
+    #[test]
+    fn a_one_of_requirement_is_shared_through_any_option_and_counted_once() {
+        let mut g = graph(&["b>a"]);
+        for s in ["aws", "gcp"] {
+            g.upsert_skill(crate::domain::graph::tests::skill(s, "c", 40))
+                .unwrap();
+        }
+        let mut any = role("any", &[("aws", 3, Essential), ("b", 2, Essential)]);
+        any.requirements[0].alternatives = vec![id("gcp")];
+        for r in [
+            any,
+            role("gcp", &[("gcp", 3, Essential), ("b", 2, Essential)]),
+            role("both", &[("aws", 3, Essential), ("gcp", 3, Essential)]),
+        ] {
+            g.upsert_role(r).unwrap();
+        }
+        let score = |a: &str, b: &str| {
+            let found = scores(&g, a).into_iter().find(|(r, _)| r == b).unwrap().1;
+            let back = scores(&g, b).into_iter().find(|(r, _)| r == a).unwrap().1;
+            assert_eq!(found.to_bits(), back.to_bits(), "{a} ~ {b}");
+            found
+        };
+        assert_eq!(score("any", "gcp"), 1.0, "GCP meets one cloud at 3");
+        // One group {any's cloud, both's aws, both's gcp}: min(9, 18); totals 15 and 18.
+        assert_eq!(score("any", "both"), 9.0 / 24.0);
+        let both = g
+            .similar_roles(&rid("any"), 10)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.role.as_str() == "both")
+            .unwrap();
+        let pairs: Vec<(&str, &str)> = both
+            .shared
+            .iter()
+            .map(|s| (s.here.skill.as_str(), s.there.skill.as_str()))
+            .collect();
+        assert_eq!(pairs, [("aws", "aws"), ("aws", "gcp")]);
     }
 
     #[test]

@@ -242,16 +242,36 @@ impl SkillPatchInput {
     }
 }
 
-/// A role's need for a skill.
+/// A role's need for a skill, or for one of several skills.
 #[derive(InputObject)]
 pub struct RequirementInput {
-    /// The id of an existing skill.
+    /// The id of an existing skill: the one needed, or with `alternatives` the preferred one.
     pub skill: ID,
     /// The level needed: 1 (aware) to 5 (expert).
     pub level: i32,
     /// How much the role needs it; null or omitted: ESSENTIAL.
     #[graphql(default_with = "Some(Importance::Essential)")]
     pub importance: Option<Importance>,
+    /// Other existing skills that meet the requirement as well as `skill` ("one cloud
+    /// provider at level 3"); each skill at most once in a role, as a requirement's skill or
+    /// an alternative. Null or omitted: none.
+    pub alternatives: Option<Vec<ID>>,
+}
+
+impl RequirementInput {
+    pub fn parse(self) -> Result<Requirement, ApiError> {
+        Ok(Requirement {
+            skill: skill_id(&self.skill)?,
+            level: level(self.level)?,
+            importance: self.importance.unwrap_or(Importance::Essential).into(),
+            alternatives: skill_ids(self.alternatives)?,
+        })
+    }
+}
+
+/// Skill ids as given, none for null.
+pub fn skill_ids(ids: Option<Vec<ID>>) -> Result<Vec<SkillId>, ApiError> {
+    ids.into_iter().flatten().map(|id| skill_id(&id)).collect()
 }
 
 /// A role with its complete list of requirements.
@@ -263,7 +283,8 @@ pub struct RoleInput {
     pub name: String,
     /// What the role does; null or omitted: none.
     pub description: Option<String>,
-    /// Every requirement of the role (each skill once); null or omitted: none.
+    /// Every requirement of the role (each skill once, as a requirement's skill or an
+    /// alternative); null or omitted: none.
     pub requirements: Option<Vec<RequirementInput>>,
 }
 
@@ -277,13 +298,7 @@ impl RoleInput {
                 .requirements
                 .into_iter()
                 .flatten()
-                .map(|r| {
-                    Ok(Requirement {
-                        skill: skill_id(&r.skill)?,
-                        level: level(r.level)?,
-                        importance: r.importance.unwrap_or(Importance::Essential).into(),
-                    })
-                })
+                .map(RequirementInput::parse)
                 .collect::<Result<_, ApiError>>()?,
             external_id: None,
         })

@@ -8,6 +8,7 @@ use super::enums::{Importance, PrerequisiteKind};
 use super::error::{ApiError, OrApi};
 use super::inputs::{
     CategoryInput, RoleInput, SkillInput, SkillPatchInput, edge_spec, level, role_id, skill_id,
+    skill_ids,
 };
 use super::views::{CategoryView, RoleView, SkillView};
 use super::{Caller, catalog, compute};
@@ -356,19 +357,28 @@ impl RoleMutation {
         Ok(id)
     }
 
-    /// Adds or updates one requirement of a role.
+    /// Adds or replaces one requirement of a role: the requirement whose skill is `skill`,
+    /// with its level, importance and alternatives as given.
     #[graphql(guard = "Admin")]
     async fn set_requirement(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The id of the role.")] role: ID,
-        #[graphql(desc = "The id of the skill it requires.")] skill: ID,
+        #[graphql(
+            desc = "The id of the skill it requires (with alternatives, the preferred one)."
+        )]
+        skill: ID,
         #[graphql(desc = "The level needed: 1 (aware) to 5 (expert).")] level: i32,
         #[graphql(
             default_with = "Some(Importance::Essential)",
             desc = "How much the role needs the skill; null: ESSENTIAL."
         )]
         importance: Option<Importance>,
+        #[graphql(
+            desc = "Other skills that meet the requirement as well (\"one of\"), each \
+                          one the role lists nowhere else. Null or omitted: none."
+        )]
+        alternatives: Option<Vec<ID>>,
     ) -> async_graphql::Result<RoleView> {
         let importance = importance.unwrap_or(Importance::Essential);
         let role = role_id(&role).api()?;
@@ -376,6 +386,7 @@ impl RoleMutation {
             skill: skill_id(&skill).api()?,
             level: self::level(level).api()?,
             importance: importance.into(),
+            alternatives: skill_ids(alternatives).api()?,
         };
         let edited = role.clone();
         let (_, graph) = write(ctx, ChangeKind::RequirementSet, move |g| {
@@ -385,8 +396,9 @@ impl RoleMutation {
         role_view(&graph, &role)
     }
 
-    /// Removes one requirement of a role; NOT_FOUND when the role has none for the skill.
-    /// Returns the role.
+    /// Removes one requirement of a role, alternatives and all; NOT_FOUND when the role has
+    /// none whose skill is this one (an alternative is not a requirement of its own: set the
+    /// requirement again without it). Returns the role.
     #[graphql(guard = "Admin")]
     async fn remove_requirement(
         &self,

@@ -168,6 +168,7 @@ mod tests {
             &RequirementStatusView {
                 requirement,
                 current_level: 0,
+                held_skill: None,
             },
             &plain,
         ));

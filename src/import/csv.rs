@@ -297,6 +297,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 skill,
                 level,
                 importance,
+                alternatives: Vec::new(),
             });
         }
     }

@@ -341,6 +341,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             skill,
             level,
             importance,
+            alternatives: Vec::new(),
         });
         if importance == Importance::Essential {
             requirement.level = level;

@@ -278,6 +278,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 } else {
                     Importance::Optional
                 },
+                alternatives: Vec::new(),
             };
             roles
                 .get_mut(&id)
@@ -389,6 +390,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 skill: skill.clone(),
                 level,
                 importance,
+                alternatives: Vec::new(),
             });
             requirement.importance = requirement.importance.min(importance);
         }

@@ -118,13 +118,29 @@ struct RoleEntry {
     external_id: Option<String>,
 }
 
+/// One entry of a role's `requirements`: a skill (`skill`) or one of several (`any_of`, the
+/// first listed preferred), at `level`.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct RequirementEntry {
-    skill: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skill: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    any_of: Option<Vec<String>>,
     level: i64,
     #[serde(default, skip_serializing_if = "is_essential")]
     importance: Importance,
+}
+
+impl RequirementEntry {
+    /// The skill it is listed under in problems: its skill, or its first option.
+    fn name(&self) -> &str {
+        match (&self.skill, &self.any_of) {
+            (Some(skill), _) => skill,
+            (None, Some(options)) => options.first().map_or("", String::as_str),
+            (None, None) => "",
+        }
+    }
 }
 
 fn is_essential(importance: &Importance) -> bool {
@@ -471,7 +487,7 @@ impl Seed {
                 Err(err) => self.problem(
                     order(1 + part),
                     place,
-                    format!("{what} requirement {:?}: {err}", q.skill),
+                    format!("{what} requirement {:?}: {err}", q.name()),
                 ),
             }
         }
@@ -555,10 +571,14 @@ impl Seed {
                     let message = format!("skill {:?}: {error}", skill(list));
                     at(places.skills[list], Phase::Groups, 0, message)
                 }
-                Refusal::UnknownRequirement { role, requirement } => {
+                Refusal::UnknownRequirement {
+                    role,
+                    requirement,
+                    skill,
+                } => {
                     let r = &batch.roles[role];
                     let q = &r.requirements[requirement].skill;
-                    let e = Error::UnknownSkill(q.clone());
+                    let e = Error::UnknownSkill(skill);
                     let message =
                         format!("role {:?} requirement {:?}: {e}", r.id.as_str(), q.as_str());
                     let part = 1 + places.requirements[role][requirement];
@@ -645,11 +665,34 @@ fn group(options: &[String], e: &RequiresEntry) -> Result<PrerequisiteGroup, Err
     })
 }
 
+/// A role's requirement from its entry. Only the entry's shape is checked here; that the
+/// options are distinct skills of the graph is the role write's check, as for any role.
 fn requirement(e: &RequirementEntry) -> Result<Requirement, Error> {
+    let (skill, alternatives) = match (&e.skill, &e.any_of) {
+        (Some(skill), None) => (SkillId::parse(skill)?, Vec::new()),
+        (None, Some(options)) if options.len() >= 2 => (
+            SkillId::parse(&options[0])?,
+            options[1..]
+                .iter()
+                .map(|o| SkillId::parse(o))
+                .collect::<Result<_, _>>()?,
+        ),
+        (None, Some(_)) => {
+            return Err(Error::InvalidInput(
+                "`any_of` lists at least two skills".into(),
+            ));
+        }
+        _ => {
+            return Err(Error::InvalidInput(
+                "each requirement has either `skill` or `any_of`".into(),
+            ));
+        }
+    };
     Ok(Requirement {
-        skill: SkillId::parse(&e.skill)?,
+        skill,
         level: Level::new(e.level)?,
         importance: e.importance,
+        alternatives,
     })
 }
 
@@ -737,10 +780,18 @@ pub fn export(graph: &SkillGraph) -> String {
                 requirements: r
                     .requirements
                     .iter()
-                    .map(|q| RequirementEntry {
-                        skill: q.skill.to_string(),
-                        level: i64::from(q.level.get()),
-                        importance: q.importance,
+                    .map(|q| {
+                        let (skill, any_of) = if q.alternatives.is_empty() {
+                            (Some(q.skill.to_string()), None)
+                        } else {
+                            (None, Some(q.options().map(ToString::to_string).collect()))
+                        };
+                        RequirementEntry {
+                            skill,
+                            any_of,
+                            level: i64::from(q.level.get()),
+                            importance: q.importance,
+                        }
                     })
                     .collect(),
                 external_id: r.external_id.clone(),
@@ -934,5 +985,63 @@ requirements = [{ skill = "a", level = 0 }]
         let mut again = SkillGraph::new();
         assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
         assert_eq!(export(&again), first);
+    }
+
+    #[test]
+    fn any_of_requirements_apply_prefer_their_first_skill_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let extra = "\n[[skill]]\nid = \"x\"\nname = \"X\"\ncategory = \"c\"\nhours = 5\n\n\
+                     [[skill]]\nid = \"w\"\nname = \"W\"\ncategory = \"c\"\nhours = 5\n";
+        let with_one_of = GOOD.replace(
+            "{ skill = \"b\", level = 3 }",
+            "{ any_of = [\"b\", \"x\", \"w\"], level = 3 }",
+        ) + extra;
+        write(dir.path(), "all.toml", &with_one_of);
+        let mut g = SkillGraph::new();
+        assert_eq!(Seed::read(dir.path()).unwrap().apply(&mut g), []);
+        let role = g.role("r").unwrap();
+        let one_of = role.requirement(&SkillId::parse("x").unwrap()).unwrap();
+        assert_eq!(one_of.skill.as_str(), "b", "the first listed is preferred");
+        let alternatives: Vec<&str> = one_of.alternatives.iter().map(|a| a.as_str()).collect();
+        assert_eq!(alternatives, ["w", "x"]);
+        let first = export(&g);
+        assert!(
+            first.contains("any_of = [\n    \"b\",\n    \"w\",\n    \"x\",\n]")
+                || first.contains("any_of = [\"b\", \"w\", \"x\"]"),
+            "{first}"
+        );
+        let file = dir.path().join("export.out");
+        std::fs::write(&file, &first).unwrap();
+        let mut again = SkillGraph::new();
+        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
+        assert_eq!(export(&again), first);
+        assert_eq!(again.role("r"), g.role("r"));
+
+        // Each problem with its line: both keys, one option, an unknown option, a skill twice.
+        for (requirement, expected) in [
+            (
+                "{ skill = \"b\", any_of = [\"b\", \"x\"], level = 3 }",
+                "either `skill` or `any_of`",
+            ),
+            ("{ any_of = [\"b\"], level = 3 }", "at least two"),
+            (
+                "{ any_of = [\"b\", \"ghost\"], level = 3 }",
+                "requirement \"b\": no skill with id \"ghost\"",
+            ),
+            (
+                "{ any_of = [\"b\", \"a\"], level = 3 }",
+                "lists skill \"a\" twice",
+            ),
+        ] {
+            let bad = GOOD.replace("{ skill = \"b\", level = 3 }", requirement) + extra;
+            write(dir.path(), "all.toml", &bad);
+            let problems = match Seed::read(dir.path()) {
+                Ok(seed) => seed.apply(&mut SkillGraph::new()),
+                Err(problems) => problems,
+            };
+            assert_eq!(problems.len(), 1, "{requirement}: {problems:?}");
+            assert!(problems[0].message.contains(expected), "{}", problems[0]);
+            assert!(problems[0].line > 1, "{}", problems[0]);
+        }
     }
 }

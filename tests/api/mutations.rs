@@ -751,7 +751,7 @@ async fn remove_requirement_drops_it_and_removing_it_again_is_not_found() {
 
     // Assert
     let remaining = ids(&data(&first)["removeRequirement"]["requirements"]);
-    assert_eq!(remaining.len(), 41);
+    assert_eq!(remaining.len(), 42);
     assert!(!remaining.contains(&"rag"));
     assert_error(&second, "NOT_FOUND");
     let after = app.stats().await;

@@ -407,7 +407,7 @@ async fn the_role_gap_from_software_to_ai_engineer_is_partial_and_its_path_close
     assert!(!gap.missing.is_empty());
     assert_eq!(
         gap.satisfied.len() + gap.under_level.len() + gap.missing.len(),
-        42,
+        43,
         "every requirement of the role is in exactly one list"
     );
     for status in &gap.missing {

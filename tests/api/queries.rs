@@ -559,7 +559,7 @@ async fn a_role_is_returned_with_its_requirements_sorted_by_skill() {
     assert_eq!(role["id"], "ai-engineer");
     assert_eq!(role["name"], "AI engineer");
     let requirements = role["requirements"].as_array().unwrap();
-    assert_eq!(requirements.len(), 42);
+    assert_eq!(requirements.len(), 43);
     let skills: Vec<&str> = requirements
         .iter()
         .map(|r| r["skill"]["id"].as_str().unwrap())

@@ -227,6 +227,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                     } else {
                         Importance::Essential
                     },
+                    alternatives: Vec::new(),
                 })
                 .collect();
             let id = RoleId::parse(&format!("r{}", c % 4)).unwrap();
@@ -244,6 +245,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                 skill,
                 level: level(c),
                 importance: Importance::Essential,
+                alternatives: Vec::new(),
             };
             g.set_requirement(&r, requirement)
         }),
@@ -307,6 +309,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                     skill: x,
                     level: level(a),
                     importance: Importance::Essential,
+                    alternatives: Vec::new(),
                 }],
                 external_id: None,
             });

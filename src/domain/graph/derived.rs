@@ -38,9 +38,13 @@ use crate::domain::{Role, RoleId, Skill, SkillId};
 pub(super) struct Derived {
     /// The required edges as flat arrays, for walks (see [`Adjacency`]).
     required: Lazy<Adjacency>,
+    /// Whether some edge applies only beyond a level: transitive listings then follow levels
+    /// (see `SkillGraph::prerequisites_of`), which costs a second walk nothing else needs.
+    cuts: Lazy<bool>,
     /// Each node's skill and its category's order (see [`super::nodes`]).
     by_node: Lazy<NodeTable>,
-    /// Reverse index of role requirements, so "which roles need this skill" is not a scan.
+    /// Reverse index of role requirements, so "which roles need this skill" is not a scan. A
+    /// "one of" requirement counts for each of its options.
     required_by: Arc<HashMap<SkillId, Arc<BTreeSet<RoleId>>>>,
     /// The "one of" groups by the skill's node, with the options as nodes.
     group_nodes: Arc<HashMap<NodeIndex, Arc<[GroupNodes]>>>,
@@ -102,6 +106,7 @@ impl Derived {
                 self.matcher.reset();
                 // A new node. The role index stays: no role requires the new skill yet.
                 self.required.reset();
+                self.cuts.reset();
             }
             Touched::SkillEdited {
                 id,
@@ -134,17 +139,21 @@ impl Derived {
                 self.skill_search.touched(id);
                 self.matcher.reset();
                 self.required.reset();
+                self.cuts.reset();
                 // The requirements on it went first (dropping the index already); dropped again
                 // so that no index names a freed node, which the next skill created may reuse.
                 self.role_index.reset();
             }
-            Touched::Edges => self.required.reset(),
+            Touched::Edges => {
+                self.required.reset();
+                self.cuts.reset();
+            }
             // Category orders are copied by node.
             Touched::Categories => self.by_node.reset(),
             Touched::Role { id, before, after } => {
                 let skills = |role: Option<&Role>| -> BTreeSet<SkillId> {
                     role.iter()
-                        .flat_map(|r| r.requirements.iter().map(|q| q.skill.clone()))
+                        .flat_map(|r| r.requirements.iter().flat_map(|q| q.options().cloned()))
                         .collect()
                 };
                 let (was, is) = (skills(*before), skills(*after));
@@ -225,6 +234,14 @@ impl SkillGraph {
         self.derived
             .required
             .get_or_init(|| Adjacency::required(&self.graph))
+    }
+
+    /// Whether some edge applies only beyond a level of its skill.
+    pub(super) fn has_cuts(&self) -> bool {
+        *self
+            .derived
+            .cuts
+            .get_or_init(|| self.graph.edge_weights().any(|spec| spec.beyond.is_some()))
     }
 
     /// The roles requiring `id`, in id order (`None` when none ever did).

@@ -207,10 +207,12 @@ impl SkillGraph {
     }
 
     /// Deletes a skill. With [`OnDelete::Refuse`] it refuses while other skills or roles require it,
-    /// or a group lists it as an option (naming them); with [`OnDelete::Cascade`] those edges and
-    /// requirements go with it, and it leaves the groups: a group left with one option becomes
-    /// an ordinary prerequisite on that option, with the group's kind and level (kept as it is
-    /// when that edge already exists). Its own prerequisite edges and groups always go.
+    /// or a group or a role's requirement lists it as an option (naming them); with
+    /// [`OnDelete::Cascade`] those edges and requirements go with it, and it leaves the groups
+    /// and the "one of" requirements: a group left with one option becomes an ordinary
+    /// prerequisite on that option, with the group's kind and level (kept as it is when that
+    /// edge already exists), and a requirement whose preferred skill it was passes to its first
+    /// alternative. Its own prerequisite edges and groups always go.
     pub fn delete_skill(&mut self, id: &SkillId, on_delete: OnDelete) -> Result<(), Error> {
         let node = self.entry(id)?.node;
         let mut dependents: Vec<SkillId> = self
@@ -243,7 +245,7 @@ impl SkillGraph {
             });
         }
         for role in roles {
-            self.remove_requirement(&role, id)?;
+            self.drop_option(&role, id)?;
         }
         for user in group_users {
             let mut kept = Vec::new();
@@ -584,23 +586,35 @@ impl SkillGraph {
             MAX_DESCRIPTION,
             false,
         )?;
+        // Each skill meets at most one requirement, as its skill or as an alternative: a
+        // requirement met twice over would count one skill twice in readiness, and a skill
+        // left out of a role by cascade could not say which requirement it left.
         let mut seen = BTreeSet::new();
         for r in &role.requirements {
-            self.entry(&r.skill)?;
-            if !seen.insert(&r.skill) {
-                return Err(Error::InvalidInput(format!(
-                    "role \"{}\" lists skill \"{}\" twice",
-                    role.id, r.skill
-                )));
+            for skill in r.options() {
+                self.entry(skill)?;
+                if !seen.insert(skill) {
+                    return Err(Error::InvalidInput(format!(
+                        "role \"{}\" lists skill \"{skill}\" twice (as a requirement or \
+                         an alternative of one)",
+                        role.id
+                    )));
+                }
             }
         }
         Ok(())
     }
 
-    /// Creates or replaces a role with its requirements. Every required skill must exist.
+    /// Creates or replaces a role with its requirements. Every required skill must exist, and
+    /// each skill meets one requirement at most (see [`Requirement`]). Requirements are
+    /// stored sorted by skill, and each one's alternatives by id, as groups' options are: the
+    /// order they were given carries nothing the planner reads.
     pub fn upsert_role(&mut self, mut role: Role) -> Result<(), Error> {
         self.validate_role(&role)?;
         role.requirements.sort_by(|a, b| a.skill.cmp(&b.skill));
+        for r in &mut role.requirements {
+            r.alternatives.sort();
+        }
         let before = match self.roles.get(&role.id) {
             Some((old, _)) if **old == role => return Ok(()),
             old => old.map(|(old, _)| old.clone()),
@@ -645,6 +659,9 @@ impl SkillGraph {
         self.upsert_role(updated)
     }
 
+    /// Removes the requirement whose skill is `skill`, alternatives and all. An alternative
+    /// is not a requirement of its own: naming one is [`Error::UnknownRequirement`] (to change
+    /// a requirement's alternatives, set it again).
     pub fn remove_requirement(&mut self, role: &RoleId, skill: &SkillId) -> Result<(), Error> {
         let mut updated = Role::clone(self.role_entry(role)?);
         let before = updated.requirements.len();
@@ -655,6 +672,26 @@ impl SkillGraph {
                 skill: skill.clone(),
             });
         }
+        self.upsert_role(updated)
+    }
+
+    /// Takes a skill being deleted out of a role, as a group's option leaves its group: an
+    /// alternative leaves its requirement; a preferred skill with alternatives hands the
+    /// requirement (level and importance) to the first alternative by id; a requirement of
+    /// that skill alone goes.
+    fn drop_option(&mut self, role: &RoleId, skill: &SkillId) -> Result<(), Error> {
+        let mut updated = Role::clone(self.role_entry(role)?);
+        updated.requirements.retain_mut(|r| {
+            if r.skill == *skill {
+                if r.alternatives.is_empty() {
+                    return false;
+                }
+                r.skill = r.alternatives.remove(0);
+            } else {
+                r.alternatives.retain(|a| a != skill);
+            }
+            true
+        });
         self.upsert_role(updated)
     }
 }

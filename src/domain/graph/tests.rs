@@ -282,6 +282,7 @@ fn deleting_a_required_skill_needs_cascade_and_names_its_users() {
             skill: id("a"),
             level: Level::new(2).unwrap(),
             importance: Importance::Essential,
+            alternatives: Vec::new(),
         }],
         external_id: None,
     };
@@ -306,6 +307,105 @@ fn deleting_a_required_skill_needs_cascade_and_names_its_users() {
     let changes = g.take_changes();
     assert!(changes.edges.contains(&(id("b"), id("a"))));
     assert!(changes.roles.contains(&RoleId::parse("r").unwrap()));
+}
+
+/// A role over `skills`: each entry a requirement's skill and its alternatives, at level 3.
+fn one_of_role(rid: &str, skills: &[&[&str]]) -> Role {
+    Role {
+        id: RoleId::parse(rid).unwrap(),
+        name: rid.into(),
+        description: None,
+        requirements: skills
+            .iter()
+            .map(|options| Requirement {
+                skill: id(options[0]),
+                level: Level::new(3).unwrap(),
+                importance: Importance::Essential,
+                alternatives: options[1..].iter().map(|o| id(o)).collect(),
+            })
+            .collect(),
+        external_id: None,
+    }
+}
+
+#[test]
+fn a_role_listing_a_skill_twice_or_an_unknown_alternative_is_refused() {
+    let mut g = graph(&["b>a", "c>a", "d>a"]);
+    for (options, expected) in [
+        (&[&["a", "b", "b"][..]][..], "lists skill \"b\" twice"),
+        (&[&["a", "a"]], "lists skill \"a\" twice"),
+        (&[&["a", "b"], &["b"]], "lists skill \"b\" twice"),
+        (&[&["a", "c"], &["b", "c"]], "lists skill \"c\" twice"),
+    ] {
+        let err = g.upsert_role(one_of_role("r", options)).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput(_)),
+            "{options:?}: {err:?}"
+        );
+        assert!(err.to_string().contains(expected), "{options:?}: {err}");
+    }
+    assert_eq!(
+        g.upsert_role(one_of_role("r", &[&["a", "ghost"]])),
+        Err(Error::UnknownSkill(id("ghost")))
+    );
+    assert!(g.role("r").is_none(), "nothing was written");
+    // Valid: stored with the alternatives sorted, and each option finds the requirement.
+    g.upsert_role(one_of_role("r", &[&["b", "d", "c"], &["a"]]))
+        .unwrap();
+    let role = g.role("r").unwrap();
+    assert_eq!(role.requirements[1].alternatives, [id("c"), id("d")]);
+    assert_eq!(role.requirement(&id("d")).unwrap().skill, id("b"));
+    let required_by: Vec<&str> = g
+        .required_by(&id("c"))
+        .unwrap()
+        .iter()
+        .map(|(r, q)| {
+            assert_eq!(q.skill, id("b"));
+            r.id.as_str()
+        })
+        .collect();
+    assert_eq!(required_by, ["r"]);
+    // An alternative is not a requirement of its own.
+    assert!(matches!(
+        g.remove_requirement(&RoleId::parse("r").unwrap(), &id("c")),
+        Err(Error::UnknownRequirement { .. })
+    ));
+}
+
+#[test]
+fn deleting_an_option_of_a_requirement_needs_cascade_and_the_first_alternative_takes_over() {
+    let mut g = graph(&[]);
+    for s in ["a", "b", "c"] {
+        g.upsert_skill(skill(s, "c", 1)).unwrap();
+    }
+    g.upsert_role(one_of_role("r", &[&["a", "c", "b"]]))
+        .unwrap();
+    let err = g
+        .delete_skill(&id("c"), crate::domain::OnDelete::Refuse)
+        .unwrap_err();
+    assert_eq!(err.to_string(), "skill \"c\" is still used by role r");
+    g.delete_skill(&id("c"), crate::domain::OnDelete::Cascade)
+        .unwrap();
+    let options = |g: &SkillGraph| -> Vec<Vec<String>> {
+        g.role("r")
+            .unwrap()
+            .requirements
+            .iter()
+            .map(|q| q.options().map(ToString::to_string).collect())
+            .collect()
+    };
+    assert_eq!(options(&g), [["a", "b"]]);
+    // The preferred skill goes: its first alternative takes the requirement over.
+    g.delete_skill(&id("a"), crate::domain::OnDelete::Cascade)
+        .unwrap();
+    assert_eq!(options(&g), [["b"]]);
+    assert_eq!(
+        g.role("r").unwrap().requirements[0].level,
+        Level::new(3).unwrap()
+    );
+    g.delete_skill(&id("b"), crate::domain::OnDelete::Cascade)
+        .unwrap();
+    assert!(g.role("r").unwrap().requirements.is_empty());
 }
 
 #[test]

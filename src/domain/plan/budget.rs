@@ -7,7 +7,7 @@
 //! last.
 
 use super::groups::Choices;
-use super::walk::{Demands, Staged, Want, explain, held_at, reaching, stage};
+use super::walk::{Demands, Staged, Want, explain, reaching, stage};
 use super::{Budgeted, Step};
 use crate::domain::graph::SkillGraph;
 use crate::domain::holdings::above;
@@ -29,18 +29,16 @@ impl SkillGraph {
         budget_hours: u64,
     ) -> (Staged, Budgeted) {
         let choice = fit(&plan, &demands.wants, held, step_of, budget_hours);
-        let now = readiness(&demands.wants, |w| held_at(held, w.node));
+        let now = readiness(&demands.wants, |w| w.held(held));
         // A requirement reaches the level of its skill's last kept level step.
         let steps = &plan.steps;
         let within = readiness(&demands.wants, |w| {
             let Some(first) = step_of.get(w.node) else {
-                return held_at(held, w.node);
+                return w.held(held);
             };
             let last = reaching(&steps.nodes, &steps.levels, first as usize, w.level);
-            (first as usize..=last)
-                .rev()
-                .find(|&i| choice.keep[i])
-                .map_or(held_at(held, w.node), |i| Some(steps.levels[i].1))
+            let kept = (first as usize..=last).rev().find(|&i| choice.keep[i]);
+            w.held(held).max(kept.map(|i| steps.levels[i].1))
         });
         let mut deferred = Vec::new();
         let mut plan = plan;
@@ -98,7 +96,7 @@ fn fit(
     let mut seen = vec![false; n];
     let mut stack = Vec::new();
     for (w, want) in wants.iter().enumerate() {
-        let now = held_at(held, want.node);
+        let now = want.held(held);
         if !want.planned || !above(want.level, now) {
             continue;
         }
@@ -108,7 +106,7 @@ fn fit(
         let (done, _) = readiness_share(want.importance, want.level, now);
         let last = reaching(&steps.nodes, &steps.levels, first as usize, want.level);
         for step in first as usize..=last {
-            let top = Some(steps.levels[step].1);
+            let top = now.max(Some(steps.levels[step].1));
             let (reached, _) = readiness_share(want.importance, want.level, top);
             // Its closure: the step and everything it waits for, transitively.
             seen.fill(false);

@@ -1,7 +1,9 @@
 //! The plan phase that resolves "one of" groups
 //! ([`PrerequisiteGroup`](crate::domain::PrerequisiteGroup)) before the plan walk: each group
 //! of each demanded skill becomes one chosen option, which the walk then treats as an ordinary
-//! prerequisite with the group's kind and level.
+//! prerequisite with the group's kind and level. A role target's "one of" requirements
+//! ([`Requirement::alternatives`](crate::domain::Requirement)) are groups of the target
+//! itself and are resolved by the same rule: the chosen option becomes a target skill.
 //!
 //! # The rule
 //! * A group of a skill that is a step (demanded above what is held) needs one option at the
@@ -13,7 +15,9 @@
 //! * The cheapest option wins; ties go to an option held at the level, then to the display
 //!   order (category order, category id, skill id).
 //! * Groups are resolved greedily, one at a time, in a fixed order: the ordinary demand of the
-//!   targets is walked first, then the demanded skill with groups first in display order has
+//!   targets is walked first, then the targets' "one of" requirements in the order given
+//!   (they are the targets' own choices, so they come before the groups the walk meets), then
+//!   the demanded skill with groups first in display order has
 //!   its groups resolved in their stored order, each choice joining the demand (and possibly
 //!   bringing more skills with groups) before the next. An exact minimum over all groups
 //!   together is a set-cover problem; the greedy order is deterministic and, for groups whose
@@ -41,6 +45,8 @@ pub(super) struct Choices {
     edges: HashMap<NodeIndex, Vec<(NodeIndex, EdgeSpec)>>,
     /// By chosen option: the options not taken in the groups it was added for.
     alternatives: HashMap<NodeIndex, Vec<NodeIndex>>,
+    /// The option chosen for each of the targets' "one of" requirements, in their order.
+    targets: Vec<NodeIndex>,
 }
 
 impl Choices {
@@ -55,6 +61,12 @@ impl Choices {
     /// The options a chosen option stood for, unsorted (empty for an ordinary step).
     pub(super) fn alternatives(&self, node: NodeIndex) -> &[NodeIndex] {
         self.alternatives.get(&node).map_or(&[], Vec::as_slice)
+    }
+
+    /// The option chosen for each "one of" requirement given to
+    /// [`resolve_groups`](SkillGraph::resolve_groups), in that order.
+    pub(super) fn targets(&self) -> &[NodeIndex] {
+        &self.targets
     }
 }
 
@@ -130,6 +142,32 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
         total
     }
 
+    /// Chooses one of `options` at `level` by the rule of the module docs, records the others
+    /// as its alternatives when it cost hours, and adds it to the demand. Gives the option.
+    fn choose(&mut self, options: &[NodeIndex], level: Level) -> NodeIndex {
+        let graph = self.graph;
+        let (cost, _, chosen) = options
+            .iter()
+            .map(|&option| {
+                let held = !above(level, (self.held)(option));
+                (self.cost(option, level), !held, option)
+            })
+            .min_by(|a, b| (a.0, a.1, graph.order_key(a.2)).cmp(&(b.0, b.1, graph.order_key(b.2))))
+            .expect("a group has options");
+        if cost > 0 {
+            let others = options.iter().copied().filter(|&o| o != chosen);
+            let list = self.choices.alternatives.entry(chosen).or_default();
+            for other in others {
+                if !list.contains(&other) {
+                    list.push(other);
+                }
+            }
+        }
+        self.demand(chosen, level);
+        self.walk();
+        chosen
+    }
+
     fn resolve(&mut self, node: NodeIndex) {
         let graph = self.graph;
         for group in graph.groups_at(node) {
@@ -137,47 +175,28 @@ impl<H: Fn(NodeIndex) -> Option<Level>> Resolver<'_, H> {
                 continue;
             }
             let level = group.spec.level_for(self.needed[&node]);
-            let (cost, _, chosen) = group
-                .options
-                .iter()
-                .map(|&option| {
-                    let held = !above(level, (self.held)(option));
-                    (self.cost(option, level), !held, option)
-                })
-                .min_by(|a, b| {
-                    (a.0, a.1, graph.order_key(a.2)).cmp(&(b.0, b.1, graph.order_key(b.2)))
-                })
-                .expect("a group has options");
+            let chosen = self.choose(&group.options, level);
             self.choices
                 .edges
                 .entry(node)
                 .or_default()
                 .push((chosen, group.spec));
-            if cost > 0 {
-                let others = group.options.iter().copied().filter(|&o| o != chosen);
-                let list = self.choices.alternatives.entry(chosen).or_default();
-                for other in others {
-                    if !list.contains(&other) {
-                        list.push(other);
-                    }
-                }
-            }
-            self.demand(chosen, group.spec.level_for(self.needed[&node]));
-            self.walk();
         }
     }
 }
 
 impl SkillGraph {
-    /// Chooses one option for each group met by the demand of `seeds`, walking the edges
-    /// `follow` names (see the module docs). Free when the graph has no groups.
+    /// Chooses one option for each of the targets' "one of" requirements `one_of` (the
+    /// options, the level) and for each group met by the demand of `seeds` and those choices,
+    /// walking the edges `follow` names (see the module docs). Free when there are neither.
     pub(super) fn resolve_groups(
         &self,
         held: impl Fn(NodeIndex) -> Option<Level>,
         seeds: &[(NodeIndex, Level)],
+        one_of: &[(&[NodeIndex], Level)],
         follow: Follow,
     ) -> Choices {
-        if !self.has_groups() {
+        if !self.has_groups() && one_of.is_empty() {
             return Choices::default();
         }
         let mut r = Resolver {
@@ -194,6 +213,10 @@ impl SkillGraph {
             r.demand(node, level);
         }
         r.walk();
+        for &(options, level) in one_of {
+            let chosen = r.choose(options, level);
+            r.choices.targets.push(chosen);
+        }
         loop {
             let pending = std::mem::take(&mut r.pending);
             let next = pending

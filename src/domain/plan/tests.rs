@@ -42,6 +42,7 @@ pub(crate) fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
                 skill: id(s),
                 level: lvl(l),
                 importance,
+                alternatives: Vec::new(),
             })
             .collect(),
         external_id: None,

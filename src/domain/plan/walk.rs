@@ -20,12 +20,38 @@ use crate::domain::{Error, Follow, Importance, Level};
 
 /// A requirement of the plan's targets, for budgets: a role's requirement, or a target skill.
 pub(super) struct Want {
+    /// Its skill; for a planned "one of" requirement, the option the plan chose once
+    /// [`Demands::settle`] has run.
     pub(super) node: NodeIndex,
+    /// A "one of" requirement's other options (empty for most).
+    pub(super) others: Vec<NodeIndex>,
     pub(super) level: Level,
     pub(super) importance: Importance,
     /// Whether the plan learns it (an optional requirement left out by the options is not,
     /// but still counts in readiness).
     pub(super) planned: bool,
+}
+
+impl Want {
+    /// The level it is held at: its option held highest, as `readiness` counts it.
+    pub(super) fn held(&self, held: &NodeMap<Option<Level>>) -> Option<Level> {
+        std::iter::once(self.node)
+            .chain(self.others.iter().copied())
+            .map(|n| held_at(held, n))
+            .max()
+            .flatten()
+    }
+}
+
+/// A "one of" requirement of a role target, planned through the one option
+/// [`resolve_groups`](SkillGraph::resolve_groups) chooses.
+pub(super) struct OneOf {
+    /// The requirement's skill first, then its alternatives.
+    pub(super) options: Vec<NodeIndex>,
+    pub(super) level: Level,
+    pub(super) target: TargetRef,
+    /// Its entry in [`Demands::wants`], when a budget lists them.
+    want: Option<usize>,
 }
 
 /// What the targets demand: the seeds of the walk, the target each target node is part of,
@@ -34,6 +60,33 @@ pub(super) struct Demands {
     pub(super) seeds: Vec<(NodeIndex, Level)>,
     pub(super) own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>>,
     pub(super) wants: Vec<Want>,
+    /// The "one of" requirements, not yet in `seeds` nor `own_targets`: see
+    /// [`settle`](Self::settle).
+    pub(super) one_of: Vec<OneOf>,
+}
+
+impl Demands {
+    /// Makes each "one of" requirement's chosen option (`chosen[i]` for `one_of[i]`) a seed
+    /// and a target node of its role, and the node of its budget entry.
+    pub(super) fn settle(&mut self, chosen: &[NodeIndex]) {
+        for (one_of, &option) in self.one_of.iter().zip(chosen) {
+            self.seeds.push((option, one_of.level));
+            self.own_targets
+                .entry(option)
+                .or_default()
+                .insert(one_of.target.clone());
+            if let Some(want) = one_of.want {
+                let want = &mut self.wants[want];
+                want.node = option;
+                want.others = one_of
+                    .options
+                    .iter()
+                    .copied()
+                    .filter(|&o| o != option)
+                    .collect();
+            }
+        }
+    }
 }
 
 impl SkillGraph {
@@ -48,6 +101,7 @@ impl SkillGraph {
         let mut own_targets: HashMap<NodeIndex, BTreeSet<TargetRef>> = HashMap::default();
         let mut seeds: Vec<(NodeIndex, Level)> = Vec::new();
         let mut wants: Vec<Want> = Vec::new();
+        let mut one_of: Vec<OneOf> = Vec::new();
         for target in targets {
             match target {
                 Target::Skill { skill, level } => {
@@ -56,6 +110,7 @@ impl SkillGraph {
                     if budgeted {
                         wants.push(Want {
                             node,
+                            others: Vec::new(),
                             level: *level,
                             importance: Importance::Essential,
                             planned: true,
@@ -70,9 +125,14 @@ impl SkillGraph {
                     for r in &self.role_entry(role)?.requirements {
                         let planned =
                             r.importance == Importance::Essential || options.include_optional;
+                        let nodes = r
+                            .options()
+                            .map(|skill| Ok(self.entry(skill)?.node))
+                            .collect::<Result<Vec<_>, Error>>()?;
                         if budgeted {
                             wants.push(Want {
-                                node: self.entry(&r.skill)?.node,
+                                node: nodes[0],
+                                others: nodes[1..].to_vec(),
                                 level: r.level,
                                 importance: r.importance,
                                 planned,
@@ -81,7 +141,16 @@ impl SkillGraph {
                         if !planned {
                             continue;
                         }
-                        let node = self.entry(&r.skill)?.node;
+                        if nodes.len() > 1 {
+                            one_of.push(OneOf {
+                                options: nodes,
+                                level: r.level,
+                                target: TargetRef::Role(role.clone()),
+                                want: budgeted.then(|| wants.len() - 1),
+                            });
+                            continue;
+                        }
+                        let node = nodes[0];
                         seeds.push((node, r.level));
                         own_targets
                             .entry(node)
@@ -95,6 +164,7 @@ impl SkillGraph {
             seeds,
             own_targets,
             wants,
+            one_of,
         })
     }
 

@@ -12,13 +12,18 @@ use petgraph::stable_graph::NodeIndex;
 use crate::domain::{Importance, Level, Role, RoleId, SkillId};
 
 /// A role requirement as matching reads it: its skill's node and hours resolved once per
-/// snapshot, so that scoring a role costs no lookup of a skill id.
+/// snapshot, so that scoring a role costs no lookup of a skill id. A "one of" requirement's
+/// alternatives are in [`RoleIndex::alternatives`]; read its options through
+/// [`RoleIndex::options`], [`RoleIndex::held`] and [`RoleIndex::hours_left`].
 #[derive(Clone, Copy)]
 pub(in crate::domain) struct Need {
+    /// The requirement's skill (its preferred option).
     pub(in crate::domain) node: NodeIndex,
     pub(in crate::domain) level: Level,
     pub(in crate::domain) importance: Importance,
     pub(in crate::domain) hours: u32,
+    /// Its alternatives: `RoleIndex::alternatives[start..end]`, empty for most.
+    alternatives: (u32, u32),
 }
 
 #[derive(Clone)]
@@ -28,8 +33,8 @@ pub(in crate::domain) struct IndexedRole {
     /// sums floats in that order, so the result is the same to the last bit).
     pub(in crate::domain) needs: Range<usize>,
     pub(in crate::domain) essentials: u32,
-    /// The hours of its requirements from nothing: the lower bound of a profile that holds
-    /// none of them.
+    /// The hours of its requirements from nothing (a "one of" requirement's cheapest option):
+    /// the lower bound of a profile that holds none of them.
     pub(in crate::domain) cold_hours: u64,
 }
 
@@ -42,7 +47,10 @@ pub(in crate::domain) struct IndexedRole {
 pub(in crate::domain) struct RoleIndex {
     pub(in crate::domain) roles: Vec<IndexedRole>,
     pub(in crate::domain) needs: Vec<Need>,
-    /// Roles requiring node `n`: `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
+    /// The alternatives of the needs, as (node, hours), each need's in one run.
+    alternatives: Vec<(NodeIndex, u32)>,
+    /// Roles requiring node `n` (as a need's skill or one of its alternatives; a role lists a
+    /// skill once): `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
     starts: Vec<u32>,
     requiring: Vec<u32>,
 }
@@ -56,22 +64,28 @@ impl RoleIndex {
         skill: impl Fn(&SkillId) -> (NodeIndex, u32),
     ) -> Self {
         let mut indexed = Vec::with_capacity(roles.len());
-        let mut needs = Vec::new();
+        let (mut needs, mut alternatives) = (Vec::new(), Vec::new());
         let mut starts = vec![0u32; node_bound + 1];
         for role in roles {
             let first = needs.len();
             let (mut essentials, mut cold_hours) = (0, 0);
             for r in &role.requirements {
                 let (node, hours) = skill(&r.skill);
-                needs.push(Need {
+                let start = alternatives.len() as u32;
+                alternatives.extend(r.alternatives.iter().map(&skill));
+                let need = Need {
                     node,
                     level: r.level,
                     importance: r.importance,
                     hours,
-                });
+                    alternatives: (start, alternatives.len() as u32),
+                };
+                for (node, _) in options_of(&alternatives, &need) {
+                    starts[node.index() + 1] += 1;
+                }
                 essentials += u32::from(r.importance == Importance::Essential);
-                cold_hours += u64::from(Level::hours_between(hours, None, r.level));
-                starts[node.index() + 1] += 1;
+                cold_hours += u64::from(hours_left(&alternatives, &need, |_| None));
+                needs.push(need);
             }
             indexed.push(IndexedRole {
                 id: role.id.clone(),
@@ -84,20 +98,67 @@ impl RoleIndex {
             starts[n] += starts[n - 1];
         }
         let mut next = starts.clone();
-        let mut requiring = vec![0u32; needs.len()];
+        let mut requiring = vec![0u32; starts[node_bound] as usize];
         for (i, role) in indexed.iter().enumerate() {
             for need in &needs[role.needs.clone()] {
-                let slot = &mut next[need.node.index()];
-                requiring[*slot as usize] = i as u32;
-                *slot += 1;
+                for (node, _) in options_of(&alternatives, need) {
+                    let slot = &mut next[node.index()];
+                    requiring[*slot as usize] = i as u32;
+                    *slot += 1;
+                }
             }
         }
         RoleIndex {
             roles: indexed,
             needs,
+            alternatives,
             starts,
             requiring,
         }
+    }
+
+    /// A need's options as (node, hours): its skill first, then its alternatives.
+    pub(in crate::domain) fn options(
+        &self,
+        need: &Need,
+    ) -> impl Iterator<Item = (NodeIndex, u32)> + '_ {
+        options_of(&self.alternatives, need)
+    }
+
+    /// Whether `node` is one of a need's options.
+    pub(in crate::domain) fn lists(&self, need: &Need, node: NodeIndex) -> bool {
+        self.options(need).any(|(n, _)| n == node)
+    }
+
+    /// The level a need is held at, given each node's level: the highest of its options'
+    /// (the option closest to done, as `readiness` counts a "one of" requirement).
+    pub(in crate::domain) fn held(
+        &self,
+        need: &Need,
+        held: impl Fn(NodeIndex) -> Option<Level>,
+    ) -> Option<Level> {
+        self.options(need)
+            .map(|(node, _)| held(node))
+            .max()
+            .flatten()
+    }
+
+    /// The hours a need's own step would take from the levels held: the least over its
+    /// options, so a lower bound of any plan that meets it.
+    pub(in crate::domain) fn hours_left(
+        &self,
+        need: &Need,
+        held: impl Fn(NodeIndex) -> Option<Level>,
+    ) -> u32 {
+        hours_left(&self.alternatives, need, held)
+    }
+
+    /// The hours of the needs in `needs` from nothing (see [`IndexedRole::cold_hours`]).
+    fn cold_hours(&self, needs: Range<usize>) -> u64 {
+        self.needs[needs]
+            .iter()
+            .map(|need| u64::from(self.hours_left(need, |_| None)))
+            .sum()
     }
 
     /// The roles requiring `node`. A node past the index is a skill created after it was
@@ -119,14 +180,19 @@ impl RoleIndex {
         let mut patched = self.clone();
         for &role in self.requiring(node) {
             let range = patched.roles[role as usize].needs.clone();
-            let mut cold_hours = 0;
-            for need in &mut patched.needs[range] {
+            for i in range.clone() {
+                let need = &mut patched.needs[i];
                 if need.node == node {
                     need.hours = hours;
                 }
-                cold_hours += u64::from(Level::hours_between(need.hours, None, need.level));
+                let (start, end) = need.alternatives;
+                for option in &mut patched.alternatives[start as usize..end as usize] {
+                    if option.0 == node {
+                        option.1 = hours;
+                    }
+                }
             }
-            patched.roles[role as usize].cold_hours = cold_hours;
+            patched.roles[role as usize].cold_hours = patched.cold_hours(range);
         }
         patched
     }
@@ -134,4 +200,26 @@ impl RoleIndex {
     pub(in crate::domain) fn position(&self, id: &RoleId) -> Option<usize> {
         self.roles.binary_search_by(|r| r.id.cmp(id)).ok()
     }
+}
+
+/// [`RoleIndex::options`] over the alternatives built so far.
+fn options_of<'a>(
+    alternatives: &'a [(NodeIndex, u32)],
+    need: &Need,
+) -> impl Iterator<Item = (NodeIndex, u32)> + 'a {
+    let (start, end) = need.alternatives;
+    std::iter::once((need.node, need.hours))
+        .chain(alternatives[start as usize..end as usize].iter().copied())
+}
+
+/// [`RoleIndex::hours_left`] over the alternatives built so far.
+fn hours_left(
+    alternatives: &[(NodeIndex, u32)],
+    need: &Need,
+    held: impl Fn(NodeIndex) -> Option<Level>,
+) -> u32 {
+    options_of(alternatives, need)
+        .map(|(node, hours)| Level::hours_between(hours, held(node), need.level))
+        .min()
+        .expect("a need has an option")
 }

@@ -230,8 +230,8 @@ impl PathStepView {
     async fn chain(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, &self.step().chain)
     }
-    /// For a skill chosen to satisfy a "one of" group: the group's other options, any of
-    /// which would do instead. Empty for an ordinary step.
+    /// For a skill chosen to satisfy a "one of" group or a role's "one of" requirement: the
+    /// other options, any of which would do instead. Empty for an ordinary step.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn alternatives(&self) -> Vec<SkillView> {
         SkillView::many(&self.graph, &self.step().alternatives)
@@ -346,6 +346,7 @@ fn statuses(
                 requirement: s.requirement.clone(),
             },
             current_level: level(s.current),
+            held_skill: s.held.as_ref().and_then(|id| SkillView::of(graph, id)),
         })
         .collect()
 }
@@ -399,8 +400,12 @@ pub struct RequirementStatusView {
     /// The role's requirement: the skill, the level needed and how important it is.
     pub requirement: RoleRequirementView,
     /// The level the profile holds (1 aware to 5 expert, held directly or by implication);
-    /// 0 when not held at all.
+    /// 0 when not held at all. For a requirement with alternatives, the level of the option
+    /// held highest.
     pub current_level: i32,
+    /// The skill held at `currentLevel`: the requirement's skill or, when an alternative is
+    /// held higher, that alternative. Null when not held at all.
+    pub held_skill: Option<SkillView>,
 }
 
 impl Flat for RequirementStatusView {
@@ -410,6 +415,10 @@ impl Flat for RequirementStatusView {
         match name {
             "requirement" => flat::object(&self.requirement, sub),
             "currentLevel" => flat::int(self.current_level),
+            "heldSkill" => match &self.held_skill {
+                Some(skill) => flat::object(skill, sub),
+                None => Some(Value::Null),
+            },
             _ => None,
         }
     }

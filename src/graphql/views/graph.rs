@@ -207,7 +207,8 @@ impl SkillView {
             list.iter().map(|(id, _)| id),
         )))
     }
-    /// The roles that require this skill, and at what level.
+    /// The roles that require this skill, and at what level: as a requirement's skill or as
+    /// one of its alternatives.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn required_by(&self) -> async_graphql::Result<FlatList<RoleRequirementView>> {
         let list = self.graph.required_by(&self.skill.id).api()?;
@@ -549,7 +550,8 @@ impl RoleView {
             })
             .collect())
     }
-    /// The skills the role needs, each at a level, sorted by skill id.
+    /// The skills the role needs, each at a level (a "one of" requirement once, under its
+    /// preferred skill), sorted by skill id.
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn requirements(&self) -> FlatList<RoleRequirementView> {
         FlatList(
@@ -602,7 +604,7 @@ pub struct RoleRequirementView {
     pub requirement: Requirement,
 }
 
-/// A role's need for a skill at a level.
+/// A role's need for a skill at a level, or for one of several skills at that level.
 #[Object(name = "RoleRequirement")]
 impl RoleRequirementView {
     /// The role that has this requirement.
@@ -612,9 +614,18 @@ impl RoleRequirementView {
             role: self.role.clone(),
         }
     }
-    /// The skill required.
+    /// The skill required; with `alternatives`, the preferred option (the one a profile's
+    /// `role` counts as held).
     async fn skill(&self) -> async_graphql::Result<SkillView> {
         SkillView::referenced(&self.graph, &self.requirement.skill)
+    }
+    /// Other skills that meet the requirement as well as `skill`, by id: the role needs one
+    /// of them at `level` ("one cloud provider at practitioner level"). Empty for a
+    /// requirement of one skill. Gaps, readiness and matching count any option; a plan takes
+    /// one and lists the others as its step's `alternatives`.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn alternatives(&self) -> Vec<SkillView> {
+        SkillView::many(&self.graph, &self.requirement.alternatives)
     }
     /// The level needed: 1 (aware) to 5 (expert).
     async fn level(&self) -> i32 {
@@ -640,6 +651,9 @@ impl Flat for RequirementRef<'_> {
         match name {
             "role" => flat::object(&RoleRef(self.graph, self.role), sub),
             "skill" => flat::required(SkillRef::of(self.graph, &self.requirement.skill), sub),
+            "alternatives" => {
+                flat::objects(skills(self.graph, &self.requirement.alternatives), sub)
+            }
             "level" => flat::int(level(Some(self.requirement.level))),
             "importance" => flat::enumeration(Importance::from(self.requirement.importance)),
             _ => None,
