@@ -6,7 +6,6 @@
 //! Plans are computed with the library on the real `seed/`, for every move between the roles
 //! and from nothing to each, under every combination of plan options.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
