@@ -101,28 +101,28 @@ pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
         let name = graph
             .skill(step.skill.as_str())
             .map_or("", |s| s.name.as_str());
-        let why = if step.chain.len() > 1 {
-            format!(
-                "→ {}",
-                step.chain[1..]
-                    .iter()
-                    .map(SkillId::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" → ")
-            )
-        } else {
-            String::new()
-        };
-        // An option chosen for a group says what would do instead, so nobody reads "AWS" as
-        // the only way.
-        let why = if step.alternatives.is_empty() {
-            why
-        } else {
+        // An option chosen for a group says first what would do instead, beside it, so nobody
+        // reads "AWS" as the only way nor the options as alternatives to what it leads to.
+        let mut why = String::new();
+        if !step.alternatives.is_empty() {
             let others: Vec<&str> = step.alternatives.iter().map(SkillId::as_str).collect();
-            format!("{why} (or {})", others.join(", "))
-                .trim_start()
-                .to_owned()
-        };
+            why = format!("(or {})", others.join(", "));
+        }
+        if step.chain.len() > 1 {
+            let chain: Vec<&str> = step.chain[1..].iter().map(SkillId::as_str).collect();
+            why = format!("{why} → {}", chain.join(" → "));
+        }
+        // Every step waiting for it, not only the first on the way to a target.
+        let also: Vec<&str> = step
+            .because
+            .iter()
+            .filter(|d| step.chain.get(1) != Some(*d))
+            .map(SkillId::as_str)
+            .collect();
+        if !also.is_empty() {
+            why = format!("{why}; also for {}", also.join(", "));
+        }
+        let why = why.trim_start().to_owned();
         let serves: Vec<String> = step.serves.iter().map(target_text).collect();
         let _ = writeln!(
             out,
@@ -168,7 +168,16 @@ pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
         let _ = writeln!(out, "implied by what you know: {}", implied.join(", "));
     }
     if !plan.steps.is_empty() {
-        out.push_str("hours are study time only: projects to practise on come on top\n");
+        // The factor is the seed's reading of practitioners' quotes (seed/README.md, "What is
+        // left out"): portfolio projects and practice take about as long again as the study.
+        let hours = plan.full_hours();
+        let _ = writeln!(
+            out,
+            "hours are study time only: with projects to practise on, a move like this takes \
+             about 1.8-2.2 times as long ({}-{} h)",
+            (hours * 18).div_ceil(10),
+            (hours * 22).div_ceil(10)
+        );
     }
     out
 }

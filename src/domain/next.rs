@@ -38,10 +38,11 @@
 //!   of" group (of any skill; the seed's nine cloud skills each take one of AWS, Azure and GCP)
 //!   are one decision, not several: only the best ranked is suggested, and the others follow it
 //!   as its `alternatives`, in rank order, leaving their places in the list to other skills.
-//!   Two suggestions share a group when some skill has a group listing both; a suggestion is
+//!   Two suggestions share a group when some skill has a group listing both, or a role a
+//!   "one of" requirement listing both (one provider at practitioner level); a suggestion is
 //!   folded into the best-ranked suggestion kept before it that it shares a group with. Option
 //!   sets are never compared: groups that overlap in part fold through the options they share.
-//!   An option that a skill requires plainly or a role requires (PyTorch, which training
+//!   An option that a skill requires plainly or a role requires alone (PyTorch, which training
 //!   dynamics needs by name) stands on its own: it is never folded into another option, though
 //!   others may fold into it. With targets, the plan has already chosen one option per group,
 //!   and a suggestion's `alternatives` are those its step lists.
@@ -54,7 +55,7 @@
 //! the critical chain, then one pass over the target roles' requirements.
 
 use super::Follow;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
@@ -198,7 +199,7 @@ impl SkillGraph {
                 .then_with(|| id(a).cmp(id(b)))
         });
         if !toward && self.has_groups() {
-            candidates = self.one_per_group(candidates, index);
+            candidates = self.one_per_group(candidates);
         }
         candidates.truncate(limit);
 
@@ -269,7 +270,7 @@ impl SkillGraph {
 
     /// Without targets: the candidates, ranked, with the options of one "one of" group folded
     /// into the best ranked of them (see the module docs).
-    fn one_per_group(&self, ranked: Vec<Candidate>, index: &RoleIndex) -> Vec<Candidate> {
+    fn one_per_group(&self, ranked: Vec<Candidate>) -> Vec<Candidate> {
         // Every group, numbered, and the groups each skill is an option of: one pass over the
         // skills, as `startable` makes.
         let mut option_of: HashMap<NodeIndex, Vec<usize>> = HashMap::default();
@@ -282,13 +283,29 @@ impl SkillGraph {
                 groups += 1;
             }
         }
+        // A role's "one of" requirement is a group too; a plain one names its skill.
+        let mut named: HashSet<NodeIndex> = HashSet::default();
+        for role in self.roles() {
+            for r in &role.requirements {
+                let nodes = r
+                    .options()
+                    .filter_map(|o| self.entry(o).ok().map(|e| e.node));
+                if r.alternatives.is_empty() {
+                    named.extend(nodes);
+                } else {
+                    for option in nodes {
+                        option_of.entry(option).or_default().push(groups);
+                    }
+                    groups += 1;
+                }
+            }
+        }
         // By group: the position in `kept` of the first suggestion kept that is its option.
         let mut claimed: Vec<Option<usize>> = vec![None; groups];
         let mut kept: Vec<Candidate> = Vec::with_capacity(ranked.len());
         for c in ranked {
             let of = option_of.get(&c.node).map_or(&[][..], |g| &g[..]);
-            let by_name =
-                !self.required_dependents(c.node).is_empty() || !index.requiring(c.node).is_empty();
+            let by_name = !self.required_dependents(c.node).is_empty() || named.contains(&c.node);
             let into = if by_name {
                 None
             } else {

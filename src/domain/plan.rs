@@ -128,8 +128,8 @@ pub struct Step {
     pub from_level: Option<Level>,
     pub to_level: Level,
     pub hours: u32,
-    /// The skills of the later steps of this plan that wait for this one, in plan order; a
-    /// skill's own next level step is not named (it is there for what that one serves).
+    /// The skills of the later steps of this plan that wait for this one, in plan order, each
+    /// once; a skill's own next level step is not named (it is there for what that one serves).
     pub because: Vec<SkillId>,
     /// The 1-based positions of the later steps that wait for this one, in plan order, a
     /// skill's own next level step included: what a drawing links, since a skill's id may

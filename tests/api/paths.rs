@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, assert_error, attribute_values, data, test_config}
 const PLAN: &str = r#"query($from: ProfileInput, $to: TargetInput!) {
   learningPath(from: $from, to: $to) {
     mermaid dot
-    steps { position stage hours skill { id name } because { id } }
+    steps { position stage hours skill { id name } because { id } dependents }
   }
 }"#;
 
@@ -30,12 +30,6 @@ async fn plan(app: &TestApp, from: Value, to: Value) -> Value {
 /// GraphQL lists them.
 fn steps_and_waits(plan: &Value) -> (Steps, Waits) {
     let steps = plan["steps"].as_array().unwrap();
-    let position = |skill: &Value| {
-        steps
-            .iter()
-            .find(|s| s["skill"]["id"] == skill["id"])
-            .map(|s| s["position"].as_u64().unwrap())
-    };
     let listed = steps
         .iter()
         .map(|s| {
@@ -46,17 +40,41 @@ fn steps_and_waits(plan: &Value) -> (Steps, Waits) {
             )
         })
         .collect();
-    let waits = steps
+    // Steps are linked by position: a skill learned in level steps is more than one step.
+    let waits: Waits = steps
         .iter()
         .flat_map(|s| {
             let from = s["position"].as_u64().unwrap();
-            s["because"]
+            s["dependents"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter_map(move |later| Some((from, position(later)?)))
+                .map(move |later| (from, later.as_u64().unwrap()))
         })
         .collect();
+    // `because` names the same waits by skill, leaving out a skill's own next level step.
+    for s in steps {
+        let from = s["position"].as_u64().unwrap();
+        let mut named: Vec<&Value> = waits
+            .iter()
+            .filter(|(a, _)| *a == from)
+            .map(|(_, b)| &steps[*b as usize - 1]["skill"]["id"])
+            .filter(|id| **id != s["skill"]["id"])
+            .collect();
+        let mut seen = Vec::new();
+        named.retain(|id| {
+            let first = !seen.contains(id);
+            seen.push(*id);
+            first
+        });
+        let because: Vec<&Value> = s["because"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| &b["id"])
+            .collect();
+        assert_eq!(because, named, "step {from}: because and dependents agree");
+    }
     (listed, waits)
 }
 

@@ -75,6 +75,33 @@ async fn learning_path(
 /// The direct required prerequisites of a skill, as the API reports them.
 /// The direct required prerequisites of a skill, with the options of its required "one of"
 /// groups (a plan's chosen option is a prerequisite like any other).
+/// A skill's required prerequisites with their `minLevel` and `beyond`.
+async fn leveled_prerequisites(
+    app: &TestApp,
+    skill: &str,
+) -> Vec<(String, Option<i32>, Option<i32>)> {
+    let body = app
+        .query(
+            "query($id: ID!) { skill(id: $id) {
+                prerequisites(includeRecommended: false) { skill { id } minLevel beyond } } }",
+            json!({ "id": skill }),
+        )
+        .await;
+    data(&body)["skill"]["prerequisites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let level = |k: &str| p[k].as_i64().map(|v| v as i32);
+            (
+                p["skill"]["id"].as_str().unwrap().to_owned(),
+                level("minLevel"),
+                level("beyond"),
+            )
+        })
+        .collect()
+}
+
 async fn required_prerequisites(app: &TestApp, skill: &str) -> Vec<String> {
     #[derive(Deserialize)]
     struct Prerequisite {
@@ -135,16 +162,29 @@ async fn a_learning_path_puts_every_prerequisite_step_at_an_earlier_position_and
     assert_eq!(positions, (1..=path.steps.len() as i32).collect::<Vec<_>>());
     assert!(path.steps.windows(2).all(|w| w[0].stage <= w[1].stage));
     assert_eq!(path.stages, path.steps.last().unwrap().stage);
-    let by_skill: HashMap<&str, &StepOut> = path
-        .steps
-        .iter()
-        .map(|s| (s.skill.id.as_str(), s))
-        .collect();
-    assert_eq!(by_skill.len(), path.steps.len(), "a skill is a step twice");
+    // A skill may be several level steps, each from where the last one ended.
+    let mut by_skill: HashMap<&str, Vec<&StepOut>> = HashMap::new();
+    for s in &path.steps {
+        let list = by_skill.entry(s.skill.id.as_str()).or_default();
+        let start = list.last().map_or(s.from_level, |l| l.to_level);
+        assert_eq!(s.from_level, start, "{} jumps", s.skill.id);
+        list.push(s);
+    }
     let mut checked_edges = 0;
     for step in &path.steps {
-        for prerequisite in required_prerequisites(&app, &step.skill.id).await {
-            if let Some(before) = by_skill.get(prerequisite.as_str()) {
+        for (prerequisite, min_level, beyond) in leveled_prerequisites(&app, &step.skill.id).await {
+            // Where the edge applies, at the level it asks; not waited for where held there.
+            if beyond.is_some_and(|b| step.to_level <= b) {
+                continue;
+            }
+            let needed = min_level.unwrap_or(step.to_level.min(2));
+            let Some(list) = by_skill.get(prerequisite.as_str()) else {
+                continue;
+            };
+            if list[0].from_level >= needed {
+                continue;
+            }
+            if let Some(before) = list.iter().find(|s| s.to_level >= needed) {
                 checked_edges += 1;
                 assert!(
                     before.position < step.position && before.stage < step.stage,
@@ -754,15 +794,16 @@ async fn every_step_explains_itself_with_a_chain_to_a_target_and_the_steps_it_un
         .as_array()
         .unwrap()
         .clone();
-    let position: HashMap<String, i64> = steps
-        .iter()
-        .map(|s| {
-            (
-                s["skill"]["id"].as_str().unwrap().to_owned(),
-                s["position"].as_i64().unwrap(),
-            )
-        })
-        .collect();
+    // Every position of each skill: a skill learned in level steps is more than one step.
+    let mut positions: HashMap<String, Vec<i64>> = HashMap::new();
+    for s in &steps {
+        positions
+            .entry(s["skill"]["id"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(s["position"].as_i64().unwrap());
+    }
+    // The first step of `skill` after position `at`.
+    let after = |skill: &str, at: i64| positions[skill].iter().copied().find(|&p| p > at);
     let id_list = |v: &Value| -> Vec<String> {
         v.as_array()
             .unwrap()
@@ -784,6 +825,8 @@ async fn every_step_explains_itself_with_a_chain_to_a_target_and_the_steps_it_un
             role_skills.contains(chain.last().unwrap()),
             "{id}: chain {chain:?} ends off target"
         );
+        // The chain runs forward: each skill's next step on it comes later.
+        let mut cursor = at;
         for pair in chain.windows(2) {
             let needs = required_prerequisites(&app, &pair[1]).await;
             assert!(
@@ -792,10 +835,9 @@ async fn every_step_explains_itself_with_a_chain_to_a_target_and_the_steps_it_un
                 pair[1],
                 pair[0]
             );
-            assert!(
-                position[&pair[0]] < position[&pair[1]],
-                "{id}: chain {chain:?} goes backwards"
-            );
+            let next = after(&pair[1], cursor);
+            assert!(next.is_some(), "{id}: chain {chain:?} goes backwards");
+            cursor = next.unwrap();
         }
         for later in id_list(&step["because"]) {
             let needs = required_prerequisites(&app, &later).await;
@@ -804,7 +846,7 @@ async fn every_step_explains_itself_with_a_chain_to_a_target_and_the_steps_it_un
                 "{later} is listed as waiting for {id} but does not require it"
             );
             assert!(
-                position[&later] > at,
+                after(&later, at).is_some(),
                 "{id} unblocks the earlier step {later}"
             );
         }
@@ -855,8 +897,9 @@ async fn skills_held_only_by_implication_are_reported_as_implied() {
     );
 }
 
-const SCHEDULED_FIELDS: &str = "steps { position stage skill { id } hours startWeek endWeek }
-    totalHours weeks deferred { position skill { id } hours startWeek } deferredHours
+const SCHEDULED_FIELDS: &str =
+    "steps { position stage skill { id } fromLevel toLevel hours startWeek endWeek }
+    totalHours weeks deferred { position skill { id } fromLevel hours startWeek } deferredHours
     readinessWithinBudget budgetExact";
 
 async fn scheduled_path(app: &TestApp, budget: Value, hours_per_week: Value) -> Value {
@@ -941,19 +984,42 @@ async fn a_budgeted_learning_path_keeps_a_closed_subsequence_and_defers_the_rest
         ids(&full["steps"]),
     );
     assert!(!deferred.is_empty());
-    let mut merged: Vec<&String> = kept.iter().chain(&deferred).collect();
-    merged.sort_by_key(|s| all.iter().position(|a| a == *s).unwrap());
-    assert_eq!(merged, all.iter().collect::<Vec<_>>());
-    let order = |list: &[String]| {
-        list.iter()
-            .map(|s| all.iter().position(|a| a == s).unwrap())
+    // Deferred steps carry their positions in the full plan; the kept ones are the rest, in
+    // order (by position: a skill learned in level steps is more than one step).
+    let deferred_at: Vec<usize> = path["deferred"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["position"].as_u64().unwrap() as usize)
+        .collect();
+    assert!(deferred_at.is_sorted());
+    assert_eq!(
+        deferred,
+        deferred_at
+            .iter()
+            .map(|&p| all[p - 1].clone())
             .collect::<Vec<_>>()
+    );
+    let kept_at: Vec<String> = (1..=all.len())
+        .filter(|p| !deferred_at.contains(p))
+        .map(|p| all[p - 1].clone())
+        .collect();
+    assert_eq!(kept, kept_at);
+    // Every kept step's required prerequisites that apply at its level, and that the full
+    // plan learns from nothing, are kept.
+    let from_nothing = |skill: &String| {
+        full["steps"].as_array().unwrap().iter().any(|s| {
+            s["skill"]["id"].as_str() == Some(skill.as_str()) && s["fromLevel"] == json!(0)
+        })
     };
-    assert!(order(&kept).is_sorted() && order(&deferred).is_sorted());
-    // Every kept step's required prerequisites that are steps of the full plan are kept.
-    for skill in &kept {
-        for p in required_prerequisites(&app, skill).await {
-            if all.contains(&p) {
+    for step in path["steps"].as_array().unwrap() {
+        let skill = step["skill"]["id"].as_str().unwrap();
+        let to = step["toLevel"].as_i64().unwrap() as i32;
+        for (p, _, beyond) in leveled_prerequisites(&app, skill).await {
+            if beyond.is_some_and(|b| to <= b) {
+                continue;
+            }
+            if from_nothing(&p) {
                 assert!(
                     kept.contains(&p),
                     "{skill} is kept without its prerequisite {p}"

@@ -281,7 +281,17 @@ async fn include_recommended_false_leaves_out_recommended_prerequisites() {
     assert_eq!(kind_of(&with, "apis").as_deref(), Some("REQUIRED"));
     assert_eq!(kind_of(&without, "transformers"), None);
     let ids: Vec<&str> = without.iter().map(|p| p.skill.id.as_str()).collect();
-    assert_eq!(ids, ["apis", "llm-fundamentals", "prompt-engineering"]);
+    // LLM evaluation and RAG only beyond practitioner (level steps), but required there.
+    assert_eq!(
+        ids,
+        [
+            "apis",
+            "llm-evaluation",
+            "llm-fundamentals",
+            "prompt-engineering",
+            "rag"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ use super::{ImpliedSkill, PlanOptions, Step, Target, TargetRef};
 use crate::domain::graph::SkillGraph;
 use crate::domain::holdings::{Holdings, above};
 use crate::domain::scratch::NodeMap;
-use crate::domain::{Error, Follow, Importance, Level};
+use crate::domain::{Error, Follow, Importance, Level, SkillId};
 
 /// A requirement of the plan's targets, for budgets: a role's requirement, or a target skill.
 pub(super) struct Want {
@@ -349,11 +349,16 @@ impl SkillGraph {
                     hours: hours[i],
                     // A skill's own later level step is not a reason to name: the step is
                     // there for what that one serves.
-                    because: reasons.because[at]
-                        .iter()
-                        .map(|&d| id_at(d))
-                        .filter(|d| *d != skill.id)
-                        .collect(),
+                    because: {
+                        // Each skill once: two level steps of one skill may both wait.
+                        let mut named: Vec<SkillId> = Vec::new();
+                        for d in reasons.because[at].iter().map(|&d| id_at(d)) {
+                            if d != skill.id && !named.contains(&d) {
+                                named.push(d);
+                            }
+                        }
+                        named
+                    },
                     dependents: reasons.because[at].iter().map(|&d| d as u32 + 1).collect(),
                     serves: reasons.served(at),
                     chain,
