@@ -120,7 +120,8 @@ pub fn plan_table(graph: &SkillGraph, plan: &LearningPlan) -> String {
             .map(SkillId::as_str)
             .collect();
         if !also.is_empty() {
-            why = format!("{why}; also for {}", also.join(", "));
+            let lead = if why.is_empty() { "for" } else { "; also for" };
+            why = format!("{why}{lead} {}", also.join(", "));
         }
         let why = why.trim_start().to_owned();
         let serves: Vec<String> = step.serves.iter().map(target_text).collect();
