@@ -38,6 +38,10 @@ pub struct Limits {
     pub max_text_bytes: usize,
     /// Largest `first` of `Role.similar`: each similar role costs two plans.
     pub max_similar: usize,
+    /// Longest search text, in characters, of `skills(query:)` and `roles(query:)`: what a
+    /// person types in a search box, not a document (the substring and typo tiers grow with
+    /// the text).
+    pub max_query_chars: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +60,9 @@ impl Default for Limits {
             // milliseconds (see BENCHMARKS.md).
             max_text_bytes: 100_000,
             max_similar: 50,
+            // The longest ESCO label is under 200 characters; a 10,000-character search took
+            // 200 ms on ESCO before this bound (issue 20).
+            max_query_chars: 200,
         }
     }
 }
@@ -275,6 +282,9 @@ pub struct LimitArgs {
     /// Largest `first` of `Role.similar`.
     #[arg(long, env = "SKILLGRAPH_MAX_SIMILAR", default_value_t = limits().max_similar)]
     pub max_similar: usize,
+    /// Longest search text in characters (`skills(query:)`, `roles(query:)`).
+    #[arg(long, env = "SKILLGRAPH_MAX_QUERY_CHARS", default_value_t = limits().max_query_chars)]
+    pub max_query_chars: usize,
 }
 
 impl ServerArgs {
@@ -302,6 +312,7 @@ impl ServerArgs {
                 max_directives: l.max_directives,
                 max_text_bytes: l.max_text_bytes,
                 max_similar: l.max_similar,
+                max_query_chars: l.max_query_chars,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),

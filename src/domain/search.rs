@@ -12,7 +12,8 @@
 //! 5. every query word is a word of the name, the last one only a prefix of one, in any
 //!    order ("staff manage" → "manage staff"), then 6. the same on an alias;
 //! 7. every query word is inside a word of the name ("sql" → "NoSQL"), then 8. on an alias;
-//! 9. as 5, with one typo allowed in each query word of [`TYPO_MIN_LEN`] or more letters (a
+//! 9. as 5, with one typo allowed in each query word of [`TYPO_MIN_LEN`] to [`TYPO_MAX_LEN`]
+//!    letters (a
 //!    substitution, insertion, deletion or swap of neighbours: "pyhton" → "Python"), then
 //!    10. the same on an alias.
 //!
@@ -52,6 +53,7 @@
 //! [`Tier`]: rank::Tier
 //! [`tier`]: rank::tier
 //! [`TYPO_MIN_LEN`]: rank::TYPO_MIN_LEN
+//! [`TYPO_MAX_LEN`]: rank::TYPO_MAX_LEN
 //! [`SearchState`]: index::SearchState
 //! [`OVERLAY_MAX`]: index::OVERLAY_MAX
 
@@ -386,6 +388,16 @@ pub(crate) mod tests {
             ["man", "manage-staff", "staff-management"],
             "an earlier word is a whole word; as part of a word it only counts as a substring"
         );
+    }
+
+    #[test]
+    fn a_word_longer_than_any_label_word_gets_no_typo() {
+        let (forty, forty_one) = ("x".repeat(40), "x".repeat(41));
+        let g = named(&[("forty", &forty, &[]), ("forty-one", &forty_one, &[])]);
+        // One wrong letter: forgiven in a word of forty letters, not looked for in one longer.
+        let typo = |word: &str| format!("{}y", &word[1..]);
+        assert!(search(&g, &typo(&forty)).contains(&"forty"));
+        assert!(search(&g, &typo(&forty_one)).is_empty());
     }
 
     #[test]

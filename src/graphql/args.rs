@@ -58,6 +58,33 @@ pub(super) fn first_within(
     Ok(first)
 }
 
+/// Refuses a search text longer than `maxQueryChars` characters.
+pub(super) fn check_query(ctx: &Context<'_>, query: Option<&str>) -> Result<(), ApiError> {
+    let l = limits(ctx);
+    let chars = query.map_or(0, |q| q.chars().count());
+    l.check(
+        "maxQueryChars",
+        "search characters",
+        chars,
+        l.max_query_chars,
+    )
+}
+
+/// The complexity of a searched page: the page's, plus one per character of the search text,
+/// so that a document of many aliased searches is bounded by what they type, not only by how
+/// many items they ask for.
+pub(super) fn search_cost(
+    query: &Option<String>,
+    size: Option<i32>,
+    default: i32,
+    child: usize,
+) -> usize {
+    let typed = query.as_deref().map_or(0, |q| q.chars().count());
+    page_cost(size, default, child)
+        .saturating_add(typed)
+        .min(MAX_COST)
+}
+
 /// Refuses a text longer than `maxTextBytes`.
 pub(super) fn check_text(ctx: &Context<'_>, text: &str) -> Result<(), ApiError> {
     let l = limits(ctx);

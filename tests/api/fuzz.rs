@@ -1119,8 +1119,8 @@ struct Tally {
     kinds: BTreeMap<&'static str, usize>,
     codes: BTreeMap<String, usize>,
     content_types: BTreeMap<String, usize>,
-    /// The longest a request took, and its kind.
-    slowest: (Duration, &'static str),
+    /// The ten slowest requests: how long, the kind, and the request, slowest first.
+    slowest: Vec<(Duration, &'static str, String)>,
 }
 
 /// A request ready to send, and a readable account of it for failure messages.
@@ -1645,8 +1645,11 @@ fn generated_requests_get_well_formed_answers_and_leave_the_graph_consistent() {
         }
         let mut tally = tally.borrow_mut();
         tally.requests += 1;
-        if took > tally.slowest.0 {
-            tally.slowest = (took, case.kind());
+        if tally.slowest.len() < 10 || took > tally.slowest[9].0 {
+            let what = clip(&request.description, 300);
+            tally.slowest.push((took, case.kind(), what));
+            tally.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            tally.slowest.truncate(10);
         }
         *tally.statuses.entry(answer.status).or_default() += 1;
         *tally.kinds.entry(case.kind()).or_default() += 1;
@@ -1667,12 +1670,12 @@ fn generated_requests_get_well_formed_answers_and_leave_the_graph_consistent() {
     println!("  kinds: {:?}", tally.kinds);
     println!("  content types: {:?}", tally.content_types);
     println!("  error codes: {:?}", tally.codes);
-    println!(
-        "  slowest answer: {:.1?} ({}); server panics: {}",
-        tally.slowest.0,
-        tally.slowest.1,
-        SERVER_PANICS.load(Ordering::SeqCst)
-    );
+    // A report to read, not a bound: timing asserts would fail on a loaded machine.
+    println!("  server panics: {}", SERVER_PANICS.load(Ordering::SeqCst));
+    println!("  the ten slowest requests:");
+    for (took, kind, what) in &tally.slowest {
+        println!("    {took:.1?} ({kind}): {what}");
+    }
     if let Err(failure) = result {
         panic!("{failure}");
     }

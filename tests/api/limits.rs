@@ -270,3 +270,34 @@ async fn a_client_that_writes_a_whole_oversize_body_first_reads_the_413() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }
+
+#[tokio::test]
+async fn a_search_longer_than_a_person_types_is_refused_and_its_text_counts_in_complexity() {
+    let app = TestApp::spawn().await;
+    let search = "query($q: String) { skills(query: $q, first: 1) { edges { node { id } } }
+        roles(query: $q, first: 1) { edges { node { id } } } }";
+    // 200 characters (the default bound) are answered; 201 are refused, on either list.
+    let typed = "python ".repeat(28) + "pytho";
+    assert_eq!(typed.chars().count(), 201);
+    let ok = app.query(search, json!({ "q": &typed[..200] })).await;
+    assert!(ok.get("errors").is_none(), "{ok}");
+    let long = app.query(search, json!({ "q": typed })).await;
+    assert_eq!(limit_of(&long), ("LIMIT_EXCEEDED", "maxQueryChars"));
+    // Characters, not bytes: 200 accented letters are 400 bytes and still allowed.
+    let accented = app.query(search, json!({ "q": "é".repeat(200) })).await;
+    assert!(accented.get("errors").is_none(), "{accented}");
+
+    // Each searched list counts a point a character: thirty aliased searches of 200
+    // characters cost 6,000 more than the same lists without a query.
+    let mut config = test_config();
+    config.limits.max_complexity = 3_000;
+    let tight = TestApp::spawn_with(config).await;
+    let fields: String = (0..30)
+        .map(|i| format!("s{i}: skills(query: $q, first: 1) {{ edges {{ node {{ id }} }} }} "))
+        .collect();
+    let many = format!("query($q: String) {{ {fields} }}");
+    let plain = tight.query(&many, json!({ "q": null })).await;
+    assert!(plain.get("errors").is_none(), "{plain}");
+    let typed = tight.query(&many, json!({ "q": "a".repeat(200) })).await;
+    assert_eq!(error_code(&typed), Some("LIMIT_EXCEEDED"), "{typed}");
+}

@@ -28,7 +28,7 @@ use fst::{IntoStreamer, Streamer};
 use levenshtein_automata::LevenshteinAutomatonBuilder;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::rank::{Query, TYPO_MIN_LEN, Tier};
+use super::rank::{Query, Tier, typo_allowed};
 use crate::domain::graph::lazy::Lazy;
 
 /// One edit, an adjacent transposition counting as one ("pyhton" is one typo from "python").
@@ -391,11 +391,11 @@ impl<I> TextIndex<I> {
         self.all_words(&self.names, &inside, Tier::NameSubstring, hits)?;
         self.all_words(&self.aliases, &inside, Tier::AliasSubstring, hits)?;
 
-        if words.iter().any(|w| w.len() >= TYPO_MIN_LEN) {
+        if words.iter().any(|w| typo_allowed(w)) {
             let typo: Vec<Terms> = words
                 .iter()
                 .enumerate()
-                .map(|(i, w)| match (w.len() >= TYPO_MIN_LEN, i == last) {
+                .map(|(i, w)| match (typo_allowed(w), i == last) {
                     (true, is_last) => self.near(w, is_last),
                     (false, _) => sets[i].clone(),
                 })

@@ -10,6 +10,16 @@ use crate::domain::text::{SearchKeys, fold};
 /// Query words shorter than this must be typed without a typo.
 pub(super) const TYPO_MIN_LEN: usize = 5;
 
+/// Query words longer than this get no typo tier either: no label word is that long, and the
+/// Levenshtein automaton and the scan it drives grow with the word (a 10,000-character search
+/// took 200 ms on ESCO).
+pub(super) const TYPO_MAX_LEN: usize = 40;
+
+/// Whether a query word may match with one typo.
+pub(super) fn typo_allowed(word: &str) -> bool {
+    (TYPO_MIN_LEN..=TYPO_MAX_LEN).contains(&word.len())
+}
+
 /// How well a key matches a query; lower is better (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(in crate::domain) enum Tier {
@@ -68,7 +78,7 @@ pub(super) fn tier(keys: &SearchKeys, query: &Query) -> Option<Tier> {
     // A key can only match word by word or by substring if it contains every query word: one
     // `memmem` per word rules out almost every key before splitting it into words.
     let contains_all = |key: &str| query.words.iter().all(|w| key.contains(w.as_str()));
-    let typos = query.words.iter().any(|w| w.len() >= TYPO_MIN_LEN);
+    let typos = query.words.iter().any(|w| typo_allowed(w));
     let levels = [
         (Match::Words, Tier::NameWords, Tier::AliasWords),
         (Match::Inside, Tier::NameSubstring, Tier::AliasSubstring),
@@ -118,7 +128,7 @@ fn words_match(key: &str, query: &Query, how: Match) -> bool {
                 Match::Inside => t.contains(w.as_str()),
                 Match::Typo => {
                     plain
-                        || (w.len() >= TYPO_MIN_LEN
+                        || (typo_allowed(w)
                             && if is_last {
                                 prefix_within_one_edit(w, t)
                             } else {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 
-use crate::graphql::args::page_cost;
+use crate::graphql::args::{check_query, search_cost};
 use crate::graphql::error::OrApi;
 use crate::graphql::inputs::role_id;
 use crate::graphql::paging::{self, Args, ListId, Listed, Page, Window};
@@ -34,14 +34,12 @@ impl RoleQuery {
 
     /// Roles matching `query` by name, ranked as `skills` ranks skills; without a query, all
     /// roles by id. Paged as `skills` is.
-    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
+    #[graphql(complexity = "search_cost(&query, last.or(first), 20, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(
-            desc = "What a person typed, matched against role names; null or blank: \
-                          list every role."
-        )]
+        #[graphql(desc = "What a person typed, matched against role names, at most \
+                    `maxQueryChars` characters; null or blank: list every role.")]
         query: Option<String>,
         #[graphql(
             default_with = "Some(20)",
@@ -65,6 +63,7 @@ impl RoleQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Page<RoleView>> {
         let graph = graph(ctx);
+        check_query(ctx, query.as_deref()).api()?;
         let query = Arc::new(query.unwrap_or_default());
         let list = ListId::new("roles", &[Some(&query)]);
         let args = Args {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object, SimpleObject};
 
 use crate::domain::Level;
-use crate::graphql::args::{list_cost, page_cost};
+use crate::graphql::args::{check_query, list_cost, search_cost};
 use crate::graphql::error::OrApi;
 use crate::graphql::inputs::{category_id, skill_id};
 use crate::graphql::paging::{self, Args, ListId, Listed, Page, Window};
@@ -41,14 +41,17 @@ impl SkillQuery {
     /// roles require. Optionally within a category and its sub-categories. Without a query:
     /// all skills by category order, then id. Paged forwards (`first`, `after`) or backwards
     /// (`last`, `before`) with opaque cursors of this list and these arguments.
-    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
+    #[graphql(complexity = "search_cost(&query, last.or(first), 20, child_complexity)")]
     #[allow(clippy::too_many_arguments)] // a connection's four, and what the list is
     async fn skills(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "What a person typed; null or blank: list every skill.")] query: Option<
-            String,
-        >,
+        #[graphql(
+            desc = "What a person typed, at most `maxQueryChars` (200 by default) characters \
+                    (LIMIT_EXCEEDED beyond); null or blank: list every skill. Counts one \
+                    complexity point a character."
+        )]
+        query: Option<String>,
         #[graphql(
             desc = "Only skills of this category id or of its sub-categories; null: \
                           all."
@@ -75,6 +78,7 @@ impl SkillQuery {
         )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<SkillView>> {
+        check_query(ctx, query.as_deref()).api()?;
         let graph = graph(ctx);
         let category = category.as_ref().map(category_id).transpose().api()?;
         let query = query.unwrap_or_default();
