@@ -1648,7 +1648,7 @@ fn generated_requests_get_well_formed_answers_and_leave_the_graph_consistent() {
         if tally.slowest.len() < 10 || took > tally.slowest[9].0 {
             let what = clip(&request.description, 300);
             tally.slowest.push((took, case.kind(), what));
-            tally.slowest.sort_by(|a, b| b.0.cmp(&a.0));
+            tally.slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             tally.slowest.truncate(10);
         }
         *tally.statuses.entry(answer.status).or_default() += 1;
