@@ -17,8 +17,10 @@
 //!
 //! # Score
 //!
-//! Each mention of a skill scores `kind × rarity × length / skills`, and a skill's score is its
-//! best mention's times `1 + ln(count)`:
+//! Each mention of a skill scores `kind × rarity × length / skills`, in (0, 1), and a skill
+//! mentioned `count` times scores `1 − (1 − best)^count` from its best mention: read each
+//! mention as evidence the skill is meant with probability `best`, the score is the chance one
+//! of them is. One mention scores `best`; more raise it toward 1, never past it.
 //! - `kind` is 1 for the skill's name and [`ALIAS_WEIGHT`] for an alias: taxonomies fill
 //!   aliases with near-misses (ESCO lists "Myrtle" for spreadsheets);
 //! - `rarity` is `ln(1 + N / df) / ln(1 + N)` over the `N` skills, `df` being how many skills
@@ -27,7 +29,12 @@
 //! - `length` is `words / (words + 1)`: a longer label is a more specific claim;
 //! - `skills` is how many skills the label mentions at once.
 //!
-//! Scores are in (0, 1] before the count factor, comparable within one graph.
+//! Scores are in [0, 1] and mean the same on every taxonomy: `rarity` is normalised by the
+//! graph's size (a label only one skill carries has rarity 1 in the seed and in ESCO alike), so
+//! a `minScore` of 0.5 keeps, everywhere, a name unique to its skill (0.5 for one word), a
+//! unique alias of two words or more (0.53) or a unique one-word alias mentioned twice (0.64),
+//! and drops labels many skills contain mentioned once. (It was
+//! `best × (1 + ln count)`, unbounded above, until issue 20.)
 //!
 //! # Offsets
 //!
@@ -125,7 +132,7 @@ impl SkillGraph {
         let mut mentions: Vec<Mention> = by_skill
             .into_values()
             .map(|(mut m, best)| {
-                m.score = best * (1.0 + f64::from(m.count).ln());
+                m.score = 1.0 - (1.0 - best).powi(m.count.min(i32::MAX as u32) as i32);
                 m
             })
             .collect();
@@ -249,6 +256,36 @@ mod tests {
                 ("bei".into(), "北京".into(), 10, 12, 1)
             ]
         );
+    }
+
+    #[test]
+    fn scores_lie_in_zero_to_one_and_a_unique_name_scores_the_same_in_any_taxonomy() {
+        let small = named(&[("hs", "Haskell", &[]), ("ml", "machine learning", &[])]);
+        let mut many: Vec<(String, String)> = (0..500)
+            .map(|i| (format!("s{i}"), format!("skill{i}")))
+            .collect();
+        many.push(("hs".into(), "Haskell".into()));
+        many.push(("ml".into(), "machine learning".into()));
+        let refs: Vec<(&str, &str, &[&str])> = many
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str(), &[][..]))
+            .collect();
+        let large = named(&refs);
+        let score = |g: &SkillGraph, text: &str, id: &str| {
+            g.extract_skills(text, 10)
+                .into_iter()
+                .find(|m| m.skill.as_str() == id)
+                .map(|m| m.score)
+                .unwrap()
+        };
+        for g in [&small, &large] {
+            // A unique one-word name: 1 × 1 × 1/2; a unique two-word name: 2/3.
+            assert!((score(g, "Haskell", "hs") - 0.5).abs() < 1e-12);
+            assert!((score(g, "machine learning", "ml") - 2.0 / 3.0).abs() < 1e-12);
+            // Mentioned often, toward 1 and never past it.
+            let often = score(g, &"Haskell ".repeat(60), "hs");
+            assert!(often > 0.999 && often <= 1.0, "{often}");
+        }
     }
 
     #[test]

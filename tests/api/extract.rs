@@ -251,3 +251,36 @@ async fn match_roles_by_overlap_on_a_job_ad_ranks_the_role_the_ad_describes_firs
         .unwrap_or_else(|| panic!("{readiness:?}"));
     assert_eq!(mlops["missingEssential"], 0);
 }
+
+#[tokio::test]
+async fn min_score_keeps_unique_names_and_refuses_a_bound_outside_zero_to_one() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let q = "query($t: String!, $m: Float) { extractSkills(text: $t, minScore: $m) { skill { id } score } }";
+    let text = "We use Python and PyTorch; communication matters.";
+    let all = app
+        .query(q, serde_json::json!({ "t": text, "m": null }))
+        .await;
+    let all = crate::helpers::data(&all)["extractSkills"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        all.iter()
+            .all(|m| (0.0..=1.0).contains(&m["score"].as_f64().unwrap()))
+    );
+    let kept = app
+        .query(q, serde_json::json!({ "t": text, "m": 0.5 }))
+        .await;
+    let kept = crate::helpers::data(&kept)["extractSkills"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!kept.is_empty() && kept.len() <= all.len());
+    assert!(kept.iter().all(|m| m["score"].as_f64().unwrap() >= 0.5));
+    for bad in [-0.1, 1.5] {
+        let body = app
+            .query(q, serde_json::json!({ "t": text, "m": bad }))
+            .await;
+        crate::helpers::assert_error(&body, "INVALID_INPUT");
+    }
+}

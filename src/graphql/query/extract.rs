@@ -6,7 +6,7 @@
 use async_graphql::{Context, Object};
 
 use crate::graphql::args::{check_text, first_within, page_cost};
-use crate::graphql::error::OrApi;
+use crate::graphql::error::{ApiError, OrApi};
 use crate::graphql::views::SkillMentionView;
 use crate::graphql::{compute, graph};
 
@@ -34,8 +34,23 @@ impl ExtractQuery {
             desc = "How many skills, best first (0 to `maxPage`, 100 by default); null: 50."
         )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only skills scoring at least this (0 to 1, the same on every taxonomy; \
+                    0.5 keeps a name unique to its skill and drops labels many skills \
+                    contain, mentioned once; see \"Skills from text\" in the README); null: \
+                    all."
+        )]
+        min_score: Option<f64>,
     ) -> async_graphql::Result<Vec<SkillMentionView>> {
         check_text(ctx, &text).api()?;
+        if let Some(min) = min_score
+            && !(0.0..=1.0).contains(&min)
+        {
+            return Err(ApiError::InvalidInput(format!(
+                "minScore must be between 0 and 1, got {min}"
+            )))
+            .api();
+        }
         let first = first_within(ctx, first, 50, "maxPage", |l| l.max_page)?;
         let graph = graph(ctx);
         let mentions = compute({
@@ -43,8 +58,10 @@ impl ExtractQuery {
             move || graph.extract_skills(&text, first)
         })
         .await?;
+        let min = min_score.unwrap_or(0.0);
         Ok(mentions
             .into_iter()
+            .filter(|m| m.score >= min)
             .map(|mention| SkillMentionView {
                 graph: graph.clone(),
                 mention,
