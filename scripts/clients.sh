@@ -93,7 +93,8 @@ serve() { # name [serve flags...]: starts a server on its own database, prints i
 }
 export SG_TOKEN=$TOKEN SG_MANIFEST=$clients/gen/manifest.json
 # Variables are assigned one by one: `serve` adds to $servers, which a subshell would not.
-serve main >"$work/url"
+# Batching is off by default; graphql-request's batchRequests and Apollo's BatchHttpLink need it.
+serve main --max-batch 10 >"$work/url"
 SG_URL=$(cat "$work/url")
 serve tight --max-aliases 3 --max-tokens 200 --max-directives 3 --max-complexity 300 >"$work/url"
 SG_TIGHT_URL=$(cat "$work/url")

@@ -145,7 +145,7 @@ pub struct ServerConfig {
     /// Requests handled at once; beyond that new ones are shed at once with 503 and
     /// `Retry-After` instead of queueing without bound.
     pub max_concurrency: usize,
-    /// Most operations in one batched request.
+    /// Most operations in one batched request; 0 (the default) refuses every batch.
     pub max_batch: usize,
     /// Serve introspection, field suggestions and GraphiQL (turn off for production with
     /// `--no-introspection`).
@@ -172,7 +172,10 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(10),
             max_concurrency: 512,
-            max_batch: 10,
+            // Off, as Apollo Server 4 made it: array batching multiplies the work of one
+            // request past the per-request limits, and scanners (graphql-cop) flag it. Apollo
+            // Client's BatchHttpLink needs `--max-batch N`.
+            max_batch: 0,
             introspection: true,
             response_cache_bytes: 64 * 1024 * 1024,
             persisted_queries: true,
@@ -245,7 +248,7 @@ pub struct LimitArgs {
     /// Requests handled at once; more are shed with 503 and Retry-After.
     #[arg(long, env = "SKILLGRAPH_MAX_CONCURRENCY", default_value_t = defaults().max_concurrency)]
     pub max_concurrency: usize,
-    /// Most operations in one batched request.
+    /// Most operations in one batched request; 0 (the default) turns array batching off.
     #[arg(long, env = "SKILLGRAPH_MAX_BATCH", default_value_t = defaults().max_batch)]
     pub max_batch: usize,
     /// Deepest query.

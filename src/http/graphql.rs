@@ -95,11 +95,17 @@ async fn graphql_post(
             StatusCode::BAD_REQUEST,
             "maxBatch",
             state.max_batch as u64,
-            &format!(
-                "a batch may hold at most {} operations, got {}",
-                state.max_batch,
-                list.len()
-            ),
+            &if state.max_batch == 0 {
+                "batching is off: send one operation per request, or start the server with \
+                 --max-batch N"
+                    .to_owned()
+            } else {
+                format!(
+                    "a batch may hold at most {} operations, got {}",
+                    state.max_batch,
+                    list.len()
+                )
+            },
         );
     }
     execute(

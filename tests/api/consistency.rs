@@ -97,7 +97,7 @@ async fn readers_racing_writers_never_see_the_revision_fall_or_counts_that_disag
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn both_halves_of_a_batch_read_the_same_revision_while_writes_land() {
     // Arrange
-    let app = Arc::new(TestApp::spawn().await);
+    let app = Arc::new(TestApp::spawn_batching().await);
     let seeded = app.stats().await;
     // The writer adds to one category, listed whole in one page: the seed has more skills than
     // a page holds.

@@ -1608,7 +1608,8 @@ fn generated_requests_get_well_formed_answers_and_leave_the_graph_consistent() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let app = runtime.block_on(TestApp::spawn());
+    // Batches on, so the campaign reaches what a batch runs (they are off by default).
+    let app = runtime.block_on(TestApp::spawn_batching());
     let schema = SchemaModel::parse(&skillgraph::graphql::sdl());
     let client = fuzz_client();
     let before = runtime.block_on(snapshot(&app));

@@ -123,6 +123,15 @@ impl TestApp {
     }
 
     /// A fresh server with its own configuration (limits, introspection, …).
+    /// A server that accepts batches of up to ten operations (off by default).
+    pub async fn spawn_batching() -> TestApp {
+        TestApp::spawn_with(ServerConfig {
+            max_batch: 10,
+            ..test_config()
+        })
+        .await
+    }
+
     pub async fn spawn_with(config: ServerConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         Self::serve(dir, config).await

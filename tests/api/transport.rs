@@ -391,7 +391,7 @@ async fn ready_reports_the_current_revision_as_json() {
 #[tokio::test]
 async fn a_batch_of_two_queries_gets_an_array_of_two_responses_in_order() {
     // Arrange
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_batching().await;
 
     // Act
     let response = app
@@ -422,7 +422,7 @@ async fn a_batch_of_two_queries_gets_an_array_of_two_responses_in_order() {
 #[tokio::test]
 async fn a_batched_mutation_needs_the_token_too() {
     // Arrange
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_batching().await;
     let before = app.stats().await;
 
     // Act
@@ -453,4 +453,28 @@ async fn an_unknown_path_is_a_404() {
 
     // Assert
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn batching_is_off_by_default_and_says_how_to_turn_it_on() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!([{ "query": "{ stats { skills } }" }, { "query": "{ stats { roles } }" }]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "LIMIT_EXCEEDED");
+    assert_eq!(error["extensions"]["limit"], "maxBatch");
+    assert!(
+        error["message"].as_str().unwrap().contains("--max-batch"),
+        "{body}"
+    );
+    // One operation per request is unaffected.
+    let one = app.query("{ stats { skills } }", json!({})).await;
+    assert!(one.get("errors").is_none(), "{one}");
 }
