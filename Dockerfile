@@ -3,7 +3,8 @@
 #   docker build -t skillgraph .
 #   docker run -p 8080:8080 -v skillgraph-data:/data -e SKILLGRAPH_ADMIN_TOKEN=change-me-to-a-long-secret skillgraph
 #
-# The database lives in the /data volume and is seeded from /app/seed on first start.
+# The database lives in the /data volume and is seeded on first start from the seed compiled
+# into the binary.
 
 FROM rust:1-slim-bookworm AS build
 WORKDIR /src
@@ -21,6 +22,9 @@ COPY src ./src
 # The browser assets of the GraphQL explorer and of the plan explorer are compiled into the
 # binary (src/http/explorer.rs, src/http/explore.rs).
 COPY assets ./assets
+# The default seed is compiled in too (src/import/seed/builtin.rs), so the image needs no
+# seed directory at run time.
+COPY seed ./seed
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin skillgraph
 
 FROM debian:bookworm-slim
@@ -28,11 +32,9 @@ RUN useradd --system --uid 10001 --home-dir /app skillgraph \
     && mkdir -p /data /app \
     && chown skillgraph /data
 COPY --from=build /src/target/release/skillgraph /usr/local/bin/skillgraph
-COPY seed /app/seed
 WORKDIR /app
 USER skillgraph
 ENV SKILLGRAPH_DB=/data \
-    SKILLGRAPH_SEED=/app/seed \
     SKILLGRAPH_ADDR=0.0.0.0:8080 \
     RUST_LOG=info
 VOLUME ["/data"]

@@ -445,3 +445,41 @@ fn a_command_that_only_reads_does_not_trim_the_change_log() {
     ));
     assert!(entries(&db).is_err(), "revision 1 has left the log");
 }
+
+#[test]
+fn started_anywhere_the_binary_seeds_from_the_seed_compiled_into_it() {
+    // Arrange: a working directory with no `seed/` in it, as after `cargo install`.
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+            .arg("--db")
+            .arg(dir.path().join("db"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("SKILLGRAPH_SEED")
+            .output()
+            .expect("the binary runs")
+    };
+
+    // Act: a command that opens (and so seeds) a new database.
+    let out = stdout(&run(&["plan", "--to-role", "ai-engineer"]));
+
+    // Assert: the AI-engineer plan of the default seed.
+    assert!(out.contains("steps in"), "{out}");
+    let stats = stdout(&run(&["stats"]));
+    assert!(stats.contains("roles"), "{stats}");
+
+    // A seed directory that is not there is named, as an absolute path.
+    let other = tempfile::tempdir().unwrap();
+    let missing = Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .arg("--db")
+        .arg(other.path().join("db"))
+        .args(["plan", "--to-role", "ai-engineer", "--seed", "no-such-seed"])
+        .current_dir(other.path())
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    let err = String::from_utf8_lossy(&missing.stderr);
+    let looked = other.path().join("no-such-seed");
+    assert!(err.contains(&looked.display().to_string()), "{err}");
+}

@@ -159,8 +159,9 @@ proptest! {
                     .options
                     .iter()
                     .filter(|o| match position.get(o) {
-                        Some(pre) => pre.position < step.position
-                            && (pre.to_level >= needed || held_at(o, needed)),
+                        // Held at the level needed: not waited for, even when raised later.
+                        Some(pre) => held_at(o, needed)
+                            || (pre.position < step.position && pre.to_level >= needed),
                         None => held_at(o, needed),
                     })
                     .collect();

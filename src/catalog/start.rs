@@ -28,8 +28,9 @@ pub enum Error {
 /// What start-up opens.
 #[derive(Clone, Copy, Debug)]
 pub enum Start<'a> {
-    /// A writer's database, seeded from this directory (or file) when empty.
-    Seeded(&'a Path),
+    /// A writer's database, seeded when empty from this directory (or file), or from the seed
+    /// compiled into the binary when `None`.
+    Seeded(Option<&'a Path>),
     /// A read replica's: never seeded, its graph is the writer's, from a snapshot and the
     /// stream.
     Replica,
@@ -53,18 +54,26 @@ pub fn start(db: &Path, retention: Retention, what: Start<'_>) -> Result<Arc<Cat
     Ok(catalog)
 }
 
-/// Opens the catalog and, when the database has never been written, loads the seed into it.
-pub fn open_seeded(db: &Path, seed: &Path, retention: Retention) -> Result<Catalog, Error> {
+/// Opens the catalog and, when the database has never been written, loads the seed into it:
+/// the one at `seed`, or the one compiled into the binary when `None`.
+pub fn open_seeded(db: &Path, seed: Option<&Path>, retention: Retention) -> Result<Catalog, Error> {
     let catalog = Catalog::open_with(db, retention)?;
     if catalog.is_empty() {
-        import_seed(&catalog, seed)?;
+        let seed = match seed {
+            Some(path) => Seed::read(path),
+            None => Seed::builtin(),
+        };
+        merge_seed(&catalog, seed.map_err(Error::Seed)?)?;
     }
     Ok(catalog)
 }
 
 /// Merges a seed into the catalog in one durable write; any problem and nothing is written.
 pub fn import_seed(catalog: &Catalog, path: &Path) -> Result<SeedCounts, Error> {
-    let seed = Seed::read(path).map_err(Error::Seed)?;
+    merge_seed(catalog, Seed::read(path).map_err(Error::Seed)?)
+}
+
+fn merge_seed(catalog: &Catalog, seed: Seed) -> Result<SeedCounts, Error> {
     catalog
         .write(ChangeKind::Imported, |graph| {
             let problems = seed.apply(graph);

@@ -208,7 +208,7 @@ impl Db {
     }
 
     /// Opens this database, seeded when it has never been written (see [`start`]).
-    pub fn open_seeded(&self, seed: &Path) -> Result<Catalog, Failure> {
+    pub fn open_seeded(&self, seed: Option<&Path>) -> Result<Catalog, Failure> {
         Ok(start::open_seeded(&self.path, seed, self.retention)?)
     }
 }

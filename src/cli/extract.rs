@@ -17,8 +17,8 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = 50)]
     first: usize,
     /// Seed directory used when the database is empty.
-    #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
-    seed: PathBuf,
+    #[arg(long, env = "SKILLGRAPH_SEED")]
+    seed: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -30,7 +30,7 @@ pub fn extract(db: &Db, args: ExtractArgs) -> Result<(), Failure> {
         std::fs::read_to_string(&args.file)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", args.file.display())))?
     };
-    let catalog = db.open_seeded(&args.seed)?;
+    let catalog = db.open_seeded(args.seed.as_deref())?;
     let graph = catalog.snapshot();
     let mentions = graph.extract_skills(&text, args.first);
     args.output.print(&mentions, |m| mention_table(&graph, m))

@@ -77,9 +77,9 @@ pub struct ProfileArgs {
     /// `--have` lists them (see "Skills from text" in the README).
     #[arg(long, value_name = "FILE")]
     pub text: Option<PathBuf>,
-    /// Seed directory used when the database is empty.
-    #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
-    pub seed: PathBuf,
+    /// Seed directory used when the database is empty; without it, the compiled-in seed.
+    #[arg(long, env = "SKILLGRAPH_SEED")]
+    pub seed: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -160,7 +160,7 @@ impl ProfileArgs {
     /// The current graph of the database at `db` (seeded from `--seed` when empty), and the
     /// profile read against it.
     pub fn open(&self, db: &Db) -> Result<(Arc<SkillGraph>, Profile), Failure> {
-        let graph = db.open_seeded(&self.seed)?.snapshot();
+        let graph = db.open_seeded(self.seed.as_deref())?.snapshot();
         let profile = self.read(&graph)?;
         Ok((graph, profile))
     }

@@ -14,9 +14,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "SKILLGRAPH_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Seed directory loaded when the database is empty.
-    #[arg(long, env = "SKILLGRAPH_SEED", default_value = "seed")]
-    pub seed: PathBuf,
+    /// Seed directory loaded when the database is empty; without it, the seed compiled into
+    /// the binary (the AI-engineering stack of `seed/`).
+    #[arg(long, env = "SKILLGRAPH_SEED")]
+    pub seed: Option<PathBuf>,
     #[command(flatten)]
     pub server: crate::config::ServerArgs,
     #[command(flatten)]
@@ -87,7 +88,7 @@ pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
         db.retention,
         match replica_target {
             Some(_) => Start::Replica,
-            None => Start::Seeded(&args.seed),
+            None => Start::Seeded(args.seed.as_deref()),
         },
     )?;
     release_start_up_memory();

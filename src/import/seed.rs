@@ -9,6 +9,8 @@
 //! skill's `requires` list replaces its prerequisites. What the seed does not name is left alone,
 //! which makes re-importing the same files a no-op.
 
+mod builtin;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -259,7 +261,12 @@ impl Seed {
             line: 0,
             message,
         };
-        let files = toml_files(path).map_err(|e| vec![whole(format!("cannot read: {e}"))])?;
+        let files = toml_files(path).map_err(|e| {
+            // Name the directory looked for: a relative default read from elsewhere is the
+            // usual cause ("seed" from another working directory).
+            let looked = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+            vec![whole(format!("cannot read {}: {e}", looked.display()))]
+        })?;
         if files.is_empty() {
             return Err(vec![whole("no .toml files found".into())]);
         }

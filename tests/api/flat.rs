@@ -65,7 +65,7 @@ async fn the_synchronous_walk_answers_exactly_as_the_executor() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let catalog = skillgraph::catalog::start::open_seeded(
         &dir.path().join("db"),
-        &seed_dir(),
+        Some(&seed_dir()),
         Default::default(),
     )
     .expect("a seeded database");

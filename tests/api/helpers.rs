@@ -65,7 +65,7 @@ impl Server {
     /// fresh port.
     async fn start(db: &Path, config: ServerConfig, retention: Retention) -> (SocketAddr, Server) {
         let seed = seed_dir();
-        let catalog = start::start(db, retention, start::Start::Seeded(&seed))
+        let catalog = start::start(db, retention, start::Start::Seeded(Some(&seed)))
             .unwrap_or_else(|e| panic!("could not open the database at {}: {e}", db.display()));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
