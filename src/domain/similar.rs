@@ -284,8 +284,22 @@ mod tests {
         // "talk" is asked by every role, "ml" by two; each pair below shares one of them,
         // at the same level and importance, besides one skill of its own.
         for r in [
-            role("data", &[("ml", 3, Essential), ("talk", 3, Essential), ("x", 3, Essential)]),
-            role("ml-peer", &[("ml", 3, Essential), ("talk", 3, Essential), ("y", 3, Essential)]),
+            role(
+                "data",
+                &[
+                    ("ml", 3, Essential),
+                    ("talk", 3, Essential),
+                    ("x", 3, Essential),
+                ],
+            ),
+            role(
+                "ml-peer",
+                &[
+                    ("ml", 3, Essential),
+                    ("talk", 3, Essential),
+                    ("y", 3, Essential),
+                ],
+            ),
             role("sales", &[("talk", 3, Essential), ("z", 3, Essential)]),
             role("support", &[("talk", 3, Essential), ("w", 3, Essential)]),
             role("db", &[("talk", 3, Essential), ("sql", 3, Essential)]),
