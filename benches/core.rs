@@ -241,6 +241,29 @@ fn esco(c: &mut Criterion) {
     group.bench_function("similar roles top 10 largest occupation", |b| {
         b.iter(|| graph.similar_roles(&largest, 10).unwrap())
     });
+    // Related skills cost one pass over the roles asking for the skill: the median skill
+    // among those some role asks for, and the one most roles ask for.
+    let mut asked: Vec<(usize, SkillId)> = graph
+        .skills()
+        .map(|s| {
+            (
+                graph.required_by(&s.id).map_or(0, |r| r.len()),
+                s.id.clone(),
+            )
+        })
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    asked.sort();
+    let (median_skill, most_asked) = (
+        asked[asked.len() / 2].1.clone(),
+        asked[asked.len() - 1].1.clone(),
+    );
+    group.bench_function("related skills top 10 median skill", |b| {
+        b.iter(|| graph.related_skills(&median_skill, 10).unwrap())
+    });
+    group.bench_function("related skills top 10 most asked-for skill", |b| {
+        b.iter(|| graph.related_skills(&most_asked, 10).unwrap())
+    });
     group.bench_function(
         "snapshot clone (the copy-on-write cost of one write)",
         |b| b.iter(|| black_box(graph.clone())),

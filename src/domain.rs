@@ -15,6 +15,7 @@ mod model;
 mod next;
 mod plan;
 mod readiness;
+mod related;
 mod roles;
 mod rules;
 mod scratch;
@@ -36,6 +37,7 @@ pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{
     Budgeted, ImpliedSkill, LearningPlan, PlanOptions, Schedule, Step, Target, TargetRef,
 };
+pub use related::RelatedSkill;
 pub use roles::gap::{RequirementStatus, RoleGap, RoleStanding};
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;

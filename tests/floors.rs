@@ -95,12 +95,14 @@ const FLOORS: &[Floor] = &[
     Floor {
         name: "questions",
         why: "what people ask of the graph: role gaps and matching, what next, similar roles, \
-              search, extraction; each reads the floors below and none is read by them",
+              related skills, search, extraction; each reads the floors below and none is read \
+              by them",
         rooms: &[
             "domain/roles.rs",
             "domain/roles/",
             "domain/next.rs",
             "domain/similar.rs",
+            "domain/related.rs",
             "domain/search.rs",
             "domain/search/",
             "domain/extract.rs",

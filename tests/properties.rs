@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 use skillgraph::domain::{
     ChangeEntry, Error, Level, ListKey, Mention, PlanOptions, PrerequisiteGroup, PrerequisiteKind,
-    Profile, RoleId, RoleMatch, Schedule, SkillGraph, SkillId, Target,
+    Profile, RelatedSkill, RoleId, RoleMatch, Schedule, SkillGraph, SkillId, Target,
 };
 use skillgraph::import::seed::{self, Seed};
 
@@ -545,10 +545,13 @@ type IndexAnswers = (
     Vec<(Vec<(ListKey, RoleId)>, usize)>,
     Vec<Result<[Vec<RoleMatch>; 3], String>>,
     Vec<Mention>,
+    Vec<Vec<(RoleId, u64)>>,
+    Vec<Vec<RelatedSkill>>,
 );
 
 /// What a graph answers from its derived indexes: skill and role search (first pages with
-/// their keys, counts, within a category), role matching in every order, and extraction.
+/// their keys, counts, within a category), role matching in every order, extraction, and the
+/// specificities of the role index as similar roles (scores) and related skills read them.
 fn index_answers(graph: &SkillGraph, p: &Probes) -> IndexAnswers {
     use skillgraph::domain::MatchOrder;
     let skills = p
@@ -594,7 +597,29 @@ fn index_answers(graph: &SkillGraph, p: &Probes) -> IndexAnswers {
             .unwrap())
         })
         .collect();
-    (skills, roles, matches, graph.extract_skills(&p.text, 50))
+    let similar = graph
+        .roles()
+        .map(|r| {
+            let list = graph.similar_roles(&r.id, 3).unwrap();
+            list.into_iter()
+                .map(|s| (s.role, s.score.to_bits()))
+                .collect()
+        })
+        .collect();
+    let mut ids: Vec<&SkillId> = graph.skills().map(|s| &s.id).collect();
+    ids.sort();
+    let related = ids
+        .into_iter()
+        .map(|id| graph.related_skills(id, 3).unwrap())
+        .collect();
+    (
+        skills,
+        roles,
+        matches,
+        graph.extract_skills(&p.text, 50),
+        similar,
+        related,
+    )
 }
 
 /// A graph built afresh from another's contents: no table of it was ever patched or shared.

@@ -24,6 +24,7 @@ mod paths;
 mod persistence;
 mod plans;
 mod queries;
+mod related;
 mod search;
 mod similar;
 mod subscriptions;

@@ -4,6 +4,18 @@
 //!
 //! An index, below the graph: it is built from the roles and a lookup of their skills, and
 //! must not depend on `SkillGraph` or on any question module.
+//!
+//! # Specificity
+//!
+//! How specific a skill is across the roles of the snapshot, its inverse document frequency
+//! `ln((N + 1) / df)`, with `N` the roles and `df` the roles requiring it (through any option
+//! of a requirement): about 0 for a skill every role asks for ("communication"), `ln(N + 1)`
+//! for one only one role asks for. The `+ 1` keeps every required skill above 0, so two roles
+//! sharing only generic skills still share something. Kept as a fixed-point integer
+//! ([`SPECIFICITY_ONE`] is 1), so that sums of weights built on it are exact integers: similar
+//! roles are symmetric to the last bit whatever the order of the sums. It changes only when
+//! roles do, which is when the index is rebuilt anyway, so it lives here rather than as one
+//! more derived index: one `u32` per node.
 
 use std::ops::Range;
 
@@ -53,6 +65,22 @@ pub(in crate::domain) struct RoleIndex {
     /// skill once): `requiring[starts[n]..starts[n + 1]]`, positions in `roles`.
     starts: Vec<u32>,
     requiring: Vec<u32>,
+    /// Each node's specificity (see the module docs), in units of 1 / [`SPECIFICITY_ONE`];
+    /// 0 for a node no role requires.
+    specificity: Vec<u32>,
+}
+
+/// The fixed-point unit of specificity: a specificity of 1 is stored as this.
+pub(in crate::domain) const SPECIFICITY_ONE: u32 = 1 << 16;
+
+/// The specificity of a skill `df` of `roles` roles require (see the module docs), in units of
+/// 1 / [`SPECIFICITY_ONE`], at least 1 unit; 0 when no role requires it.
+pub(in crate::domain) fn specificity(df: usize, roles: usize) -> u32 {
+    if df == 0 {
+        return 0;
+    }
+    let idf = ((roles + 1) as f64 / df as f64).ln();
+    ((idf * f64::from(SPECIFICITY_ONE)).round() as u32).max(1)
 }
 
 impl RoleIndex {
@@ -108,13 +136,33 @@ impl RoleIndex {
                 }
             }
         }
+        let specificity = starts
+            .windows(2)
+            .map(|w| specificity((w[1] - w[0]) as usize, indexed.len()))
+            .collect();
         RoleIndex {
             roles: indexed,
             needs,
             alternatives,
             starts,
             requiring,
+            specificity,
         }
+    }
+
+    /// How specific the skill at `node` is across roles (see the module docs), in units of
+    /// 1 / [`SPECIFICITY_ONE`]; 0 for a skill no role requires.
+    pub(in crate::domain) fn specificity(&self, node: NodeIndex) -> u32 {
+        self.specificity.get(node.index()).copied().unwrap_or(0)
+    }
+
+    /// A need's specificity: its least specific option's, so "AWS, GCP or Azure" counts as
+    /// specific as the cloud most roles ask for.
+    pub(in crate::domain) fn need_specificity(&self, need: &Need) -> u32 {
+        self.options(need)
+            .map(|(node, _)| self.specificity(node))
+            .min()
+            .expect("a need has an option")
     }
 
     /// A need's options as (node, hours): its skill first, then its alternatives.

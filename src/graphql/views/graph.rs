@@ -1,6 +1,6 @@
-//! The graph's own objects: Skill, Resource, Category, Prerequisite, PrerequisiteGroup, Role,
-//! RoleRequirement, RoleSimilarity and SharedRequirement. They live in one file because they
-//! name each other (`Skill.requiredBy` → `RoleRequirement.skill` → `Skill`).
+//! The graph's own objects: Skill, RelatedSkill, Resource, Category, Prerequisite,
+//! PrerequisiteGroup, Role, RoleRequirement, RoleSimilarity and SharedRequirement. They live in
+//! one file because they name each other (`Skill.requiredBy` → `RoleRequirement.skill` → `Skill`).
 //!
 //! Each `#[Object]` impl of a type that big lists hold is followed by its [`Flat`] impl: the
 //! same plain fields for the synchronous walk (see `flat`), over borrowed views so that nothing
@@ -221,6 +221,65 @@ impl SkillView {
                 })
                 .collect(),
         ))
+    }
+    /// Skills that roles ask for together with this one, most related first (ties by id):
+    /// what people who need this skill also need. Leaves out the skill itself, its direct
+    /// prerequisites (`prerequisites`, `prerequisiteGroups`) and what it directly unlocks
+    /// (`unlocks`). Empty for a skill no role asks for. See "Related skills" in the README.
+    #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(10)",
+            desc = "How many skills, most related first (0 to `maxPage`, 100 by default); \
+                    null: 10."
+        )]
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<RelatedSkillView>> {
+        let first = first_within(ctx, first, 10, "maxPage", |l| l.max_page)?;
+        let (graph, skill) = (self.graph.clone(), self.skill.id.clone());
+        let related = compute({
+            let graph = graph.clone();
+            move || graph.related_skills(&skill, first)
+        })
+        .await?
+        .api()?;
+        related
+            .into_iter()
+            .map(|related| {
+                Ok(RelatedSkillView {
+                    skill: SkillView::referenced(&graph, &related.skill)?,
+                    related,
+                })
+            })
+            .collect()
+    }
+}
+
+pub struct RelatedSkillView {
+    skill: SkillView,
+    related: domain::RelatedSkill,
+}
+
+/// A skill that roles ask for together with another, and how strongly (see "Related skills"
+/// in the README).
+#[Object(name = "RelatedSkill")]
+impl RelatedSkillView {
+    /// The related skill.
+    async fn skill(&self) -> &SkillView {
+        &self.skill
+    }
+    /// In (0, 1]: the share of the roles asking for the skill `related` was asked on that also
+    /// ask for this one, times this one's specificity, `ln((N + 1) / df) / ln(N + 1)` over
+    /// the N roles, df of them asking for it (1 for a skill only one role asks for, about 0
+    /// for one every role asks for). Not symmetric.
+    async fn score(&self) -> f64 {
+        self.related.score
+    }
+    /// How many roles ask for both skills.
+    async fn roles(&self) -> i32 {
+        int(u64::from(self.related.roles))
     }
 }
 
@@ -518,8 +577,9 @@ impl RoleView {
     async fn description(&self) -> Option<&str> {
         self.role.description.as_deref()
     }
-    /// The roles whose requirements overlap this one's most, best first (ties by id), with
-    /// the skills they share and the hours of a move each way: where people in this role come
+    /// The roles whose requirements overlap this one's most, a shared skill counting more the
+    /// fewer roles ask for it (see `RoleSimilarity.score`), best first (ties by id), with the
+    /// skills they share and the hours of a move each way: where people in this role come
     /// from and go next. Roles sharing no skill are left out. See "Similar roles" in the
     /// README.
     #[graphql(complexity = "page_cost(first, 10, child_complexity)")]
@@ -689,7 +749,10 @@ impl RoleSimilarityView {
     }
     /// Weighted Jaccard similarity of the two roles' requirements, in (0, 1]: the sum over
     /// skills of the smaller weight over the sum of the larger, a requirement weighing its
-    /// level times 3 when ESSENTIAL, 1 when OPTIONAL. The same both ways.
+    /// level, times 3 when ESSENTIAL (1 when OPTIONAL), times how specific its skill is,
+    /// `ln((N + 1) / df)` over the N roles, df of them requiring it: a skill most roles ask
+    /// for ("communication") weighs little, a rare one ("machine learning") much. The same
+    /// both ways, to the last bit.
     async fn score(&self) -> f64 {
         self.similarity.score
     }
