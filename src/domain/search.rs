@@ -435,6 +435,7 @@ pub(crate) mod tests {
                 importance: Importance::Essential,
                 alternatives: Vec::new(),
             }],
+            aliases: Vec::new(),
             external_id: None,
         };
         g.upsert_role(role).unwrap();
@@ -539,6 +540,7 @@ pub(crate) mod tests {
                 name: name.into(),
                 description: None,
                 requirements: vec![],
+                aliases: Vec::new(),
                 external_id: None,
             })
             .unwrap();
@@ -652,6 +654,7 @@ mod properties {
                         alternatives: Vec::new(),
                     })
                     .collect(),
+                aliases: Vec::new(),
                 external_id: None,
             };
             let (first, then) = roles.split_at(roles.len() / 2);

@@ -518,6 +518,11 @@ impl RoleView {
     async fn description(&self) -> Option<&str> {
         self.role.description.as_deref()
     }
+    /// Other titles of the role, as job ads write them (ESCO's alternative and hidden
+    /// labels); `roles(query:)` and `normalizeTitles` match them too.
+    async fn aliases(&self) -> &[String] {
+        &self.role.aliases
+    }
     /// The roles whose requirements overlap this one's most, best first (ties by id), with
     /// the skills they share and the hours of a move each way: where people in this role come
     /// from and go next. Roles sharing no skill are left out. See "Similar roles" in the
@@ -584,6 +589,7 @@ impl Flat for RoleRef<'_> {
             "id" => flat::string(role.id.as_str()),
             "name" => flat::string(&role.name),
             "description" => flat::nullable_string(role.description.as_deref()),
+            "aliases" => flat::strings(&role.aliases),
             "externalId" => flat::nullable_string(role.external_id.as_deref()),
             "requirements" => flat::objects(
                 role.requirements.iter().map(|requirement| RequirementRef {
