@@ -6,7 +6,8 @@
 //! collapsed to single spaces) and so is the query. A hit falls in the first [`Tier`] it
 //! reaches:
 //!
-//! 1. the name is the query;
+//! 1. the name is the query, or its part before a closing qualifier in parentheses is (ESCO's
+//!    "Java (computer programming)" for "java", which so ranks before "Javanese");
 //! 2. the name starts with the query ("manage sta" → "manage staff");
 //! 3. an alias is the query, then 4. an alias starts with it;
 //! 5. every query word is a word of the name, the last one only a prefix of one, in any
@@ -206,7 +207,7 @@ impl SkillGraph {
     fn build_skill_index(&self) -> TextIndex<SkillId> {
         let mut docs: Vec<&SkillEntry> = self.entries().collect();
         docs.sort_by_cached_key(|e| self.skill_rank(e));
-        TextIndex::build(docs.into_iter().map(|e| (e.skill.id.clone(), e.keys.all())))
+        TextIndex::build(docs.into_iter().map(|e| (e.skill.id.clone(), &e.keys)))
     }
 
     /// The first `limit` skills in listing order (category order, then id).
@@ -285,7 +286,7 @@ impl SkillGraph {
     fn build_role_index(&self) -> TextIndex<RoleId> {
         let mut docs: Vec<_> = self.keyed_roles().collect();
         docs.sort_by(|(a, ka), (b, kb)| (ka.name_len(), &a.id).cmp(&(kb.name_len(), &b.id)));
-        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), k.all())))
+        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), k)))
     }
 
     /// Builds the search indexes this snapshot lacks, so that its searches do not have to.
@@ -443,6 +444,27 @@ pub(crate) mod tests {
             search(&g, "data"),
             ["d-short", "a-short", "c-short", "b-long"]
         );
+    }
+
+    #[test]
+    fn the_name_before_a_qualifier_is_an_exact_name() {
+        let mut g = named(&[
+            ("javanese", "Javanese", &[]),
+            ("java", "Java (computer programming)", &[]),
+            ("javascript", "JavaScript", &[]),
+        ]);
+        assert_eq!(
+            search(&g, "java"),
+            ["java", "javanese", "javascript"],
+            "ESCO's qualified name is exact; the longer names only start with \"java\""
+        );
+        assert_eq!(search(&g, "java comp"), ["java"]);
+        // The same through the overlay of a write after the index was built.
+        g.prepare_search();
+        let mut s = skill("java-2", "c", 1);
+        s.name = "Java (island)".into();
+        g.upsert_skill(s).unwrap();
+        assert_eq!(search(&g, "java"), ["java-2", "java", "javanese", "javascript"]);
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl Query {
 pub(super) fn tier(keys: &SearchKeys, query: &Query) -> Option<Tier> {
     let (name, aliases) = (keys.name(), keys.aliases());
     let q = query.text.as_str();
-    if name == q {
+    if name == q || keys.head() == q {
         return Some(Tier::NameExact);
     }
     if name.starts_with(q) {
