@@ -64,6 +64,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use self::index::TextIndex;
+pub(in crate::domain) use self::rank::within_one_edit;
 use self::rank::{Query, Tier, tier};
 use super::graph::{SkillEntry, SkillGraph};
 use super::text::SearchKeys;
@@ -229,7 +230,11 @@ impl SkillGraph {
         all.into_iter().map(|(_, e)| e).collect()
     }
 
-    /// The best `limit` roles matching `query` by name (all roles by id when it is blank).
+    /// The best `limit` roles matching `query` by name or alias (all roles by id when it is
+    /// blank), read as a job title: without gender markers, then, when that finds nothing,
+    /// without a location suffix and parenthesised parts, then without seniority and other
+    /// noise words (see `titles`). "Java Developer (m/w/d)" searches "Java Developer"; "head"
+    /// still suggests "head chef".
     pub fn search_roles(&self, query: &str, limit: usize) -> Vec<&Arc<Role>> {
         self.search_roles_keyed(query, limit)
             .into_iter()
@@ -245,8 +250,35 @@ impl SkillGraph {
         self.search_roles_keyed(query, usize::MAX).len()
     }
 
-    /// [`search_roles`](Self::search_roles), each hit with its [`ListKey`].
+    /// [`search_roles`](Self::search_roles), each hit with its [`ListKey`]. Every page of one
+    /// query reads the same variant of it (the graph decides which), so keys stay comparable.
     pub fn search_roles_keyed(&self, query: &str, limit: usize) -> Vec<(ListKey, &Arc<Role>)> {
+        let variants = super::titles::query_variants(query);
+        let Some((last, earlier)) = variants.split_last() else {
+            return self.search_roles_keyed_plain(query, limit);
+        };
+        for variant in earlier {
+            // One hit is enough to know the variant finds something.
+            if !self.search_roles_keyed_plain(variant, 1).is_empty() {
+                return self.search_roles_keyed_plain(variant, limit);
+            }
+        }
+        self.search_roles_keyed_plain(last, limit)
+    }
+
+    /// The roles matching `query` by the ranking rules alone, the text taken as it is.
+    pub(in crate::domain) fn search_roles_plain(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Vec<&Arc<Role>> {
+        self.search_roles_keyed_plain(query, limit)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    fn search_roles_keyed_plain(&self, query: &str, limit: usize) -> Vec<(ListKey, &Arc<Role>)> {
         let query = Query::new(query);
         if query.is_empty() {
             return self
@@ -464,7 +496,10 @@ pub(crate) mod tests {
         let mut s = skill("java-2", "c", 1);
         s.name = "Java (island)".into();
         g.upsert_skill(s).unwrap();
-        assert_eq!(search(&g, "java"), ["java-2", "java", "javanese", "javascript"]);
+        assert_eq!(
+            search(&g, "java"),
+            ["java-2", "java", "javanese", "javascript"]
+        );
     }
 
     #[test]

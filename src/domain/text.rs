@@ -119,7 +119,11 @@ mod tests {
         assert_eq!(head("Apache Spark (big data)"), "apache spark");
         assert_eq!(head("Research scientist (ML)"), "research scientist");
         assert_eq!(head("Python"), "python");
-        assert_eq!(head("(ML)"), "ml", "nothing before the qualifier: the whole name");
+        assert_eq!(
+            head("(ML)"),
+            "ml",
+            "nothing before the qualifier: the whole name"
+        );
         assert_eq!(head("C (programming) basics"), "c programming basics");
     }
 }

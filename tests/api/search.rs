@@ -330,7 +330,10 @@ async fn occupations_are_found_by_their_alternative_and_hidden_labels() {
     let gp = roles(&app, "g.p.").await;
 
     // Assert: an exact alias, then other hits; a hidden label matches too.
-    assert_eq!(hgv.first().map(String::as_str), Some("cargo vehicle driver"));
+    assert_eq!(
+        hgv.first().map(String::as_str),
+        Some("cargo vehicle driver")
+    );
     assert_eq!(gp.first().map(String::as_str), Some("general practitioner"));
 }
 

@@ -29,8 +29,8 @@ use levenshtein_automata::LevenshteinAutomatonBuilder;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::rank::{Query, TYPO_MIN_LEN, Tier};
-use crate::domain::text::SearchKeys;
 use crate::domain::graph::lazy::Lazy;
+use crate::domain::text::SearchKeys;
 
 /// One edit, an adjacent transposition counting as one ("pyhton" is one typo from "python").
 /// Building the builder costs a few milliseconds, so it is made once per process.

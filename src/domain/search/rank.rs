@@ -132,7 +132,7 @@ fn words_match(key: &str, query: &Query, how: Match) -> bool {
 
 /// Whether `a` and `b` are at most one substitution, insertion, deletion or swap of two
 /// neighbouring letters apart.
-fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+pub(in crate::domain) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;
