@@ -38,6 +38,8 @@ pub struct Limits {
     pub max_text_bytes: usize,
     /// Largest `first` of `Role.similar`: each similar role costs two plans.
     pub max_similar: usize,
+    /// Most titles in one `normalizeTitles`: each costs a few searches.
+    pub max_titles: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +58,8 @@ impl Default for Limits {
             // milliseconds (see BENCHMARKS.md).
             max_text_bytes: 100_000,
             max_similar: 50,
+            // A recruiter's batch of ads; 500 titles take well under a second on ESCO.
+            max_titles: 500,
         }
     }
 }
@@ -275,6 +279,9 @@ pub struct LimitArgs {
     /// Largest `first` of `Role.similar`.
     #[arg(long, env = "SKILLGRAPH_MAX_SIMILAR", default_value_t = limits().max_similar)]
     pub max_similar: usize,
+    /// Most titles in one `normalizeTitles`.
+    #[arg(long, env = "SKILLGRAPH_MAX_TITLES", default_value_t = limits().max_titles)]
+    pub max_titles: usize,
 }
 
 impl ServerArgs {
@@ -302,6 +309,7 @@ impl ServerArgs {
                 max_directives: l.max_directives,
                 max_text_bytes: l.max_text_bytes,
                 max_similar: l.max_similar,
+                max_titles: l.max_titles,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),

@@ -88,6 +88,10 @@ const STOP: &[&str] = &["and"];
 /// How many candidates a title's searches gather, per search.
 const CANDIDATES: usize = 60;
 
+/// A candidate while ranking: confidence, title words matched, labels sharing a word with
+/// the title, name length, the role, and the index of its best key.
+type Ranked<'g> = (f64, usize, usize, usize, &'g Arc<Role>, usize);
+
 /// One role a title may name.
 #[derive(Clone, Debug)]
 pub struct TitleCandidate {
@@ -343,8 +347,7 @@ impl SkillGraph {
         for w in words.core().filter(|w| w.len() > 1) {
             add(self.search_roles_plain(w, CANDIDATES));
         }
-        // (confidence, title words matched, labels sharing a word, name length, role, key).
-        let mut ranked: Vec<(f64, usize, usize, usize, &Arc<Role>, usize)> = ids
+        let mut ranked: Vec<Ranked<'_>> = ids
             .iter()
             .filter_map(|id| {
                 let (role, keys) = self.keyed_role(id)?;

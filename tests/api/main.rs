@@ -27,4 +27,5 @@ mod queries;
 mod search;
 mod similar;
 mod subscriptions;
+mod titles;
 mod transport;
