@@ -631,6 +631,7 @@ pub struct TitleCandidateView {
 /// A role a job title may name.
 #[Object(name = "TitleCandidate")]
 impl TitleCandidateView {
+    /// The role.
     async fn role(&self) -> RoleView {
         RoleView {
             graph: self.graph.clone(),
