@@ -32,6 +32,9 @@
 //! ESCO's nurse responsible for general care has a dozen "… nurse" labels), then the shorter
 //! name, then the id.
 //!
+//! Only a title's first [`MAX_TITLE_WORDS`] words are read: a title is a few words, and each
+//! costs a search.
+//!
 //! A domain module: it reads the graph's folded role keys and knows no GraphQL.
 
 use std::sync::Arc;
@@ -84,6 +87,9 @@ pub const NOISE: &[&str] = &[
 
 /// Words that carry nothing on either side.
 const STOP: &[&str] = &["and"];
+
+/// How many words of a title are read: the rest is not a title.
+pub const MAX_TITLE_WORDS: usize = 16;
 
 /// How many candidates a title's searches gather, per search.
 const CANDIDATES: usize = 60;
@@ -329,6 +335,14 @@ impl SkillGraph {
         min_confidence: f64,
         alternatives: usize,
     ) -> TitleMatch {
+        let full = title;
+        // A title is a few words; reading only the first ones bounds the work a long text
+        // passed as a title can cause (one search per word, each label scored per word).
+        let title = &full
+            .split_whitespace()
+            .take(MAX_TITLE_WORDS)
+            .collect::<Vec<_>>()
+            .join(" ");
         let words = TitleWords::new(title);
         // Candidates: the roles a search finds for the title as written and stripped, and
         // for each of its words alone (a title sharing some words with a label).
@@ -379,7 +393,7 @@ impl SkillGraph {
             Some(top) if top.confidence >= min_confidence => Some(top),
             Some(top) => {
                 return TitleMatch {
-                    title: title.to_owned(),
+                    title: full.to_owned(),
                     best: None,
                     alternatives: std::iter::once(top)
                         .chain(found)
@@ -390,7 +404,7 @@ impl SkillGraph {
             None => None,
         };
         TitleMatch {
-            title: title.to_owned(),
+            title: full.to_owned(),
             best,
             alternatives: found.take(alternatives).collect(),
         }
@@ -499,6 +513,18 @@ mod tests {
             g.normalize_title("Astronaut", 0.5, 3)
                 .alternatives
                 .is_empty()
+        );
+        // Blank, marker-only and overlong titles answer, and do not panic.
+        let long = "chef ".repeat(10_000);
+        for odd in ["", "  ", "(m/w/d)", "- | ()", long.as_str()] {
+            let m = g.normalize_title(odd, 0.5, 3);
+            assert_eq!(m.title, odd);
+        }
+        let padded = format!("chef {}", "x ".repeat(5_000));
+        let read = g.normalize_title(&padded, 0.5, 3).alternatives[0].confidence;
+        assert!(
+            (read - 2.0 / 17.0).abs() < 1e-9,
+            "the words past the first sixteen are not read: {read}"
         );
         // The same rules in search: the noise is set aside only when the words find nothing.
         let search = |q: &str| -> Vec<String> {

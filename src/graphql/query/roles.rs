@@ -43,7 +43,8 @@ impl RoleQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The titles, at most `maxTitles` (500 by default); more is \
-                          LIMIT_EXCEEDED. Each at most `maxTextBytes` bytes.")]
+                          LIMIT_EXCEEDED. Each at most `maxTextBytes` bytes, of which the first \
+                          16 words are read.")]
         titles: Vec<String>,
         #[graphql(
             default_with = "Some(0.5)",
