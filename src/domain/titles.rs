@@ -41,7 +41,7 @@ use std::sync::Arc;
 
 use super::search::within_one_edit;
 use super::text::{SearchKeys, fold};
-use super::{Role, RoleId, SkillGraph};
+use super::{Error, MatchOrder, Profile, Role, RoleId, RoleMatch, SkillGraph};
 
 /// Folded words that qualify the person or the contract, not the occupation: set aside
 /// unless a label has them.
@@ -408,6 +408,46 @@ impl SkillGraph {
             best,
             alternatives: found.take(alternatives).collect(),
         }
+    }
+}
+
+impl SkillGraph {
+    /// [`match_roles_by`](Self::match_roles_by), steered by a job ad's title when ordered by
+    /// [`MatchOrder::Overlap`] (the "which role is this ad?" question): the role the title
+    /// names, at confidence 0.5 or more, comes first, whatever its overlap (kept out when
+    /// `among` leaves it out or it is the profile's current role). An ad's skills alone can
+    /// name a neighbour: a data engineer's ad lists the Python and SQL a data scientist's
+    /// does, and its title says which it is. Other orders ignore the title.
+    pub fn match_roles_titled(
+        &self,
+        profile: &Profile,
+        among: Option<&[RoleId]>,
+        order: MatchOrder,
+        limit: usize,
+        title: Option<&str>,
+    ) -> Result<Vec<RoleMatch>, Error> {
+        let mut matches = self.match_roles_by(profile, among, order, limit)?;
+        let Some(title) = title.filter(|_| order == MatchOrder::Overlap && limit > 0) else {
+            return Ok(matches);
+        };
+        let Some(named) = self.normalize_title(title, 0.5, 0).best else {
+            return Ok(matches);
+        };
+        let id = named.role.id.clone();
+        if among.is_some_and(|a| !a.contains(&id)) {
+            return Ok(matches);
+        }
+        if let Some(i) = matches.iter().position(|m| m.role == id) {
+            let m = matches.remove(i);
+            matches.insert(0, m);
+            return Ok(matches);
+        }
+        // Not among the best by overlap: its own match, first (none for the current role).
+        if let Some(m) = self.match_roles_by(profile, Some(&[id]), order, 1)?.pop() {
+            matches.insert(0, m);
+            matches.truncate(limit);
+        }
+        Ok(matches)
     }
 }
 

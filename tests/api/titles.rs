@@ -172,3 +172,39 @@ async fn too_many_titles_and_a_confidence_outside_0_to_1_are_refused() {
     assert_error(&negative, "INVALID_INPUT");
     assert!(empty.is_empty());
 }
+
+async fn match_overlap(app: &TestApp, text: &str, title: Option<&str>) -> Vec<String> {
+    let body = app
+        .query(
+            "query($text: String, $title: String) { matchRoles(profile: {text: $text}, \
+             orderBy: OVERLAP, first: 3, title: $title) { role { id } } }",
+            json!({ "text": text, "title": title }),
+        )
+        .await;
+    data(&body)["matchRoles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_job_ads_title_steers_match_roles_by_overlap() {
+    let app = TestApp::spawn().await;
+    let skills = "You will work with Python, SQL, statistics, probability and machine learning.";
+
+    let untitled = match_overlap(&app, skills, None).await;
+    let titled = match_overlap(&app, skills, Some("Data Engineer (m/w/d)")).await;
+    let first_line = match_overlap(
+        &app,
+        &format!("Senior Data Engineer - Berlin\n\n{skills}"),
+        None,
+    )
+    .await;
+
+    assert_ne!(untitled[0], "data-engineer", "{untitled:?}");
+    assert_eq!(titled[0], "data-engineer", "{titled:?}");
+    assert_eq!(titled.len(), 3);
+    assert_eq!(first_line[0], "data-engineer", "{first_line:?}");
+}
