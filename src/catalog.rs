@@ -428,6 +428,7 @@ mod tests {
                     alternatives: Vec::new(),
                 })
                 .collect(),
+            aliases: Vec::new(),
             external_id: None,
         };
         let group = PrerequisiteGroup {

@@ -42,6 +42,8 @@ pub struct Limits {
     /// person types in a search box, not a document (the substring and typo tiers grow with
     /// the text).
     pub max_query_chars: usize,
+    /// Most titles in one `normalizeTitles`: each costs a few searches.
+    pub max_titles: usize,
 }
 
 impl Default for Limits {
@@ -63,6 +65,8 @@ impl Default for Limits {
             // The longest ESCO label is under 200 characters; a 10,000-character search took
             // 200 ms on ESCO before this bound (issue 20).
             max_query_chars: 200,
+            // A recruiter's batch of ads; 500 titles take well under a second on ESCO.
+            max_titles: 500,
         }
     }
 }
@@ -288,6 +292,9 @@ pub struct LimitArgs {
     /// Longest search text in characters (`skills(query:)`, `roles(query:)`).
     #[arg(long, env = "SKILLGRAPH_MAX_QUERY_CHARS", default_value_t = limits().max_query_chars)]
     pub max_query_chars: usize,
+    /// Most titles in one `normalizeTitles`.
+    #[arg(long, env = "SKILLGRAPH_MAX_TITLES", default_value_t = limits().max_titles)]
+    pub max_titles: usize,
 }
 
 impl ServerArgs {
@@ -316,6 +323,7 @@ impl ServerArgs {
                 max_text_bytes: l.max_text_bytes,
                 max_similar: l.max_similar,
                 max_query_chars: l.max_query_chars,
+                max_titles: l.max_titles,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),

@@ -22,6 +22,7 @@ mod scratch;
 mod search;
 mod similar;
 mod text;
+mod titles;
 
 pub use changes::{Action, ChangeEntry, ChangeKind, Contents, Record, RecordChange};
 pub use error::Error;
@@ -42,3 +43,4 @@ pub use roles::gap::{RequirementStatus, RoleGap, RoleStanding};
 pub use roles::{MatchOrder, RoleMatch};
 pub use search::ListKey;
 pub use similar::{RoleSimilarity, SharedRequirement};
+pub use titles::{NOISE, TitleCandidate, TitleMatch};

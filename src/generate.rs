@@ -183,6 +183,7 @@ pub fn generate(shape: Shape) -> Batch {
             name: format!("Generated role {r}"),
             description: None,
             requirements,
+            aliases: Vec::new(),
             external_id: None,
         });
     }

@@ -740,6 +740,7 @@ mod tests {
                 importance: Importance::Optional,
                 alternatives: vec![b.clone()],
             }],
+            aliases: Vec::new(),
             external_id: None,
         })
         .unwrap();

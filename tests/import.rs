@@ -36,8 +36,8 @@ fn esco_imports_and_reports_the_real_flaws() {
     let (batch, mut report) = read(import::esco::read, &[fixture("esco")]);
     let graph = applied(&batch, &mut report);
 
-    assert_eq!(report.roles, 8);
-    assert_eq!(graph.stats().roles, 8);
+    assert_eq!(report.roles, 41);
+    assert_eq!(graph.stats().roles, 41);
     assert_eq!(graph.stats().skills, report.skills);
     assert!(report.skills > 300, "{report}");
     assert_eq!(
@@ -79,6 +79,18 @@ fn esco_imports_and_reports_the_real_flaws() {
             .as_deref()
             .is_some_and(|u| u.starts_with("http://data.europa.eu/esco/"))
     }));
+    // Occupations' alternative and hidden labels become the roles' aliases, without the
+    // preferred label ESCO repeats among them.
+    let role = |name: &str| graph.roles().find(|r| r.name == name).unwrap();
+    let bookkeeper = role("bookkeeper");
+    assert!(bookkeeper.aliases.iter().any(|a| a == "book-keeper"));
+    assert!(!bookkeeper.aliases.iter().any(|a| a == "bookkeeper"));
+    let gp = role("general practitioner");
+    assert!(
+        gp.aliases.iter().any(|a| a == "g.p."),
+        "a hidden label: {:?}",
+        gp.aliases
+    );
     // Skills sit in the skill-group tree, under the one ESCO root.
     let skill = graph
         .skills()
@@ -349,4 +361,77 @@ fn the_csv_layout_reads_one_of_groups_from_a_group_column() {
     assert!(graph.prerequisite_groups(&pytorch).unwrap().is_empty());
     assert_eq!(report.groups, 1, "{report}");
     assert!(graph.direct_prerequisites(&cnns).unwrap().is_empty());
+}
+
+/// Titles written as job ads write them (seniority, gender markers, locations, contract
+/// words, abbreviations), each with the occupation a recruiter would file the ad under.
+const AD_TITLES: &[(&str, &str)] = &[
+    ("Java Developer (m/w/d)", "software developer"),
+    ("Sr. Bookkeeper", "bookkeeper"),
+    ("HGV Driver", "cargo vehicle driver"),
+    ("Frontend Developer - Berlin", "user interface developer"),
+    ("Registered Nurse", "nurse responsible for general care"),
+    ("Head Chef", "head chef"),
+    ("Chief Executive Officer (CEO)", "chief executive officer"),
+    ("Senior Data Scientist (f/m/x)", "data scientist"),
+    ("Junior Data Analyst - Remote", "data analyst"),
+    ("Lead Software Engineer | Hybrid", "software developer"),
+    ("Accountant (H/F)", "accountant"),
+    ("Warehouse Operative - Night Shift", "warehouse worker"),
+    ("Forklift Driver (m/w/d)", "forklift operator"),
+    ("Receptionist, Part-time", "receptionist"),
+    ("IT Project Manager (w/m/d)", "ICT project manager"),
+    ("Call Centre Agent - Inbound", "call centre agent"),
+    (
+        "Customer Service Representative (Remote)",
+        "customer service representative",
+    ),
+    ("Waiter / Waitress", "waiter/waitress"),
+    ("Commis Chef", "chef"),
+    ("Kitchen Porter – Immediate Start", "kitchen porter"),
+    ("Qualified Electrician", "electrician"),
+    ("Payroll Administrator", "payroll clerk"),
+    ("Graphic Designer (m/f/d)", "graphic designer"),
+    ("Marketing Manager - London", "marketing manager"),
+    ("Cloud Engineer (AWS)", "cloud engineer"),
+    ("Sales Assistant - Christmas Temp", "sales assistant"),
+    ("Store Manager", "shop manager"),
+    ("Staff Nurse", "nurse responsible for general care"),
+    ("Nursing Assistant", "nurse assistant"),
+    ("Web Developer", "web developer"),
+    ("Locum Doctor", "general practitioner"),
+    ("Principal Electrical Engineer", "electrical engineer"),
+    ("HR Manager", "human resources manager"),
+    ("Barista (Teilzeit)", "barista"),
+];
+
+#[test]
+fn ad_titles_find_the_occupation_a_recruiter_would_pick() {
+    let (batch, mut report) = read(import::esco::read, &[fixture("esco")]);
+    let graph = applied(&batch, &mut report);
+    let mut wrong = Vec::new();
+    for (title, want) in AD_TITLES {
+        let m = graph.normalize_title(title, 0.5, 3);
+        let got = m
+            .best
+            .as_ref()
+            .map(|b| (b.role.name.as_str(), b.confidence, b.label.as_str()));
+        if got.map(|g| g.0) != Some(*want) {
+            let alts: Vec<_> = m
+                .alternatives
+                .iter()
+                .map(|a| (a.role.name.as_str(), a.confidence, a.label.as_str()))
+                .collect();
+            wrong.push(format!(
+                "{title:?}: want {want:?}, got {got:?}, then {alts:?}"
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} wrong:\n{}",
+        wrong.len(),
+        AD_TITLES.len(),
+        wrong.join("\n")
+    );
 }

@@ -1365,3 +1365,27 @@ fn a_skill_is_started_where_it_is_needed_and_deepened_later() {
         Some(level(2))
     );
 }
+
+#[test]
+fn job_ad_titles_find_the_seed_role_they_name() {
+    // The titles job ads use, as aliases of the roles: each answers its role first, and "ML
+    // engineer" no longer answers the MLOps engineer (a substring of "mlops").
+    for (title, role) in [
+        ("ML engineer", "ml-engineer"),
+        ("machine learning engineer", "ml-engineer"),
+        ("MLOps", "mlops-engineer"),
+        ("LLM engineer", "genai-engineer"),
+        ("AI engineer", "ai-engineer"),
+        ("data engineer", "data-engineer"),
+        ("backend developer", "software-engineer"),
+        ("research scientist", "research-scientist"),
+    ] {
+        let hits = graph().search_roles(title, 3);
+        assert_eq!(
+            hits.first().map(|r| r.id.as_str()),
+            Some(role),
+            "{title}: {:?}",
+            hits.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()
+        );
+    }
+}

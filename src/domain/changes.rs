@@ -145,6 +145,7 @@ fn role_fields(old: &Role, new: &Role) -> Vec<String> {
     differing(&[
         ("name", old.name != new.name),
         ("description", old.description != new.description),
+        ("aliases", old.aliases != new.aliases),
         ("requirements", old.requirements != new.requirements),
         ("externalId", old.external_id != new.external_id),
     ])

@@ -313,6 +313,11 @@ pub struct Role {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Other titles of the role, as job ads write them ("ML engineer" for a machine learning
+    /// engineer): searched like its name. Defaulted so that records stored before roles had
+    /// aliases still decode.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// One entry per skill (a "one of" requirement under its preferred skill), sorted by
     /// skill id.
     #[serde(default)]

@@ -6,7 +6,8 @@
 //! collapsed to single spaces) and so is the query. A hit falls in the first [`Tier`] it
 //! reaches:
 //!
-//! 1. the name is the query;
+//! 1. the name is the query, or its part before a closing qualifier in parentheses is (ESCO's
+//!    "Java (computer programming)" for "java", which so ranks before "Javanese");
 //! 2. the name starts with the query ("manage sta" → "manage staff");
 //! 3. an alias is the query, then 4. an alias starts with it;
 //! 5. every query word is a word of the name, the last one only a prefix of one, in any
@@ -65,6 +66,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use self::index::TextIndex;
+pub(in crate::domain) use self::rank::within_one_edit;
 use self::rank::{Query, Tier, tier};
 use super::graph::{SkillEntry, SkillGraph};
 use super::text::SearchKeys;
@@ -208,7 +210,7 @@ impl SkillGraph {
     fn build_skill_index(&self) -> TextIndex<SkillId> {
         let mut docs: Vec<&SkillEntry> = self.entries().collect();
         docs.sort_by_cached_key(|e| self.skill_rank(e));
-        TextIndex::build(docs.into_iter().map(|e| (e.skill.id.clone(), e.keys.all())))
+        TextIndex::build(docs.into_iter().map(|e| (e.skill.id.clone(), &e.keys)))
     }
 
     /// The first `limit` skills in listing order (category order, then id).
@@ -230,7 +232,11 @@ impl SkillGraph {
         all.into_iter().map(|(_, e)| e).collect()
     }
 
-    /// The best `limit` roles matching `query` by name (all roles by id when it is blank).
+    /// The best `limit` roles matching `query` by name or alias (all roles by id when it is
+    /// blank), read as a job title: without gender markers, then, when that finds nothing,
+    /// without a location suffix and parenthesised parts, then without seniority and other
+    /// noise words (see `titles`). "Java Developer (m/w/d)" searches "Java Developer"; "head"
+    /// still suggests "head chef".
     pub fn search_roles(&self, query: &str, limit: usize) -> Vec<&Arc<Role>> {
         self.search_roles_keyed(query, limit)
             .into_iter()
@@ -246,8 +252,35 @@ impl SkillGraph {
         self.search_roles_keyed(query, usize::MAX).len()
     }
 
-    /// [`search_roles`](Self::search_roles), each hit with its [`ListKey`].
+    /// [`search_roles`](Self::search_roles), each hit with its [`ListKey`]. Every page of one
+    /// query reads the same variant of it (the graph decides which), so keys stay comparable.
     pub fn search_roles_keyed(&self, query: &str, limit: usize) -> Vec<(ListKey, &Arc<Role>)> {
+        let variants = super::titles::query_variants(query);
+        let Some((last, earlier)) = variants.split_last() else {
+            return self.search_roles_keyed_plain(query, limit);
+        };
+        for variant in earlier {
+            // One hit is enough to know the variant finds something.
+            if !self.search_roles_keyed_plain(variant, 1).is_empty() {
+                return self.search_roles_keyed_plain(variant, limit);
+            }
+        }
+        self.search_roles_keyed_plain(last, limit)
+    }
+
+    /// The roles matching `query` by the ranking rules alone, the text taken as it is.
+    pub(in crate::domain) fn search_roles_plain(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Vec<&Arc<Role>> {
+        self.search_roles_keyed_plain(query, limit)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
+    fn search_roles_keyed_plain(&self, query: &str, limit: usize) -> Vec<(ListKey, &Arc<Role>)> {
         let query = Query::new(query);
         if query.is_empty() {
             return self
@@ -287,7 +320,7 @@ impl SkillGraph {
     fn build_role_index(&self) -> TextIndex<RoleId> {
         let mut docs: Vec<_> = self.keyed_roles().collect();
         docs.sort_by(|(a, ka), (b, kb)| (ka.name_len(), &a.id).cmp(&(kb.name_len(), &b.id)));
-        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), k.all())))
+        TextIndex::build(docs.into_iter().map(|(r, k)| (r.id.clone(), k)))
     }
 
     /// Builds the search indexes this snapshot lacks, so that its searches do not have to.
@@ -447,12 +480,37 @@ pub(crate) mod tests {
                 importance: Importance::Essential,
                 alternatives: Vec::new(),
             }],
+            aliases: Vec::new(),
             external_id: None,
         };
         g.upsert_role(role).unwrap();
         assert_eq!(
             search(&g, "data"),
             ["d-short", "a-short", "c-short", "b-long"]
+        );
+    }
+
+    #[test]
+    fn the_name_before_a_qualifier_is_an_exact_name() {
+        let mut g = named(&[
+            ("javanese", "Javanese", &[]),
+            ("java", "Java (computer programming)", &[]),
+            ("javascript", "JavaScript", &[]),
+        ]);
+        assert_eq!(
+            search(&g, "java"),
+            ["java", "javanese", "javascript"],
+            "ESCO's qualified name is exact; the longer names only start with \"java\""
+        );
+        assert_eq!(search(&g, "java comp"), ["java"]);
+        // The same through the overlay of a write after the index was built.
+        g.prepare_search();
+        let mut s = skill("java-2", "c", 1);
+        s.name = "Java (island)".into();
+        g.upsert_skill(s).unwrap();
+        assert_eq!(
+            search(&g, "java"),
+            ["java-2", "java", "javanese", "javascript"]
         );
     }
 
@@ -551,6 +609,7 @@ pub(crate) mod tests {
                 name: name.into(),
                 description: None,
                 requirements: vec![],
+                aliases: Vec::new(),
                 external_id: None,
             })
             .unwrap();
@@ -664,6 +723,7 @@ mod properties {
                         alternatives: Vec::new(),
                     })
                     .collect(),
+                aliases: Vec::new(),
                 external_id: None,
             };
             let (first, then) = roles.split_at(roles.len() / 2);

@@ -35,22 +35,41 @@ pub(in crate::domain) fn is_symbol_word(c: char) -> bool {
 /// The folded name and aliases of one skill or role: the name first, then each alias that
 /// folds to something new (an alias equal to the name can never rank a hit higher).
 #[derive(Clone, Debug, Default)]
-pub(in crate::domain) struct SearchKeys(Arc<[String]>);
+pub(in crate::domain) struct SearchKeys(Arc<[String]>, usize);
 
 impl SearchKeys {
     pub(in crate::domain) fn new(name: &str, aliases: &[String]) -> Self {
-        let mut keys: Vec<String> = vec![fold(name)];
+        let folded = fold(name);
+        let head = head_words(name, &folded);
+        let mut keys: Vec<String> = vec![folded];
         for alias in aliases {
             let alias = fold(alias);
             if !alias.is_empty() && !keys.contains(&alias) {
                 keys.push(alias);
             }
         }
-        Self(keys.into())
+        Self(keys.into(), head)
     }
 
     pub(in crate::domain) fn name(&self) -> &str {
         &self.0[0]
+    }
+
+    /// How many words of the folded name come before a closing parenthetical qualifier
+    /// ("Java (computer programming)": 1), or all of them when there is none. ESCO tells
+    /// homonyms apart so, and a person typing "java" means that skill: the head counts as the
+    /// name for an exact match (see `search`).
+    pub(in crate::domain) fn head_words(&self) -> usize {
+        self.1
+    }
+
+    /// The folded name up to its qualifier (all of it when it has none).
+    pub(in crate::domain) fn head(&self) -> &str {
+        let name = self.name();
+        match name.match_indices(' ').nth(self.1.wrapping_sub(1)) {
+            Some((at, _)) if self.1 > 0 => &name[..at],
+            _ => name,
+        }
     }
 
     /// The folded aliases that differ from the name and each other.
@@ -69,6 +88,20 @@ impl SearchKeys {
     }
 }
 
+/// The number of words of `folded` (the folded `name`) before a qualifier in parentheses that
+/// ends the name; all its words when there is none, or nothing stands before it.
+fn head_words(name: &str, folded: &str) -> usize {
+    let all = folded.split(' ').filter(|w| !w.is_empty()).count();
+    let name = name.trim_end();
+    if !name.ends_with(')') {
+        return all;
+    }
+    match name.find('(').map(|at| fold(&name[..at])) {
+        Some(head) if !head.is_empty() => head.split(' ').count(),
+        _ => all,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +110,20 @@ mod tests {
     fn folding_ignores_case_accents_and_punctuation() {
         assert_eq!(fold("  Régression   LOGISTIQUE! "), "regression logistique");
         assert_eq!(fold("C++ / C#"), "c++ c#");
+    }
+
+    #[test]
+    fn the_head_of_a_name_stops_at_a_closing_qualifier() {
+        let head = |name: &str| SearchKeys::new(name, &[]).head().to_owned();
+        assert_eq!(head("Java (computer programming)"), "java");
+        assert_eq!(head("Apache Spark (big data)"), "apache spark");
+        assert_eq!(head("Research scientist (ML)"), "research scientist");
+        assert_eq!(head("Python"), "python");
+        assert_eq!(
+            head("(ML)"),
+            "ml",
+            "nothing before the qualifier: the whole name"
+        );
+        assert_eq!(head("C (programming) basics"), "c programming basics");
     }
 }

@@ -85,6 +85,16 @@ pub(super) fn search_cost(
         .min(MAX_COST)
 }
 
+/// The complexity of normalising `titles`: each title's answer, plus one per character typed
+/// (as a search counts its text, see [`search_cost`]).
+pub(super) fn titles_cost(titles: &[String], child: usize) -> usize {
+    titles
+        .iter()
+        .map(|t| child.saturating_add(t.chars().count()))
+        .fold(0usize, usize::saturating_add)
+        .min(MAX_COST)
+}
+
 /// Refuses a text longer than `maxTextBytes`.
 pub(super) fn check_text(ctx: &Context<'_>, text: &str) -> Result<(), ApiError> {
     let l = limits(ctx);

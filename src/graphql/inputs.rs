@@ -283,6 +283,9 @@ pub struct RoleInput {
     pub name: String,
     /// What the role does; null or omitted: none.
     pub description: Option<String>,
+    /// Other titles of the role, matched by `roles(query:)` and `normalizeTitles`; null or
+    /// omitted: none.
+    pub aliases: Option<Vec<String>>,
     /// Every requirement of the role (each skill once, as a requirement's skill or an
     /// alternative); null or omitted: none.
     pub requirements: Option<Vec<RequirementInput>>,
@@ -300,6 +303,7 @@ impl RoleInput {
                 .flatten()
                 .map(RequirementInput::parse)
                 .collect::<Result<_, ApiError>>()?,
+            aliases: self.aliases.unwrap_or_default(),
             external_id: None,
         })
     }

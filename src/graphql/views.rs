@@ -12,6 +12,7 @@ mod graph;
 
 pub use answers::{
     LearningPathView, RoleGapView, RoleMatchView, SkillMentionView, SkillSuggestionView,
+    TitleMatchView,
 };
 pub use graph::{CategoryView, RoleView, SkillView};
 

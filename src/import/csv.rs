@@ -243,6 +243,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                     name: field(row, name).to_owned(),
                     description: Some(field(row, description).to_owned()).filter(|d| !d.is_empty()),
                     requirements: vec![],
+                    aliases: Vec::new(),
                     external_id: None,
                 },
             );

@@ -5,7 +5,7 @@
 //! * skill groups → categories, as a tree under one `esco` root (`broaderRelationsSkillPillar`);
 //! * skills → skills: preferred label, alt labels as aliases, description, skill type and reuse
 //!   level as tags, the URI as external id, in the nearest skill group above them;
-//! * occupations → roles; essential / optional occupation–skill relations → requirements;
+//! * occupations → roles: preferred label, alt and hidden labels as aliases; essential / optional occupation–skill relations → requirements;
 //! * skill–skill relations → prerequisites, the related skill being needed by the original one:
 //!   essential → required, optional → recommended.
 //!
@@ -283,9 +283,11 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
 
     // Occupations and what they require.
     let occupations = table(files, "occupations")?;
-    let (uri, label, description) = (
+    let (uri, label, alt, hidden, description) = (
         occupations.column("conceptUri"),
         occupations.column("preferredLabel"),
+        occupations.column("altLabels"),
+        occupations.column("hiddenLabels"),
         occupations.column("description"),
     );
     let mut roles: BTreeMap<String, (Role, BTreeMap<SkillId, Requirement>)> = BTreeMap::new();
@@ -301,6 +303,14 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             name: bounded(field(row, label), 200, "label", &id, &mut report),
             description: description_of(field(row, description), &id, &mut report),
             requirements: vec![],
+            // Hidden labels are the misspellings and outdated titles ESCO keeps for search
+            // only ("plumbber"); as aliases they are matched, and shown like the others.
+            aliases: labels(
+                &format!("{}\n{}", field(row, alt), field(row, hidden)),
+                field(row, label),
+                &id,
+                &mut report,
+            ),
             external_id: Some(field(row, uri).to_owned()),
         };
         roles.insert(id, (role, BTreeMap::new()));

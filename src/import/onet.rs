@@ -171,6 +171,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             name: bounded(field(row, title), 200, "title", id.as_str(), &mut report),
             description: description_of(field(row, description), id.as_str(), &mut report),
             requirements: vec![],
+            aliases: Vec::new(),
             external_id: Some(field(row, code).to_owned()),
         };
         roles.insert(id, (role, BTreeMap::new()));
@@ -252,6 +253,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                         .unwrap_or_else(|| occupation.clone()),
                     description: None,
                     requirements: vec![],
+                    aliases: Vec::new(),
                     external_id: Some(occupation.clone()),
                 };
                 roles.insert(id.clone(), (role, BTreeMap::new()));

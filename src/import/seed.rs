@@ -115,6 +115,8 @@ struct RoleEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     requirements: Vec<RequirementEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     external_id: Option<String>,
@@ -503,6 +505,7 @@ impl Seed {
             name: e.name,
             description: e.description,
             requirements,
+            aliases: e.aliases,
             external_id: e.external_id,
         });
         self.places.roles.push(place);
@@ -784,6 +787,7 @@ pub fn export(graph: &SkillGraph) -> String {
                 id: r.id.to_string(),
                 name: r.name.clone(),
                 description: r.description.clone(),
+                aliases: r.aliases.clone(),
                 requirements: r
                     .requirements
                     .iter()

@@ -28,4 +28,5 @@ mod related;
 mod search;
 mod similar;
 mod subscriptions;
+mod titles;
 mod transport;

@@ -305,12 +305,52 @@ async fn occupations_are_searched_by_the_same_rules() {
     // Assert
     assert_eq!(
         data,
-        ["data analyst", "data scientist", "database developer"]
+        [
+            "data analyst",
+            "data scientist",
+            "database developer",
+            // By its alias "statistical data analyst", after the names starting with "data".
+            "statistician"
+        ]
     );
     assert_eq!(typo, ["statistician"]);
     assert_eq!(
         second_word.first().map(String::as_str),
         Some("data scientist")
+    );
+}
+
+#[tokio::test]
+async fn occupations_are_found_by_their_alternative_and_hidden_labels() {
+    // Arrange
+    let app = TestApp::spawn_esco().await;
+
+    // Act
+    let hgv = roles(&app, "HGV driver").await;
+    let gp = roles(&app, "g.p.").await;
+
+    // Assert: an exact alias, then other hits; a hidden label matches too.
+    assert_eq!(
+        hgv.first().map(String::as_str),
+        Some("cargo vehicle driver")
+    );
+    assert_eq!(gp.first().map(String::as_str), Some("general practitioner"));
+}
+
+#[tokio::test]
+async fn the_name_before_a_qualifier_counts_as_the_exact_name() {
+    // Arrange: ESCO names the language "Java (computer programming)".
+    let app = TestApp::spawn_esco().await;
+
+    // Act
+    let page = skills(&app, "java").await;
+
+    // Assert
+    let names = page.names();
+    assert_eq!(
+        names[..2],
+        ["Java (computer programming)", "Javanese"],
+        "{names:?}"
     );
 }
 

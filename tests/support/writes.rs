@@ -236,6 +236,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                 name: format!("Role {n}"),
                 description: flag.then(|| "a role".to_owned()),
                 requirements,
+                aliases: Vec::new(),
                 external_id: None,
             }))
         }
@@ -311,6 +312,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                     importance: Importance::Essential,
                     alternatives: Vec::new(),
                 }],
+                aliases: Vec::new(),
                 external_id: None,
             });
             let mut report = skillgraph::import::Report::new("proptest");

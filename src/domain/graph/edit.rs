@@ -586,6 +586,7 @@ impl SkillGraph {
             MAX_DESCRIPTION,
             false,
         )?;
+        check_list("aliases", &role.aliases)?;
         // Each skill meets at most one requirement, as its skill or as an alternative: a
         // requirement met twice over would count one skill twice in readiness, and a skill
         // left out of a role by cascade could not say which requirement it left.
@@ -620,7 +621,7 @@ impl SkillGraph {
             old => old.map(|(old, _)| old.clone()),
         };
         let id = role.id.clone();
-        let keys = SearchKeys::new(&role.name, &[]);
+        let keys = SearchKeys::new(&role.name, &role.aliases);
         let role = Arc::new(role);
         Arc::make_mut(&mut self.roles).insert(id.clone(), (role.clone(), keys));
         self.touch(Touched::Role {

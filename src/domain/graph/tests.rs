@@ -284,6 +284,7 @@ fn deleting_a_required_skill_needs_cascade_and_names_its_users() {
             importance: Importance::Essential,
             alternatives: Vec::new(),
         }],
+        aliases: Vec::new(),
         external_id: None,
     };
     g.upsert_role(role).unwrap();
@@ -324,6 +325,7 @@ fn one_of_role(rid: &str, skills: &[&[&str]]) -> Role {
                 alternatives: options[1..].iter().map(|o| id(o)).collect(),
             })
             .collect(),
+        aliases: Vec::new(),
         external_id: None,
     }
 }

@@ -45,6 +45,7 @@ pub(crate) fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
                 alternatives: Vec::new(),
             })
             .collect(),
+        aliases: Vec::new(),
         external_id: None,
     }
 }

@@ -30,6 +30,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::rank::{Query, Tier, typo_allowed};
 use crate::domain::graph::lazy::Lazy;
+use crate::domain::text::SearchKeys;
 
 /// One edit, an adjacent transposition counting as one ("pyhton" is one typo from "python").
 /// Building the builder costs a few milliseconds, so it is made once per process.
@@ -55,6 +56,9 @@ struct Field {
     /// Term → the keys whose first word it is: whole-key exact and prefix matches start here.
     first_start: Vec<u32>,
     first: Vec<u32>,
+    /// Key → how many of its words come before a closing qualifier (see
+    /// [`SearchKeys::head_words`]); kept for names only, empty for aliases.
+    head: Vec<u32>,
 }
 
 /// Which postings of a field a candidate set is drawn from.
@@ -216,9 +220,8 @@ impl Hits<'_> {
 }
 
 impl<I> TextIndex<I> {
-    /// Indexes `docs`, which must come in tie-break order, each with its folded keys: the
-    /// name first, then the aliases.
-    pub(crate) fn build<'a>(docs: impl IntoIterator<Item = (I, &'a [String])>) -> Self {
+    /// Indexes `docs`, which must come in tie-break order, each with its folded keys.
+    pub(crate) fn build<'a>(docs: impl IntoIterator<Item = (I, &'a SearchKeys)>) -> Self {
         // Provisional term ids in order of first sight; renumbered in byte order below.
         let mut ids: HashMap<&'a str, u32> = HashMap::default();
         let mut texts: Vec<&'a str> = Vec::new();
@@ -227,7 +230,8 @@ impl<I> TextIndex<I> {
         let mut doc_ids = Vec::new();
         for (doc, (id, keys)) in docs.into_iter().enumerate() {
             doc_ids.push(id);
-            for (slot, key) in keys.iter().enumerate() {
+            names.head.push(keys.head_words() as u32);
+            for (slot, key) in keys.all().iter().enumerate() {
                 let field = if slot == 0 { &mut names } else { &mut aliases };
                 field.doc_of.push(doc as u32);
                 field.word_start.push(field.words.len() as u32);
@@ -425,7 +429,7 @@ impl<I> TextIndex<I> {
         field.for_each_key(List::FirstWord, first, |key| {
             let words = field.words_of(key);
             let fits = if complete {
-                words.len() == n
+                words.len() == n || field.head.get(key as usize) == Some(&(n as u32))
             } else {
                 words.len() >= n
             } && words[..n - 1]

@@ -63,7 +63,7 @@ impl Query {
 pub(super) fn tier(keys: &SearchKeys, query: &Query) -> Option<Tier> {
     let (name, aliases) = (keys.name(), keys.aliases());
     let q = query.text.as_str();
-    if name == q {
+    if name == q || keys.head() == q {
         return Some(Tier::NameExact);
     }
     if name.starts_with(q) {
@@ -142,7 +142,7 @@ fn words_match(key: &str, query: &Query, how: Match) -> bool {
 
 /// Whether `a` and `b` are at most one substitution, insertion, deletion or swap of two
 /// neighbouring letters apart.
-fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+pub(in crate::domain) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;

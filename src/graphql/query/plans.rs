@@ -9,7 +9,9 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object};
 
 use crate::domain::{PlanOptions, RoleId};
-use crate::graphql::args::{check_profile, check_targets, first_of, page_cost, schedule};
+use crate::graphql::args::{
+    check_profile, check_targets, check_text, first_of, page_cost, schedule,
+};
 use crate::graphql::enums::RoleMatchOrder;
 use crate::graphql::error::OrApi;
 use crate::graphql::inputs::{ProfileInput, TargetInput, role_id};
@@ -151,8 +153,23 @@ impl PlanQuery {
                           first); null: READINESS."
         )]
         order_by: Option<RoleMatchOrder>,
+        #[graphql(desc = "A job ad's title, read with `profile.text` as the ad: with \
+                          OVERLAP, the role it names (as `normalizeTitles` finds it, at \
+                          confidence 0.5 or more) comes first. Null: the first non-blank \
+                          line of `profile.text`. Other orders ignore it.")]
+        title: Option<String>,
     ) -> async_graphql::Result<Vec<RoleMatchView>> {
         check_profile(ctx, &profile).api()?;
+        if let Some(title) = &title {
+            check_text(ctx, title).api()?;
+        }
+        let title = title.or_else(|| {
+            let text = profile.text.as_deref()?;
+            text.lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(String::from)
+        });
         let first = first_of(ctx, first)?;
         if let Some(among) = &among {
             check_targets(ctx, "among", among.len()).api()?;
@@ -166,7 +183,15 @@ impl PlanQuery {
         let profile = profile.parse_with_text().api()?;
         let matches = compute({
             let graph = graph.clone();
-            move || graph.match_roles_by(&profile.on(&graph), among.as_deref(), order, first)
+            move || {
+                graph.match_roles_titled(
+                    &profile.on(&graph),
+                    among.as_deref(),
+                    order,
+                    first,
+                    title.as_deref(),
+                )
+            }
         })
         .await?
         .api()?;

@@ -6,12 +6,15 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 
-use crate::graphql::args::{check_query, search_cost};
-use crate::graphql::error::OrApi;
+use crate::graphql::args::{check_query, check_text, search_cost, titles_cost};
+use crate::graphql::error::{ApiError, OrApi};
 use crate::graphql::inputs::role_id;
 use crate::graphql::paging::{self, Args, ListId, Listed, Page, Window};
-use crate::graphql::views::RoleView;
-use crate::graphql::{graph, limits};
+use crate::graphql::views::{RoleView, TitleMatchView};
+use crate::graphql::{compute, graph, limits};
+
+/// How many alternatives a title's answer lists.
+const ALTERNATIVES: usize = 5;
 
 impl Listed for RoleView {
     const CONNECTION: &'static str = "RoleConnection";
@@ -32,8 +35,64 @@ impl RoleQuery {
         Ok(RoleView::of(&graph(ctx), id.as_str()))
     }
 
-    /// Roles matching `query` by name, ranked as `skills` ranks skills; without a query, all
-    /// roles by id. Paged as `skills` is.
+    /// The role each job title names, as ads write them ("Sr. Java Developer (m/w/d) -
+    /// Berlin"): seniority, gender markers, locations and contract words set aside where no
+    /// label has them, each title matched against role names and aliases with a confidence.
+    /// One answer per title, in order. See "Job titles" in the README. Each title counts its
+    /// answer's fields and one complexity point a character.
+    #[graphql(complexity = "titles_cost(&titles, child_complexity)")]
+    async fn normalize_titles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The titles, at most `maxTitles` (500 by default); more is \
+                          LIMIT_EXCEEDED. Each at most `maxTextBytes` bytes, of which the first \
+                          16 words are read.")]
+        titles: Vec<String>,
+        #[graphql(
+            default_with = "Some(0.5)",
+            desc = "The least confidence, 0 to 1, for a title's `role`; below it the role \
+                    is null and the alternatives remain; null: 0.5. Outside 0-1: \
+                    INVALID_INPUT."
+        )]
+        min_confidence: Option<f64>,
+    ) -> async_graphql::Result<Vec<TitleMatchView>> {
+        let min_confidence = min_confidence.unwrap_or(0.5);
+        let l = limits(ctx);
+        l.check("maxTitles", "titles", titles.len(), l.max_titles)
+            .api()?;
+        for title in &titles {
+            check_text(ctx, title).api()?;
+        }
+        if !(0.0..=1.0).contains(&min_confidence) {
+            return Err(ApiError::InvalidInput(format!(
+                "minConfidence must be between 0 and 1, got {min_confidence}"
+            )))
+            .api();
+        }
+        let graph = graph(ctx);
+        let found = compute({
+            let graph = graph.clone();
+            move || {
+                titles
+                    .iter()
+                    .map(|t| graph.normalize_title(t, min_confidence, ALTERNATIVES))
+                    .collect::<Vec<_>>()
+            }
+        })
+        .await?;
+        Ok(found
+            .into_iter()
+            .map(|found| TitleMatchView {
+                graph: graph.clone(),
+                found,
+            })
+            .collect())
+    }
+
+    /// Roles matching `query` by name or alias, ranked as `skills` ranks skills, the query
+    /// read as a job title (gender markers, then a location suffix and parentheses, then
+    /// seniority and other noise words set aside while nothing is found); without a query,
+    /// all roles by id. Paged as `skills` is.
     #[graphql(complexity = "search_cost(&query, last.or(first), 20, child_complexity)")]
     async fn roles(
         &self,

@@ -1,5 +1,6 @@
 //! The answers to questions asked of the graph: LearningPath and its PathSteps, RoleGap and
-//! RequirementStatus, RoleMatch, SkillSuggestion and RoleProgress, SkillMention. Each holds
+//! RequirementStatus, RoleMatch, SkillSuggestion and RoleProgress, SkillMention, TitleMatch and
+//! TitleCandidate. Each holds
 //! the snapshot it was computed on and answers its objects with the views of `graph`.
 //!
 //! As there, a `Flat` impl sits under the `#[Object]` it mirrors. Depends on `graph`, `args`
@@ -12,7 +13,7 @@ use async_graphql::{Object, SimpleObject, Union, Value};
 use super::graph::{RoleRequirementView, RoleView, SkillRef, SkillView, skills};
 use crate::domain::{
     LearningPlan, Mention, Profile, RequirementStatus, Role, RoleMatch, RoleProgress, RoleStanding,
-    Schedule, SkillGraph, Step, Suggestion, TargetRef,
+    Schedule, SkillGraph, Step, Suggestion, TargetRef, TitleCandidate, TitleMatch,
 };
 use crate::graphql::args::{int, level, list_cost};
 use crate::graphql::compute;
@@ -576,5 +577,73 @@ impl SkillMentionView {
     /// little more (`1 + ln(count)` times the best mention's label score, which is in (0, 1]).
     async fn score(&self) -> f64 {
         self.mention.score
+    }
+}
+
+pub struct TitleMatchView {
+    pub graph: Arc<SkillGraph>,
+    pub found: TitleMatch,
+}
+
+/// The role a job title names, as `normalizeTitles` reads it.
+#[Object(name = "TitleMatch")]
+impl TitleMatchView {
+    /// The title, as given.
+    async fn title(&self) -> &str {
+        &self.found.title
+    }
+    /// The best role; null when no role reaches `minConfidence` (the alternatives remain).
+    async fn role(&self) -> Option<RoleView> {
+        self.found.best.as_ref().map(|b| RoleView {
+            graph: self.graph.clone(),
+            role: b.role.clone(),
+        })
+    }
+    /// How well the title matches the role's best label, 0 to 1: the Dice coefficient of
+    /// their words, the words ads wrap titles in set aside (see "Job titles" in the README).
+    /// 1 is the label itself; 0 with a null role when no role shares a word with the title.
+    async fn confidence(&self) -> f64 {
+        self.found.best.as_ref().map_or(0.0, |b| b.confidence)
+    }
+    /// The role's name or alias, as written, that matched best; null with a null role.
+    async fn matched_label(&self) -> Option<&str> {
+        self.found.best.as_ref().map(|b| b.label.as_str())
+    }
+    /// Other roles the title may name, best first: up to five, the best one first when it
+    /// falls short of `minConfidence`.
+    async fn alternatives(&self) -> Vec<TitleCandidateView> {
+        self.found
+            .alternatives
+            .iter()
+            .map(|c| TitleCandidateView {
+                graph: self.graph.clone(),
+                candidate: c.clone(),
+            })
+            .collect()
+    }
+}
+
+pub struct TitleCandidateView {
+    pub graph: Arc<SkillGraph>,
+    pub candidate: TitleCandidate,
+}
+
+/// A role a job title may name.
+#[Object(name = "TitleCandidate")]
+impl TitleCandidateView {
+    /// The role.
+    async fn role(&self) -> RoleView {
+        RoleView {
+            graph: self.graph.clone(),
+            role: self.candidate.role.clone(),
+        }
+    }
+    /// As `TitleMatch.confidence`.
+    async fn confidence(&self) -> f64 {
+        self.candidate.confidence
+    }
+    /// The role's name or alias, as written, that matched best.
+    async fn matched_label(&self) -> &str {
+        &self.candidate.label
     }
 }

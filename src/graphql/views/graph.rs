@@ -577,6 +577,11 @@ impl RoleView {
     async fn description(&self) -> Option<&str> {
         self.role.description.as_deref()
     }
+    /// Other titles of the role, as job ads write them (ESCO's alternative and hidden
+    /// labels); `roles(query:)` and `normalizeTitles` match them too.
+    async fn aliases(&self) -> &[String] {
+        &self.role.aliases
+    }
     /// The roles whose requirements overlap this one's most, a shared skill counting more the
     /// fewer roles ask for it (see `RoleSimilarity.score`), best first (ties by id), with the
     /// skills they share and the hours of a move each way: where people in this role come
@@ -644,6 +649,7 @@ impl Flat for RoleRef<'_> {
             "id" => flat::string(role.id.as_str()),
             "name" => flat::string(&role.name),
             "description" => flat::nullable_string(role.description.as_deref()),
+            "aliases" => flat::strings(&role.aliases),
             "externalId" => flat::nullable_string(role.external_id.as_deref()),
             "requirements" => flat::objects(
                 role.requirements.iter().map(|requirement| RequirementRef {
