@@ -95,7 +95,8 @@ const FLOORS: &[Floor] = &[
     Floor {
         name: "questions",
         why: "what people ask of the graph: role gaps and matching, what next, similar roles, \
-              related skills, search, extraction; each reads the floors below and none is read \
+              related skills, job titles, search, extraction; each reads the floors below and \
+              none is read \
               by them",
         rooms: &[
             "domain/roles.rs",
@@ -103,6 +104,7 @@ const FLOORS: &[Floor] = &[
             "domain/next.rs",
             "domain/similar.rs",
             "domain/related.rs",
+            "domain/titles.rs",
             "domain/search.rs",
             "domain/search/",
             "domain/extract.rs",
