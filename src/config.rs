@@ -163,6 +163,10 @@ pub struct ServerConfig {
     /// Longest a request with `Skillgraph-Min-Revision` waits for that revision before it is
     /// refused with `REVISION_NOT_REACHED`.
     pub min_revision_wait: Duration,
+    /// How long a CDN or a browser may serve an anonymous GET query's answer without asking
+    /// again (`Cache-Control: public, max-age`); zero: `public, no-cache`, stored but
+    /// revalidated with its ETag each time.
+    pub public_max_age: Duration,
     /// A replica's writer, named in `READ_ONLY_REPLICA` refusals.
     pub writer_url: Option<String>,
 }
@@ -185,6 +189,9 @@ impl Default for ServerConfig {
             persisted_queries: true,
             trusted_documents: None,
             min_revision_wait: Duration::from_secs(2),
+            // Revalidate by default: an answer is current until the next write, and nobody
+            // knows when that is; a deployment that accepts minutes of staleness says so.
+            public_max_age: Duration::ZERO,
             writer_url: None,
         }
     }
@@ -235,6 +242,10 @@ pub struct ServerArgs {
     #[arg(long, env = "SKILLGRAPH_MIN_REVISION_WAIT_MS",
           default_value_t = defaults().min_revision_wait.as_millis() as u64)]
     pub min_revision_wait_ms: u64,
+    /// Seconds a CDN or browser may serve an anonymous GET query's answer without asking
+    /// again (Cache-Control max-age); 0: revalidate each time with the ETag.
+    #[arg(long, env = "SKILLGRAPH_PUBLIC_MAX_AGE_SECS", default_value_t = 0)]
+    pub public_max_age_secs: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -334,6 +345,7 @@ impl ServerArgs {
             persisted_queries: !self.no_persisted_queries,
             trusted_documents,
             min_revision_wait: Duration::from_millis(self.min_revision_wait_ms),
+            public_max_age: Duration::from_secs(self.public_max_age_secs),
             writer_url: None,
         })
     }

@@ -53,6 +53,8 @@ struct AppState {
     catalog: Arc<Catalog>,
     admin_token: Arc<str>,
     max_batch: usize,
+    /// `Cache-Control` of an anonymous GET query's answer (see `graphql::cache_control`).
+    public_max_age: std::time::Duration,
     max_body_bytes: usize,
     metrics: Arc<Metrics>,
     cache: Option<Arc<ResponseCache>>,
@@ -101,6 +103,7 @@ pub fn router(
         catalog,
         admin_token: config.admin_token.as_str().into(),
         max_batch: config.max_batch,
+        public_max_age: config.public_max_age,
         max_body_bytes: config.max_body_bytes,
         metrics: Metrics::new(status.clone()),
         cache: ResponseCache::new(config.response_cache_bytes).map(Arc::new),

@@ -334,6 +334,7 @@ async fn execute(
     let snapshot = state.catalog.snapshot();
     let revision = snapshot.revision();
     let produced = Produced::default();
+    let get = key.is_get();
     let (mut response, ok) = match batch {
         BatchRequest::Single(request) => {
             let key = key.scoped(snapshot.revision(), lineage, caller.admin);
@@ -362,8 +363,31 @@ async fn execute(
     response
         .headers_mut()
         .insert(REVISION_HEADER, HeaderValue::from(revision));
+    if get {
+        let public = ok && !caller.admin && !headers.contains_key(MIN_REVISION_HEADER);
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            cache_control(public, state.public_max_age),
+        );
+    }
     state.metrics.observe(&operation, ok, started.elapsed());
     response
+}
+
+/// `Cache-Control` of a GET query's answer. Public when anonymous and successful: the same
+/// query at the same revision answers the same for everyone, and its ETag names the revision,
+/// so a CDN or browser may keep it (`max-age` from `--public-max-age-secs`, else revalidated
+/// each time). `no-store` when an admin token was used (an admin may see more), when the
+/// request waited for a minimum revision (read-your-writes is one client's), or on errors.
+fn cache_control(public: bool, max_age: std::time::Duration) -> HeaderValue {
+    if !public {
+        return HeaderValue::from_static("no-store");
+    }
+    match max_age.as_secs() {
+        0 => HeaderValue::from_static("public, no-cache"),
+        secs => HeaderValue::from_str(&format!("public, max-age={secs}"))
+            .expect("digits are a header value"),
+    }
 }
 
 /// The revision an answer was computed on (a mutation's: the one it produced).

@@ -188,3 +188,64 @@ async fn only_a_get_revalidates_a_post_with_the_etag_gets_the_answer() {
     let body: Value = again.json().await.unwrap();
     assert!(data(&body)["skill"]["hours"].is_i64());
 }
+
+#[tokio::test]
+async fn an_anonymous_get_answer_is_public_and_an_admins_or_a_pinned_one_is_not_stored() {
+    use reqwest::header::CACHE_CONTROL;
+    let app = TestApp::spawn().await;
+    let get = |query: &'static str, headers: Vec<(&'static str, String)>| {
+        let mut request = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&[("query", query)]);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let control = |r: &reqwest::Response| {
+        r.headers()
+            .get(CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    // Anonymous and successful: public, revalidated with the ETag by default.
+    let public = get(HOURS, vec![]).await.unwrap();
+    assert_eq!(control(&public).as_deref(), Some("public, no-cache"));
+    assert!(public.headers().contains_key(ETAG));
+    // An admin's answer, one that waited for a revision, and an error are never stored.
+    let token = format!("Bearer {}", crate::helpers::ADMIN_TOKEN);
+    let admin = get(HOURS, vec![("authorization", token)]).await.unwrap();
+    assert_eq!(control(&admin).as_deref(), Some("no-store"));
+    let pinned = get(HOURS, vec![("skillgraph-min-revision", "1".into())])
+        .await
+        .unwrap();
+    assert_eq!(control(&pinned).as_deref(), Some("no-store"));
+    let error = get("{ skill(id: \"NOT A SLUG\") { id } }", vec![])
+        .await
+        .unwrap();
+    assert_eq!(control(&error).as_deref(), Some("no-store"));
+    // POST answers carry none: a CDN does not store them.
+    let post = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": HOURS }))
+        .send()
+        .await
+        .unwrap();
+    assert!(control(&post).is_none());
+
+    // A deployment that accepts staleness sets a max-age.
+    let cached = TestApp::spawn_with(ServerConfig {
+        public_max_age: std::time::Duration::from_secs(60),
+        ..test_config()
+    })
+    .await;
+    let answer = cached
+        .client
+        .get(cached.url("/graphql"))
+        .query(&[("query", HOURS)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(control(&answer).as_deref(), Some("public, max-age=60"));
+}
