@@ -848,6 +848,17 @@ name = "R"
 requirements = [{ skill = "b", level = 3 }, { skill = "a", level = 4, importance = "optional" }]
 "#;
 
+    /// Reads an export back from a file in `dir`, checks that exporting it again gives the
+    /// same bytes, and gives the graph read.
+    fn reexported(dir: &Path, first: &str) -> SkillGraph {
+        let file = dir.join("export.out");
+        std::fs::write(&file, first).unwrap();
+        let mut again = SkillGraph::new();
+        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
+        assert_eq!(export(&again), first);
+        again
+    }
+
     #[test]
     fn a_valid_seed_applies_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -966,11 +977,7 @@ requirements = [{ skill = "a", level = 0 }]
                 || first.contains("any_of = [\"a\", \"x\"]"),
             "{first}"
         );
-        let file = dir.path().join("export.out");
-        std::fs::write(&file, &first).unwrap();
-        let mut again = SkillGraph::new();
-        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
-        assert_eq!(export(&again), first);
+        reexported(dir.path(), &first);
 
         // Both keys, or a group closing a cycle, are problems with the line.
         let bad = with_group.replace("hours = 5\n", "hours = 5\nrequires = [{ skill = \"a\", any_of = [\"a\", \"b\"] }, { any_of = [\"a\", \"b\"] }]\n");
@@ -991,11 +998,7 @@ requirements = [{ skill = "a", level = 0 }]
         let mut g = SkillGraph::new();
         assert_eq!(Seed::read(dir.path()).unwrap().apply(&mut g), []);
         let first = export(&g);
-        let file = dir.path().join("export.out");
-        std::fs::write(&file, &first).unwrap();
-        let mut again = SkillGraph::new();
-        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
-        assert_eq!(export(&again), first);
+        reexported(dir.path(), &first);
     }
 
     #[test]
@@ -1021,11 +1024,7 @@ requirements = [{ skill = "a", level = 0 }]
                 || first.contains("any_of = [\"b\", \"w\", \"x\"]"),
             "{first}"
         );
-        let file = dir.path().join("export.out");
-        std::fs::write(&file, &first).unwrap();
-        let mut again = SkillGraph::new();
-        assert_eq!(Seed::read(&file).unwrap().apply(&mut again), []);
-        assert_eq!(export(&again), first);
+        let again = reexported(dir.path(), &first);
         assert_eq!(again.role("r"), g.role("r"));
 
         // Each problem with its line: both keys, one option, an unknown option, a skill twice.
