@@ -66,7 +66,6 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use self::index::TextIndex;
-pub(in crate::domain) use self::rank::within_one_edit;
 use self::rank::{Query, Tier, tier};
 use super::graph::{SkillEntry, SkillGraph};
 use super::text::SearchKeys;

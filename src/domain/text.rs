@@ -102,6 +102,28 @@ fn head_words(name: &str, folded: &str) -> usize {
     }
 }
 
+/// Whether `a` and `b` are at most one substitution, insertion, deletion or swap of two
+/// neighbouring letters apart: the one typo search forgives (see `search::rank`) and title
+/// matching counts (see `titles`).
+pub(in crate::domain) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let Some(i) = short.iter().zip(long).position(|(x, y)| x != y) else {
+        return true;
+    };
+    if short.len() == long.len() {
+        short[i + 1..] == long[i + 1..]
+            || (i + 1 < short.len()
+                && short[i] == long[i + 1]
+                && short[i + 1] == long[i]
+                && short[i + 2..] == long[i + 2..])
+    } else {
+        short[i..] == long[i + 1..]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,8 +39,7 @@
 
 use std::sync::Arc;
 
-use super::search::within_one_edit;
-use super::text::{SearchKeys, fold};
+use super::text::{SearchKeys, fold, within_one_edit};
 use super::{Error, MatchOrder, Profile, Role, RoleId, RoleMatch, SkillGraph};
 
 /// Folded words that qualify the person or the contract, not the occupation: set aside

@@ -5,7 +5,7 @@
 //!
 //! Below the graph: it reads folded keys ([`SearchKeys`]) and knows no `SkillGraph`.
 
-use crate::domain::text::{SearchKeys, fold};
+use crate::domain::text::{SearchKeys, fold, within_one_edit};
 
 /// Query words shorter than this must be typed without a typo.
 pub(super) const TYPO_MIN_LEN: usize = 5;
@@ -138,27 +138,6 @@ fn words_match(key: &str, query: &Query, how: Match) -> bool {
             }
         })
     })
-}
-
-/// Whether `a` and `b` are at most one substitution, insertion, deletion or swap of two
-/// neighbouring letters apart.
-pub(in crate::domain) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let Some(i) = short.iter().zip(long).position(|(x, y)| x != y) else {
-        return true;
-    };
-    if short.len() == long.len() {
-        short[i + 1..] == long[i + 1..]
-            || (i + 1 < short.len()
-                && short[i] == long[i + 1]
-                && short[i + 1] == long[i]
-                && short[i + 2..] == long[i + 2..])
-    } else {
-        short[i..] == long[i + 1..]
-    }
 }
 
 /// Whether some prefix of `term` is within one edit of `word`.
