@@ -118,12 +118,13 @@ declare -A run=(
     [apollo]="node_test --conditions=development apollo.test.mjs"
     [urql]="node_test urql.test.mjs"
     [graphql-ws]="node_test graphql-ws.test.mjs"
+    [graphql-sse]="node_test sse.test.mjs"
     [wire]="node_test wire.test.mjs"
     [trusted-documents]="node_test --conditions=development trusted.test.mjs"
     [graphql-http]="node_test graphql-http.test.mjs"
     [python-gql]="$venv/bin/python gql_check.py"
 )
-order=(typescript graphql-request apollo urql graphql-ws wire trusted-documents graphql-http python-gql)
+order=(typescript graphql-request apollo urql graphql-ws graphql-sse wire trusted-documents graphql-http python-gql)
 read -r -a selected <<<"${CHECKS:-${order[*]}}"
 for name in "${selected[@]}"; do
     [ -n "${run[$name]:-}" ] || { echo "unknown check $name (known: ${order[*]})" >&2; exit 2; }

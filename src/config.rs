@@ -169,6 +169,9 @@ pub struct ServerConfig {
     pub public_max_age: Duration,
     /// A replica's writer, named in `READ_ONLY_REPLICA` refusals.
     pub writer_url: Option<String>,
+    /// Longest silence on a Server-Sent Events stream: a comment line is sent after it, so
+    /// proxies and load balancers that cut idle connections keep an open subscription.
+    pub sse_keep_alive: Duration,
 }
 
 impl Default for ServerConfig {
@@ -193,6 +196,9 @@ impl Default for ServerConfig {
             // knows when that is; a deployment that accepts minutes of staleness says so.
             public_max_age: Duration::ZERO,
             writer_url: None,
+            // Under the idle timeouts of common proxies and load balancers (nginx's
+            // proxy_read_timeout and AWS ALB: 60 s; Heroku's router: 55 s).
+            sse_keep_alive: Duration::from_secs(15),
         }
     }
 }
@@ -246,6 +252,12 @@ pub struct ServerArgs {
     /// again (Cache-Control max-age); 0: revalidate each time with the ETag.
     #[arg(long, env = "SKILLGRAPH_PUBLIC_MAX_AGE_SECS", default_value_t = 0)]
     pub public_max_age_secs: u64,
+    /// Seconds of silence after which an open Server-Sent Events stream gets a keep-alive
+    /// comment, so that proxies do not cut idle subscriptions.
+    #[arg(long, env = "SKILLGRAPH_SSE_KEEP_ALIVE_SECS",
+          default_value_t = defaults().sse_keep_alive.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub sse_keep_alive_secs: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -347,6 +359,7 @@ impl ServerArgs {
             min_revision_wait: Duration::from_millis(self.min_revision_wait_ms),
             public_max_age: Duration::from_secs(self.public_max_age_secs),
             writer_url: None,
+            sse_keep_alive: Duration::from_secs(self.sse_keep_alive_secs),
         })
     }
 }

@@ -1,10 +1,11 @@
-//! The HTTP server: GraphQL over HTTP (POST and GET), GraphQL over WebSocket for
-//! subscriptions, GraphiQL, health and readiness, behind tower layers for CORS and tracing.
+//! The HTTP server: GraphQL over HTTP (POST and GET), GraphQL over WebSocket and over
+//! Server-Sent Events for subscriptions, GraphiQL, health and readiness, behind tower layers for CORS and tracing.
 //!
 //! [`serve`] takes a bound listener and a shutdown future, so tests bind `127.0.0.1:0` and
 //! production binds the configured address through the very same start-up path.
 //!
-//! The routes are split by job: [`graphql`] (the GraphQL transport: POST, GET, WebSocket),
+//! The routes are split by job: [`graphql`] (the GraphQL transport: POST, GET, WebSocket, and
+//! [`sse`] for answers streamed as Server-Sent Events),
 //! [`admin`] (the admin-token extractor and admin routes), [`ops`] (health, readiness,
 //! metrics), [`paths`] (learning paths drawn as SVG, DOT and Mermaid), [`explorer`] (GraphiQL)
 //! and [`explore`] (the plan explorer). This file merges them under one set of tower layers
@@ -43,6 +44,7 @@ mod graphql;
 mod metrics;
 mod ops;
 mod paths;
+mod sse;
 use cache::ResponseCache;
 use metrics::Metrics;
 
@@ -64,11 +66,14 @@ struct AppState {
     replication: Option<Arc<crate::replication::Status>>,
     /// How long a request waits for its `Skillgraph-Min-Revision`.
     min_revision_wait: Duration,
-    /// Turns true when the server stops. WebSocket connections are detached from the HTTP
+    /// Turns true when the server stops; Server-Sent Events streams end on it too, since
+    /// graceful shutdown would wait for them forever. WebSocket connections are detached from the HTTP
     /// connection that upgraded them, so graceful shutdown would not wait for them and they
     /// would outlive the server, each holding the catalog (and the database lock): they watch
     /// this and close.
     stopping: watch::Receiver<bool>,
+    /// Longest silence on a Server-Sent Events stream before a keep-alive comment.
+    sse_keep_alive: Duration,
 }
 
 /// Replication as the server sees it: its state for `/ready` and `/metrics`, and the writer's
@@ -111,6 +116,7 @@ pub fn router(
         replication: status,
         min_revision_wait: config.min_revision_wait,
         stopping,
+        sse_keep_alive: config.sse_keep_alive,
     };
     let router = if config.introspection {
         explorer::routes()

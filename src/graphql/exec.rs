@@ -1,6 +1,6 @@
-//! What every GraphQL request goes through before and after the schema, over HTTP and
-//! WebSocket alike: [`Guarded`] is the one [`Executor`] both transports run, and reading this
-//! file answers "what happens to a request before it runs?".
+//! What every GraphQL request goes through before and after the schema, over HTTP, WebSocket
+//! and Server-Sent Events alike: [`Guarded`] is the one [`Executor`] every transport runs, and
+//! reading this file answers "what happens to a request before it runs?".
 //!
 //! Before ([`Guarded::prepare`]): a persisted query's document is looked up by its hash
 //! ([`persisted`]), the document is scanned for size (tokens, nesting) without being parsed
@@ -45,7 +45,7 @@ pub struct Ticket {
     operation: Option<Name>,
 }
 
-/// The executor both transports run: the schema behind the checks of this module.
+/// The executor every transport runs: the schema behind the checks of this module.
 #[derive(Clone)]
 pub struct Guarded {
     schema: AppSchema,
@@ -57,13 +57,15 @@ pub struct Guarded {
     documents: Arc<Documents>,
     persisted: Option<Arc<PersistedQueries>>,
     trusted: Option<Arc<TrustedIndex>>,
-    /// Over WebSocket, where no HTTP layer pins a snapshot, queries and mutations are pinned
-    /// to this catalog's current one, and answer with `extensions.revision`.
+    /// Over the streaming transports (WebSocket, Server-Sent Events), where no HTTP layer pins a
+    /// snapshot, queries and mutations are pinned to this catalog's current one, and answer
+    /// with `extensions.revision`.
     catalog: Option<Arc<crate::catalog::Catalog>>,
 }
 
 impl Guarded {
-    /// Pins the snapshot of `catalog` for requests that arrive without one (WebSocket).
+    /// Pins the snapshot of `catalog` for requests that arrive without one (the streaming
+    /// transports).
     pub fn pinning(mut self, catalog: Arc<crate::catalog::Catalog>) -> Self {
         self.catalog = Some(catalog);
         self
@@ -152,12 +154,24 @@ impl Executor for Guarded {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let ticket = match self.prepare(&mut request) {
-            Ok(ticket) => ticket,
-            Err(error) => {
-                return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
-            }
-        };
+        match self.prepare(&mut request) {
+            Ok(ticket) => self.stream_prepared(request, ticket, session_data),
+            Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
+        }
+    }
+}
+
+impl Guarded {
+    /// Runs a request [`prepare`](Self::prepare) readied as a stream of responses: a
+    /// subscription's events, or a query's or mutation's one answer, pinned to the catalog's
+    /// current snapshot (when [`pinning`](Self::pinning)) with `extensions.revision`. The
+    /// streaming transports (WebSocket, Server-Sent Events) run this.
+    pub fn stream_prepared(
+        &self,
+        mut request: Request,
+        ticket: Ticket,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
         let this = self.clone();
         let pinned = match &self.catalog {
             Some(catalog) if ticket.ty != OperationType::Subscription => {

@@ -73,7 +73,8 @@ impl Feed {
 
 pub struct SubscriptionRoot;
 
-/// Live updates, over WebSocket (graphql-transport-ws) at `/graphql/ws` or `/graphql`.
+/// Live updates, over WebSocket (graphql-transport-ws) at `/graphql/ws` or `/graphql`, or over
+/// Server-Sent Events (graphql-sse) from `/graphql` with `Accept: text/event-stream`.
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Every durable write from now on, as the change log's entries. With `since`, first the

@@ -1,4 +1,5 @@
-//! GraphQL transport: `POST /graphql`, `GET /graphql` and GraphQL over WebSocket.
+//! GraphQL transport: `POST /graphql`, `GET /graphql`, GraphQL over WebSocket, and GraphQL
+//! over Server-Sent Events for a request that accepts `text/event-stream` ([`super::sse`]).
 //!
 //! Transport follows the GraphQL-over-HTTP spec: `POST /graphql` takes a JSON body (a single
 //! request or a batch); `GET /graphql?query=…` runs queries only (a mutation over GET is
@@ -88,6 +89,17 @@ async fn graphql_post(
             );
         }
     };
+    if super::sse::wants_event_stream(&headers) {
+        return match batch {
+            BatchRequest::Single(request) => {
+                super::sse::respond(&state, &headers, caller, request, false).await
+            }
+            BatchRequest::Batch(_) => plain_error(
+                StatusCode::BAD_REQUEST,
+                "an event stream carries one operation: send a single request, not a batch",
+            ),
+        };
+    }
     if let BatchRequest::Batch(list) = &batch
         && list.len() > state.max_batch
     {
@@ -224,6 +236,9 @@ async fn graphql_get(
         Ok(single) => single,
         Err(message) => return plain_error(StatusCode::BAD_REQUEST, &message),
     };
+    if super::sse::wants_event_stream(&parts.headers) {
+        return super::sse::respond(&state, &parts.headers, caller, single, true).await;
+    }
     let raw = Bytes::copy_from_slice(parts.uri.query().unwrap_or("").as_bytes());
     execute(
         &state,
@@ -290,9 +305,14 @@ fn subscribe(
 /// The name logs and metrics use for a request: the operation name it gives or its document
 /// declares (`query Name …`), `anonymous` without one, `batch` for several operations.
 fn operation_name(batch: &BatchRequest) -> String {
-    let BatchRequest::Single(request) = batch else {
-        return "batch".into();
-    };
+    match batch {
+        BatchRequest::Single(request) => request_name(request),
+        BatchRequest::Batch(_) => "batch".into(),
+    }
+}
+
+/// [`operation_name`] of one request.
+pub(super) fn request_name(request: &async_graphql::Request) -> String {
     if let Some(name) = &request.operation_name {
         return name.chars().take(64).collect();
     }
@@ -398,7 +418,10 @@ const MIN_REVISION_HEADER: &str = "skillgraph-min-revision";
 /// Waits, up to the configured bound, until the server has reached the request's
 /// `Skillgraph-Min-Revision`; refuses with `REVISION_NOT_REACHED` (503) if it does not, and
 /// with `INVALID_INPUT` if the header is not a revision.
-async fn reach_min_revision(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) async fn reach_min_revision(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(), Response> {
     let Some(value) = headers.get(MIN_REVISION_HEADER) else {
         return Ok(());
     };
@@ -458,10 +481,11 @@ async fn run(
     }
 }
 
-/// The answer to a subscription sent over HTTP, which cannot stream it.
+/// The answer to a subscription sent over HTTP with a JSON answer, which cannot stream it.
 fn over_websocket() -> async_graphql::Response {
     let mut error = async_graphql::ServerError::new(
-        "subscriptions run over WebSocket: connect to /graphql/ws (graphql-transport-ws)",
+        "subscriptions stream over WebSocket (connect to /graphql/ws with graphql-transport-ws) \
+         or over Server-Sent Events (send Accept: text/event-stream)",
         None,
     );
     let mut extensions = async_graphql::ErrorExtensionValues::default();
@@ -503,14 +527,7 @@ async fn single(
         return (respond_one(headers, &over_websocket()), false);
     }
     if get && ticket.ty == OperationType::Mutation {
-        let mut response = plain_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are not allowed over GET: use POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return (response, false);
+        return (mutation_over_get(), false);
     }
     let request = request.data(Snapshot(snapshot)).data(caller);
     let cache = match &state.cache {
@@ -548,6 +565,18 @@ async fn single(
         Ok(answer) => (answered(headers, &answer, get), true),
         Err(response) => (respond_one(headers, &response), false),
     }
+}
+
+/// The refusal of a mutation sent over GET, which must be safe.
+pub(super) fn mutation_over_get() -> Response {
+    let mut response = plain_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "mutations are not allowed over GET: use POST",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
 }
 
 /// A stored answer: for a GET whose `If-None-Match` names it, 304 (only GET may revalidate:
@@ -614,7 +643,7 @@ fn never_executed(r: &async_graphql::Response) -> bool {
 /// spec, "Response Format": an error raised before execution leaves `data` out, so clients can
 /// tell a refused request from a `null` answer).
 #[derive(serde::Serialize)]
-struct Wire<'a> {
+pub(super) struct Wire<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<&'a async_graphql::Value>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]

@@ -1,5 +1,6 @@
 //! Prometheus metrics for `GET /metrics`: requests by GraphQL operation and outcome, their
-//! latency, and the size of the graph and the database at scrape time.
+//! latency, open Server-Sent Events streams, and the size of the graph and the database at
+//! scrape time.
 //!
 //! One registry per server (no process globals), so tests can run many servers side by side.
 
@@ -38,6 +39,7 @@ pub struct Metrics {
     db_bytes: Gauge<u64, AtomicU64>,
     cache_hits: Counter,
     cache_misses: Counter,
+    sse_streams: Gauge,
     /// The operation names seen so far: labels come from clients, so past
     /// [`MAX_OPERATIONS`] new names are counted as `other` instead of growing the series (and
     /// the server's memory) without bound.
@@ -143,7 +145,14 @@ impl Metrics {
             "Cacheable requests computed because no answer was stored",
             cache_misses.clone(),
         );
+        let sse_streams = Gauge::default();
+        registry.register(
+            "sse_streams_open",
+            "Server-Sent Events streams open now (each holds its subscription)",
+            sse_streams.clone(),
+        );
         Arc::new(Metrics {
+            sse_streams,
             operations: Default::default(),
             cache_hits,
             cache_misses,
@@ -165,6 +174,13 @@ impl Metrics {
 
     pub fn cache_miss(&self) {
         self.cache_misses.inc();
+    }
+
+    /// Counts a Server-Sent Events stream as open until the returned guard is dropped, which
+    /// happens with the stream: a client that went away shows here as a stream that closed.
+    pub fn open_stream(&self) -> OpenStream {
+        self.sse_streams.inc();
+        OpenStream(self.sse_streams.clone())
     }
 
     pub fn observe(&self, operation: &str, ok: bool, elapsed: Duration) {
@@ -225,5 +241,14 @@ impl Metrics {
             tracing::error!(error = %e, "could not encode metrics");
         }
         out
+    }
+}
+
+/// An open Server-Sent Events stream, counted in `sse_streams_open` while it lives.
+pub struct OpenStream(Gauge);
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP API end to end: a real server (`skillgraph::http::serve`) on a real sled database in a
-//! temporary directory, seeded from `seed/`, spoken to over real HTTP and WebSocket connections.
+//! temporary directory, seeded from `seed/`, spoken to over real HTTP, WebSocket and Server-Sent
+//! Events connections.
 
 mod auth;
 mod cache;
@@ -27,6 +28,7 @@ mod queries;
 mod related;
 mod search;
 mod similar;
+mod sse;
 mod subscriptions;
 mod titles;
 mod transport;
