@@ -642,3 +642,39 @@ async fn the_explore_pages_suggestions_for_a_typed_title_are_one_cacheable_get_q
         "{reading}"
     );
 }
+
+#[tokio::test]
+async fn the_readme_budget_and_pace_example_is_what_the_server_draws_for_its_command() {
+    let app = TestApp::spawn().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command = "/paths/ml-engineer.mmd?from=software-engineer&budgetHours=100&hoursPerWeek=10";
+    let at = readme.find(command).expect("the README shows the command");
+    // Past the end of the command's block, to the start of the next.
+    let end = at + readme[at..].find("\n```\n").unwrap() + "\n```\n".len();
+    let start = end + readme[end..].find("```\n").expect("its output block") + "```\n".len();
+    let block = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    // The block shows the first stage, then `…`.
+    let shown = block.strip_suffix("  …\n").expect("the block ends in …");
+
+    let drawn = get(&app, command).await.text().await.unwrap();
+    let title = get(&app, &command.replace(".mmd", ".dot"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        drawn.starts_with(shown),
+        "the README's block is stale: replace it with the start of {command}:\n{drawn}"
+    );
+    let said = title
+        .lines()
+        .find_map(|l| l.split("label=\"").nth(1)?.split('"').next())
+        .unwrap();
+    let readme_flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme_flat.contains(&format!("`{said}`")),
+        "the README quotes the drawing's title: {said}"
+    );
+}
