@@ -140,6 +140,29 @@ const [base, out, mermaidJs] = process.argv.slice(2);
   console.log(`clicked the target: ${(await text("#step h2"))}`);
   await page.screenshot({ path: `${out}/explore-skill.png` });
 
+  // A pace of 0 the form itself refuses (min=1: the browser's own message, no request); one
+  // the server refuses, its message in the page.
+  await page.goto(`${base}/explore`, { waitUntil: "networkidle0" });
+  await page.type("#to-role", "ml-engineer");
+  await page.type("#pace", "0");
+  await page.click("#draw");
+  check(await page.$eval("#pace", (e) => e.matches(":invalid")), "a pace of 0 is valid in the form");
+  check(!(await page.$("#drawing svg")), "a pace of 0 drew a plan");
+  await page.$eval("#pace", (e) => (e.value = ""));
+  await page.type("#pace", "3000000000");
+  const before = problems.length;
+  await page.click("#draw");
+  await page.waitForSelector("#status.error", { timeout: 5000 }).catch(async (e) => {
+    // What the page shows instead, to tell a slow server from a form that did not submit.
+    const pace = await page.$eval("#pace", (e) => `${e.value} ${e.validationMessage}`);
+    console.log(`no error shown: status "${await text("#status")}", pace "${pace}"`);
+    throw e;
+  });
+  const refused = await text("#status");
+  console.log(`pace 3000000000: ${refused}`);
+  check(refused.includes("hoursPerWeek must be a whole number"), `refused: ${refused}`);
+  problems.splice(before).forEach((p) => p.includes("400") || problems.push(p));
+
   // A name no role has is said so, in the page.
   await page.goto(`${base}/explore`, { waitUntil: "networkidle0" });
   await page.type("#to-role", "no-such-role");

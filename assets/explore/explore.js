@@ -250,9 +250,12 @@ function roleField(name, describe) {
 let fromField;
 let toField;
 
-// Whole hours as typed; blank is none. The server checks them (400 with a message).
-function hours(id) {
-  return $(id).value.trim();
+// Whole hours as typed; blank is none. The server checks them (400 with a message); what a
+// number field cannot even hold ("abc" reads as blank) is refused here, not taken as none.
+function hours(id, what) {
+  const input = $(id);
+  if (input.validity.badInput) throw new Error(`The ${what} must be a whole number of hours.`);
+  return input.value.trim();
 }
 
 // The request as the form has it: the drawing's URL and the GraphQL variables.
@@ -270,7 +273,7 @@ async function request() {
   const level = Number($("to-level").value);
   const fromRole = await fromField.role();
   const from = fromRole ? fromRole.id : "";
-  const [budget, pace] = [hours("budget"), hours("pace")];
+  const [budget, pace] = [hours("budget", "budget"), hours("pace", "pace")];
   const params = new URLSearchParams();
   if (from) params.set("from", from);
   if (have.size) params.set("have", [...have].map(([s, l]) => `${s}:${l}`).join(","));
@@ -352,7 +355,9 @@ async function draw() {
   status("Planning…");
   $("step").hidden = true;
   try {
-    const [picture, data] = await Promise.all([
+    // Both at once; when both fail, the drawing's error is the one shown: it names the
+    // parameter as typed, where GraphQL may refuse the variable's type first.
+    const [drawing, planned] = await Promise.allSettled([
       fetch(`${r.base}.svg${r.query}`).then(async (response) => {
         const text = await response.text();
         if (!response.ok) throw new Error(JSON.parse(text).errors[0].message);
@@ -360,6 +365,8 @@ async function draw() {
       }),
       graphql(PLAN, r.variables),
     ]);
+    for (const settled of [drawing, planned]) if (settled.status === "rejected") throw settled.reason;
+    const [picture, data] = [drawing.value, planned.value];
     const doc = new DOMParser().parseFromString(picture, "image/svg+xml");
     const svg = document.importNode(doc.documentElement, true);
     for (const g of svg.querySelectorAll("g.step")) {
