@@ -7,7 +7,7 @@
 //! Every request is answered from one snapshot of the graph ([`Snapshot`], put into the request
 //! by the HTTP layer), so a query sees one revision even while writes land.
 
-mod args;
+pub(crate) mod args;
 mod changes;
 mod enums;
 pub mod error;

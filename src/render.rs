@@ -14,6 +14,8 @@ mod dot;
 mod mermaid;
 mod svg;
 
+use std::fmt::Write as _;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::domain::{LearningPlan, SkillGraph, Step};
@@ -36,13 +38,24 @@ impl Node<'_> {
         self.step.chain.len() <= 1
     }
 
-    /// The levels and hours: `level 3 · 60 h`, or `level 2 → 3 · 12 h` from a level held.
+    /// The levels and hours: `level 3 · 60 h`, or `level 2 → 3 · 12 h` from a level held;
+    /// with a pace, the weeks too: `level 3 · 60 h · weeks 4–9` (`week 4` for one).
     fn detail(&self) -> String {
         let s = self.step;
-        match s.from_level {
+        let mut detail = match s.from_level {
             Some(from) => format!("level {from} → {} · {} h", s.to_level, s.hours),
             None => format!("level {} · {} h", s.to_level, s.hours),
+        };
+        match (s.start_week, s.end_week) {
+            (Some(start), Some(end)) if start != end => {
+                let _ = write!(detail, " · weeks {start}–{end}");
+            }
+            (Some(week), _) => {
+                let _ = write!(detail, " · week {week}");
+            }
+            _ => {}
         }
+        detail
     }
 }
 
@@ -123,25 +136,64 @@ impl<'a> Drawing<'a> {
         }
     }
 
-    /// A sentence for a title: `42 steps in 13 stages, 741 h (critical path 300 h)`.
-    fn summary(&self) -> String {
+    /// The title, one sentence a line: `Learning path: 42 steps in 13 stages, 741 h (critical
+    /// path 300 h)`, with a pace `…, 75 weeks`; then, with a budget that defers steps, `Within
+    /// the 100 h budget: 9 steps (320 h) deferred, readiness 10 % → 55 %`.
+    fn summary_lines(&self) -> Vec<String> {
         let p = self.plan;
-        if p.steps.is_empty() {
-            return EMPTY.to_owned();
+        let mut first = if p.steps.is_empty() {
+            self.empty().to_owned()
+        } else {
+            format!(
+                "Learning path: {} in {}, {} h (critical path {} h)",
+                plural(p.steps.len(), "step"),
+                plural(self.stages.len(), "stage"),
+                p.total_hours,
+                p.critical_path_hours
+            )
+        };
+        if let (Some(weeks), false) = (p.weeks, p.steps.is_empty()) {
+            let _ = write!(first, ", {}", plural(weeks as usize, "week"));
         }
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        format!(
-            "Learning path: {} in {}, {} h (critical path {} h)",
-            plural(p.steps.len(), "step"),
-            plural(self.stages.len(), "stage"),
-            p.total_hours,
-            p.critical_path_hours
-        )
+        let mut lines = vec![first];
+        if let Some(b) = p.budget.as_ref().filter(|b| !b.deferred.is_empty()) {
+            let percent = |r: f64| (r * 100.0).round() as u32;
+            lines.push(format!(
+                "Within the {} h budget: {} ({} h) deferred, readiness {} % → {} %",
+                b.budget_hours,
+                plural(b.deferred.len(), "step"),
+                b.deferred_hours,
+                percent(b.readiness),
+                percent(b.readiness_within_budget),
+            ));
+        }
+        lines
     }
+
+    /// The title on one line: its sentences joined.
+    fn summary(&self) -> String {
+        self.summary_lines().join(". ")
+    }
+
+    /// What a plan without steps says: nothing to learn, or nothing that fits the budget.
+    fn empty(&self) -> &'static str {
+        match &self.plan.budget {
+            Some(b) if !b.deferred.is_empty() => NOTHING_FITS,
+            _ => EMPTY,
+        }
+    }
+}
+
+/// `1 step`, `2 steps`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// What an empty plan says: the profile already meets every target.
 const EMPTY: &str = "Nothing to learn: every target is met";
+
+/// What a plan says whose budget keeps no step though there is something to learn.
+const NOTHING_FITS: &str = "No step fits the budget";
 
 /// Characters that would end a line or a statement in any of the formats become spaces; names
 /// are single-line already, this keeps a drawing one statement a line whatever they hold.

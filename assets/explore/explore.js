@@ -1,11 +1,32 @@
 // The plan explorer: picks a start and a target, asks the server for the plan drawn
 // (/paths/…svg) and for its steps (POST /graphql), and shows why a clicked step is there.
-// Everything it shows from the server is set as text or parsed as SVG, never as HTML.
+// The roles are typed as job titles or role names: each is read by the server
+// (normalizeTitles, over GET /graphql so a cache may keep the answer) into a role id, which is
+// what the drawing's address and the plan query take. Everything it shows from the server is
+// set as text or parsed as SVG, never as HTML.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const have = new Map(); // skill id -> level
 let steps = new Map(); // position -> step
+
+// The least confidence at which a title names a role (normalizeTitles' default); below it
+// the page offers the candidates instead.
+const MIN_CONFIDENCE = 0.5;
+
+// What the page asks while one types a title: the roles whose names match, as suggestions,
+// and the title's reading. A test of the server (tests/api/paths.rs) sends this very text.
+// prettier-ignore
+const SUGGEST = "query Suggest($q: String!) { roles(query: $q, first: 8) { nodes { id name } } normalizeTitles(titles: [$q]) { role { id name } confidence matchedLabel alternatives { role { id name } confidence } } }";
+
+// A query over GET: safe, and cacheable by the server's response cache and by the browser.
+async function graphqlGet(query, variables) {
+  const params = new URLSearchParams({ query, variables: JSON.stringify(variables) });
+  const response = await fetch(`/graphql?${params}`);
+  const body = await response.json();
+  if (body.errors) throw new Error(body.errors.map((e) => e.message).join("; "));
+  return body.data;
+}
 
 async function graphql(query, variables) {
   const response = await fetch("/graphql", {
@@ -66,19 +87,201 @@ function showHave() {
   );
 }
 
+// A role field: a combobox where one types a job title or a role name. As one types (150 ms
+// after the last key) the server suggests roles and reads the title: the role it names and
+// its confidence, or the candidates when none reaches MIN_CONFIDENCE. Arrow keys, Enter and
+// Escape work the list as a listbox; a click or Enter picks a role. `role()` gives the role
+// the field names, reading what was typed first if that has not been done.
+function roleField(name, describe) {
+  const input = $(`${name}-role`);
+  const list = $(`${name}-role-list`);
+  const read = $(`${name}-role-read`);
+  let chosen = null; // { id, name } for what the field holds now
+  let timer;
+  let asked = 0; // answers to older keystrokes are dropped
+  let options = [];
+  let active = -1;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  };
+  const highlight = (i) => {
+    active = i;
+    [...list.children].forEach((li, k) => li.setAttribute("aria-selected", String(k === i)));
+    if (i >= 0) input.setAttribute("aria-activedescendant", list.children[i].id);
+    else input.removeAttribute("aria-activedescendant");
+  };
+  const say = (...parts) => read.replaceChildren(...parts);
+  const pick = (role, how) => {
+    clearTimeout(timer);
+    asked++; // an answer on its way is for what was typed before
+    chosen = role;
+    input.value = role.name;
+    close();
+    say(`${how} ${role.name} (${role.id}).`);
+  };
+  // The candidates as buttons that pick them, separated by commas.
+  const offer = (candidates) =>
+    candidates.flatMap((c, i) => {
+      const button = element("button", `${c.role.name} (${c.confidence.toFixed(2)})`, {
+        type: "button",
+        class: "candidate",
+      });
+      button.addEventListener("click", () => pick(c.role, "Picked"));
+      return i ? [", ", button] : [button];
+    });
+
+  // Asks the server about what the field holds now; sets `chosen` from its reading.
+  const ask = async () => {
+    const text = input.value.trim();
+    const mine = ++asked;
+    if (!text) {
+      chosen = null;
+      close();
+      say();
+      return;
+    }
+    const data = await graphqlGet(SUGGEST, { q: text });
+    if (mine !== asked) return; // a newer question, or a pick, came since
+    const title = data.normalizeTitles[0];
+    options = data.roles.nodes;
+    // A role's id typed as is names that role.
+    const exact = options.find((r) => r.id === text);
+    list.replaceChildren(
+      ...options.map((r, i) => {
+        const li = element("li", r.name, { role: "option", id: `${name}-role-${i}` });
+        li.append(element("small", ` ${r.id}`));
+        li.addEventListener("click", () => pick(r, "Picked"));
+        return li;
+      })
+    );
+    if (options.length && document.activeElement === input) {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      highlight(-1);
+    }
+    if (exact) {
+      chosen = exact;
+      say(`The role ${exact.name} (${exact.id}).`);
+    } else if (title.role) {
+      chosen = title.role;
+      const read = `Read as ${title.role.name} (${title.role.id}), confidence ` +
+        `${title.confidence.toFixed(2)}, from “${title.matchedLabel}”.`;
+      // Short of a label itself, the other candidates may be what was meant.
+      if (title.confidence < 1 && title.alternatives.length)
+        say(`${read} Or: `, ...offer(title.alternatives));
+      else say(read);
+    } else {
+      chosen = null;
+      if (title.alternatives.length) {
+        say(
+          `No role reaches confidence ${MIN_CONFIDENCE} for “${text}”. Did you mean `,
+          ...offer(title.alternatives),
+          "?"
+        );
+      } else {
+        say(`No role matches “${text}”.`);
+      }
+    }
+  };
+  const later = () => {
+    chosen = null;
+    clearTimeout(timer);
+    timer = setTimeout(() => ask().catch((e) => status(e.message, true)), 150);
+  };
+
+  input.addEventListener("input", later);
+  input.addEventListener("keydown", (e) => {
+    const open = !list.hidden && options.length > 0;
+    const n = options.length;
+    if ((e.key === "ArrowDown" || e.key === "ArrowUp") && n) {
+      e.preventDefault();
+      if (!open) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
+      if (e.key === "ArrowDown") highlight(active + 1 >= n ? 0 : active + 1);
+      else highlight(active <= 0 ? n - 1 : active - 1);
+    } else if (e.key === "Enter" && open && active >= 0) {
+      e.preventDefault(); // picks; does not submit the form
+      pick(options[active], "Picked");
+    } else if (e.key === "Escape" && open) {
+      e.preventDefault();
+      close();
+    }
+  });
+  // A click in the list must not blur the input first (which would close it).
+  list.addEventListener("mousedown", (e) => e.preventDefault());
+  input.addEventListener("blur", close);
+
+  return {
+    // The role the field names: null when blank; throws when what was typed names none.
+    async role() {
+      if (!input.value.trim()) return null;
+      if (!chosen) {
+        // Typed and not yet read (or read as no role): read it now.
+        clearTimeout(timer);
+        await ask();
+      }
+      if (!chosen)
+        throw new Error(`“${input.value.trim()}” names no ${describe}: pick one of the suggestions.`);
+      return chosen;
+    },
+    // Fills the field with a role by id (a link's), or with a title to read.
+    async set({ id, title }) {
+      if (id) {
+        const data = await graphql("query($id: ID!) { role(id: $id) { id name } }", { id });
+        if (data.role) pick(data.role, "The role");
+        else {
+          input.value = id;
+          chosen = { id, name: id }; // the drawing says it is unknown
+        }
+      } else if (title) {
+        input.value = title;
+        await ask();
+      }
+    },
+  };
+}
+
+let fromField;
+let toField;
+
+// Whole hours as typed; blank is none. The server checks them (400 with a message); what a
+// number field cannot even hold ("abc" reads as blank) is refused here, not taken as none.
+function hours(id, what) {
+  const input = $(id);
+  if (input.validity.badInput) throw new Error(`The ${what} must be a whole number of hours.`);
+  return input.value.trim();
+}
+
 // The request as the form has it: the drawing's URL and the GraphQL variables.
-function request() {
+async function request() {
   const kind = $("kind-skill").checked ? "skill" : "role";
-  const id = (kind === "role" ? $("to-role") : $("to-skill")).value.trim();
-  if (!id) throw new Error(`Type the ${kind} to reach first.`);
+  let id;
+  if (kind === "role") {
+    const role = await toField.role();
+    if (!role) throw new Error("Type the job title or role to reach first.");
+    id = role.id;
+  } else {
+    id = $("to-skill").value.trim();
+    if (!id) throw new Error("Type the skill to reach first.");
+  }
   const level = Number($("to-level").value);
-  const from = $("from-role").value.trim();
+  const fromRole = await fromField.role();
+  const from = fromRole ? fromRole.id : "";
+  const [budget, pace] = [hours("budget", "budget"), hours("pace", "pace")];
   const params = new URLSearchParams();
   if (from) params.set("from", from);
   if (have.size) params.set("have", [...have].map(([s, l]) => `${s}:${l}`).join(","));
   if (kind === "skill") params.set("level", String(level));
   if ($("recommended").checked) params.set("includeRecommended", "true");
   if (!$("optional").checked) params.set("includeOptional", "false");
+  if (budget) params.set("budgetHours", budget);
+  if (pace) params.set("hoursPerWeek", pace);
   const base =
     kind === "role"
       ? `/paths/${encodeURIComponent(id)}`
@@ -89,6 +292,9 @@ function request() {
     to: kind === "role" ? { roles: [id] } : { skills: [{ skill: id, level }] },
     recommended: $("recommended").checked,
     optional: $("optional").checked,
+    // The drawing has checked them by the time these are used.
+    budget: budget ? Number(budget) : null,
+    pace: pace ? Number(pace) : null,
   };
   const page = new URLSearchParams(params);
   page.set(kind, id);
@@ -96,12 +302,13 @@ function request() {
 }
 
 const PLAN = `query Plan($from: ProfileInput, $to: TargetInput!, $recommended: Boolean,
-    $optional: Boolean) {
+    $optional: Boolean, $budget: Int, $pace: Int) {
   learningPath(from: $from, to: $to, includeRecommended: $recommended,
-      includeOptional: $optional) {
-    stages totalHours criticalPathHours mermaid dot
+      includeOptional: $optional, budgetHours: $budget, hoursPerWeek: $pace) {
+    stages totalHours criticalPathHours mermaid dot weeks deferredHours readinessWithinBudget
+    deferred { skill { name } }
     steps {
-      position stage fromLevel toLevel hours
+      position stage fromLevel toLevel hours startWeek endWeek
       skill { id name description resources { title url kind } }
       because { id name } chain { id name } alternatives { id name }
       serves { __typename ... on Skill { id name } ... on Role { id name } }
@@ -109,18 +316,48 @@ const PLAN = `query Plan($from: ProfileInput, $to: TargetInput!, $recommended: B
   }
 }`;
 
+// The status line of a drawn plan: its size, its weeks at the pace, what the budget left out.
+function summary(path, r) {
+  const parts = [];
+  if (path.steps.length) {
+    parts.push(
+      `${path.steps.length} steps in ${path.stages} stages: ${path.totalHours} h of study, ` +
+        `${path.criticalPathHours} h on the longest chain`
+    );
+    if (path.weeks !== null) parts.push(`${path.weeks} weeks at ${r.variables.pace} h a week`);
+  } else if (!path.deferred || !path.deferred.length) {
+    return "Nothing to learn: every target is met already.";
+  } else {
+    parts.push("No step fits the budget");
+  }
+  let text = parts.join(", ") + ".";
+  if (path.deferred && path.deferred.length) {
+    const left = path.deferred.slice(0, 3).map((s) => s.skill.name);
+    if (path.deferred.length > 3) left.push("…");
+    text +=
+      ` Within the ${r.variables.budget} h budget: ${path.deferred.length} steps ` +
+      `(${path.deferredHours} h) deferred (${left.join(", ")}), readiness ` +
+      `${Math.round(path.readinessWithinBudget * 100)} % once learned.`;
+  }
+  return path.steps.length ? `${text} Click a step to see why it is there.` : text;
+}
+
 async function draw() {
   let r;
+  status("Reading the form…");
   try {
-    r = request();
+    r = await request();
   } catch (e) {
+    $("drawing").replaceChildren();
     status(e.message, true);
     return;
   }
   status("Planning…");
   $("step").hidden = true;
   try {
-    const [picture, data] = await Promise.all([
+    // Both at once; when both fail, the drawing's error is the one shown: it names the
+    // parameter as typed, where GraphQL may refuse the variable's type first.
+    const [drawing, planned] = await Promise.allSettled([
       fetch(`${r.base}.svg${r.query}`).then(async (response) => {
         const text = await response.text();
         if (!response.ok) throw new Error(JSON.parse(text).errors[0].message);
@@ -128,6 +365,8 @@ async function draw() {
       }),
       graphql(PLAN, r.variables),
     ]);
+    for (const settled of [drawing, planned]) if (settled.status === "rejected") throw settled.reason;
+    const [picture, data] = [drawing.value, planned.value];
     const doc = new DOMParser().parseFromString(picture, "image/svg+xml");
     const svg = document.importNode(doc.documentElement, true);
     for (const g of svg.querySelectorAll("g.step")) {
@@ -145,12 +384,7 @@ async function draw() {
       $(id).hidden = false;
     }
     history.replaceState(null, "", `?${r.page}`);
-    status(
-      path.steps.length
-        ? `${path.steps.length} steps in ${path.stages} stages: ${path.totalHours} h of study, ` +
-            `${path.criticalPathHours} h on the longest chain. Click a step to see why it is there.`
-        : "Nothing to learn: every target is met already."
-    );
+    status(summary(path, r));
   } catch (e) {
     $("drawing").replaceChildren();
     status(e.message, true);
@@ -172,12 +406,18 @@ function select(g) {
 
   const panel = $("step");
   const from = step.fromLevel ? `from level ${step.fromLevel} ` : "";
+  let weeks = "";
+  if (step.startWeek !== null)
+    weeks =
+      step.startWeek === step.endWeek
+        ? ` · week ${step.startWeek}`
+        : ` · weeks ${step.startWeek}–${step.endWeek}`;
   const parts = [
     element("h2", step.skill.name),
     element(
       "p",
       `Stage ${step.stage}, step ${step.position} · ${from}to level ${step.toLevel} · ` +
-        `${step.hours} h`,
+        `${step.hours} h${weeks}`,
       { class: "facts" }
     ),
     element("h3", "Why it is here"),
@@ -233,11 +473,10 @@ async function start() {
   } catch (e) {
     status(e.message, true);
   }
-  const roles = suggest($("from-role"), $("role-options"), "roles");
-  suggest($("to-role"), $("role-options"), "roles");
+  fromField = roleField("from", "current role");
+  toField = roleField("to", "role to reach");
   suggest($("have-skill"), $("skill-options"), "skills");
   suggest($("to-skill"), $("skill-options"), "skills");
-  roles();
   $("to-skill").addEventListener("focus", () => ($("kind-skill").checked = true));
   $("to-role").addEventListener("focus", () => ($("kind-role").checked = true));
   $("have-add").addEventListener("click", () => {
@@ -264,9 +503,16 @@ async function start() {
     }
   });
 
-  // A link such as /explore?from=software-engineer&role=ai-engineer draws at once.
+  // A link such as /explore?from=software-engineer&role=ai-engineer draws at once; roles by
+  // id, or as titles to read: fromTitle=…&toTitle=Sr.+ML+Engineer.
   const url = new URLSearchParams(location.search);
-  if (url.get("from")) $("from-role").value = url.get("from");
+  try {
+    await fromField.set({ id: url.get("from"), title: url.get("fromTitle") });
+  } catch (e) {
+    status(e.message, true);
+  }
+  if (url.get("budgetHours")) $("budget").value = url.get("budgetHours");
+  if (url.get("hoursPerWeek")) $("pace").value = url.get("hoursPerWeek");
   for (const item of (url.get("have") || "").split(",").filter(Boolean)) {
     const at = item.lastIndexOf(":");
     if (at > 0) have.set(item.slice(0, at), Number(item.slice(at + 1)));
@@ -279,9 +525,13 @@ async function start() {
     $("kind-skill").checked = true;
     $("to-skill").value = url.get("skill");
     draw();
-  } else if (url.get("role")) {
-    $("to-role").value = url.get("role");
-    draw();
+  } else if (url.get("role") || url.get("toTitle")) {
+    try {
+      await toField.set({ id: url.get("role"), title: url.get("toTitle") });
+      draw();
+    } catch (e) {
+      status(e.message, true);
+    }
   }
 }
 

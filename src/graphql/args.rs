@@ -127,8 +127,9 @@ pub(super) fn check_targets(
 }
 
 /// The budget and pace arguments of a plan, checked: a budget of 0 hours or more, a pace
-/// above 0 hours a week.
-pub(super) fn schedule(
+/// above 0 hours a week. Also what `/paths` checks its `budgetHours` and `hoursPerWeek`
+/// with, so the two agree on what they accept and how they refuse it.
+pub(crate) fn schedule(
     budget_hours: Option<i32>,
     hours_per_week: Option<i32>,
 ) -> Result<Schedule, ApiError> {

@@ -1,12 +1,16 @@
-//! The plan explorer at `/explore`: a page to pick where a person starts (a role, skills held)
-//! and a target (a role, or a skill at a level), see the plan drawn, and click a step to see
-//! why it is there and what to learn it from. For people; the GraphQL explorer (`explorer`,
-//! at `/`) is for developers.
+//! The plan explorer at `/explore`: a page to pick where a person starts (a job title or role,
+//! skills held), a target (a job title or role, or a skill at a level), a time budget and a
+//! weekly pace, see the plan drawn, and click a step to see why it is there and what to learn
+//! it from. For people; the GraphQL explorer (`explorer`, at `/`) is for developers.
 //!
 //! Three files from `assets/explore/`, compiled in: the page, its stylesheet and its script.
 //! The script asks this server only: the drawing from `/paths/…svg` (module `paths`), the
-//! steps and the pickers' suggestions from `POST /graphql`, which needs no introspection, so
-//! the page is served whether or not GraphiQL is. Its Content-Security-Policy allows
+//! steps from `POST /graphql`, and, as one types a title, the roles it may name and its
+//! reading (`roles(query:)` and `normalizeTitles`) from `GET /graphql`, so the response cache
+//! and a browser's cache answer repeated keystrokes. A title is read into a role id on the
+//! page, where what it was read as (and the candidates when none reaches the threshold) is
+//! shown before drawing; `/paths` takes ids. None of it needs introspection, so the page is
+//! served whether or not GraphiQL is. Its Content-Security-Policy allows
 //! scripts, styles and connections from its own origin only, with no inline script or style;
 //! the drawn SVG is shown inline, coloured by presentation attributes that no policy blocks.
 

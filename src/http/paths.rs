@@ -7,6 +7,15 @@
 //! flowchart. The query string says where the person starts: `from=ROLE` (a current role)
 //! and `have=SKILL:LEVEL,…` (skills held), as `learningPath(from:)` takes them, and
 //! `includeRecommended=true` / `includeOptional=false` as its arguments of those names do.
+//! `budgetHours=N` and `hoursPerWeek=N` are its budget and pace: checked by the very function
+//! that checks `learningPath`'s arguments of those names (`graphql::args::schedule`), so a
+//! budget keeps the steps that buy the most readiness and the drawing leaves the rest out
+//! and says so in its title, and a pace writes each step's weeks on its box.
+//!
+//! The addresses take ids, not job titles: a title is read (`normalizeTitles`) by whoever
+//! asks, who can then show what it was read as and the other candidates before drawing, as
+//! the plan explorer does; a drawing's address then names the plan it draws, whatever later
+//! aliases do to the reading of a title.
 //!
 //! The handler parses, asks the domain for the plan the GraphQL `learningPath` resolver asks
 //! for (`SkillGraph::plan_scheduled`) and draws it with [`crate::render`], off the runtime's
@@ -23,7 +32,8 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::{AppState, refusal};
-use crate::domain::{Level, PlanOptions, Profile, RoleId, Schedule, SkillId, Target};
+use crate::domain::{Level, PlanOptions, Profile, RoleId, SkillId, Target};
+use crate::graphql::args::schedule;
 use crate::graphql::error::ApiError;
 use crate::render;
 
@@ -45,6 +55,8 @@ struct Params {
     level: Option<String>,
     include_recommended: Option<bool>,
     include_optional: Option<bool>,
+    budget_hours: Option<String>,
+    hours_per_week: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -147,15 +159,19 @@ async fn draw(
             include_recommended: params.include_recommended.unwrap_or(false),
             include_optional: params.include_optional.unwrap_or(true),
         };
-        Ok::<_, ApiError>((format, profile, target, options))
+        let schedule = schedule(
+            hours("budgetHours", params.budget_hours.as_deref())?,
+            hours("hoursPerWeek", params.hours_per_week.as_deref())?,
+        )?;
+        Ok::<_, ApiError>((format, profile, target, options, schedule))
     })();
-    let (format, profile, target, options) = match request {
+    let (format, profile, target, options, schedule) = match request {
         Ok(request) => request,
         Err(e) => return refuse(e),
     };
     let graph = state.catalog.snapshot();
     let drawn = tokio::task::spawn_blocking(move || {
-        let plan = graph.plan_scheduled(&profile, &[target], options, Schedule::default())?;
+        let plan = graph.plan_scheduled(&profile, &[target], options, schedule)?;
         Ok::<_, ApiError>(match format {
             Format::Svg => render::svg(&plan, &graph),
             Format::Dot => render::dot(&plan, &graph),
@@ -209,6 +225,20 @@ fn have(list: &str) -> Result<Vec<(SkillId, Level)>, ApiError> {
         .collect()
 }
 
+/// A whole number of hours as GraphQL's `Int` takes it (what `learningPath` accepts for the
+/// argument of this name); its range is `schedule`'s to check.
+fn hours(name: &str, raw: Option<&str>) -> Result<Option<i32>, ApiError> {
+    raw.map(|raw| {
+        raw.trim().parse::<i32>().map_err(|_| {
+            ApiError::InvalidInput(format!(
+                "{name} must be a whole number of hours (at most {}), got `{raw}`",
+                i32::MAX
+            ))
+        })
+    })
+    .transpose()
+}
+
 /// The error as the GraphQL error body every refusal of the server has, with its code's status.
 fn refuse(e: ApiError) -> Response {
     if let ApiError::Internal(detail) = &e {
@@ -225,7 +255,7 @@ fn refuse(e: ApiError) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{Format, have};
+    use super::{Format, have, hours};
 
     #[test]
     fn have_reads_skill_level_pairs_with_the_level_after_the_last_colon() {
@@ -235,6 +265,21 @@ mod tests {
         assert!(have("").unwrap().is_empty());
         for bad in ["python", "python:", "python:x", "python:9", "Py Thon:3"] {
             assert!(have(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hours_are_whole_numbers_in_graphqls_int_range_and_absent_is_none() {
+        assert_eq!(hours("budgetHours", None).unwrap(), None);
+        assert_eq!(hours("budgetHours", Some("40")).unwrap(), Some(40));
+        // Negative is `schedule`'s to refuse, with the message GraphQL gives.
+        assert_eq!(hours("budgetHours", Some("-1")).unwrap(), Some(-1));
+        for bad in ["", "x", "1.5", "2147483648", "1e3"] {
+            let e = hours("hoursPerWeek", Some(bad)).unwrap_err().to_string();
+            assert!(
+                e.contains("hoursPerWeek must be a whole number"),
+                "{bad}: {e}"
+            );
         }
     }
 

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{Drawing, EMPTY, one_line};
+use super::{Drawing, one_line};
 use crate::domain::{LearningPlan, SkillGraph};
 
 /// The plan as a DOT digraph (see the module docs).
@@ -20,7 +20,7 @@ pub fn dot(plan: &LearningPlan, graph: &SkillGraph) -> String {
     out.push_str("  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
     out.push_str("  edge [color=\"#64748b\"];\n");
     if d.nodes.is_empty() {
-        let _ = writeln!(out, "  done [label={}];", quoted(EMPTY));
+        let _ = writeln!(out, "  done [label={}];", quoted(d.empty()));
     }
     for stage in &d.stages {
         let _ = writeln!(out, "  subgraph cluster_stage{} {{", stage.number);

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{Drawing, EMPTY, one_line};
+use super::{Drawing, one_line};
 use crate::domain::{LearningPlan, SkillGraph};
 
 /// The plan as a Mermaid flowchart (see the module docs).
@@ -15,7 +15,7 @@ pub fn mermaid(plan: &LearningPlan, graph: &SkillGraph) -> String {
     let d = Drawing::new(plan, graph);
     let mut out = String::from("flowchart LR\n");
     if d.nodes.is_empty() {
-        let _ = writeln!(out, "  done[\"{}\"]", label(EMPTY));
+        let _ = writeln!(out, "  done[\"{}\"]", label(d.empty()));
         return out;
     }
     for stage in &d.stages {

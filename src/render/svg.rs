@@ -28,7 +28,7 @@
 
 use std::fmt::Write;
 
-use super::{Drawing, EMPTY, Node, one_line};
+use super::{Drawing, Node, one_line};
 use crate::domain::{LearningPlan, SkillGraph};
 
 /// A name wraps after this many characters, at a space where there is one.
@@ -46,7 +46,7 @@ const MIN_BOX: u32 = 120;
 const COLUMN_GAP: u32 = 64;
 const ROW_GAP: u32 = 12;
 const MARGIN: u32 = 16;
-/// Heights of the title line and of the stage headers above the columns.
+/// Heights of a title line and of the stage headers above the columns.
 const TITLE: u32 = 26;
 const HEADER: u32 = 24;
 const FONTS: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
@@ -70,6 +70,9 @@ impl Place {
 pub fn svg(plan: &LearningPlan, graph: &SkillGraph) -> String {
     let d = Drawing::new(plan, graph);
     let title = d.summary();
+    let title_lines = d.summary_lines();
+    // The title's lines, then the stage headers, then the columns.
+    let titles = TITLE * title_lines.len() as u32;
     let lines: Vec<Vec<String>> = d.nodes.iter().map(|n| wrap(n.name)).collect();
     let details: Vec<String> = d.nodes.iter().map(Node::detail).collect();
     let sizes: Vec<(u32, u32)> = lines
@@ -83,7 +86,7 @@ pub fn svg(plan: &LearningPlan, graph: &SkillGraph) -> String {
     for &(from, to) in &d.edges {
         waits_for[to].push(from);
     }
-    let top = MARGIN + TITLE + HEADER;
+    let top = MARGIN + titles + HEADER;
     let mut places = vec![Place::default(); d.nodes.len()];
     let mut columns = Vec::with_capacity(d.stages.len());
     let mut x = MARGIN;
@@ -115,7 +118,14 @@ pub fn svg(plan: &LearningPlan, graph: &SkillGraph) -> String {
     }
     let width = (x + MARGIN)
         .saturating_sub(if d.stages.is_empty() { 0 } else { COLUMN_GAP })
-        .max(text_width(&title, 80) + 2 * MARGIN);
+        .max(
+            title_lines
+                .iter()
+                .map(|line| text_width(line, 80))
+                .max()
+                .unwrap_or(0)
+                + 2 * MARGIN,
+        );
     let height = bottom.max(top) + MARGIN;
 
     let mut out = String::with_capacity(512 + d.nodes.len() * 400 + d.edges.len() * 160);
@@ -133,12 +143,19 @@ pub fn svg(plan: &LearningPlan, graph: &SkillGraph) -> String {
     );
     let _ = writeln!(
         out,
-        "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n\
-         <text x=\"{MARGIN}\" y=\"{}\" font-size=\"15\" font-weight=\"600\" \
-         fill=\"#0f172a\">{}</text>",
-        MARGIN + 16,
-        xml(&title)
+        "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>"
     );
+    for (k, line) in title_lines.iter().enumerate() {
+        // The first line in bold, what follows it (a budget's account) in the normal weight.
+        let weight = if k == 0 { "600" } else { "400" };
+        let _ = writeln!(
+            out,
+            "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"15\" font-weight=\"{weight}\" \
+             fill=\"#0f172a\">{}</text>",
+            MARGIN + 16 + TITLE * k as u32,
+            xml(line)
+        );
+    }
     for (stage, &(x, w)) in d.stages.iter().zip(&columns) {
         let _ = writeln!(
             out,
@@ -147,11 +164,11 @@ pub fn svg(plan: &LearningPlan, graph: &SkillGraph) -> String {
              text-anchor=\"middle\" font-size=\"12\" fill=\"#475569\">{}</text></g>",
             stage.number,
             x - 6,
-            MARGIN + TITLE,
+            MARGIN + titles,
             w + 12,
-            bottom - (MARGIN + TITLE) - ROW_GAP + 6,
+            bottom - (MARGIN + titles) - ROW_GAP + 6,
             x + w / 2,
-            MARGIN + TITLE + 16,
+            MARGIN + titles + 16,
             xml(&stage.label())
         );
     }
@@ -220,7 +237,7 @@ pub fn svg(plan: &LearningPlan, graph: &SkillGraph) -> String {
             out,
             "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"13\" fill=\"#475569\">{}</text>",
             top,
-            xml(EMPTY)
+            xml(d.empty())
         );
     }
     out.push_str("</svg>\n");

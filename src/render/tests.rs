@@ -274,6 +274,87 @@ fn a_budget_draws_only_the_steps_it_keeps_and_no_arrow_to_a_deferred_one() {
     assert_eq!(parsed.edges, waits(&plan));
 }
 
+#[test]
+fn a_pace_writes_each_steps_weeks_and_the_plans_weeks_in_every_format() {
+    let graph = seed_graph();
+    let plan = engineer_plan(
+        &graph,
+        Schedule {
+            budget_hours: None,
+            hours_per_week: Some(10),
+        },
+    );
+    let weeks = plan.weeks.unwrap();
+    assert!(weeks > 1);
+    let (s, m, d) = (
+        svg(&plan, &graph),
+        mermaid(&plan, &graph),
+        dot(&plan, &graph),
+    );
+    let title = format!(", {weeks} weeks");
+    assert!(parse_svg(&s).text.contains(&title), "{s}");
+    assert!(d.contains(&title), "{d}");
+    for step in &plan.steps {
+        let (start, end) = (step.start_week.unwrap(), step.end_week.unwrap());
+        let when = if start == end {
+            format!("{} h · week {start}", step.hours)
+        } else {
+            format!("{} h · weeks {start}–{end}", step.hours)
+        };
+        for (format, text) in [("svg", &s), ("mermaid", &m), ("dot", &d)] {
+            assert!(text.contains(&when), "{format} lacks `{when}`");
+        }
+    }
+    // Without a pace, no week is written.
+    let unpaced = engineer_plan(&graph, Schedule::default());
+    assert!(!svg(&unpaced, &graph).contains("week"));
+}
+
+#[test]
+fn a_budget_that_defers_steps_says_so_in_the_title_and_one_that_keeps_none_says_nothing_fits() {
+    let graph = seed_graph();
+    let budgeted = |hours| {
+        engineer_plan(
+            &graph,
+            Schedule {
+                budget_hours: Some(hours),
+                hours_per_week: None,
+            },
+        )
+    };
+    let full = engineer_plan(&graph, Schedule::default());
+    let plan = budgeted(full.total_hours / 3);
+    let b = plan.budget.as_ref().unwrap();
+    let said = format!(
+        "Within the {} h budget: {} steps ({} h) deferred, readiness",
+        full.total_hours / 3,
+        b.deferred.len(),
+        b.deferred_hours
+    );
+    let drawn = svg(&plan, &graph);
+    let parsed = parse_svg(&drawn);
+    assert!(parsed.text.contains(&said));
+    assert!(dot(&plan, &graph).contains(&said));
+    // The budget's account is a second title line, and the columns start below both.
+    assert_eq!(drawn.matches("font-size=\"15\"").count(), 2);
+    let highest = parsed.steps.iter().map(|(_, _, _, [_, y, _, _])| *y).min();
+    assert!(highest.unwrap() >= 16 + 2 * 26 + 24, "{highest:?}");
+
+    let none = budgeted(0);
+    assert!(none.steps.is_empty());
+    for text in [
+        parse_svg(&svg(&none, &graph)).text,
+        mermaid(&none, &graph),
+        dot(&none, &graph),
+    ] {
+        assert!(text.contains("No step fits the budget"), "{text}");
+        assert!(!text.contains("Nothing to learn"), "{text}");
+    }
+    // A budget that keeps every step draws as no budget does.
+    let all = budgeted(full.total_hours);
+    assert_eq!(svg(&all, &graph), svg(&full, &graph));
+}
+
 /// A graph whose names hold every character the formats treat as syntax.
 fn awkward_graph() -> SkillGraph {
     let mut g = SkillGraph::new();

@@ -447,3 +447,234 @@ async fn the_readme_mermaid_block_is_what_the_server_draws_for_its_command() {
         "the README's Mermaid block is stale: replace it with the output of {command}"
     );
 }
+
+const SCHEDULED: &str = r#"query($from: ProfileInput, $to: TargetInput!, $budget: Int, $pace: Int) {
+  learningPath(from: $from, to: $to, budgetHours: $budget, hoursPerWeek: $pace) {
+    mermaid dot weeks deferredHours totalHours
+    steps { position stage hours startWeek endWeek skill { id name } because { id } dependents }
+    deferred { position }
+  }
+}"#;
+
+/// The plan with a budget and a pace, as GraphQL gives it.
+async fn scheduled(app: &TestApp, from: Value, to: Value, budget: Value, pace: Value) -> Value {
+    let variables = json!({ "from": from, "to": to, "budget": budget, "pace": pace });
+    let body = app.query(SCHEDULED, variables).await;
+    data(&body)["learningPath"].clone()
+}
+
+#[tokio::test]
+async fn a_budget_and_a_pace_draw_the_plan_learning_path_gives_for_the_same_arguments() {
+    let app = TestApp::spawn().await;
+    let (from, to) = (
+        json!({ "role": "software-engineer" }),
+        json!({ "roles": ["ai-engineer"] }),
+    );
+    let full = scheduled(&app, from.clone(), to.clone(), json!(null), json!(null)).await;
+    let budget = full["totalHours"].as_u64().unwrap() / 3;
+    let expected = scheduled(&app, from, to, json!(budget), json!(8)).await;
+    let deferred = expected["deferred"].as_array().unwrap().len();
+    assert!(deferred > 0, "a third of the hours defers steps");
+    let query = format!("?from=software-engineer&budgetHours={budget}&hoursPerWeek=8");
+
+    let response = get(&app, &format!("/paths/ai-engineer.svg{query}")).await;
+
+    assert_eq!(response.status(), 200);
+    let (steps, edges, text) = drawn(&response.text().await.unwrap());
+    let (listed, waits) = steps_and_waits(&expected);
+    assert_eq!(
+        steps, listed,
+        "the budget's steps, and only those, are drawn"
+    );
+    assert_eq!(edges, waits);
+    let weeks = expected["weeks"].as_u64().unwrap();
+    assert!(text.contains(&format!(", {weeks} weeks")), "{text}");
+    let said = format!(
+        "Within the {budget} h budget: {deferred} steps ({} h) deferred",
+        expected["deferredHours"]
+    );
+    assert!(text.contains(&said), "{text}");
+    for step in expected["steps"].as_array().unwrap() {
+        let (start, end) = (&step["startWeek"], &step["endWeek"]);
+        let when = if start == end {
+            format!("{} h · week {start}", step["hours"])
+        } else {
+            format!("{} h · weeks {start}–{end}", step["hours"])
+        };
+        assert!(text.contains(&when), "{when}: {text}");
+    }
+    // The text formats are the GraphQL fields of that same plan.
+    let mmd = get(&app, &format!("/paths/ai-engineer.mmd{query}")).await;
+    assert_eq!(
+        mmd.text().await.unwrap(),
+        expected["mermaid"].as_str().unwrap()
+    );
+    let dot = get(&app, &format!("/paths/ai-engineer.dot{query}")).await;
+    assert_eq!(dot.text().await.unwrap(), expected["dot"].as_str().unwrap());
+
+    // A skill target takes them too; a budget of 0 keeps nothing and says so.
+    let skill = get(
+        &app,
+        "/paths/skills/pytorch.svg?have=python:3&level=4&budgetHours=0&hoursPerWeek=5",
+    )
+    .await;
+    assert_eq!(skill.status(), 200);
+    let (steps, _, text) = drawn(&skill.text().await.unwrap());
+    assert!(steps.is_empty());
+    assert!(text.contains("No step fits the budget"), "{text}");
+}
+
+#[tokio::test]
+async fn a_bad_budget_or_pace_is_refused_with_400_and_the_message_graphql_gives() {
+    let app = TestApp::spawn().await;
+    let graphql_message = |budget: Value, pace: Value| {
+        let app = &app;
+        async move {
+            let variables =
+                json!({ "to": { "roles": ["ai-engineer"] }, "budget": budget, "pace": pace });
+            let body = app.query(SCHEDULED, variables).await;
+            assert_error(&body, "INVALID_INPUT")["message"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+
+    let negative = error_of(
+        &app,
+        "/paths/ai-engineer.svg?budgetHours=-1",
+        400,
+        "INVALID_INPUT",
+    )
+    .await;
+    assert_eq!(negative, graphql_message(json!(-1), json!(null)).await);
+    assert!(negative.contains("budgetHours"), "{negative}");
+    let zero = error_of(
+        &app,
+        "/paths/ai-engineer.svg?hoursPerWeek=0",
+        400,
+        "INVALID_INPUT",
+    )
+    .await;
+    assert_eq!(zero, graphql_message(json!(null), json!(0)).await);
+    assert!(zero.contains("hoursPerWeek"), "{zero}");
+
+    for (param, bad) in [
+        ("budgetHours", "forty"),
+        ("budgetHours", "1.5"),
+        ("budgetHours", ""),
+        ("hoursPerWeek", "2147483648"),
+        ("hoursPerWeek", "10h"),
+    ] {
+        let path = format!("/paths/skills/pytorch.svg?{param}={bad}");
+        let message = error_of(&app, &path, 400, "INVALID_INPUT").await;
+        assert!(
+            message.contains(&format!("{param} must be a whole number")) && message.contains(bad),
+            "{path}: {message}"
+        );
+    }
+    // The largest Int GraphQL takes is taken here too.
+    let most = get(
+        &app,
+        "/paths/ai-engineer.svg?budgetHours=2147483647&hoursPerWeek=2147483647",
+    )
+    .await;
+    assert_eq!(most.status(), 200);
+}
+
+/// What the plan explorer asks while one types a role or a job title: one GET query, the
+/// roles whose names match as suggestions and the title's reading, as `explore.js` sends it.
+const SUGGEST: &str = "query Suggest($q: String!) { roles(query: $q, first: 8) { nodes { id name } } \
+     normalizeTitles(titles: [$q]) { role { id name } confidence matchedLabel \
+     alternatives { role { id name } confidence } } }";
+
+#[tokio::test]
+async fn the_explore_pages_suggestions_for_a_typed_title_are_one_cacheable_get_query() {
+    let mut config = test_config();
+    config.introspection = false;
+    let app = TestApp::spawn_with(config).await;
+    let ask = |q: &str| {
+        let url = app.url("/graphql");
+        let variables = json!({ "q": q }).to_string();
+        let request = app
+            .client
+            .get(url)
+            .query(&[("query", SUGGEST), ("variables", &variables)]);
+        async move { request.send().await.unwrap() }
+    };
+    let script = get(&app, "/assets/explore/explore.js")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(script.contains(SUGGEST), "the page sends this very query");
+
+    let response = ask("Sr. ML Engineer (m/w/d)").await;
+
+    assert_eq!(response.status(), 200);
+    let cache = response.headers()[CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cache.starts_with("public"),
+        "a shared cache may keep it: {cache}"
+    );
+    let body: Value = response.json().await.unwrap();
+    let reading = &data(&body)["normalizeTitles"][0];
+    assert_eq!(reading["role"]["id"], "ml-engineer");
+    assert_eq!(reading["confidence"], 1.0);
+    assert_eq!(reading["matchedLabel"], "ML engineer");
+    let suggested: Vec<&str> = data(&body)["roles"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(suggested.first(), Some(&"ml-engineer"), "{suggested:?}");
+
+    // A title no role reaches: no reading, the candidates remain for the page to offer.
+    let body: Value = ask("Platform person").await.json().await.unwrap();
+    let reading = &data(&body)["normalizeTitles"][0];
+    assert!(reading["role"].is_null(), "{reading}");
+    assert!(
+        !reading["alternatives"].as_array().unwrap().is_empty(),
+        "{reading}"
+    );
+}
+
+#[tokio::test]
+async fn the_readme_budget_and_pace_example_is_what_the_server_draws_for_its_command() {
+    let app = TestApp::spawn().await;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let command = "/paths/ml-engineer.mmd?from=software-engineer&budgetHours=100&hoursPerWeek=10";
+    let at = readme.find(command).expect("the README shows the command");
+    // Past the end of the command's block, to the start of the next.
+    let end = at + readme[at..].find("\n```\n").unwrap() + "\n```\n".len();
+    let start = end + readme[end..].find("```\n").expect("its output block") + "```\n".len();
+    let block = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    // The block shows the first stage, then `…`.
+    let shown = block.strip_suffix("  …\n").expect("the block ends in …");
+
+    let drawn = get(&app, command).await.text().await.unwrap();
+    let title = get(&app, &command.replace(".mmd", ".dot"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        drawn.starts_with(shown),
+        "the README's block is stale: replace it with the start of {command}:\n{drawn}"
+    );
+    let said = title
+        .lines()
+        .find_map(|l| l.split("label=\"").nth(1)?.split('"').next())
+        .unwrap();
+    let readme_flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        readme_flat.contains(&format!("`{said}`")),
+        "the README quotes the drawing's title: {said}"
+    );
+}
