@@ -44,6 +44,9 @@ pub struct Limits {
     pub max_query_chars: usize,
     /// Most titles in one `normalizeTitles`: each costs a few searches.
     pub max_titles: usize,
+    /// Most representations one `_entities` asks for (a federated server's entity lookups,
+    /// see `--federation`): a list like any other, bounded as a page is.
+    pub max_representations: usize,
 }
 
 impl Default for Limits {
@@ -67,6 +70,9 @@ impl Default for Limits {
             max_query_chars: 200,
             // A recruiter's batch of ads; 500 titles take well under a second on ESCO.
             max_titles: 500,
+            // A gateway asks for the entities of one list of another subgraph at once; a page
+            // of ours is at most 100 items too.
+            max_representations: 100,
         }
     }
 }
@@ -169,6 +175,9 @@ pub struct ServerConfig {
     pub public_max_age: Duration,
     /// A replica's writer, named in `READ_ONLY_REPLICA` refusals.
     pub writer_url: Option<String>,
+    /// Serve as an Apollo Federation v2 subgraph: `Skill` and `Role` are entities,
+    /// `_service { sdl }` and `_entities(representations:)` are served (see `--federation`).
+    pub federation: bool,
 }
 
 impl Default for ServerConfig {
@@ -193,6 +202,7 @@ impl Default for ServerConfig {
             // knows when that is; a deployment that accepts minutes of staleness says so.
             public_max_age: Duration::ZERO,
             writer_url: None,
+            federation: false,
         }
     }
 }
@@ -246,6 +256,11 @@ pub struct ServerArgs {
     /// again (Cache-Control max-age); 0: revalidate each time with the ETag.
     #[arg(long, env = "SKILLGRAPH_PUBLIC_MAX_AGE_SECS", default_value_t = 0)]
     pub public_max_age_secs: u64,
+    /// Serve as an Apollo Federation v2 subgraph: `Skill` and `Role` become entities
+    /// (`@key(fields: "id")`), and `_service { sdl }` and `_entities(representations:)` join
+    /// the schema (`skillgraph schema --federation` prints its subgraph SDL).
+    #[arg(long, env = "SKILLGRAPH_FEDERATION")]
+    pub federation: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -306,6 +321,10 @@ pub struct LimitArgs {
     /// Most titles in one `normalizeTitles`.
     #[arg(long, env = "SKILLGRAPH_MAX_TITLES", default_value_t = limits().max_titles)]
     pub max_titles: usize,
+    /// Most representations in one `_entities` (with `--federation`).
+    #[arg(long, env = "SKILLGRAPH_MAX_REPRESENTATIONS",
+          default_value_t = limits().max_representations)]
+    pub max_representations: usize,
 }
 
 impl ServerArgs {
@@ -335,6 +354,7 @@ impl ServerArgs {
                 max_similar: l.max_similar,
                 max_query_chars: l.max_query_chars,
                 max_titles: l.max_titles,
+                max_representations: l.max_representations,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),
@@ -347,6 +367,7 @@ impl ServerArgs {
             min_revision_wait: Duration::from_millis(self.min_revision_wait_ms),
             public_max_age: Duration::from_secs(self.public_max_age_secs),
             writer_url: None,
+            federation: self.federation,
         })
     }
 }
