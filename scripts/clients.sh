@@ -11,7 +11,9 @@
 # --no-persisted-queries; with --trusted-documents (a manifest written by
 # @apollo/generate-persisted-query-manifest). Then it runs each client's checks (the header of
 # each file in scripts/clients/ says what it covers), prints one line per client and a total,
-# and exits non-zero when any check failed.
+# and exits non-zero when any check failed. The `federation` check runs scripts/federation.sh
+# on the same binary: skillgraph --federation composed with a Node subgraph and served by Hive
+# Gateway, a client of the gateway checked (see that script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -112,6 +114,9 @@ typescript() { # codegen from the served schema, tsc --strict, and the compiled 
         node gen/out/typed.js
 }
 node_test() { node --test --test-reporter=tap "$@"; }
+# Its own servers (skillgraph --federation, the courses subgraph, Hive Gateway) on the same
+# binary; prints the gateway checks' TAP output.
+federation() { SKILLGRAPH_BIN=$bin bash "$root/scripts/federation.sh"; }
 declare -A run=(
     [typescript]="typescript"
     [graphql-request]="node_test graphql-request.test.mjs"
@@ -123,8 +128,10 @@ declare -A run=(
     [trusted-documents]="node_test --conditions=development trusted.test.mjs"
     [graphql-http]="node_test graphql-http.test.mjs"
     [python-gql]="$venv/bin/python gql_check.py"
+    [federation]="federation"
 )
-order=(typescript graphql-request apollo urql graphql-ws graphql-sse wire trusted-documents graphql-http python-gql)
+order=(typescript graphql-request apollo urql graphql-ws graphql-sse wire trusted-documents graphql-http
+    python-gql federation)
 read -r -a selected <<<"${CHECKS:-${order[*]}}"
 for name in "${selected[@]}"; do
     [ -n "${run[$name]:-}" ] || { echo "unknown check $name (known: ${order[*]})" >&2; exit 2; }

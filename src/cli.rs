@@ -63,7 +63,12 @@ pub enum Command {
     /// Serves the GraphQL API (GraphiQL at /), seeding an empty database first.
     Serve(Box<serve::ServeArgs>),
     /// Prints the GraphQL schema (SDL) the server serves.
-    Schema,
+    Schema {
+        /// Print the Apollo Federation v2 subgraph SDL that `serve --federation` answers to
+        /// `_service { sdl }` (what a composition tool reads) instead.
+        #[arg(long)]
+        federation: bool,
+    },
     /// Checks that a server answers `GET /health` (exit 0) or not (exit 1): a container
     /// health check that needs no curl in the image.
     Probe {
@@ -169,8 +174,11 @@ fn execute(cli: Cli) -> Result<(), Failure> {
     };
     match cli.command {
         Command::Serve(args) => serve::serve(&db, *args),
-        Command::Schema => {
-            print!("{}", crate::graphql::sdl());
+        Command::Schema { federation } => {
+            match federation {
+                false => print!("{}", crate::graphql::sdl()),
+                true => print!("{}", crate::graphql::federation_sdl()),
+            }
             Ok(())
         }
         Command::Probe { addr } => serve::probe(addr),

@@ -44,6 +44,9 @@ pub struct Limits {
     pub max_query_chars: usize,
     /// Most titles in one `normalizeTitles`: each costs a few searches.
     pub max_titles: usize,
+    /// Most representations one `_entities` asks for (a federated server's entity lookups,
+    /// see `--federation`): a list like any other, bounded as a page is.
+    pub max_representations: usize,
 }
 
 impl Default for Limits {
@@ -67,6 +70,9 @@ impl Default for Limits {
             max_query_chars: 200,
             // A recruiter's batch of ads; 500 titles take well under a second on ESCO.
             max_titles: 500,
+            // A gateway asks for the entities of one list of another subgraph at once; a page
+            // of ours is at most 100 items too.
+            max_representations: 100,
         }
     }
 }
@@ -172,6 +178,9 @@ pub struct ServerConfig {
     /// Longest silence on a Server-Sent Events stream: a comment line is sent after it, so
     /// proxies and load balancers that cut idle connections keep an open subscription.
     pub sse_keep_alive: Duration,
+    /// Serve as an Apollo Federation v2 subgraph: `Skill` and `Role` are entities,
+    /// `_service { sdl }` and `_entities(representations:)` are served (see `--federation`).
+    pub federation: bool,
 }
 
 impl Default for ServerConfig {
@@ -199,6 +208,7 @@ impl Default for ServerConfig {
             // Under the idle timeouts of common proxies and load balancers (nginx's
             // proxy_read_timeout and AWS ALB: 60 s; Heroku's router: 55 s).
             sse_keep_alive: Duration::from_secs(15),
+            federation: false,
         }
     }
 }
@@ -258,6 +268,11 @@ pub struct ServerArgs {
           default_value_t = defaults().sse_keep_alive.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     pub sse_keep_alive_secs: u64,
+    /// Serve as an Apollo Federation v2 subgraph: `Skill` and `Role` become entities
+    /// (`@key(fields: "id")`), and `_service { sdl }` and `_entities(representations:)` join
+    /// the schema (`skillgraph schema --federation` prints its subgraph SDL).
+    #[arg(long, env = "SKILLGRAPH_FEDERATION")]
+    pub federation: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -318,6 +333,10 @@ pub struct LimitArgs {
     /// Most titles in one `normalizeTitles`.
     #[arg(long, env = "SKILLGRAPH_MAX_TITLES", default_value_t = limits().max_titles)]
     pub max_titles: usize,
+    /// Most representations in one `_entities` (with `--federation`).
+    #[arg(long, env = "SKILLGRAPH_MAX_REPRESENTATIONS",
+          default_value_t = limits().max_representations)]
+    pub max_representations: usize,
 }
 
 impl ServerArgs {
@@ -347,6 +366,7 @@ impl ServerArgs {
                 max_similar: l.max_similar,
                 max_query_chars: l.max_query_chars,
                 max_titles: l.max_titles,
+                max_representations: l.max_representations,
             },
             max_body_bytes: l.max_body_bytes,
             request_timeout: Duration::from_millis(l.request_timeout_ms),
@@ -360,6 +380,7 @@ impl ServerArgs {
             public_max_age: Duration::from_secs(self.public_max_age_secs),
             writer_url: None,
             sse_keep_alive: Duration::from_secs(self.sse_keep_alive_secs),
+            federation: self.federation,
         })
     }
 }

@@ -22,7 +22,11 @@ mod views;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, MergedObject, Schema};
+use async_graphql::futures_util::stream::BoxStream;
+use async_graphql::{
+    Context, Data, MergedObject, ObjectType, Request, Response, SDLExportOptions, Schema,
+    SchemaBuilder,
+};
 
 use crate::catalog::Catalog;
 pub use crate::config::Limits;
@@ -72,6 +76,23 @@ pub struct QueryRoot(
     query::ChangeQuery,
 );
 
+// [`QueryRoot`] with federation's entity lookups (`--federation`): the same fields in the same
+// order (and the same description, below), and `Skill` and `Role` as entities, which adds
+// `_service` and `_entities` (and the `_Any` scalar and the `_Entity` union) to the schema.
+/// Reads: skills, roles and categories, learning paths, role gaps and role matching. Every
+/// request reads one revision of the graph.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct FederatedQueryRoot(
+    query::SkillQuery,
+    query::RoleQuery,
+    query::PlanQuery,
+    query::GraphQuery,
+    query::ExtractQuery,
+    query::ChangeQuery,
+    query::EntityQuery,
+);
+
 /// Writes; each needs `Authorization: Bearer <admin token>`, is durable when it answers, and
 /// publishes a `graphChanged` event.
 #[derive(MergedObject, Default)]
@@ -82,40 +103,118 @@ pub struct MutationRoot(
     mutation::ReplicationMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+type PlainSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+type FederatedSchema = Schema<FederatedQueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// The schema a server runs: the plain one, or the Apollo Federation v2 subgraph
+/// (`--federation`), which adds the entity lookups and `_service { sdl }`. Nothing else
+/// differs; the plain schema does not change when federation is off.
+#[derive(Clone)]
+pub enum AppSchema {
+    Plain(PlainSchema),
+    Federated(FederatedSchema),
+}
+
+impl AppSchema {
+    pub async fn execute(&self, request: Request) -> Response {
+        match self {
+            AppSchema::Plain(schema) => schema.execute(request).await,
+            AppSchema::Federated(schema) => schema.execute(request).await,
+        }
+    }
+
+    pub fn execute_stream_with_session_data(
+        &self,
+        request: Request,
+        session_data: Arc<Data>,
+    ) -> BoxStream<'static, Response> {
+        match self {
+            AppSchema::Plain(schema) => {
+                schema.execute_stream_with_session_data(request, session_data)
+            }
+            AppSchema::Federated(schema) => {
+                schema.execute_stream_with_session_data(request, session_data)
+            }
+        }
+    }
+
+    /// The SDL, as introspection shows it (the federated schema's includes `_service`,
+    /// `_entities`, `_Any` and `_Entity`).
+    pub fn sdl(&self) -> String {
+        match self {
+            AppSchema::Plain(schema) => schema.sdl(),
+            AppSchema::Federated(schema) => schema.sdl(),
+        }
+    }
+
+    pub fn is_federated(&self) -> bool {
+        matches!(self, AppSchema::Federated(_))
+    }
+}
 
 /// Builds the schema over a catalog. Without `introspection`, `__schema` and `__type` are
 /// refused and validation errors suggest no field names (for production deployments that do
 /// not publish their schema: "Did you mean …" would publish it one guess at a time).
 pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> AppSchema {
-    schema_with(catalog, limits, introspection, Replication::default())
+    schema_with(
+        catalog,
+        limits,
+        introspection,
+        false,
+        Replication::default(),
+    )
 }
 
-/// [`schema`], on a server that replicates.
+/// [`schema`], on a server that may be federated (`federation`) or replicate.
 pub fn schema_with(
     catalog: Arc<Catalog>,
     limits: Limits,
     introspection: bool,
+    federation: bool,
     replication: Replication,
 ) -> AppSchema {
-    let builder = Schema::build(
-        QueryRoot::default(),
+    fn finish<Q: ObjectType + 'static>(
+        builder: SchemaBuilder<Q, MutationRoot, SubscriptionRoot>,
+        catalog: Arc<Catalog>,
+        limits: Limits,
+        introspection: bool,
+        replication: Replication,
+    ) -> Schema<Q, MutationRoot, SubscriptionRoot> {
+        let builder = builder
+            .data(catalog)
+            .data(replication)
+            .data(limits)
+            .limit_depth(limits.max_depth)
+            .limit_complexity(limits.max_complexity);
+        if introspection {
+            builder.finish()
+        } else {
+            builder
+                .disable_introspection()
+                .disable_suggestions()
+                .finish()
+        }
+    }
+    if federation {
+        let builder = federated().extension(exec::EntityCost);
+        AppSchema::Federated(finish(builder, catalog, limits, introspection, replication))
+    } else {
+        let builder = Schema::build(
+            QueryRoot::default(),
+            MutationRoot::default(),
+            SubscriptionRoot,
+        );
+        AppSchema::Plain(finish(builder, catalog, limits, introspection, replication))
+    }
+}
+
+fn federated() -> SchemaBuilder<FederatedQueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(
+        FederatedQueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
     )
-    .data(catalog)
-    .data(replication)
-    .data(limits)
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity);
-    if introspection {
-        builder.finish()
-    } else {
-        builder
-            .disable_introspection()
-            .disable_suggestions()
-            .finish()
-    }
+    .enable_federation()
 }
 
 /// The SDL of the schema, as served (`schema/skillgraph.graphql` holds a copy).
@@ -127,6 +226,16 @@ pub fn sdl() -> String {
     )
     .finish()
     .sdl()
+}
+
+/// The subgraph SDL a federated server answers to `_service { sdl }`, what a composition tool
+/// reads (`schema/skillgraph.federation.graphql` holds a copy): `Skill` and `Role` with
+/// `@key(fields: "id")`, federation's `@link`, no `Subscription` (a gateway does not route
+/// ours), and none of federation's own `_service`, `_entities`, `_Any` or `_Entity`.
+pub fn federation_sdl() -> String {
+    federated()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().federation().compose_directive())
 }
 
 /// The catalog the schema was built over. The only place that reads it from the context.
@@ -157,5 +266,45 @@ fn graph(ctx: &Context<'_>) -> Arc<SkillGraph> {
     match ctx.data_opt::<Snapshot>() {
         Some(snapshot) => snapshot.0.clone(),
         None => catalog(ctx).snapshot(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `--federation` adds federation's fields and types and changes nothing else: a client of
+    /// the plain API sees the same schema on a federated server.
+    #[test]
+    fn the_federated_schema_is_the_plain_one_plus_federation() {
+        let plain = super::sdl();
+        let federated = super::federated().finish().sdl();
+        // Definitions are separated by blank lines; federation's two fields of `Query` are a
+        // line each, without a description.
+        let mut left: Vec<&str> = vec![];
+        for block in federated.split("\n\n") {
+            let definition = block.lines().find(|l| {
+                ["type ", "scalar ", "union "]
+                    .iter()
+                    .any(|kind| l.starts_with(kind))
+            });
+            if matches!(
+                definition,
+                Some("scalar _Any" | "union _Entity = Role | Skill" | "type _Service {")
+            ) {
+                continue;
+            }
+            left.push(block);
+        }
+        let left = left.join("\n\n");
+        let without_fields: String = left
+            .lines()
+            .filter(|l| !(l.starts_with("\t_service: ") || l.starts_with("\t_entities(")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(
+            federated.contains("\t_service: _Service!\n")
+                && federated.contains("\t_entities(representations: [_Any!]!): [_Entity]!\n"),
+            "{federated}"
+        );
+        assert_eq!(without_fields, plain);
     }
 }

@@ -96,6 +96,7 @@ pub fn router(
         catalog.clone(),
         config.limits,
         config.introspection,
+        config.federation,
         api::Replication {
             writer_url: config.writer_url.clone(),
             snapshots: replication.as_ref().and_then(|r| r.snapshots.clone()),

@@ -483,3 +483,18 @@ fn started_anywhere_the_binary_seeds_from_the_seed_compiled_into_it() {
     let looked = other.path().join("no-such-seed");
     assert!(err.contains(&looked.display().to_string()), "{err}");
 }
+
+#[test]
+fn schema_prints_the_plain_sdl_and_with_federation_the_subgraph_sdl() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let plain = stdout(&skillgraph(&db, &["schema"]));
+    assert_eq!(plain, skillgraph::graphql::sdl());
+    assert!(
+        !plain.contains("@key"),
+        "the plain schema has no federation"
+    );
+    let federated = stdout(&skillgraph(&db, &["schema", "--federation"]));
+    assert_eq!(federated, skillgraph::graphql::federation_sdl());
+    assert!(federated.contains("type Skill @key(fields: \"id\")"));
+}

@@ -1,5 +1,6 @@
-//! The contract clients read, kept equal to the code: the SDL in `schema/skillgraph.graphql`
-//! and the README's table of error codes.
+//! The contract clients read, kept equal to the code: the SDL in `schema/skillgraph.graphql`,
+//! the federation subgraph SDL in `schema/skillgraph.federation.graphql`, and the README's
+//! table of error codes.
 
 #[test]
 fn the_schema_file_matches_the_code() {
@@ -10,6 +11,22 @@ fn the_schema_file_matches_the_code() {
         on_disk == from_code,
         "schema/skillgraph.graphql is out of date; regenerate it with\n\n    \
          cargo run -- schema > schema/skillgraph.graphql\n"
+    );
+}
+
+/// What `serve --federation` answers to `_service { sdl }` and a composition tool reads.
+#[test]
+fn the_federation_schema_file_matches_the_code() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/skillgraph.federation.graphql"
+    );
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    let from_code = skillgraph::graphql::federation_sdl();
+    assert!(
+        on_disk == from_code,
+        "schema/skillgraph.federation.graphql is out of date; regenerate it with\n\n    \
+         cargo run -- schema --federation > schema/skillgraph.federation.graphql\n"
     );
 }
 

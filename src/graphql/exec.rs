@@ -7,7 +7,8 @@
 //! ([`scan`]), parsed once per distinct text ([`documents`]), cut down to the operation the
 //! request selects, so a shared document's other operations, their variables and fragments play
 //! no part ([`select`]), and counted for aliases, directives and introspection fan-out
-//! ([`cost`]). A refusal there is answered before anything executes, with no `data` entry.
+//! ([`cost`]), and on a federated server its entity lookups are counted and checked
+//! ([`entities`]). A refusal there is answered before anything executes, with no `data` entry.
 //! After ([`Guarded::finish`]): every error gets its code from the table in
 //! [`super::error`], and the nulls async-graphql leaves out are put in ([`nulls`]).
 //!
@@ -16,6 +17,7 @@
 
 mod cost;
 mod documents;
+mod entities;
 mod nulls;
 mod persisted;
 mod scan;
@@ -30,8 +32,10 @@ use async_graphql::{Data, Executor, Name, Request, Response, ServerError};
 use super::AppSchema;
 use super::error::Code;
 use crate::config::{Limits, ServerConfig};
-use cost::{check, introspects};
+use cost::{asks_any, check};
 use documents::Documents;
+pub use entities::EntityCost;
+use entities::{EntityTypes, Representations};
 use nulls::FieldTypes;
 use persisted::{PersistedQueries, TrustedIndex};
 use scan::{PARSER_MAX_DEPTH, scan};
@@ -61,6 +65,8 @@ pub struct Guarded {
     /// snapshot, queries and mutations are pinned to this catalog's current one, and answer
     /// with `extensions.revision`.
     catalog: Option<Arc<crate::catalog::Catalog>>,
+    /// On a federated schema, its entity types, whose lookups are checked before they run.
+    entities: Option<Arc<EntityTypes>>,
 }
 
 impl Guarded {
@@ -72,8 +78,12 @@ impl Guarded {
     }
 
     pub fn new(schema: AppSchema, config: &ServerConfig) -> Self {
+        let sdl = schema.sdl();
         Guarded {
-            types: Arc::new(FieldTypes::from_sdl(&schema.sdl())),
+            types: Arc::new(FieldTypes::from_sdl(&sdl)),
+            entities: schema
+                .is_federated()
+                .then(|| Arc::new(EntityTypes::from_sdl(&sdl))),
             schema,
             limits: config.limits,
             introspection: config.introspection,
@@ -109,9 +119,33 @@ impl Guarded {
         let document = self.documents.parse(&request.query)?;
         let (ty, operation, selected) = select(&document, request.operation_name.as_deref())?;
         check(&selected, &self.limits)?;
-        if !self.introspection && introspects(&selected) {
-            return Err(Code::GraphqlValidationFailed
-                .server_error("introspection is turned off on this server", &[]));
+        if let Some(types) = &self.entities {
+            let n = entities::check(&selected, &request.variables, types, &self.limits)?;
+            if n > 0 {
+                request.data.insert(Representations(n));
+            }
+        }
+        if !self.introspection {
+            // A federated server's subgraph SDL is the schema too: a gateway composes from
+            // `skillgraph schema --federation` instead.
+            let hidden: &[&str] = match self.entities {
+                Some(_) => &["__schema", "__type", "_service"],
+                None => &["__schema", "__type"],
+            };
+            match asks_any(&selected, hidden) {
+                Some("_service") => {
+                    return Err(Code::GraphqlValidationFailed.server_error(
+                        "introspection is turned off on this server, and `_service { sdl }` \
+                         with it: compose from `skillgraph schema --federation`",
+                        &[],
+                    ));
+                }
+                Some(_) => {
+                    return Err(Code::GraphqlValidationFailed
+                        .server_error("introspection is turned off on this server", &[]));
+                }
+                None => {}
+            }
         }
         request.set_parsed_query(selected);
         Ok(Ticket {

@@ -3,6 +3,7 @@
 //! domain or the catalog, and wraps the answer in a view; none knows another part.
 
 mod changes;
+mod entities;
 mod extract;
 mod graph;
 mod plans;
@@ -10,6 +11,7 @@ mod roles;
 mod skills;
 
 pub(super) use changes::ChangeQuery;
+pub(super) use entities::EntityQuery;
 pub(super) use extract::ExtractQuery;
 pub(super) use graph::GraphQuery;
 pub(super) use plans::PlanQuery;

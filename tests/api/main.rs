@@ -10,6 +10,7 @@ mod consistency;
 mod contract;
 mod explorer;
 mod extract;
+mod federation;
 mod flat;
 mod fuzz;
 mod groups;

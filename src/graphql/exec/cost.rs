@@ -152,8 +152,9 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// Whether the operation asks `__schema` or `__type` (only the query root has them).
-pub(super) fn introspects(document: &ExecutableDocument) -> bool {
+/// The first of the root fields `fields` the operation asks for (`__schema` and `__type`, and on
+/// a federated server `_service`; only the query root has them), through fragments too.
+pub(super) fn asks_any<'a>(document: &ExecutableDocument, fields: &[&'a str]) -> Option<&'a str> {
     let mut pending: Vec<&SelectionSet> = document
         .operations
         .iter()
@@ -164,8 +165,9 @@ pub(super) fn introspects(document: &ExecutableDocument) -> bool {
         for item in &set.items {
             match &item.node {
                 Selection::Field(field) => {
-                    if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
-                        return true;
+                    let name = field.node.name.node.as_str();
+                    if let Some(found) = fields.iter().find(|f| **f == name) {
+                        return Some(*found);
                     }
                 }
                 Selection::InlineFragment(inline) => pending.push(&inline.node.selection_set.node),
@@ -180,7 +182,7 @@ pub(super) fn introspects(document: &ExecutableDocument) -> bool {
             }
         }
     }
-    false
+    None
 }
 
 fn is_introspection_list(field: &str) -> bool {
