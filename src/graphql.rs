@@ -18,6 +18,7 @@ mod mutation;
 mod paging;
 mod query;
 mod subscription;
+mod traced;
 mod views;
 
 use std::sync::Arc;
@@ -88,17 +89,25 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// refused and validation errors suggest no field names (for production deployments that do
 /// not publish their schema: "Did you mean …" would publish it one guess at a time).
 pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> AppSchema {
-    schema_with(catalog, limits, introspection, Replication::default())
+    schema_with(
+        catalog,
+        limits,
+        introspection,
+        Replication::default(),
+        false,
+    )
 }
 
-/// [`schema`], on a server that replicates.
+/// [`schema`], on a server that replicates, and with `traced` (traces exported), with spans
+/// for validation and execution ([`traced::Traced`]).
 pub fn schema_with(
     catalog: Arc<Catalog>,
     limits: Limits,
     introspection: bool,
     replication: Replication,
+    traced: bool,
 ) -> AppSchema {
-    let builder = Schema::build(
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
@@ -108,6 +117,10 @@ pub fn schema_with(
     .data(limits)
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity);
+    // Only when traces are on: an extension costs every request a few boxed futures.
+    if traced {
+        builder = builder.extension(traced::Traced);
+    }
     if introspection {
         builder.finish()
     } else {
@@ -147,7 +160,16 @@ pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
 pub(crate) async fn compute<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> async_graphql::Result<T> {
-    tokio::task::spawn_blocking(work)
+    compute_in(tracing::Span::none(), work).await
+}
+
+/// [`compute`], inside `span` (one of [`traced`]'s domain spans): the blocking pool's thread
+/// has no span of its own, so the span travels with the work.
+pub(crate) async fn compute_in<T: Send + 'static>(
+    span: tracing::Span,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> async_graphql::Result<T> {
+    tokio::task::spawn_blocking(move || span.in_scope(work))
         .await
         .map_err(|e| error::ApiError::Internal(format!("graph work failed: {e}")).into_graphql())
 }

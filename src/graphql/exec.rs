@@ -45,6 +45,13 @@ pub struct Ticket {
     operation: Option<Name>,
 }
 
+impl Ticket {
+    /// The name of the operation it runs, when the document gives one.
+    pub fn operation_name(&self) -> Option<&str> {
+        self.operation.as_ref().map(Name::as_str)
+    }
+}
+
 /// The executor both transports run: the schema behind the checks of this module.
 #[derive(Clone)]
 pub struct Guarded {
@@ -91,6 +98,9 @@ impl Guarded {
     /// document, keeps only the selected operation. The ticket says which kind of operation it
     /// runs, so the transport can refuse a mutation over GET or cache a query.
     pub fn prepare(&self, request: &mut Request) -> Result<Ticket, ServerError> {
+        // Everything up to execution that reads the document: async-graphql's own parse hook
+        // would only see the document this already parsed (see `traced`).
+        let _parse = tracing::debug_span!("graphql.parse").entered();
         persisted::resolve(
             request,
             self.persisted.as_deref(),

@@ -27,10 +27,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
 use serde::Deserialize;
+use tracing::Instrument as _;
 
 use super::admin::Auth;
 use super::cache::{Answer, Key};
-use super::{AppState, limit_error, plain_error};
+use super::{AppState, limit_error, plain_error, traces};
 use crate::graphql::error::Code;
 use crate::graphql::{Caller, Produced, Snapshot};
 
@@ -448,11 +449,17 @@ async fn run(
     snapshot: Arc<crate::domain::SkillGraph>,
     caller: Caller,
 ) -> async_graphql::Response {
-    match state.executor.prepare(&mut request) {
+    let span = traces::operation_span();
+    match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
+            traces::name_operation(&span, &ticket);
             let request = request.data(Snapshot(snapshot)).data(caller);
-            state.executor.execute_prepared(request, &ticket).await
+            state
+                .executor
+                .execute_prepared(request, &ticket)
+                .instrument(span)
+                .await
         }
         Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
     }
@@ -483,17 +490,24 @@ async fn single(
     caller: Caller,
 ) -> (Response, bool) {
     let get = key.is_get();
+    // A hit is answered without parsing: its span has no name and no children, only
+    // `skillgraph.cache = hit`.
+    let span = traces::operation_span();
     if let Some(cache) = &state.cache {
         cache.observe(key.lineage(), key.revision());
         // Only queries are stored, so a hit needs no check: the same bytes at the same
         // revision are the same query.
         if let Some(answer) = cache.get(&key).await {
             state.metrics.cache_hit();
+            span.record("skillgraph.cache", "hit");
             return (answered(headers, &answer, get), true);
         }
     }
-    let ticket = match state.executor.prepare(&mut request) {
-        Ok(ticket) => ticket,
+    let ticket = match span.in_scope(|| state.executor.prepare(&mut request)) {
+        Ok(ticket) => {
+            traces::name_operation(&span, &ticket);
+            ticket
+        }
         Err(refusal) => {
             let response = async_graphql::Response::from_errors(vec![refusal]);
             return (respond_one(headers, &response), false);
@@ -516,7 +530,11 @@ async fn single(
     let cache = match &state.cache {
         Some(cache) if ticket.ty == OperationType::Query => cache,
         _ => {
-            let response = state.executor.execute_prepared(request, &ticket).await;
+            let response = state
+                .executor
+                .execute_prepared(request, &ticket)
+                .instrument(span)
+                .await;
             let ok = response.is_ok();
             return (respond_one(headers, &response), ok);
         }
@@ -526,7 +544,11 @@ async fn single(
     let result = cache
         .get_or_compute(key, async {
             computed.store(true, std::sync::atomic::Ordering::Relaxed);
-            let response = state.executor.execute_prepared(request, &ticket).await;
+            let response = state
+                .executor
+                .execute_prepared(request, &ticket)
+                .instrument(span.clone())
+                .await;
             if !response.errors.is_empty() {
                 return Err(response);
             }
@@ -541,8 +563,11 @@ async fn single(
         .await;
     if computed.load(std::sync::atomic::Ordering::Relaxed) {
         state.metrics.cache_miss();
+        span.record("skillgraph.cache", "miss");
     } else {
+        // Answered by an identical request in flight: its span has the children.
         state.metrics.cache_hit();
+        span.record("skillgraph.cache", "hit");
     }
     match result {
         Ok(answer) => (answered(headers, &answer, get), true),
