@@ -18,7 +18,7 @@ mod mutation;
 mod paging;
 mod query;
 mod subscription;
-mod traced;
+pub mod traced;
 mod views;
 
 use std::sync::Arc;

@@ -337,6 +337,12 @@ async fn the_standard_variables_turn_traces_on_and_a_request_without_traceparent
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    // And a query over WebSocket, where no HTTP span is around.
+    let stats = websocket_query(server.addr, "query Stats { stats { skills } }").await;
+    assert!(
+        stats["data"]["stats"]["skills"].as_i64() > Some(0),
+        "{stats}"
+    );
     server.stop().await;
 
     // Assert
@@ -354,10 +360,57 @@ async fn the_standard_variables_turn_traces_on_and_a_request_without_traceparent
         extract.attribute("skillgraph.input.size"),
         Some(text.len().to_string())
     );
+    let execute = spans
+        .iter()
+        .find(|s| s.name() == "graphql.execute" && s.span.parent_span_id == operation.span.span_id)
+        .expect("the GET operation has an execute span");
+    assert_eq!(execute.span.span_id, extract.span.parent_span_id);
+    // Over WebSocket each operation is a trace of its own, with the same phases.
+    let stats = one(&spans, "query Stats");
+    assert!(stats.span.parent_span_id.is_empty());
+    let phases: Vec<&str> = spans
+        .iter()
+        .filter(|s| s.span.parent_span_id == stats.span.span_id)
+        .map(Exported::name)
+        .collect();
     assert_eq!(
-        one(&spans, "graphql.execute").span.span_id,
-        extract.span.parent_span_id
+        phases,
+        ["graphql.parse", "graphql.validate", "graphql.execute"]
     );
+}
+
+/// One query over graphql-transport-ws: init, subscribe, its `next` payload.
+async fn websocket_query(addr: SocketAddr, query: &str) -> Value {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+    let mut request = format!("ws://{addr}/graphql/ws")
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        axum::http::HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let mut send = async |message: Value| {
+        socket
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .unwrap();
+    };
+    send(json!({ "type": "connection_init" })).await;
+    send(json!({ "id": "1", "type": "subscribe", "payload": { "query": query } })).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        assert!(Instant::now() < deadline, "no answer over WebSocket");
+        let Some(Ok(Message::Text(text))) = socket.next().await else {
+            panic!("the WebSocket closed before answering");
+        };
+        let message: Value = serde_json::from_str(&text).unwrap();
+        if message["type"] == "next" {
+            return message["payload"].clone();
+        }
+    }
 }
 
 #[test]

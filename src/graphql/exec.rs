@@ -162,12 +162,16 @@ impl Executor for Guarded {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let ticket = match self.prepare(&mut request) {
+        // Over WebSocket no HTTP span is around: each operation is its own trace, the span
+        // lasting as long as its stream (a subscription's, until it ends).
+        let span = super::traced::operation_span();
+        let ticket = match span.in_scope(|| self.prepare(&mut request)) {
             Ok(ticket) => ticket,
             Err(error) => {
                 return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
             }
         };
+        super::traced::name_operation(&span, &ticket);
         let this = self.clone();
         let pinned = match &self.catalog {
             Some(catalog) if ticket.ty != OperationType::Subscription => {
@@ -180,8 +184,11 @@ impl Executor for Guarded {
             }
             _ => None,
         };
-        self.schema
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+        let mut responses = self
+            .schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default());
+        // Polled inside the operation's span, so the phases under it are its children.
+        stream::poll_fn(move |cx| span.in_scope(|| responses.poll_next_unpin(cx)))
             .map(move |mut response| {
                 this.finish(&mut response, &ticket);
                 if let Some((revision, produced)) = &pinned {

@@ -31,8 +31,9 @@ use tracing::Instrument as _;
 
 use super::admin::Auth;
 use super::cache::{Answer, Key};
-use super::{AppState, limit_error, plain_error, traces};
+use super::{AppState, limit_error, plain_error};
 use crate::graphql::error::Code;
+use crate::graphql::traced;
 use crate::graphql::{Caller, Produced, Snapshot};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -449,11 +450,11 @@ async fn run(
     snapshot: Arc<crate::domain::SkillGraph>,
     caller: Caller,
 ) -> async_graphql::Response {
-    let span = traces::operation_span();
+    let span = traced::operation_span();
     match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
-            traces::name_operation(&span, &ticket);
+            traced::name_operation(&span, &ticket);
             let request = request.data(Snapshot(snapshot)).data(caller);
             state
                 .executor
@@ -492,7 +493,7 @@ async fn single(
     let get = key.is_get();
     // A hit is answered without parsing: its span has no name and no children, only
     // `skillgraph.cache = hit`.
-    let span = traces::operation_span();
+    let span = traced::operation_span();
     if let Some(cache) = &state.cache {
         cache.observe(key.lineage(), key.revision());
         // Only queries are stored, so a hit needs no check: the same bytes at the same
@@ -505,7 +506,7 @@ async fn single(
     }
     let ticket = match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) => {
-            traces::name_operation(&span, &ticket);
+            traced::name_operation(&span, &ticket);
             ticket
         }
         Err(refusal) => {

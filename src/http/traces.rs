@@ -1,24 +1,17 @@
 //! The HTTP side of traces (`--otlp-endpoint`; see "Traces (OpenTelemetry)" in the README): the
 //! request's span as an OpenTelemetry server span that continues the caller's W3C
-//! `traceparent`, and the span of each GraphQL operation named as the OpenTelemetry GraphQL
-//! semantic conventions name it (`query LearningPath`, with `graphql.operation.name` and
-//! `graphql.operation.type`).
+//! `traceparent`. The GraphQL operation's span under it is `graphql::traced`'s.
 //!
-//! With traces off the request span is the plain one the logs have always had, no header is
-//! read, and the operation span is a DEBUG span nobody builds. Knows `tracing`, the
-//! OpenTelemetry propagation API and the executor's ticket; not how spans are exported
-//! (`telemetry`, installed by the binary).
+//! With traces off the request span is the plain one the logs have always had and no header
+//! is read. Knows `tracing` and the OpenTelemetry propagation API; not how spans are exported
+//! (`telemetry`, installed by the binary), beyond the target it never exports.
 
-use async_graphql::parser::types::OperationType;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderMap, Request, Response};
 use opentelemetry::propagation::Extractor;
-use opentelemetry::trace::TraceContextExt as _;
 use tracing::Span;
 use tracing::field::Empty;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
-
-use crate::graphql::exec::Ticket;
 
 /// The span of one request. The request id is in it either way (`x-request-id`, set by the
 /// layer outside); with `traced`, also the OpenTelemetry server span's name (`POST /graphql`),
@@ -87,41 +80,6 @@ pub(super) fn record_status<B>(span: &Span, response: &Response<B>) {
     if status.is_server_error() {
         span.record("otel.status_code", "ERROR");
     }
-}
-
-/// The span of one GraphQL operation, renamed once [`name_operation`] knows what it runs. A
-/// DEBUG span: with traces off it is disabled and costs nothing.
-pub(super) fn operation_span() -> Span {
-    tracing::debug_span!(
-        "graphql.operation",
-        graphql.operation.name = Empty,
-        graphql.operation.type = Empty,
-        skillgraph.cache = Empty,
-    )
-}
-
-/// Names an operation's span as the GraphQL semantic conventions do: `{type} {name}`, or the
-/// type alone for an anonymous operation.
-pub(super) fn name_operation(span: &Span, ticket: &Ticket) {
-    if span.is_disabled() {
-        return;
-    }
-    let ty = match ticket.ty {
-        OperationType::Query => "query",
-        OperationType::Mutation => "mutation",
-        OperationType::Subscription => "subscription",
-    };
-    span.record("graphql.operation.type", ty);
-    let name = match ticket.operation_name() {
-        Some(name) => {
-            span.record("graphql.operation.name", name);
-            format!("{ty} {name}")
-        }
-        None => ty.to_owned(),
-    };
-    // Not `otel.name`: the OpenTelemetry span was started when `graphql.parse` opened under
-    // it, and a started span takes a new name only through its own API.
-    span.context().span().update_name(name);
 }
 
 /// Reads `traceparent` (and `tracestate`) from the request's headers for the propagator.
