@@ -45,18 +45,23 @@ pub(super) fn request_span<B>(request: &Request<B>, traced: bool) -> Span {
             operation = Empty,
         );
     }
-    // The route, not the path, names the span: `/paths/{id}.svg` is one name, not one per id.
+    // The route, not the path, names the span (HTTP semantic conventions): `/paths/{id}.svg`
+    // is one name, not one per id; a path no route matched is named by its method alone.
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or(path, MatchedPath::as_str);
+        .map(MatchedPath::as_str);
+    let name = match route {
+        Some(route) => format!("{method} {route}"),
+        None => method.to_string(),
+    };
     let span = tracing::info_span!(
         "request",
         method = %method,
         path = %path,
         request_id = %id,
         operation = Empty,
-        otel.name = %format_args!("{method} {route}"),
+        otel.name = name.as_str(),
         otel.kind = "server",
         otel.status_code = Empty,
         http.request.method = %method,
