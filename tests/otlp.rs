@@ -146,6 +146,9 @@ impl Server {
                 .env_remove("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
                 .env_remove("OTEL_SERVICE_NAME")
                 .env_remove("OTEL_RESOURCE_ATTRIBUTES")
+                // The batch processor's timer never fires within a test: what arrives was
+                // flushed by the graceful shutdown.
+                .env("OTEL_BSP_SCHEDULE_DELAY", "600000")
                 .stdin(Stdio::null())
                 .stdout(out.try_clone().unwrap())
                 .stderr(out);
