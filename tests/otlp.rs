@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode as Http, header};
 use axum::routing::post;
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
+use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
 use prost::Message as _;
 use serde_json::{Value, json};
 
@@ -64,17 +65,17 @@ async fn receive(
     State(receiver): State<Receiver>,
     headers: HeaderMap,
     body: Bytes,
-) -> (StatusCode, [(header::HeaderName, &'static str); 1], Vec<u8>) {
+) -> (Http, [(header::HeaderName, &'static str); 1], Vec<u8>) {
     let protobuf = [(header::CONTENT_TYPE, "application/x-protobuf")];
     if headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         != Some("application/x-protobuf")
     {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, protobuf, vec![]);
+        return (Http::UNSUPPORTED_MEDIA_TYPE, protobuf, vec![]);
     }
     let Ok(request) = ExportTraceServiceRequest::decode(body) else {
-        return (StatusCode::BAD_REQUEST, protobuf, vec![]);
+        return (Http::BAD_REQUEST, protobuf, vec![]);
     };
     let mut spans = receiver.spans.lock().unwrap();
     for resource_spans in request.resource_spans {
@@ -93,7 +94,7 @@ async fn receive(
         }
     }
     let answer = ExportTraceServiceResponse::default().encode_to_vec();
-    (StatusCode::OK, protobuf, answer)
+    (Http::OK, protobuf, answer)
 }
 
 impl Receiver {
@@ -339,7 +340,15 @@ async fn the_standard_variables_turn_traces_on_and_a_request_without_traceparent
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.status(), Http::OK);
+    // A document that does not parse: an operation span with no name, failed.
+    let broken = reqwest::Client::new()
+        .get(format!("http://{}/graphql", server.addr))
+        .query(&[("query", "{ stats {")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), Http::OK);
     // And a query over WebSocket, where no HTTP span is around.
     let stats = websocket_query(server.addr, "query Stats { stats { skills } }").await;
     assert!(
@@ -351,13 +360,25 @@ async fn the_standard_variables_turn_traces_on_and_a_request_without_traceparent
     // Assert
     let spans = receiver.spans();
     assert!(spans.iter().all(|s| s.service == "skillgraph"));
-    let request = one(&spans, "GET /graphql");
+    let operation = one(&spans, "query");
+    assert_eq!(operation.attribute("graphql.operation.name"), None);
+    let request = spans
+        .iter()
+        .find(|s| s.span.span_id == operation.span.parent_span_id)
+        .expect("the operation's request span");
+    assert_eq!(request.name(), "GET /graphql");
     assert!(
         request.span.parent_span_id.is_empty(),
         "no traceparent: a new trace"
     );
-    let operation = one(&spans, "query");
-    assert_eq!(operation.attribute("graphql.operation.name"), None);
+    let ok = operation.span.status.as_ref().map_or(0, |s| s.code);
+    assert_eq!(ok, StatusCode::Unset as i32, "an answer without errors");
+    let failed = one(&spans, "graphql.operation");
+    assert_eq!(
+        failed.span.status.as_ref().map(|s| s.code),
+        Some(StatusCode::Error as i32),
+        "a document that does not parse fails its operation"
+    );
     let extract = one(&spans, "extract");
     assert_eq!(
         extract.attribute("skillgraph.input.size"),

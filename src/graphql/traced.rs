@@ -99,7 +99,16 @@ pub fn operation_span() -> Span {
         graphql.operation.name = Empty,
         graphql.operation.type = Empty,
         skillgraph.cache = Empty,
+        otel.status_code = Empty,
     )
+}
+
+/// Marks an operation's span as failed when its answer has errors (refused, invalid, or a
+/// resolver's error), so a trace viewer shows it red.
+pub fn outcome(span: &Span, response: &Response) {
+    if !response.errors.is_empty() {
+        span.record("otel.status_code", "error");
+    }
 }
 
 /// Names an operation's span as the GraphQL semantic conventions do: `{type} {name}`, or the

@@ -451,7 +451,7 @@ async fn run(
     caller: Caller,
 ) -> async_graphql::Response {
     let span = traced::operation_span();
-    match span.in_scope(|| state.executor.prepare(&mut request)) {
+    let response = match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
             traced::name_operation(&span, &ticket);
@@ -459,11 +459,13 @@ async fn run(
             state
                 .executor
                 .execute_prepared(request, &ticket)
-                .instrument(span)
+                .instrument(span.clone())
                 .await
         }
         Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
-    }
+    };
+    traced::outcome(&span, &response);
+    response
 }
 
 /// The answer to a subscription sent over HTTP, which cannot stream it.
@@ -511,6 +513,7 @@ async fn single(
         }
         Err(refusal) => {
             let response = async_graphql::Response::from_errors(vec![refusal]);
+            traced::outcome(&span, &response);
             return (respond_one(headers, &response), false);
         }
     };
@@ -534,8 +537,9 @@ async fn single(
             let response = state
                 .executor
                 .execute_prepared(request, &ticket)
-                .instrument(span)
+                .instrument(span.clone())
                 .await;
+            traced::outcome(&span, &response);
             let ok = response.is_ok();
             return (respond_one(headers, &response), ok);
         }
@@ -572,7 +576,10 @@ async fn single(
     }
     match result {
         Ok(answer) => (answered(headers, &answer, get), true),
-        Err(response) => (respond_one(headers, &response), false),
+        Err(response) => {
+            traced::outcome(&span, &response);
+            (respond_one(headers, &response), false)
+        }
     }
 }
 
