@@ -181,6 +181,10 @@ pub struct ServerConfig {
     /// Serve as an Apollo Federation v2 subgraph: `Skill` and `Role` are entities,
     /// `_service { sdl }` and `_entities(representations:)` are served (see `--federation`).
     pub federation: bool,
+    /// Whether spans are exported over OTLP ([`Traces`]): the HTTP layer then continues the
+    /// caller's `traceparent` and the schema times validation and execution. Off, none of
+    /// that machinery runs.
+    pub traces: bool,
 }
 
 impl Default for ServerConfig {
@@ -209,6 +213,7 @@ impl Default for ServerConfig {
             // proxy_read_timeout and AWS ALB: 60 s; Heroku's router: 55 s).
             sse_keep_alive: Duration::from_secs(15),
             federation: false,
+            traces: false,
         }
     }
 }
@@ -273,6 +278,11 @@ pub struct ServerArgs {
     /// the schema (`skillgraph schema --federation` prints its subgraph SDL).
     #[arg(long, env = "SKILLGRAPH_FEDERATION")]
     pub federation: bool,
+    /// Export traces over OTLP (HTTP/protobuf) to this collector, e.g.
+    /// `http://localhost:4318` (spans go to its `/v1/traces`). Without it,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` is read; without either, no traces.
+    #[arg(long, env = "SKILLGRAPH_OTLP_ENDPOINT", value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -343,6 +353,7 @@ impl ServerArgs {
     /// The configuration these flags describe, with `admin_token` resolved by the caller
     /// (generated when none is given).
     pub fn into_config(self, admin_token: String) -> Result<ServerConfig, String> {
+        let traces = self.traces()?.is_some();
         let l = self.limits;
         let trusted_documents = self
             .trusted_documents
@@ -381,6 +392,69 @@ impl ServerArgs {
             writer_url: None,
             sse_keep_alive: Duration::from_secs(self.sse_keep_alive_secs),
             federation: self.federation,
+            traces,
+        })
+    }
+}
+
+/// Where spans go and under which service name: the resolved `--otlp-endpoint` (see
+/// `telemetry`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Traces {
+    /// The collector's traces URL: the endpoint given, with `/v1/traces` appended as the
+    /// OTLP specification does for `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    pub endpoint: String,
+    /// `service.name` of every span: `OTEL_SERVICE_NAME`, else `skillgraph`.
+    pub service_name: String,
+}
+
+impl Traces {
+    /// The service name when `OTEL_SERVICE_NAME` names none.
+    pub const DEFAULT_SERVICE: &str = "skillgraph";
+
+    /// The traces configuration from the flag (or `SKILLGRAPH_OTLP_ENDPOINT`) and the standard
+    /// OpenTelemetry variables `env` reads; `None` when no endpoint is set (traces off). Only
+    /// plain `http://` is accepted: the exporter is built without TLS, since a collector is
+    /// reached on loopback or inside the cluster, and an `https://` endpoint would only fail
+    /// at every export.
+    pub fn resolve(
+        flag: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Traces>, String> {
+        let endpoint = match flag
+            .map(str::to_owned)
+            .or_else(|| env("OTEL_EXPORTER_OTLP_ENDPOINT"))
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty())
+        {
+            Some(endpoint) => endpoint,
+            None => return Ok(None),
+        };
+        let Some(rest) = endpoint.strip_prefix("http://") else {
+            return Err(format!(
+                "the OTLP endpoint {endpoint} is not an http:// URL: traces are sent as \
+                 HTTP/protobuf without TLS, to a collector on this host or network"
+            ));
+        };
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(format!("the OTLP endpoint {endpoint} names no host"));
+        }
+        let service_name = env("OTEL_SERVICE_NAME")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| Self::DEFAULT_SERVICE.to_owned());
+        Ok(Some(Traces {
+            endpoint: format!("{}/v1/traces", endpoint.trim_end_matches('/')),
+            service_name,
+        }))
+    }
+}
+
+impl ServerArgs {
+    /// Traces as these flags and the process environment configure them.
+    pub fn traces(&self) -> Result<Option<Traces>, String> {
+        Traces::resolve(self.otlp_endpoint.as_deref(), |name| {
+            std::env::var(name).ok()
         })
     }
 }
@@ -523,6 +597,43 @@ pub struct NatsArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traces_are_off_without_an_endpoint_and_follow_the_standard_variables() {
+        let none = |_: &str| None;
+        assert_eq!(Traces::resolve(None, none), Ok(None));
+        let standard = |name: &str| match name {
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://collector:4318/".to_owned()),
+            "OTEL_SERVICE_NAME" => Some("skills-eu".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            Traces::resolve(None, standard),
+            Ok(Some(Traces {
+                endpoint: "http://collector:4318/v1/traces".into(),
+                service_name: "skills-eu".into(),
+            }))
+        );
+        // The flag wins over the standard variable; the service name defaults.
+        assert_eq!(
+            Traces::resolve(Some("http://127.0.0.1:4318"), |name| (name
+                == "OTEL_EXPORTER_OTLP_ENDPOINT")
+                .then(|| "http://elsewhere:4318".to_owned())),
+            Ok(Some(Traces {
+                endpoint: "http://127.0.0.1:4318/v1/traces".into(),
+                service_name: "skillgraph".into(),
+            }))
+        );
+        for bad in [
+            "https://collector:4318",
+            "collector:4318",
+            "http://",
+            "http:///v1",
+        ] {
+            let error = Traces::resolve(Some(bad), none).unwrap_err();
+            assert!(error.contains(bad), "{error}");
+        }
+    }
 
     #[test]
     fn both_trusted_document_formats_give_the_same_documents() {

@@ -18,6 +18,7 @@ mod mutation;
 mod paging;
 mod query;
 mod subscription;
+pub mod traced;
 mod views;
 
 use std::sync::Arc;
@@ -162,30 +163,38 @@ pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> App
         introspection,
         false,
         Replication::default(),
+        false,
     )
 }
 
-/// [`schema`], on a server that may be federated (`federation`) or replicate.
+/// [`schema`], on a server that may be federated (`federation`) or replicate, and with
+/// `traced` (traces exported), with spans for validation and execution ([`traced::Traced`]).
 pub fn schema_with(
     catalog: Arc<Catalog>,
     limits: Limits,
     introspection: bool,
     federation: bool,
     replication: Replication,
+    traced: bool,
 ) -> AppSchema {
     fn finish<Q: ObjectType + 'static>(
-        builder: SchemaBuilder<Q, MutationRoot, SubscriptionRoot>,
+        mut builder: SchemaBuilder<Q, MutationRoot, SubscriptionRoot>,
         catalog: Arc<Catalog>,
         limits: Limits,
         introspection: bool,
         replication: Replication,
+        traced: bool,
     ) -> Schema<Q, MutationRoot, SubscriptionRoot> {
-        let builder = builder
+        builder = builder
             .data(catalog)
             .data(replication)
             .data(limits)
             .limit_depth(limits.max_depth)
             .limit_complexity(limits.max_complexity);
+        // Only when traces are on: an extension costs every request a few boxed futures.
+        if traced {
+            builder = builder.extension(traced::Traced);
+        }
         if introspection {
             builder.finish()
         } else {
@@ -197,14 +206,28 @@ pub fn schema_with(
     }
     if federation {
         let builder = federated().extension(exec::EntityCost);
-        AppSchema::Federated(finish(builder, catalog, limits, introspection, replication))
+        AppSchema::Federated(finish(
+            builder,
+            catalog,
+            limits,
+            introspection,
+            replication,
+            traced,
+        ))
     } else {
         let builder = Schema::build(
             QueryRoot::default(),
             MutationRoot::default(),
             SubscriptionRoot,
         );
-        AppSchema::Plain(finish(builder, catalog, limits, introspection, replication))
+        AppSchema::Plain(finish(
+            builder,
+            catalog,
+            limits,
+            introspection,
+            replication,
+            traced,
+        ))
     }
 }
 
@@ -256,7 +279,16 @@ pub(crate) fn limits(ctx: &Context<'_>) -> Limits {
 pub(crate) async fn compute<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> async_graphql::Result<T> {
-    tokio::task::spawn_blocking(work)
+    compute_in(tracing::Span::none(), work).await
+}
+
+/// [`compute`], inside `span` (one of [`traced`]'s domain spans): the blocking pool's thread
+/// has no span of its own, so the span travels with the work.
+pub(crate) async fn compute_in<T: Send + 'static>(
+    span: tracing::Span,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> async_graphql::Result<T> {
+    tokio::task::spawn_blocking(move || span.in_scope(work))
         .await
         .map_err(|e| error::ApiError::Internal(format!("graph work failed: {e}")).into_graphql())
 }

@@ -26,7 +26,7 @@ use tower::{BoxError, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, OnResponse as _, TraceLayer};
 use tracing::Level;
 
 use crate::catalog::Catalog;
@@ -45,6 +45,7 @@ mod metrics;
 mod ops;
 mod paths;
 mod sse;
+mod traces;
 use cache::ResponseCache;
 use metrics::Metrics;
 
@@ -101,6 +102,7 @@ pub fn router(
             writer_url: config.writer_url.clone(),
             snapshots: replication.as_ref().and_then(|r| r.snapshots.clone()),
         },
+        config.traces,
     );
     let executor = Guarded::new(schema, config).pinning(catalog.clone());
     let status = replication.map(|r| r.status);
@@ -144,30 +146,25 @@ pub fn router(
                 .concurrency_limit(config.max_concurrency)
                 .timeout(config.request_timeout),
         )
-        .layer(
+        .layer({
+            let traced = config.traces;
+            let logged = DefaultOnResponse::new()
+                .level(Level::INFO)
+                .latency_unit(tower_http::LatencyUnit::Micros);
             TraceLayer::new_for_http()
-                .make_span_with(|request: &axum::http::Request<_>| {
-                    let id = request
-                        .headers()
-                        .get("x-request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("");
-                    // `operation` is filled in by the GraphQL handler once it knows it.
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                        request_id = %id,
-                        operation = tracing::field::Empty,
-                    )
+                .make_span_with(move |request: &axum::http::Request<_>| {
+                    traces::request_span(request, traced)
                 })
                 .on_request(())
                 .on_response(
-                    DefaultOnResponse::new()
-                        .level(Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Micros),
-                ),
-        )
+                    move |response: &Response, latency: Duration, span: &tracing::Span| {
+                        if traced {
+                            traces::record_status(span, response);
+                        }
+                        logged.clone().on_response(response, latency, span);
+                    },
+                )
+        })
         // A bug must not drop the connection: a panic becomes a logged 500 with an INTERNAL
         // error, like any other internal failure.
         .layer(CatchPanicLayer::custom(panic_response))

@@ -13,6 +13,7 @@
 //! * [`render`]: learning plans drawn as Mermaid, DOT and SVG. Knows the domain only.
 //! * [`generate`]: deterministic synthetic graphs for measuring at scale.
 //! * [`config`]: every limit and default of the server, and the flags that set them.
+//! * [`telemetry`]: the OpenTelemetry pipeline `serve` installs when traces are exported.
 //! * [`cli`]: the command line.
 
 pub mod catalog;
@@ -26,3 +27,4 @@ pub mod import;
 pub mod render;
 pub mod replication;
 pub mod store;
+pub mod telemetry;

@@ -147,6 +147,13 @@ const FLOORS: &[Floor] = &[
         rooms: &["replication.rs", "replication/"],
     },
     Floor {
+        name: "telemetry",
+        why: "the OpenTelemetry pipeline (exporter, batch thread, propagator) the binary \
+              installs when traces are on; it reads config and knows nothing of \
+              what it traces; http names the spans it must not export",
+        rooms: &["telemetry.rs"],
+    },
+    Floor {
         name: "graphql",
         why: "the schema: thin views and resolvers over catalog snapshots",
         rooms: &["graphql.rs", "graphql/"],

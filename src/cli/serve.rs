@@ -72,6 +72,8 @@ pub fn snapshot(args: SnapshotArgs) -> Result<(), Failure> {
 }
 
 pub fn serve(db: &Db, args: ServeArgs) -> Result<(), Failure> {
+    // Before the database is opened: a bad endpoint is a usage error, not a start-up failure.
+    args.server.traces().map_err(Failure::Usage)?;
     let r = &args.replication;
     let writer_target = r
         .nats

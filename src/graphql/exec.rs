@@ -49,6 +49,13 @@ pub struct Ticket {
     operation: Option<Name>,
 }
 
+impl Ticket {
+    /// The name of the operation it runs, when the document gives one.
+    pub fn operation_name(&self) -> Option<&str> {
+        self.operation.as_ref().map(Name::as_str)
+    }
+}
+
 /// The executor every transport runs: the schema behind the checks of this module.
 #[derive(Clone)]
 pub struct Guarded {
@@ -103,6 +110,9 @@ impl Guarded {
     /// document, keeps only the selected operation. The ticket says which kind of operation it
     /// runs, so the transport can refuse a mutation over GET or cache a query.
     pub fn prepare(&self, request: &mut Request) -> Result<Ticket, ServerError> {
+        // Everything up to execution that reads the document: async-graphql's own parse hook
+        // would only see the document this already parsed (see `traced`).
+        let _parse = tracing::debug_span!("graphql.parse").entered();
         persisted::resolve(
             request,
             self.persisted.as_deref(),
@@ -188,8 +198,14 @@ impl Executor for Guarded {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        match self.prepare(&mut request) {
-            Ok(ticket) => self.stream_prepared(request, ticket, session_data),
+        // Over WebSocket no HTTP span is around: each operation is its own trace, the span
+        // lasting as long as its stream (a subscription's, until it ends).
+        let span = super::traced::operation_span();
+        match span.in_scope(|| self.prepare(&mut request)) {
+            Ok(ticket) => {
+                super::traced::name_operation(&span, &ticket);
+                self.stream_prepared(request, ticket, session_data, span)
+            }
             Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
         }
     }
@@ -198,13 +214,15 @@ impl Executor for Guarded {
 impl Guarded {
     /// Runs a request [`prepare`](Self::prepare) readied as a stream of responses: a
     /// subscription's events, or a query's or mutation's one answer, pinned to the catalog's
-    /// current snapshot (when [`pinning`](Self::pinning)) with `extensions.revision`. The
-    /// streaming transports (WebSocket, Server-Sent Events) run this.
+    /// current snapshot (when [`pinning`](Self::pinning)) with `extensions.revision`, polled
+    /// inside the operation's `span` (so the phases under it are its children). The streaming
+    /// transports (WebSocket, Server-Sent Events) run this.
     pub fn stream_prepared(
         &self,
         mut request: Request,
         ticket: Ticket,
         session_data: Option<Arc<Data>>,
+        span: tracing::Span,
     ) -> BoxStream<'static, Response> {
         let this = self.clone();
         let pinned = match &self.catalog {
@@ -218,8 +236,11 @@ impl Guarded {
             }
             _ => None,
         };
-        self.schema
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+        let mut responses = self
+            .schema
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default());
+        // Polled inside the operation's span, so the phases under it are its children.
+        stream::poll_fn(move |cx| span.in_scope(|| responses.poll_next_unpin(cx)))
             .map(move |mut response| {
                 this.finish(&mut response, &ticket);
                 if let Some((revision, produced)) = &pinned {

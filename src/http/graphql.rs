@@ -28,11 +28,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
 use serde::Deserialize;
+use tracing::Instrument as _;
 
 use super::admin::Auth;
 use super::cache::{Answer, Key};
 use super::{AppState, limit_error, plain_error};
 use crate::graphql::error::Code;
+use crate::graphql::traced;
 use crate::graphql::{Caller, Produced, Snapshot};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -471,14 +473,22 @@ async fn run(
     snapshot: Arc<crate::domain::SkillGraph>,
     caller: Caller,
 ) -> async_graphql::Response {
-    match state.executor.prepare(&mut request) {
+    let span = traced::operation_span();
+    let response = match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
+            traced::name_operation(&span, &ticket);
             let request = request.data(Snapshot(snapshot)).data(caller);
-            state.executor.execute_prepared(request, &ticket).await
+            state
+                .executor
+                .execute_prepared(request, &ticket)
+                .instrument(span.clone())
+                .await
         }
         Err(refusal) => async_graphql::Response::from_errors(vec![refusal]),
-    }
+    };
+    traced::outcome(&span, &response);
+    response
 }
 
 /// The answer to a subscription sent over HTTP with a JSON answer, which cannot stream it.
@@ -507,19 +517,27 @@ async fn single(
     caller: Caller,
 ) -> (Response, bool) {
     let get = key.is_get();
+    // A hit is answered without parsing: its span has no name and no children, only
+    // `skillgraph.cache = hit`.
+    let span = traced::operation_span();
     if let Some(cache) = &state.cache {
         cache.observe(key.lineage(), key.revision());
         // Only queries are stored, so a hit needs no check: the same bytes at the same
         // revision are the same query.
         if let Some(answer) = cache.get(&key).await {
             state.metrics.cache_hit();
+            span.record("skillgraph.cache", "hit");
             return (answered(headers, &answer, get), true);
         }
     }
-    let ticket = match state.executor.prepare(&mut request) {
-        Ok(ticket) => ticket,
+    let ticket = match span.in_scope(|| state.executor.prepare(&mut request)) {
+        Ok(ticket) => {
+            traced::name_operation(&span, &ticket);
+            ticket
+        }
         Err(refusal) => {
             let response = async_graphql::Response::from_errors(vec![refusal]);
+            traced::outcome(&span, &response);
             return (respond_one(headers, &response), false);
         }
     };
@@ -533,7 +551,12 @@ async fn single(
     let cache = match &state.cache {
         Some(cache) if ticket.ty == OperationType::Query => cache,
         _ => {
-            let response = state.executor.execute_prepared(request, &ticket).await;
+            let response = state
+                .executor
+                .execute_prepared(request, &ticket)
+                .instrument(span.clone())
+                .await;
+            traced::outcome(&span, &response);
             let ok = response.is_ok();
             return (respond_one(headers, &response), ok);
         }
@@ -543,7 +566,11 @@ async fn single(
     let result = cache
         .get_or_compute(key, async {
             computed.store(true, std::sync::atomic::Ordering::Relaxed);
-            let response = state.executor.execute_prepared(request, &ticket).await;
+            let response = state
+                .executor
+                .execute_prepared(request, &ticket)
+                .instrument(span.clone())
+                .await;
             if !response.errors.is_empty() {
                 return Err(response);
             }
@@ -558,12 +585,18 @@ async fn single(
         .await;
     if computed.load(std::sync::atomic::Ordering::Relaxed) {
         state.metrics.cache_miss();
+        span.record("skillgraph.cache", "miss");
     } else {
+        // Answered by an identical request in flight: its span has the children.
         state.metrics.cache_hit();
+        span.record("skillgraph.cache", "hit");
     }
     match result {
         Ok(answer) => (answered(headers, &answer, get), true),
-        Err(response) => (respond_one(headers, &response), false),
+        Err(response) => {
+            traced::outcome(&span, &response);
+            (respond_one(headers, &response), false)
+        }
     }
 }
 

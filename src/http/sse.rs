@@ -39,6 +39,7 @@ use super::graphql::{Wire, mutation_over_get, reach_min_revision, request_name};
 use super::metrics::OpenStream;
 use crate::graphql::Caller;
 use crate::graphql::error::Code;
+use crate::graphql::traced;
 
 const EVENT_STREAM: &str = "text/event-stream";
 
@@ -95,22 +96,27 @@ pub(super) async fn respond(
         state.metrics.observe(&operation, false, started.elapsed());
         return refused;
     }
-    let ticket = match state.executor.prepare(&mut request) {
+    // The operation's span, under the request's (see `graphql::traced`).
+    let span = traced::operation_span();
+    let ticket = match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) => ticket,
         Err(refusal) => {
             state.metrics.observe(&operation, false, started.elapsed());
             let answer = async_graphql::Response::from_errors(vec![refusal]);
+            traced::outcome(&span, &answer);
             return event_stream(state, stream::iter([answer]).boxed());
         }
     };
+    traced::name_operation(&span, &ticket);
     if get && ticket.ty == OperationType::Mutation {
         state.metrics.observe(&operation, false, started.elapsed());
         return mutation_over_get();
     }
     let subscription = ticket.ty == OperationType::Subscription;
-    let mut results = state
-        .executor
-        .stream_prepared(request.data(caller), ticket, None);
+    let mut results =
+        state
+            .executor
+            .stream_prepared(request.data(caller), ticket, None, span.clone());
     if !subscription {
         // Run here, inside the request's timeout and concurrency limit, not in the body.
         let answer = results.next().await.unwrap_or_else(|| {
@@ -122,6 +128,7 @@ pub(super) async fn respond(
         state
             .metrics
             .observe(&operation, answer.is_ok(), started.elapsed());
+        traced::outcome(&span, &answer);
         return event_stream(state, stream::iter([answer]).boxed());
     }
     // One poll before answering runs the subscription's resolver up to its first wait:

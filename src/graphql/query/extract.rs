@@ -7,8 +7,9 @@ use async_graphql::{Context, Object};
 
 use crate::graphql::args::{check_text, first_within, page_cost};
 use crate::graphql::error::{ApiError, OrApi};
+use crate::graphql::traced::Work;
 use crate::graphql::views::SkillMentionView;
-use crate::graphql::{compute, graph};
+use crate::graphql::{compute_in, graph};
 
 #[derive(Default)]
 pub struct ExtractQuery;
@@ -53,7 +54,7 @@ impl ExtractQuery {
         }
         let first = first_within(ctx, first, 50, "maxPage", |l| l.max_page)?;
         let graph = graph(ctx);
-        let mentions = compute({
+        let mentions = compute_in(Work::Extract.span(text.len()), {
             let graph = graph.clone();
             move || graph.extract_skills(&text, first)
         })

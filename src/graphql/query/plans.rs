@@ -15,8 +15,9 @@ use crate::graphql::args::{
 use crate::graphql::enums::RoleMatchOrder;
 use crate::graphql::error::OrApi;
 use crate::graphql::inputs::{ProfileInput, TargetInput, role_id};
+use crate::graphql::traced::Work;
 use crate::graphql::views::{LearningPathView, RoleGapView, RoleMatchView, SkillSuggestionView};
-use crate::graphql::{compute, graph};
+use crate::graphql::{compute, compute_in, graph};
 
 #[derive(Default)]
 pub struct PlanQuery;
@@ -66,8 +67,9 @@ impl PlanQuery {
             include_recommended: include_recommended.unwrap_or(false),
             include_optional: include_optional.unwrap_or(true),
         };
+        let span = Work::Plan.span(from.size() + to.size());
         let (profile, targets) = (from.parse_with_text().api()?, to.parse().api()?);
-        let plan = compute({
+        let plan = compute_in(span, {
             let graph = graph.clone();
             move || graph.plan_scheduled(&profile.on(&graph), &targets, options, schedule)
         })
@@ -110,17 +112,19 @@ impl PlanQuery {
         // of a gap) waits until `hours` or `path` asks for it. Reading a text takes
         // milliseconds: to the pool.
         const INLINE_PROFILE: usize = 64;
+        let span = Work::Gap.span(size);
         let profile = if size <= INLINE_PROFILE && !profile.has_text() {
-            profile.on(&graph)
+            span.in_scope(|| profile.on(&graph))
         } else {
             let graph = graph.clone();
-            compute(move || profile.on(&graph)).await?
+            compute_in(span.clone(), move || profile.on(&graph)).await?
         };
         let standing = if size <= INLINE_PROFILE {
-            graph.role_standing_for(&profile, &role).api()?
+            span.in_scope(|| graph.role_standing_for(&profile, &role))
+                .api()?
         } else {
             let (graph, profile, role) = (graph.clone(), profile.clone(), role.clone());
-            compute(move || graph.role_standing_for(&profile, &role))
+            compute_in(span, move || graph.role_standing_for(&profile, &role))
                 .await?
                 .api()?
         };
@@ -180,8 +184,9 @@ impl PlanQuery {
             .api()?;
         let order = order_by.unwrap_or(RoleMatchOrder::Readiness).into();
         let graph = graph(ctx);
+        let span = Work::Match.span(profile.size());
         let profile = profile.parse_with_text().api()?;
-        let matches = compute({
+        let matches = compute_in(span, {
             let graph = graph.clone();
             move || {
                 graph.match_roles_titled(

@@ -16,9 +16,10 @@ use crate::domain::{
     Schedule, SkillGraph, Step, Suggestion, TargetRef, TitleCandidate, TitleMatch,
 };
 use crate::graphql::args::{int, level, list_cost};
-use crate::graphql::compute;
+use crate::graphql::compute_in;
 use crate::graphql::error::OrApi;
 use crate::graphql::flat::{self, Flat, FlatList, Selections};
+use crate::graphql::traced::Work;
 
 pub struct LearningPathView {
     pub graph: Arc<SkillGraph>,
@@ -313,7 +314,8 @@ impl RoleGapView {
             .get_or_try_init(|| async {
                 let (graph, profile) = (self.graph.clone(), self.profile.clone());
                 let (role, schedule) = (self.standing.role.clone(), self.schedule);
-                let plan = compute(move || {
+                let span = Work::Plan.span(profile.skills.len());
+                let plan = compute_in(span, move || {
                     graph.gap_plan_scheduled(&graph.holdings(&profile)?, &role, schedule)
                 })
                 .await?
