@@ -688,7 +688,7 @@ pub fn now_ms() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{CategoryId, Importance, Level, Requirement, RoleId};
+    use crate::domain::{CategoryId, CategoryKind, Importance, Level, Requirement, RoleId};
 
     /// Commits with an entry that lists every record as new: these tests are about the data.
     fn commit(store: &Store, g: &SkillGraph, changes: &ChangeSet) {
@@ -706,6 +706,7 @@ mod tests {
     fn sample() -> SkillGraph {
         let mut g = SkillGraph::new();
         g.upsert_category(Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse("c").unwrap(),
             name: "C".into(),
             description: Some("a category".into()),
@@ -731,6 +732,7 @@ mod tests {
         let (a, b) = (SkillId::parse("a").unwrap(), SkillId::parse("b").unwrap());
         g.add_prerequisite(&a, &b, EdgeSpec::default()).unwrap();
         g.upsert_role(Role {
+            category: None,
             id: RoleId::parse("r").unwrap(),
             name: "R".into(),
             description: None,

@@ -147,6 +147,7 @@ fn role_fields(old: &Role, new: &Role) -> Vec<String> {
         ("description", old.description != new.description),
         ("aliases", old.aliases != new.aliases),
         ("requirements", old.requirements != new.requirements),
+        ("category", old.category != new.category),
         ("externalId", old.external_id != new.external_id),
     ])
 }

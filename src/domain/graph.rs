@@ -40,7 +40,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::scratch::{node_map, with_map};
 use super::text::SearchKeys;
 use super::{
-    Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
+    Category, CategoryId, CategoryKind, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
     PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
 use derived::Derived;
@@ -181,6 +181,75 @@ impl SkillGraph {
         let mut all: Vec<_> = self.categories.values().collect();
         all.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
         all
+    }
+
+    /// The categories of one kind, in display order.
+    pub fn categories_of(&self, kind: CategoryKind) -> Vec<&Arc<Category>> {
+        let mut all = self.categories();
+        all.retain(|c| c.kind == kind);
+        all
+    }
+
+    /// The top-level categories of one kind, in display order.
+    pub fn root_categories(&self, kind: CategoryKind) -> Vec<&Arc<Category>> {
+        let mut all = self.categories_of(kind);
+        all.retain(|c| c.parent.is_none());
+        all
+    }
+
+    /// The categories directly within `id`, in display order. A scan: the trees are small
+    /// (ESCO's two have some 1,300 nodes together), and an index would be one more thing every
+    /// category write must keep true.
+    pub fn category_children(&self, id: &CategoryId) -> Vec<&Arc<Category>> {
+        let mut all = self.categories();
+        all.retain(|c| c.parent.as_ref() == Some(id));
+        all
+    }
+
+    /// The category `id` and the ones it lies within, the top-level one first; empty for an
+    /// unknown id.
+    pub fn category_path(&self, id: &CategoryId) -> Vec<&Arc<Category>> {
+        let mut path = Vec::new();
+        let mut cursor = self.categories.get(id);
+        // The tree is acyclic by construction; the bound only guards against a corrupt store.
+        while let Some(c) = cursor.filter(|_| path.len() <= self.categories.len()) {
+            path.push(c);
+            cursor = c.parent.as_ref().and_then(|p| self.categories.get(p));
+        }
+        path.reverse();
+        path
+    }
+
+    /// Whether `category` is `ancestor` or lies below it in its tree.
+    pub fn category_within(&self, category: &CategoryId, ancestor: &CategoryId) -> bool {
+        let mut cursor = Some(category);
+        // The tree is acyclic by construction; the bound only guards against a corrupt store.
+        for _ in 0..64 {
+            match cursor {
+                Some(id) if id == ancestor => return true,
+                Some(id) => cursor = self.category(id.as_str()).and_then(|c| c.parent.as_ref()),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The roles in role category `id` or in a category below it, in id order. An id that
+    /// names no role category is [`Error::UnknownCategory`]: unlike a skill listing's filter,
+    /// a role category is asked for by id, and a typo must not read as "no roles".
+    pub fn roles_in_category(&self, id: &CategoryId) -> Result<Vec<&Arc<Role>>, Error> {
+        match self.categories.get(id) {
+            Some(c) if c.kind == CategoryKind::Role => {}
+            _ => return Err(Error::UnknownCategory(id.clone())),
+        }
+        Ok(self
+            .roles()
+            .filter(|r| {
+                r.category
+                    .as_ref()
+                    .is_some_and(|c| self.category_within(c, id))
+            })
+            .collect())
     }
 
     pub fn skill(&self, id: &str) -> Option<&Arc<Skill>> {

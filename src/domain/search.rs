@@ -329,20 +329,6 @@ impl SkillGraph {
     pub fn prepare_search(&self) {
         self.prepare_text_indexes(|| self.build_skill_index(), || self.build_role_index());
     }
-
-    /// Whether `category` is `ancestor` or lies below it in the category tree.
-    fn category_within(&self, category: &CategoryId, ancestor: &CategoryId) -> bool {
-        let mut cursor = Some(category);
-        // The tree is acyclic by construction; the bound only guards against a corrupt store.
-        for _ in 0..64 {
-            match cursor {
-                Some(id) if id == ancestor => return true,
-                Some(id) => cursor = self.category(id.as_str()).and_then(|c| c.parent.as_ref()),
-                None => return false,
-            }
-        }
-        false
-    }
 }
 
 #[cfg(test)]
@@ -470,6 +456,7 @@ pub(crate) mod tests {
             ("d-short", "data cubing", &[]),
         ]);
         let role = Role {
+            category: None,
             id: RoleId::parse("analyst").unwrap(),
             name: "Analyst".into(),
             description: None,
@@ -604,6 +591,7 @@ pub(crate) mod tests {
             ("engineer", "Pyhton engineer"),
         ] {
             g.upsert_role(Role {
+                category: None,
                 id: RoleId::parse(rid).unwrap(),
                 name: name.into(),
                 description: None,
@@ -709,6 +697,7 @@ mod properties {
             };
             // Roles, so that ties also turn on how many roles require a skill.
             let role = |i: usize, skills: &std::collections::BTreeSet<usize>| Role {
+                category: None,
                 id: RoleId::parse(&format!("r{}", i % 3)).unwrap(),
                 name: format!("role {i}"),
                 description: None,

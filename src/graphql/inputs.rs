@@ -6,8 +6,8 @@ use async_graphql::{ID, InputObject};
 use super::enums::{Importance, PrerequisiteKind, ResourceKind};
 use super::error::ApiError;
 use crate::domain::{
-    self, Category, CategoryId, Level, Profile, Requirement, Resource, Role, RoleId, Skill,
-    SkillId, SkillPatch, Target,
+    self, Category, CategoryId, CategoryKind, Level, Profile, Requirement, Resource, Role, RoleId,
+    Skill, SkillId, SkillPatch, Target,
 };
 
 pub fn skill_id(id: &ID) -> Result<SkillId, ApiError> {
@@ -294,6 +294,7 @@ pub struct RoleInput {
 impl RoleInput {
     pub fn parse(self) -> Result<Role, ApiError> {
         Ok(Role {
+            category: None,
             id: role_id(&self.id)?,
             name: self.name,
             description: self.description,
@@ -330,6 +331,7 @@ pub struct CategoryInput {
 impl CategoryInput {
     pub fn parse(self) -> Result<Category, ApiError> {
         Ok(Category {
+            kind: CategoryKind::Skill,
             id: category_id(&self.id)?,
             name: self.name,
             description: self.description,

@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, slug};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
-    Requirement, Role, RoleId, Skill, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Importance, Level, PrerequisiteGroup,
+    PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
 
 fn table(files: &FileSet, stem: &str) -> Result<Option<Table>, Error> {
@@ -105,6 +105,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         .into_iter()
         .enumerate()
         .map(|(i, (id, name))| Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse(&id).expect("slugs are ids"),
             name,
             description: None,
@@ -239,6 +240,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             roles.insert(
                 role_id.clone(),
                 Role {
+                    category: None,
                     id: role_id,
                     name: field(row, name).to_owned(),
                     description: Some(field(row, description).to_owned()).filter(|d| !d.is_empty()),

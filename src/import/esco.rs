@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, bounded, description_of, labels};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement, Role, RoleId,
-    Skill, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement,
+    Role, RoleId, Skill, SkillId,
 };
 
 pub const ATTRIBUTION: &str =
@@ -123,6 +123,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
     }
 
     batch.categories.push(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(ROOT).expect("a valid id"),
         name: "ESCO skills".into(),
         description: Some("Skill groups of the ESCO classification".into()),
@@ -131,6 +132,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         external_id: None,
     });
     batch.categories.push(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(UNGROUPED).expect("a valid id"),
         name: "ESCO skills outside any group".into(),
         description: None,
@@ -144,6 +146,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             .cloned()
             .unwrap_or_else(|| ROOT.to_owned());
         batch.categories.push(Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse(id).expect("id_of validates"),
             name: bounded(name, 200, "group label", id, &mut report),
             description: description_of(field(row, description), id, &mut report),
@@ -299,6 +302,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             continue;
         };
         let role = Role {
+            category: None,
             id: RoleId::parse(&id).expect("id_of validates"),
             name: bounded(field(row, label), 200, "label", &id, &mut report),
             description: description_of(field(row, description), &id, &mut report),

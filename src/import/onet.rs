@@ -21,7 +21,8 @@ use std::collections::{BTreeMap, HashMap};
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, bounded, description_of, slug};
 use crate::domain::{
-    Category, CategoryId, Importance, Level, Requirement, Role, RoleId, Skill, SkillId,
+    Category, CategoryId, CategoryKind, Importance, Level, Requirement, Role, RoleId, Skill,
+    SkillId,
 };
 
 pub const ATTRIBUTION: &str = "This service includes information from the O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. The data was modified: mapped to skillgraph's levels and requirements.";
@@ -51,6 +52,7 @@ const FAMILIES: [(&str, &str, &str); 6] = [
 
 fn category(id: &str, name: &str, order: i32, parent: Option<&str>) -> Category {
     Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(id).expect("a valid id"),
         name: name.to_owned(),
         description: None,
@@ -167,6 +169,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             continue;
         };
         let role = Role {
+            category: None,
             id: id.clone(),
             name: bounded(field(row, title), 200, "title", id.as_str(), &mut report),
             description: description_of(field(row, description), id.as_str(), &mut report),
@@ -246,6 +249,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                     || occupation.clone(),
                 );
                 let role = Role {
+                    category: None,
                     id: id.clone(),
                     name: titles
                         .get(&occupation)

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Error, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
-    Requirement, Resource, Role, RoleId, Skill, SkillGraph, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Error, Importance, Level, PrerequisiteGroup,
+    PrerequisiteKind, Requirement, Resource, Role, RoleId, Skill, SkillGraph, SkillId,
 };
 use crate::import::{self, Batch, Refusal};
 
@@ -501,6 +501,7 @@ impl Seed {
             }
         }
         self.batch.roles.push(Role {
+            category: None,
             id,
             name: e.name,
             description: e.description,
@@ -622,6 +623,7 @@ impl Seed {
 
 fn category(e: &CategoryEntry) -> Result<Category, Error> {
     Ok(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(&e.id)?,
         name: e.name.clone(),
         description: e.description.clone(),

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::{dot, mermaid, svg};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, LearningPlan, Level, PlanOptions, Profile, RoleId, Schedule,
-    Skill, SkillGraph, SkillId, Target,
+    Category, CategoryId, CategoryKind, EdgeSpec, LearningPlan, Level, PlanOptions, Profile,
+    RoleId, Schedule, Skill, SkillGraph, SkillId, Target,
 };
 use crate::import::seed::Seed;
 
@@ -278,6 +278,7 @@ fn a_budget_draws_only_the_steps_it_keeps_and_no_arrow_to_a_deferred_one() {
 fn awkward_graph() -> SkillGraph {
     let mut g = SkillGraph::new();
     g.upsert_category(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse("c").unwrap(),
         name: "C".into(),
         description: None,
