@@ -54,6 +54,10 @@ struct SeedFile<C, S, R> {
 #[serde(deny_unknown_fields)]
 struct CategoryEntry {
     id: String,
+    /// `role` for a role category; left out for a skill category, as every seed before role
+    /// categories wrote them.
+    #[serde(default, skip_serializing_if = "CategoryKind::is_skill")]
+    kind: CategoryKind,
     name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
@@ -112,6 +116,9 @@ fn is_required(kind: &PrerequisiteKind) -> bool {
 struct RoleEntry {
     id: String,
     name: String,
+    /// The role category (a `kind = "role"` category) it sits in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -485,6 +492,10 @@ impl Seed {
             Ok(id) => id,
             Err(err) => return self.problem(order(0), place, err.to_string()),
         };
+        let category = match e.category.as_deref().map(CategoryId::parse).transpose() {
+            Ok(category) => category,
+            Err(err) => return self.problem(order(0), place, format!("{what}: {err}")),
+        };
         let mut requirements = Vec::new();
         let mut kept = Vec::new();
         for (part, q) in e.requirements.iter().enumerate() {
@@ -501,7 +512,7 @@ impl Seed {
             }
         }
         self.batch.roles.push(Role {
-            category: None,
+            category,
             id,
             name: e.name,
             description: e.description,
@@ -623,7 +634,7 @@ impl Seed {
 
 fn category(e: &CategoryEntry) -> Result<Category, Error> {
     Ok(Category {
-        kind: CategoryKind::Skill,
+        kind: e.kind,
         id: CategoryId::parse(&e.id)?,
         name: e.name.clone(),
         description: e.description.clone(),
@@ -737,6 +748,7 @@ pub fn export(graph: &SkillGraph) -> String {
             .into_iter()
             .map(|c| CategoryEntry {
                 id: c.id.to_string(),
+                kind: c.kind,
                 name: c.name.clone(),
                 description: c.description.clone(),
                 order: c.order,
@@ -788,6 +800,7 @@ pub fn export(graph: &SkillGraph) -> String {
             .map(|r| RoleEntry {
                 id: r.id.to_string(),
                 name: r.name.clone(),
+                category: r.category.as_ref().map(ToString::to_string),
                 description: r.description.clone(),
                 aliases: r.aliases.clone(),
                 requirements: r
