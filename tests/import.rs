@@ -370,6 +370,58 @@ fn onet_imports_occupations_skills_levels_and_technologies() {
 }
 
 #[test]
+fn onet_occupations_sit_in_their_soc_major_groups() {
+    use skillgraph::domain::{CategoryId, CategoryKind};
+    let (batch, mut report) = read(import::onet::read, &[fixture("onet")]);
+    let graph = applied(&batch, &mut report);
+    let cid = |s: &str| CategoryId::parse(s).unwrap();
+    // The fixture's occupations are in majors 11, 15 and 29 (15-2051.01 from the Skills file
+    // too): the root and those three, titled as the BLS titles them.
+    let groups: Vec<(String, String)> = graph
+        .categories_of(CategoryKind::Role)
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("onet:soc", "O*NET occupations (SOC 2018)"),
+            ("onet:soc.11", "Management Occupations"),
+            ("onet:soc.15", "Computer and Mathematical Occupations"),
+            (
+                "onet:soc.29",
+                "Healthcare Practitioners and Technical Occupations"
+            ),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    assert!(graph.roles().all(|r| r.category.is_some()));
+    let software = graph.role("onet:15-1252.00").unwrap();
+    assert_eq!(software.category.as_ref(), Some(&cid("onet:soc.15")));
+    let computing: Vec<&str> = graph
+        .roles_in_category(&cid("onet:soc.15"))
+        .unwrap()
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        computing,
+        [
+            "onet:15-1221.00",
+            "onet:15-1252.00",
+            "onet:15-2041.00",
+            "onet:15-2051.00",
+            "onet:15-2051.01"
+        ]
+    );
+    assert_eq!(
+        graph.roles_in_category(&cid("onet:soc")).unwrap().len(),
+        graph.stats().roles
+    );
+    assert_eq!(import::onet::SOC_MAJOR_GROUPS.len(), 23);
+}
+
+#[test]
 fn the_csv_layout_imports_and_reports_its_bad_rows() {
     let (batch, mut report) = read(import::csv::read, &[fixture("csv")]);
     let graph = applied(&batch, &mut report);
