@@ -241,6 +241,27 @@ fn an_esco_occupation_without_an_isco_group_sits_in_that_of_its_broader_concept(
 }
 
 #[test]
+fn role_categories_survive_an_export_and_a_reimport() {
+    // What a replica loads from a snapshot, and `skillgraph export` then `import`: ESCO's and
+    // O*NET's occupation groups and the seed's role families, with every role in its place.
+    let mut graph = SkillGraph::new();
+    for (reader, name) in [
+        (import::esco::read as import::Reader, "esco"),
+        (import::onet::read, "onet"),
+    ] {
+        let (batch, mut report) = read(reader, &[fixture(name)]);
+        import::apply(&batch, &mut graph, &mut report);
+    }
+    let seed = import::seed::Seed::builtin().unwrap();
+    assert!(seed.apply(&mut graph).is_empty());
+    let text = import::seed::export(&graph);
+    assert!(text.contains("kind = \"role\""));
+    let back = import::seed::graph_from_export(&text, graph.revision()).unwrap();
+    assert_eq!(back.contents(), graph.contents());
+    assert_eq!(import::seed::export(&back), text);
+}
+
+#[test]
 fn esco_reads_the_same_from_zips_as_from_the_extracted_folder() {
     let dir = tempfile::tempdir().unwrap();
     let zipped = dir.path().join("esco-en.zip");
@@ -440,6 +461,13 @@ fn the_csv_layout_imports_and_reports_its_bad_rows() {
     assert_eq!(count(&report.skipped, "requirement: level is not 1-5"), 1);
     let analyst = graph.role("data-analyst").unwrap();
     assert_eq!(analyst.requirements.len(), 3);
+    // The optional category column names a role category, created under its own prefix so
+    // that it never meets the skill category "data".
+    let category = analyst.category.as_ref().unwrap();
+    assert_eq!(category.as_str(), "roles:data-analytics");
+    let created = graph.category(category.as_str()).unwrap();
+    assert_eq!(created.name, "Data & analytics");
+    assert_eq!(created.kind, skillgraph::domain::CategoryKind::Role);
     let pandas = graph
         .direct_prerequisites(&SkillId::parse("pandas").unwrap())
         .unwrap();
