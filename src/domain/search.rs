@@ -267,6 +267,50 @@ impl SkillGraph {
         self.search_roles_keyed_plain(last, limit)
     }
 
+    /// [`search_roles_keyed`](Self::search_roles_keyed) within a role category and its
+    /// sub-categories (`None`: all roles). An id that names no role category is
+    /// [`Error::UnknownCategory`](super::Error::UnknownCategory). A search in a category
+    /// ranks every match and keeps those inside: role searches are small (ESCO has some
+    /// 3,000 roles), and the text index knows nothing of categories.
+    pub fn search_roles_in_keyed(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+        limit: usize,
+    ) -> Result<Vec<(ListKey, &Arc<Role>)>, super::Error> {
+        let Some(category) = category else {
+            return Ok(self.search_roles_keyed(query, limit));
+        };
+        let inside = self.roles_in_category(category)?;
+        if Query::new(query).is_empty() {
+            return Ok(inside
+                .into_iter()
+                .take(limit)
+                .map(|r| (ListKey::of_role(None, 0, &r.id), r))
+                .collect());
+        }
+        let inside: std::collections::HashSet<&RoleId> = inside.iter().map(|r| &r.id).collect();
+        let mut hits = self.search_roles_keyed(query, usize::MAX);
+        hits.retain(|(_, r)| inside.contains(&r.id));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// How many roles [`search_roles_in_keyed`](Self::search_roles_in_keyed) finds without a
+    /// limit.
+    pub fn count_roles_in(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+    ) -> Result<usize, super::Error> {
+        match category {
+            None => Ok(self.count_roles(query)),
+            Some(_) => Ok(self
+                .search_roles_in_keyed(query, category, usize::MAX)?
+                .len()),
+        }
+    }
+
     /// The roles matching `query` by the ranking rules alone, the text taken as it is.
     pub(in crate::domain) fn search_roles_plain(
         &self,
