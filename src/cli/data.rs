@@ -147,6 +147,7 @@ pub fn stats(db: &Db) -> Result<(), Failure> {
     println!("roles          {}", s.roles);
     println!("requirements   {}", s.requirements);
     println!("categories     {}", s.categories);
+    println!("role categories {}", s.role_categories);
     println!("revision       {}", s.revision);
     println!("size on disk   {} bytes", catalog.size_on_disk()?);
     for credit in crate::import::attributions(&catalog.snapshot()) {

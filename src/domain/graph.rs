@@ -84,7 +84,10 @@ pub(super) struct GroupNodes {
 pub struct GraphStats {
     pub skills: usize,
     pub roles: usize,
+    /// Skill categories.
     pub categories: usize,
+    /// Role categories: the other tree (see [`CategoryKind`]).
+    pub role_categories: usize,
     pub prerequisites: usize,
     /// "One of" groups, over all skills.
     pub prerequisite_groups: usize,
@@ -164,7 +167,16 @@ impl SkillGraph {
         GraphStats {
             skills: self.skills.len(),
             roles: self.roles.len(),
-            categories: self.categories.len(),
+            categories: self
+                .categories
+                .values()
+                .filter(|c| c.kind == CategoryKind::Skill)
+                .count(),
+            role_categories: self
+                .categories
+                .values()
+                .filter(|c| c.kind == CategoryKind::Role)
+                .count(),
             prerequisites: self.graph.edge_count(),
             prerequisite_groups: self.groups.values().map(|g| g.len()).sum(),
             requirements: self.roles.values().map(|(r, _)| r.requirements.len()).sum(),
