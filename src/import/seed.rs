@@ -232,7 +232,10 @@ struct Seen {
 /// How much a seed holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SeedCounts {
+    /// Every `[[category]]` entry, of skills and of roles.
     pub categories: usize,
+    /// Those of them with `kind = "role"`.
+    pub role_categories: usize,
     pub skills: usize,
     pub prerequisites: usize,
     pub roles: usize,
@@ -397,6 +400,9 @@ impl Seed {
             entry: self.counts.categories,
         };
         self.counts.categories += 1;
+        if e.kind == CategoryKind::Role {
+            self.counts.role_categories += 1;
+        }
         let order = Order {
             phase: Phase::Category,
             entry: place.entry,
