@@ -28,7 +28,7 @@ fn ids(list: &Value) -> Vec<String> {
 
 /// Every role of `roles(category: c)`, read page by page of `page` roles.
 async fn all_roles_in(app: &TestApp, category: &str, page: i32) -> (Vec<String>, i64) {
-    let (mut found, mut after, mut total) = (vec![], Value::Null, 0);
+    let (mut found, mut after) = (vec![], Value::Null);
     loop {
         let body = app
             .query(
@@ -38,7 +38,7 @@ async fn all_roles_in(app: &TestApp, category: &str, page: i32) -> (Vec<String>,
             .await;
         let roles = &data(&body)["roles"];
         found.extend(ids(&roles["nodes"]));
-        total = roles["totalCount"].as_i64().unwrap();
+        let total = roles["totalCount"].as_i64().unwrap();
         if roles["pageInfo"]["hasNextPage"] != true {
             return (found, total);
         }
@@ -226,8 +226,11 @@ async fn an_unknown_or_skill_category_is_not_found_and_a_skill_id_lookup_is_null
     assert_eq!(data(&body)["roleCategory"], Value::Null);
 }
 
+/// `(id, parent)` of each role family, and `(role, family)` of each role.
+type Families = (Vec<(String, Option<String>)>, Vec<(String, String)>);
+
 /// The seed's role families and the roles in each, read from seed/roles.toml itself.
-fn seed_families() -> (Vec<(String, Option<String>)>, Vec<(String, String)>) {
+fn seed_families() -> Families {
     #[derive(serde::Deserialize)]
     struct File {
         category: Vec<Category>,
