@@ -190,32 +190,31 @@ impl SkillGraph {
 
     /// All categories, in display order (`order`, then id).
     pub fn categories(&self) -> Vec<&Arc<Category>> {
-        let mut all: Vec<_> = self.categories.values().collect();
+        self.categories_where(|_| true)
+    }
+
+    /// The categories `keep` keeps, in display order: filtered before they are sorted.
+    fn categories_where(&self, keep: impl Fn(&Category) -> bool) -> Vec<&Arc<Category>> {
+        let mut all: Vec<_> = self.categories.values().filter(|c| keep(c)).collect();
         all.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
         all
     }
 
     /// The categories of one kind, in display order.
     pub fn categories_of(&self, kind: CategoryKind) -> Vec<&Arc<Category>> {
-        let mut all = self.categories();
-        all.retain(|c| c.kind == kind);
-        all
+        self.categories_where(|c| c.kind == kind)
     }
 
     /// The top-level categories of one kind, in display order.
     pub fn root_categories(&self, kind: CategoryKind) -> Vec<&Arc<Category>> {
-        let mut all = self.categories_of(kind);
-        all.retain(|c| c.parent.is_none());
-        all
+        self.categories_where(|c| c.kind == kind && c.parent.is_none())
     }
 
     /// The categories directly within `id`, in display order. A scan: the trees are small
     /// (ESCO's two have some 1,300 nodes together), and an index would be one more thing every
     /// category write must keep true.
     pub fn category_children(&self, id: &CategoryId) -> Vec<&Arc<Category>> {
-        let mut all = self.categories();
-        all.retain(|c| c.parent.as_ref() == Some(id));
-        all
+        self.categories_where(|c| c.parent.as_ref() == Some(id))
     }
 
     /// The category `id` and the ones it lies within, the top-level one first; empty for an
