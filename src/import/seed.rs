@@ -950,6 +950,47 @@ requirements = [{ skill = "a", level = 0 }]
     }
 
     #[test]
+    fn role_categories_apply_round_trip_and_a_role_in_a_skill_category_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let families = "\n[[category]]\nid = \"fam\"\nkind = \"role\"\nname = \"Family\"\n\n\
+                        [[category]]\nid = \"sub\"\nkind = \"role\"\nname = \"Sub\"\n\
+                        parent = \"fam\"\n";
+        let placed = GOOD.replace(
+            "id = \"r\"\nname = \"R\"\n",
+            "id = \"r\"\nname = \"R\"\ncategory = \"sub\"\n",
+        );
+        write(dir.path(), "a.toml", &(placed.clone() + families));
+        let mut graph = SkillGraph::new();
+        assert_eq!(Seed::read(dir.path()).unwrap().apply(&mut graph), []);
+        assert_eq!(
+            graph
+                .roles_in_category(&CategoryId::parse("fam").unwrap())
+                .unwrap()
+                .len(),
+            1
+        );
+        let again = reexported(dir.path(), &export(&graph));
+        assert_eq!(again.contents(), graph.contents());
+
+        // A role in the skill category "c", and a role category under it: each named at its
+        // line.
+        let wrong = GOOD.replace(
+            "id = \"r\"\nname = \"R\"\n",
+            "id = \"r\"\nname = \"R\"\ncategory = \"c\"\n",
+        ) + "\n[[category]]\nid = \"odd\"\nkind = \"role\"\nname = \"Odd\"\nparent = \"c\"\n";
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "b.toml", &wrong);
+        let problems = Seed::read(dir.path())
+            .unwrap()
+            .apply(&mut SkillGraph::new());
+        let found: Vec<(usize, bool)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.contains("skill category")))
+            .collect();
+        assert_eq!(found, [(27, true), (21, true)], "{problems:#?}");
+    }
+
+    #[test]
     fn a_cycle_in_a_seed_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let cyclic = GOOD.replace(

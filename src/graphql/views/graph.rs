@@ -1,7 +1,7 @@
 //! The graph's own objects: Skill, RelatedSkill, Resource, Category, Prerequisite,
 //! PrerequisiteGroup, Role, RoleCategory, RoleRequirement, RoleSimilarity and
-//! SharedRequirement. They live in
-//! one file because they name each other (`Skill.requiredBy` → `RoleRequirement.skill` → `Skill`).
+//! SharedRequirement. They live in one file because they name each other (`Skill.requiredBy` →
+//! `RoleRequirement.skill` → `Skill`, `Role.category` → `RoleCategory.roles` → `Role`).
 //!
 //! Each `#[Object]` impl of a type that big lists hold is followed by its [`Flat`] impl: the
 //! same plain fields for the synchronous walk (see `flat`), over borrowed views so that nothing
@@ -9,8 +9,9 @@
 //! the whole list to async-graphql; the test in `views` fails for a plain field that is neither
 //! walked nor on its list of fields left to the executor.
 //!
-//! Depends on the domain, `args`, `enums` and `flat`; nothing here knows plans, gaps or matches
-//! (those are `answers`, which uses these views).
+//! Depends on the domain, `args`, `enums`, `flat` and `paging` (a role category pages its roles
+//! as `roles(category:)` does, through [`roles_page`]); nothing here knows plans, gaps or
+//! matches (those are `answers`, which uses these views).
 
 use std::sync::Arc;
 
