@@ -557,6 +557,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_role_search_within_a_category_keeps_the_order_of_the_search_everywhere() {
+        // Roles backend (eng), analyst (eng-data), ml (eng-ml), sre (ops), clerk (none).
+        let g = crate::domain::graph::tests::role_tree();
+        let eng = CategoryId::parse("eng-data").unwrap();
+        let ids = |hits: Vec<(ListKey, &Arc<Role>)>| -> Vec<String> {
+            hits.iter().map(|(_, r)| r.id.to_string()).collect()
+        };
+        let everywhere = ids(g.search_roles_keyed("", 10));
+        assert_eq!(everywhere, ["analyst", "backend", "clerk", "ml", "sre"]);
+        let inside = ids(g.search_roles_in_keyed("", Some(&eng), 10).unwrap());
+        assert_eq!(inside, ["analyst", "ml"]);
+        assert_eq!(
+            ids(g.search_roles_in_keyed("", Some(&eng), 1).unwrap()),
+            ["analyst"]
+        );
+        assert_eq!(g.count_roles_in("", Some(&eng)).unwrap(), 2);
+        // Names are the ids upper-cased: "ML" finds ml, inside eng-data as everywhere.
+        assert_eq!(
+            ids(g.search_roles_in_keyed("ml", Some(&eng), 10).unwrap()),
+            ["ml"]
+        );
+        let ops = CategoryId::parse("ops").unwrap();
+        assert!(
+            g.search_roles_in_keyed("ml", Some(&ops), 10)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(g.count_roles_in("ml", Some(&ops)).unwrap(), 0);
+        let skills = CategoryId::parse("c").unwrap();
+        assert!(g.search_roles_in_keyed("", Some(&skills), 10).is_err());
+    }
+
+    #[test]
     fn the_category_filter_keeps_a_category_and_its_sub_categories() {
         let mut g = graph(&[]);
         let mut child = category("child", 2);

@@ -602,7 +602,7 @@ fn plain_role(rid: &str, category: Option<&str>) -> Role {
 
 /// A graph with role tree `eng` > `eng-data` > `eng-ml` beside skill category `c`, and roles
 /// in each level and one uncategorised.
-fn role_tree() -> SkillGraph {
+pub(crate) fn role_tree() -> SkillGraph {
     let mut g = graph(&["a>b"]);
     g.upsert_category(role_category("eng", None)).unwrap();
     g.upsert_category(role_category("eng-data", Some("eng")))
