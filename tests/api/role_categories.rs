@@ -206,6 +206,40 @@ async fn a_role_category_pages_its_roles_as_roles_category_does_and_a_search_sta
 }
 
 #[tokio::test]
+async fn four_levels_of_the_isco_tree_fit_the_complexity_limit_and_five_do_not() {
+    // Arrange
+    let app = TestApp::spawn_esco().await;
+    let levels = |n: usize| {
+        let mut selection = "id name".to_owned();
+        for _ in 1..n {
+            selection = format!("id children {{ {selection} }}");
+        }
+        format!("{{ roleCategories {{ {selection} }} }}")
+    };
+
+    // Act
+    let four = app.query(&levels(4), json!({})).await;
+    let five = app.query(&levels(5), json!({})).await;
+
+    // Assert: roots, major, sub-major and minor groups in one query; the unit groups below
+    // them are one `roleCategory(id:)` away.
+    let roots = &data(&four)["roleCategories"];
+    let minor = &roots[0]["children"][1]["children"][0]["children"][0];
+    assert_eq!(minor["id"], "esco:isco.c212");
+    assert_error(&five, "LIMIT_EXCEEDED");
+    let below = app
+        .query(
+            "{ roleCategory(id: \"esco:isco.c212\") { children { id children { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ids(&data(&below)["roleCategory"]["children"]),
+        ["esco:isco.c2120"]
+    );
+}
+
+#[tokio::test]
 async fn an_unknown_or_skill_category_is_not_found_and_a_skill_id_lookup_is_null() {
     // Arrange
     let app = TestApp::spawn_esco().await;

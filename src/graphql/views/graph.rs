@@ -22,7 +22,7 @@ use crate::domain::{
     RoleSimilarity, SharedRequirement, Skill, SkillGraph, SkillId,
 };
 use crate::graphql::args::{
-    check_query, expansion, first_within, int, level, list_cost, page_cost,
+    check_query, children_cost, expansion, first_within, int, level, list_cost, page_cost,
 };
 use crate::graphql::compute;
 use crate::graphql::enums::{Importance, PrerequisiteKind, ResourceKind};
@@ -519,8 +519,10 @@ impl RoleCategoryView {
             .map(|p| RoleCategoryView::referenced(&self.graph, p.as_str()))
             .transpose()
     }
-    /// The categories directly within this one, in display order.
-    #[graphql(complexity = "list_cost(child_complexity)")]
+    /// The categories directly within this one, in display order. Counts ten times its
+    /// fields in the complexity limit (a list field counts 20): four levels of a tree fit
+    /// in the default limit; go deeper from a `roleCategory(id:)`.
+    #[graphql(complexity = "children_cost(child_complexity)")]
     async fn children(&self) -> Vec<RoleCategoryView> {
         RoleCategoryView::wrap(&self.graph, self.graph.category_children(&self.category.id))
     }
