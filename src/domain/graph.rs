@@ -253,12 +253,12 @@ impl SkillGraph {
             Some(c) if c.kind == CategoryKind::Role => {}
             _ => return Err(Error::UnknownCategory(id.clone())),
         }
-        Ok(self
-            .roles()
-            .filter(|r| {
-                r.category
-                    .as_ref()
-                    .is_some_and(|c| self.category_within(c, id))
+        let members = self.role_members(id).unwrap_or_default();
+        Ok(members
+            .iter()
+            .map(|r| {
+                self.role(r.as_str())
+                    .expect("the index lists roles of the graph")
             })
             .collect())
     }

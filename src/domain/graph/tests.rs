@@ -743,3 +743,36 @@ fn role_categories_survive_a_rebuild_from_parts() {
         .is_err()
     );
 }
+
+#[test]
+fn the_role_members_index_follows_writes_and_an_older_snapshot_keeps_its_own() {
+    let mut g = role_tree();
+    let listed = |g: &SkillGraph, c: &str| -> Vec<String> {
+        g.roles_in_category(&cid(c))
+            .unwrap()
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect()
+    };
+    assert_eq!(listed(&g, "eng"), ["analyst", "backend", "ml"]);
+    let before = g.clone();
+    // Moved to ops, deleted, added in a new sub-category, and a category moved under another.
+    g.upsert_role(plain_role("ml", Some("ops"))).unwrap();
+    g.delete_role(&RoleId::parse("backend").unwrap()).unwrap();
+    g.upsert_category(role_category("oncall", Some("ops")))
+        .unwrap();
+    g.upsert_role(plain_role("pager", Some("oncall"))).unwrap();
+    g.upsert_category(role_category("eng-data", Some("ops")))
+        .unwrap();
+    assert_eq!(listed(&g, "eng"), Vec::<String>::new());
+    assert_eq!(listed(&g, "ops"), ["analyst", "ml", "pager", "sre"]);
+    assert_eq!(listed(&g, "oncall"), ["pager"]);
+    assert_eq!(listed(&before, "eng"), ["analyst", "backend", "ml"]);
+    // The same as a graph built afresh from the contents.
+    let c = g.contents();
+    let fresh =
+        SkillGraph::from_parts(c.categories, c.skills, c.edges, c.groups, c.roles, 0).unwrap();
+    for category in ["eng", "eng-data", "eng-ml", "ops", "oncall"] {
+        assert_eq!(listed(&g, category), listed(&fresh, category), "{category}");
+    }
+}
