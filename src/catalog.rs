@@ -348,10 +348,11 @@ impl Catalog {
 mod tests {
     use super::*;
     use crate::domain::SkillGraph;
-    use crate::domain::{Category, CategoryId};
+    use crate::domain::{Category, CategoryId, CategoryKind};
 
     fn category(id: &str) -> Category {
         Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse(id).unwrap(),
             name: id.into(),
             description: None,
@@ -416,6 +417,7 @@ mod tests {
         let catalog = seeded(dir.path(), Retention::default());
         let at_n = catalog.snapshot();
         let role = |requires: &[&str]| Role {
+            category: None,
             id: RoleId::parse("r").unwrap(),
             name: "R".into(),
             description: None,

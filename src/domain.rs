@@ -31,8 +31,9 @@ pub use graph::{ChangeSet, GraphStats, SkillGraph, SkillPatch};
 pub use holdings::Holdings;
 pub use id::{CategoryId, MAX_ID_LEN, RoleId, SkillId};
 pub use model::{
-    Category, EdgeSpec, Follow, Importance, Level, OnDelete, Prerequisite, PrerequisiteGroup,
-    PrerequisiteKind, Profile, Reach, Requirement, Resource, ResourceKind, Role, Skill,
+    Category, CategoryKind, EdgeSpec, Follow, Importance, Level, OnDelete, Prerequisite,
+    PrerequisiteGroup, PrerequisiteKind, Profile, Reach, Requirement, Resource, ResourceKind, Role,
+    Skill,
 };
 pub use next::{ROLES_PER_SUGGESTION, RoleProgress, Suggestion};
 pub use plan::{

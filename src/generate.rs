@@ -16,8 +16,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement, Role, RoleId,
-    Skill, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement,
+    Role, RoleId, Skill, SkillId,
 };
 use crate::import::Batch;
 
@@ -73,6 +73,7 @@ pub fn generate(shape: Shape) -> Batch {
     let fields = n.div_ceil(FIELD).max(1);
     for f in 0..fields {
         batch.categories.push(Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse(&format!("gen:f{f}")).expect("a slug"),
             name: format!("Generated field {f}"),
             description: None,
@@ -179,6 +180,7 @@ pub fn generate(shape: Shape) -> Batch {
             });
         }
         batch.roles.push(Role {
+            category: None,
             id: RoleId::parse(&format!("gen:r{r}")).expect("a slug"),
             name: format!("Generated role {r}"),
             description: None,

@@ -22,6 +22,10 @@
 //! did a requirement's `alternatives` ("one of" requirements): left out when empty, so a role
 //! without them is written as before, and an older build reading a role with them ignores the
 //! field and sees a requirement of the preferred skill alone (a stricter role, not a broken one).
+//! So did role categories: they are `categories` records with `"kind":"role"`, and a role's
+//! `category` names one; both fields are left out when default (a skill category, no
+//! category), so older records read and are written back unchanged, and an older build reads
+//! a role category as an empty skill category and a role without its category.
 //!
 //! # Change log
 //! Every commit also writes the write's [`ChangeEntry`] into `changes`, and its time into
@@ -688,7 +692,7 @@ pub fn now_ms() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{CategoryId, Importance, Level, Requirement, RoleId};
+    use crate::domain::{CategoryId, CategoryKind, Importance, Level, Requirement, RoleId};
 
     /// Commits with an entry that lists every record as new: these tests are about the data.
     fn commit(store: &Store, g: &SkillGraph, changes: &ChangeSet) {
@@ -706,6 +710,7 @@ mod tests {
     fn sample() -> SkillGraph {
         let mut g = SkillGraph::new();
         g.upsert_category(Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse("c").unwrap(),
             name: "C".into(),
             description: Some("a category".into()),
@@ -731,6 +736,7 @@ mod tests {
         let (a, b) = (SkillId::parse("a").unwrap(), SkillId::parse("b").unwrap());
         g.add_prerequisite(&a, &b, EdgeSpec::default()).unwrap();
         g.upsert_role(Role {
+            category: None,
             id: RoleId::parse("r").unwrap(),
             name: "R".into(),
             description: None,
@@ -782,6 +788,30 @@ mod tests {
         assert_eq!(loaded.prerequisite_groups(&a), g.prerequisite_groups(&a));
         assert_eq!(loaded.prerequisite_groups(&a).unwrap().len(), 1);
         assert_eq!(loaded.revision(), 1);
+    }
+
+    #[test]
+    fn records_written_before_role_categories_read_and_write_back_the_same() {
+        // A category without `kind` is a skill category; a role without `category` has none;
+        // both are written back byte for byte, so a database needs no migration.
+        let old: &[u8] = br#"{"id":"c","name":"C","order":2,"parent":"p"}"#;
+        let category: Category = decode("categories", b"c", old).unwrap();
+        assert_eq!(category.kind, CategoryKind::Skill);
+        assert_eq!(encode(&category), old);
+        let old: &[u8] = br#"{"id":"r","name":"R","requirements":[]}"#;
+        let role: Role = decode("roles", b"r", old).unwrap();
+        assert_eq!(role.category, None);
+        assert_eq!(encode(&role), old);
+        // A role category and a placed role carry their fields.
+        let family = Category {
+            kind: CategoryKind::Role,
+            ..category
+        };
+        assert!(
+            String::from_utf8(encode(&family))
+                .unwrap()
+                .contains(r#""kind":"role""#)
+        );
     }
 
     #[test]

@@ -27,6 +27,10 @@ fn the_shipped_seed_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     let out = stdout(&skillgraph(&dir.path().join("db"), &["check", "seed"]));
     assert!(out.starts_with("ok: 9 categories"), "{out}");
+    assert!(
+        out.trim_end().ends_with("8 roles, 8 role categories"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -114,6 +114,154 @@ fn esco_imports_and_reports_the_real_flaws() {
 }
 
 #[test]
+fn esco_occupations_sit_in_their_isco_groups_under_one_root() {
+    use skillgraph::domain::{CategoryId, CategoryKind};
+    let (batch, mut report) = read(import::esco::read, &[fixture("esco")]);
+    let graph = applied(&batch, &mut report);
+    assert!(
+        report.skipped.keys().all(|k| !k.contains("ISCO")),
+        "{report}"
+    );
+    let cid = |s: &str| CategoryId::parse(s).unwrap();
+    // The cut keeps 92 groups, the whole ancestry of its occupations' unit groups, and the
+    // import puts them under one root of role categories.
+    let roots = graph.root_categories(CategoryKind::Role);
+    assert_eq!(
+        roots.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["esco:isco"]
+    );
+    assert_eq!(graph.categories_of(CategoryKind::Role).len(), 93);
+    // Software developers: unit group 2512, in 251, 25, 2 (professionals).
+    let developer = graph
+        .roles()
+        .find(|r| r.name == "software developer")
+        .unwrap();
+    assert_eq!(developer.category.as_ref(), Some(&cid("esco:isco.c2512")));
+    let path: Vec<&str> = graph
+        .category_path(&cid("esco:isco.c2512"))
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(
+        path,
+        [
+            "ESCO occupations (ISCO-08)",
+            "Professionals",
+            "Information and communications technology professionals",
+            "Software and applications developers and analysts",
+            "Software developers"
+        ]
+    );
+    // Every occupation has a group, and "roles in ICT professionals" (25) are exactly the
+    // occupations whose ISCO code starts with 25.
+    assert!(graph.roles().all(|r| r.category.is_some()));
+    let ict: Vec<&str> = graph
+        .roles_in_category(&cid("esco:isco.c25"))
+        .unwrap()
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    assert!(ict.contains(&"software developer") && ict.contains(&"data scientist"));
+    let occupations = std::fs::read_to_string(fixture("esco/occupations_en.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(occupations.as_bytes());
+    let in_25 = rows
+        .records()
+        .filter(|r| r.as_ref().unwrap()[2].starts_with("25"))
+        .count();
+    assert_eq!(ict.len(), in_25);
+    // Skill groups and occupation groups stay apart.
+    assert!(graph.roles_in_category(&cid("esco")).is_err());
+}
+
+#[test]
+fn esco_without_the_occupation_group_files_still_imports_its_roles_uncategorised() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("esco")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !name.starts_with("ISCOGroups") && !name.starts_with("broaderRelationsOcc") {
+            std::fs::copy(&path, dir.path().join(name)).unwrap();
+        }
+    }
+    let (batch, mut report) = read(import::esco::read, &[dir.path().to_owned()]);
+    let graph = applied(&batch, &mut report);
+    assert_eq!(graph.stats().roles, 41);
+    assert!(graph.roles().all(|r| r.category.is_none()));
+    assert_eq!(
+        count(
+            &report.filtered,
+            "no ISCOGroups file: occupations left without a role category"
+        ),
+        1
+    );
+}
+
+#[test]
+fn an_esco_occupation_without_an_isco_group_sits_in_that_of_its_broader_concept() {
+    // The real files give every occupation its group; a cut or a later version may not. With
+    // the column blanked, head chef (broader: the occupation chef) and bookkeeper (broader:
+    // its ISCO group) still land in their groups, read from broaderRelationsOccPillar;
+    // barista, whose broader occupation the cut left out, is left uncategorised and reported.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("esco")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let file = dir.path().join("occupations_en.csv");
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let mut writer = csv::Writer::from_path(&file).unwrap();
+    writer.write_record(&headers).unwrap();
+    for row in rows {
+        let mut fields: Vec<&str> = row.iter().collect();
+        if ["head chef", "bookkeeper", "barista"].contains(&fields[3]) {
+            fields[2] = "";
+        }
+        writer.write_record(&fields).unwrap();
+    }
+    writer.flush().unwrap();
+    let (batch, mut report) = read(import::esco::read, &[dir.path().to_owned()]);
+    let graph = applied(&batch, &mut report);
+    let group = |name: &str| {
+        let role = graph.roles().find(|r| r.name == name).unwrap();
+        role.category.as_ref().map(ToString::to_string)
+    };
+    assert_eq!(group("head chef").as_deref(), Some("esco:isco.c3434"));
+    assert_eq!(group("head chef"), group("chef"));
+    assert_eq!(group("bookkeeper").as_deref(), Some("esco:isco.c3313"));
+    assert_eq!(group("barista"), None);
+    assert_eq!(
+        count(
+            &report.repaired,
+            "occupation without a known ISCO group: left without a role category"
+        ),
+        1
+    );
+}
+
+#[test]
+fn role_categories_survive_an_export_and_a_reimport() {
+    // What a replica loads from a snapshot, and `skillgraph export` then `import`: ESCO's and
+    // O*NET's occupation groups and the seed's role families, with every role in its place.
+    let mut graph = SkillGraph::new();
+    for (reader, name) in [
+        (import::esco::read as import::Reader, "esco"),
+        (import::onet::read, "onet"),
+    ] {
+        let (batch, mut report) = read(reader, &[fixture(name)]);
+        import::apply(&batch, &mut graph, &mut report);
+    }
+    let seed = import::seed::Seed::builtin().unwrap();
+    assert!(seed.apply(&mut graph).is_empty());
+    let text = import::seed::export(&graph);
+    assert!(text.contains("kind = \"role\""));
+    let back = import::seed::graph_from_export(&text, graph.revision()).unwrap();
+    assert_eq!(back.contents(), graph.contents());
+    assert_eq!(import::seed::export(&back), text);
+}
+
+#[test]
 fn esco_reads_the_same_from_zips_as_from_the_extracted_folder() {
     let dir = tempfile::tempdir().unwrap();
     let zipped = dir.path().join("esco-en.zip");
@@ -243,6 +391,58 @@ fn onet_imports_occupations_skills_levels_and_technologies() {
 }
 
 #[test]
+fn onet_occupations_sit_in_their_soc_major_groups() {
+    use skillgraph::domain::{CategoryId, CategoryKind};
+    let (batch, mut report) = read(import::onet::read, &[fixture("onet")]);
+    let graph = applied(&batch, &mut report);
+    let cid = |s: &str| CategoryId::parse(s).unwrap();
+    // The fixture's occupations are in majors 11, 15 and 29 (15-2051.01 from the Skills file
+    // too): the root and those three, titled as the BLS titles them.
+    let groups: Vec<(String, String)> = graph
+        .categories_of(CategoryKind::Role)
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("onet:soc", "O*NET occupations (SOC 2018)"),
+            ("onet:soc.11", "Management Occupations"),
+            ("onet:soc.15", "Computer and Mathematical Occupations"),
+            (
+                "onet:soc.29",
+                "Healthcare Practitioners and Technical Occupations"
+            ),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    assert!(graph.roles().all(|r| r.category.is_some()));
+    let software = graph.role("onet:15-1252.00").unwrap();
+    assert_eq!(software.category.as_ref(), Some(&cid("onet:soc.15")));
+    let computing: Vec<&str> = graph
+        .roles_in_category(&cid("onet:soc.15"))
+        .unwrap()
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        computing,
+        [
+            "onet:15-1221.00",
+            "onet:15-1252.00",
+            "onet:15-2041.00",
+            "onet:15-2051.00",
+            "onet:15-2051.01"
+        ]
+    );
+    assert_eq!(
+        graph.roles_in_category(&cid("onet:soc")).unwrap().len(),
+        graph.stats().roles
+    );
+    assert_eq!(import::onet::SOC_MAJOR_GROUPS.len(), 23);
+}
+
+#[test]
 fn the_csv_layout_imports_and_reports_its_bad_rows() {
     let (batch, mut report) = read(import::csv::read, &[fixture("csv")]);
     let graph = applied(&batch, &mut report);
@@ -261,6 +461,13 @@ fn the_csv_layout_imports_and_reports_its_bad_rows() {
     assert_eq!(count(&report.skipped, "requirement: level is not 1-5"), 1);
     let analyst = graph.role("data-analyst").unwrap();
     assert_eq!(analyst.requirements.len(), 3);
+    // The optional category column names a role category, created under its own prefix so
+    // that it never meets the skill category "data".
+    let category = analyst.category.as_ref().unwrap();
+    assert_eq!(category.as_str(), "roles:data-analytics");
+    let created = graph.category(category.as_str()).unwrap();
+    assert_eq!(created.name, "Data & analytics");
+    assert_eq!(created.kind, skillgraph::domain::CategoryKind::Role);
     let pandas = graph
         .direct_prerequisites(&SkillId::parse("pandas").unwrap())
         .unwrap();

@@ -534,7 +534,10 @@ fn probes(g: &SkillGraph) -> Probes {
     };
     Probes {
         queries,
-        category: g.categories().first().map(|c| c.id.clone()),
+        category: g
+            .categories_of(skillgraph::domain::CategoryKind::Skill)
+            .first()
+            .map(|c| c.id.clone()),
         profiles: vec![profile(&[]), held(2, 3), held(3, 5)],
         text: format!("We want {}.", words.join(", and ")),
     }

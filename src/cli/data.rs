@@ -66,8 +66,12 @@ pub fn check(path: &Path) -> Result<(), Failure> {
     }
     let c = seed.counts();
     println!(
-        "ok: {} categories, {} skills, {} prerequisites, {} roles",
-        c.categories, c.skills, c.prerequisites, c.roles
+        "ok: {} categories, {} skills, {} prerequisites, {} roles, {} role categories",
+        c.categories - c.role_categories,
+        c.skills,
+        c.prerequisites,
+        c.roles,
+        c.role_categories
     );
     Ok(())
 }
@@ -87,11 +91,13 @@ pub fn import(db: &Db, args: ImportArgs) -> Result<(), Failure> {
             let catalog = db.open()?;
             let counts = start::import_seed(&catalog, &path)?;
             println!(
-                "imported {} categories, {} skills, {} prerequisites, {} roles; revision {}",
-                counts.categories,
+                "imported {} categories, {} skills, {} prerequisites, {} roles, {} role \
+                 categories; revision {}",
+                counts.categories - counts.role_categories,
                 counts.skills,
                 counts.prerequisites,
                 counts.roles,
+                counts.role_categories,
                 catalog.snapshot().revision()
             );
             Ok(())
@@ -147,6 +153,7 @@ pub fn stats(db: &Db) -> Result<(), Failure> {
     println!("roles          {}", s.roles);
     println!("requirements   {}", s.requirements);
     println!("categories     {}", s.categories);
+    println!("role categories {}", s.role_categories);
     println!("revision       {}", s.revision);
     println!("size on disk   {} bytes", catalog.size_on_disk()?);
     for credit in crate::import::attributions(&catalog.snapshot()) {

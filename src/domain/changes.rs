@@ -147,6 +147,7 @@ fn role_fields(old: &Role, new: &Role) -> Vec<String> {
         ("description", old.description != new.description),
         ("aliases", old.aliases != new.aliases),
         ("requirements", old.requirements != new.requirements),
+        ("category", old.category != new.category),
         ("externalId", old.external_id != new.external_id),
     ])
 }
@@ -419,6 +420,54 @@ mod tests {
         };
         assert!(matches!(replica.replay(&cycle), Err(Error::Cycle(_))));
         assert_eq!(replica.contents(), g.contents());
+    }
+
+    #[test]
+    fn a_role_category_and_a_role_moved_into_it_are_logged_and_replay_alike() {
+        use crate::domain::{CategoryId, CategoryKind};
+        let g = graph(&["a>b"]);
+        let family = Category {
+            kind: CategoryKind::Role,
+            ..crate::domain::graph::tests::category("family", 1)
+        };
+        let role = Role {
+            id: RoleId::parse("r").unwrap(),
+            name: "R".into(),
+            description: None,
+            aliases: vec![],
+            requirements: vec![],
+            external_id: None,
+            category: None,
+        };
+        let (_, placed) = write(&g, |g| g.upsert_role(role.clone()).unwrap());
+        let (entry, after) = write(&placed, |g| {
+            g.upsert_category(family.clone()).unwrap();
+            g.upsert_role(Role {
+                category: Some(CategoryId::parse("family").unwrap()),
+                ..role.clone()
+            })
+            .unwrap();
+        });
+        let fields: Vec<(Action, &[String])> = entry
+            .records
+            .iter()
+            .map(|r| (r.action, &r.fields[..]))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (Action::Created, &[][..]),
+                (Action::Updated, &["category".to_owned()][..])
+            ]
+        );
+        // The record carries the kind, so a replica rebuilds the role tree, not a skill one.
+        let json = serde_json::to_string(&entry).unwrap();
+        assert!(json.contains(r#""kind":"role""#), "{json}");
+        let mut replica = placed.clone();
+        replica
+            .replay(&serde_json::from_str(&json).unwrap())
+            .unwrap();
+        assert_eq!(replica.contents(), after.contents());
     }
 
     #[test]

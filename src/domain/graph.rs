@@ -40,7 +40,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::scratch::{node_map, with_map};
 use super::text::SearchKeys;
 use super::{
-    Category, CategoryId, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
+    Category, CategoryId, CategoryKind, EdgeSpec, Error, Level, Prerequisite, PrerequisiteGroup,
     PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
 use derived::Derived;
@@ -84,7 +84,10 @@ pub(super) struct GroupNodes {
 pub struct GraphStats {
     pub skills: usize,
     pub roles: usize,
+    /// Skill categories.
     pub categories: usize,
+    /// Role categories: the other tree (see [`CategoryKind`]).
+    pub role_categories: usize,
     pub prerequisites: usize,
     /// "One of" groups, over all skills.
     pub prerequisite_groups: usize,
@@ -164,7 +167,16 @@ impl SkillGraph {
         GraphStats {
             skills: self.skills.len(),
             roles: self.roles.len(),
-            categories: self.categories.len(),
+            categories: self
+                .categories
+                .values()
+                .filter(|c| c.kind == CategoryKind::Skill)
+                .count(),
+            role_categories: self
+                .categories
+                .values()
+                .filter(|c| c.kind == CategoryKind::Role)
+                .count(),
             prerequisites: self.graph.edge_count(),
             prerequisite_groups: self.groups.values().map(|g| g.len()).sum(),
             requirements: self.roles.values().map(|(r, _)| r.requirements.len()).sum(),
@@ -178,9 +190,77 @@ impl SkillGraph {
 
     /// All categories, in display order (`order`, then id).
     pub fn categories(&self) -> Vec<&Arc<Category>> {
-        let mut all: Vec<_> = self.categories.values().collect();
+        self.categories_where(|_| true)
+    }
+
+    /// The categories `keep` keeps, in display order: filtered before they are sorted.
+    fn categories_where(&self, keep: impl Fn(&Category) -> bool) -> Vec<&Arc<Category>> {
+        let mut all: Vec<_> = self.categories.values().filter(|c| keep(c)).collect();
         all.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
         all
+    }
+
+    /// The categories of one kind, in display order.
+    pub fn categories_of(&self, kind: CategoryKind) -> Vec<&Arc<Category>> {
+        self.categories_where(|c| c.kind == kind)
+    }
+
+    /// The top-level categories of one kind, in display order.
+    pub fn root_categories(&self, kind: CategoryKind) -> Vec<&Arc<Category>> {
+        self.categories_where(|c| c.kind == kind && c.parent.is_none())
+    }
+
+    /// The categories directly within `id`, in display order. A scan: the trees are small
+    /// (ESCO's two have some 1,300 nodes together), and an index would be one more thing every
+    /// category write must keep true.
+    pub fn category_children(&self, id: &CategoryId) -> Vec<&Arc<Category>> {
+        self.categories_where(|c| c.parent.as_ref() == Some(id))
+    }
+
+    /// The category `id` and the ones it lies within, the top-level one first; empty for an
+    /// unknown id.
+    pub fn category_path(&self, id: &CategoryId) -> Vec<&Arc<Category>> {
+        let mut path = Vec::new();
+        let mut cursor = self.categories.get(id);
+        // The tree is acyclic by construction; the bound only guards against a corrupt store.
+        while let Some(c) = cursor.filter(|_| path.len() <= self.categories.len()) {
+            path.push(c);
+            cursor = c.parent.as_ref().and_then(|p| self.categories.get(p));
+        }
+        path.reverse();
+        path
+    }
+
+    /// Whether `category` is `ancestor` or lies below it in its tree.
+    pub fn category_within(&self, category: &CategoryId, ancestor: &CategoryId) -> bool {
+        let mut cursor = Some(category);
+        // The tree is acyclic by construction; the bound only guards against a corrupt store.
+        for _ in 0..64 {
+            match cursor {
+                Some(id) if id == ancestor => return true,
+                Some(id) => cursor = self.category(id.as_str()).and_then(|c| c.parent.as_ref()),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The roles in role category `id` or in a category below it, in id order. An id that
+    /// names no role category is [`Error::UnknownCategory`]: unlike a skill listing's filter,
+    /// a role category is asked for by id, and a typo must not read as "no roles".
+    pub fn roles_in_category(&self, id: &CategoryId) -> Result<Vec<&Arc<Role>>, Error> {
+        match self.categories.get(id) {
+            Some(c) if c.kind == CategoryKind::Role => {}
+            _ => return Err(Error::UnknownCategory(id.clone())),
+        }
+        let members = self.role_members(id).unwrap_or_default();
+        Ok(members
+            .iter()
+            .map(|r| {
+                self.role(r.as_str())
+                    .expect("the index lists roles of the graph")
+            })
+            .collect())
     }
 
     pub fn skill(&self, id: &str) -> Option<&Arc<Skill>> {

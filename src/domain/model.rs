@@ -133,10 +133,48 @@ pub enum ResourceKind {
     Other,
 }
 
-/// A layer of the skill stack, or a node of an imported taxonomy's tree.
+/// Which tree a category belongs to: skills' (the stack's layers, ESCO skill groups, O*NET's
+/// content model) or roles' (ISCO-08 groups, SOC major groups, the seed's families of roles).
+///
+/// One map and one record type for both, so that the store, the change log, replay, replicas
+/// and exports carry role categories without a mechanism of their own; the kind keeps the two
+/// trees apart: a parent is of its child's kind, a skill sits in a skill category and a role
+/// in a role category, and an id names one category of one kind (importers give role
+/// categories ids of their own, `esco:isco.c2511`, `onet:soc.15`, `roles:data`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CategoryKind {
+    /// Defaulted, so categories stored before role categories existed read as skill ones.
+    #[default]
+    Skill,
+    Role,
+}
+
+impl CategoryKind {
+    pub fn is_skill(&self) -> bool {
+        *self == CategoryKind::Skill
+    }
+
+    /// How messages name a category of this kind.
+    pub fn noun(self) -> &'static str {
+        match self {
+            CategoryKind::Skill => "skill category",
+            CategoryKind::Role => "role category",
+        }
+    }
+}
+
+/// A layer of the skill stack, or a node of an imported taxonomy's tree; of skills or of roles
+/// (see [`CategoryKind`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
     pub id: CategoryId,
+    /// Left out of the stored JSON for skill categories, so they are written as before; an
+    /// older build reads a role category as a skill category with no skills.
+    #[serde(default, skip_serializing_if = "CategoryKind::is_skill")]
+    pub kind: CategoryKind,
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -324,6 +362,11 @@ pub struct Role {
     pub requirements: Vec<Requirement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// The role category it sits in (an ISCO-08 group, a SOC major group, a family of the
+    /// seed's roles); `None`: uncategorised. Defaulted and left out when `None`, so roles
+    /// stored before role categories existed decode, and are written, as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryId>,
 }
 
 impl Role {

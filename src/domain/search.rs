@@ -267,6 +267,50 @@ impl SkillGraph {
         self.search_roles_keyed_plain(last, limit)
     }
 
+    /// [`search_roles_keyed`](Self::search_roles_keyed) within a role category and its
+    /// sub-categories (`None`: all roles). An id that names no role category is
+    /// [`Error::UnknownCategory`](super::Error::UnknownCategory). A search in a category
+    /// ranks every match and keeps those inside: role searches are small (ESCO has some
+    /// 3,000 roles), and the text index knows nothing of categories.
+    pub fn search_roles_in_keyed(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+        limit: usize,
+    ) -> Result<Vec<(ListKey, &Arc<Role>)>, super::Error> {
+        let Some(category) = category else {
+            return Ok(self.search_roles_keyed(query, limit));
+        };
+        let inside = self.roles_in_category(category)?;
+        if Query::new(query).is_empty() {
+            return Ok(inside
+                .into_iter()
+                .take(limit)
+                .map(|r| (ListKey::of_role(None, 0, &r.id), r))
+                .collect());
+        }
+        let inside: std::collections::HashSet<&RoleId> = inside.iter().map(|r| &r.id).collect();
+        let mut hits = self.search_roles_keyed(query, usize::MAX);
+        hits.retain(|(_, r)| inside.contains(&r.id));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// How many roles [`search_roles_in_keyed`](Self::search_roles_in_keyed) finds without a
+    /// limit.
+    pub fn count_roles_in(
+        &self,
+        query: &str,
+        category: Option<&CategoryId>,
+    ) -> Result<usize, super::Error> {
+        match category {
+            None => Ok(self.count_roles(query)),
+            Some(_) => Ok(self
+                .search_roles_in_keyed(query, category, usize::MAX)?
+                .len()),
+        }
+    }
+
     /// The roles matching `query` by the ranking rules alone, the text taken as it is.
     pub(in crate::domain) fn search_roles_plain(
         &self,
@@ -328,20 +372,6 @@ impl SkillGraph {
     /// pays for the new one there, and readers never wait for a build.
     pub fn prepare_search(&self) {
         self.prepare_text_indexes(|| self.build_skill_index(), || self.build_role_index());
-    }
-
-    /// Whether `category` is `ancestor` or lies below it in the category tree.
-    fn category_within(&self, category: &CategoryId, ancestor: &CategoryId) -> bool {
-        let mut cursor = Some(category);
-        // The tree is acyclic by construction; the bound only guards against a corrupt store.
-        for _ in 0..64 {
-            match cursor {
-                Some(id) if id == ancestor => return true,
-                Some(id) => cursor = self.category(id.as_str()).and_then(|c| c.parent.as_ref()),
-                None => return false,
-            }
-        }
-        false
     }
 }
 
@@ -470,6 +500,7 @@ pub(crate) mod tests {
             ("d-short", "data cubing", &[]),
         ]);
         let role = Role {
+            category: None,
             id: RoleId::parse("analyst").unwrap(),
             name: "Analyst".into(),
             description: None,
@@ -523,6 +554,39 @@ pub(crate) mod tests {
         assert_eq!(search(&g, "DONNÉES"), ["fr"]);
         assert_eq!(search(&g, "donnees tab"), ["fr"]);
         assert!(search(&g, "nothing like it").is_empty());
+    }
+
+    #[test]
+    fn a_role_search_within_a_category_keeps_the_order_of_the_search_everywhere() {
+        // Roles backend (eng), analyst (eng-data), ml (eng-ml), sre (ops), clerk (none).
+        let g = crate::domain::graph::tests::role_tree();
+        let eng = CategoryId::parse("eng-data").unwrap();
+        let ids = |hits: Vec<(ListKey, &Arc<Role>)>| -> Vec<String> {
+            hits.iter().map(|(_, r)| r.id.to_string()).collect()
+        };
+        let everywhere = ids(g.search_roles_keyed("", 10));
+        assert_eq!(everywhere, ["analyst", "backend", "clerk", "ml", "sre"]);
+        let inside = ids(g.search_roles_in_keyed("", Some(&eng), 10).unwrap());
+        assert_eq!(inside, ["analyst", "ml"]);
+        assert_eq!(
+            ids(g.search_roles_in_keyed("", Some(&eng), 1).unwrap()),
+            ["analyst"]
+        );
+        assert_eq!(g.count_roles_in("", Some(&eng)).unwrap(), 2);
+        // Names are the ids upper-cased: "ML" finds ml, inside eng-data as everywhere.
+        assert_eq!(
+            ids(g.search_roles_in_keyed("ml", Some(&eng), 10).unwrap()),
+            ["ml"]
+        );
+        let ops = CategoryId::parse("ops").unwrap();
+        assert!(
+            g.search_roles_in_keyed("ml", Some(&ops), 10)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(g.count_roles_in("ml", Some(&ops)).unwrap(), 0);
+        let skills = CategoryId::parse("c").unwrap();
+        assert!(g.search_roles_in_keyed("", Some(&skills), 10).is_err());
     }
 
     #[test]
@@ -604,6 +668,7 @@ pub(crate) mod tests {
             ("engineer", "Pyhton engineer"),
         ] {
             g.upsert_role(Role {
+                category: None,
                 id: RoleId::parse(rid).unwrap(),
                 name: name.into(),
                 description: None,
@@ -709,6 +774,7 @@ mod properties {
             };
             // Roles, so that ties also turn on how many roles require a skill.
             let role = |i: usize, skills: &std::collections::BTreeSet<usize>| Role {
+                category: None,
                 id: RoleId::parse(&format!("r{}", i % 3)).unwrap(),
                 name: format!("role {i}"),
                 description: None,

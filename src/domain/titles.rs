@@ -509,6 +509,7 @@ mod tests {
         let mut g = crate::domain::graph::tests::graph(&[]);
         for (id, name, aliases) in names {
             g.upsert_role(Role {
+                category: None,
                 id: RoleId::parse(id).unwrap(),
                 name: (*name).into(),
                 description: None,

@@ -181,6 +181,18 @@ pub(super) fn list_cost(child: usize) -> usize {
     LIST.saturating_mul(child).min(MAX_COST)
 }
 
+/// What a category's `children` count for: each child's fields, times a typical fan-out. Lower
+/// than [`LIST`], because a tree's levels nest: ISCO-08 has at most ten groups under one
+/// (SOC's 23 major groups under the O*NET root are the widest), and at 20 a level the four
+/// levels from the roots to ISCO's minor groups (some 180 nodes) would count 20^4 and be
+/// refused by the default limit.
+pub(super) const CHILDREN: usize = 10;
+
+/// The complexity of a category's `children` whose items cost `child` each.
+pub(super) fn children_cost(child: usize) -> usize {
+    CHILDREN.saturating_mul(child).min(MAX_COST)
+}
+
 /// The complexity of a paged list asking for `size` items (`default` when null) costing `child`
 /// each.
 pub(super) fn page_cost(size: Option<i32>, default: i32, child: usize) -> usize {

@@ -6,8 +6,8 @@ use async_graphql::{ID, InputObject};
 use super::enums::{Importance, PrerequisiteKind, ResourceKind};
 use super::error::ApiError;
 use crate::domain::{
-    self, Category, CategoryId, Level, Profile, Requirement, Resource, Role, RoleId, Skill,
-    SkillId, SkillPatch, Target,
+    self, Category, CategoryId, CategoryKind, Level, Profile, Requirement, Resource, Role, RoleId,
+    Skill, SkillId, SkillPatch, Target,
 };
 
 pub fn skill_id(id: &ID) -> Result<SkillId, ApiError> {
@@ -289,11 +289,15 @@ pub struct RoleInput {
     /// Every requirement of the role (each skill once, as a requirement's skill or an
     /// alternative); null or omitted: none.
     pub requirements: Option<Vec<RequirementInput>>,
+    /// The id of the role category it sits in; null or omitted: none. NOT_FOUND for an
+    /// unknown id, INVALID_INPUT for a skill category's.
+    pub category: Option<ID>,
 }
 
 impl RoleInput {
     pub fn parse(self) -> Result<Role, ApiError> {
         Ok(Role {
+            category: self.category.as_ref().map(category_id).transpose()?,
             id: role_id(&self.id)?,
             name: self.name,
             description: self.description,
@@ -309,7 +313,7 @@ impl RoleInput {
     }
 }
 
-/// A category of skills.
+/// A category of skills (`upsertCategory`) or of roles (`upsertRoleCategory`).
 #[derive(InputObject)]
 pub struct CategoryInput {
     /// The category's slug id; an existing category with it is replaced (its skills stay).
@@ -328,8 +332,10 @@ pub struct CategoryInput {
 }
 
 impl CategoryInput {
-    pub fn parse(self) -> Result<Category, ApiError> {
+    /// The category, in the tree of `kind`.
+    pub fn parse(self, kind: CategoryKind) -> Result<Category, ApiError> {
         Ok(Category {
+            kind,
             id: category_id(&self.id)?,
             name: self.name,
             description: self.description,

@@ -10,10 +10,10 @@ use super::inputs::{
     CategoryInput, RoleInput, SkillInput, SkillPatchInput, edge_spec, level, role_id, skill_id,
     skill_ids,
 };
-use super::views::{CategoryView, RoleView, SkillView};
+use super::views::{CategoryView, RoleCategoryView, RoleView, SkillView};
 use super::{Caller, catalog, compute};
 use crate::catalog::{ChangeKind, Error};
-use crate::domain::{Requirement, SkillGraph};
+use crate::domain::{CategoryKind, Requirement, SkillGraph};
 use std::sync::Arc;
 
 /// Lets a field run only for a caller with the admin token.
@@ -315,13 +315,33 @@ impl SkillMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The category, whole.")] input: CategoryInput,
     ) -> async_graphql::Result<CategoryView> {
-        let category = input.parse().api()?;
+        let category = input.parse(CategoryKind::Skill).api()?;
         let id = category.id.clone();
         let (_, graph) = write(ctx, ChangeKind::CategoryUpserted, move |g| {
             g.upsert_category(category)
         })
         .await?;
         CategoryView::of(&graph, id.as_str())
+            .ok_or(ApiError::Domain(crate::domain::Error::UnknownCategory(id)))
+            .api()
+    }
+
+    /// Creates or replaces a role category: a node of the roles' tree, apart from the skill
+    /// categories (an id of a skill category is CONFLICT, a parent that is one
+    /// INVALID_INPUT).
+    #[graphql(guard = "Admin")]
+    async fn upsert_role_category(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The role category, whole.")] input: CategoryInput,
+    ) -> async_graphql::Result<RoleCategoryView> {
+        let category = input.parse(CategoryKind::Role).api()?;
+        let id = category.id.clone();
+        let (_, graph) = write(ctx, ChangeKind::CategoryUpserted, move |g| {
+            g.upsert_category(category)
+        })
+        .await?;
+        RoleCategoryView::of(&graph, id.as_str())
             .ok_or(ApiError::Domain(crate::domain::Error::UnknownCategory(id)))
             .api()
     }

@@ -125,7 +125,7 @@ impl SubscriptionRoot {
 mod tests {
     use super::*;
     use crate::catalog::{ChangeKind, Error};
-    use crate::domain::{Category, CategoryId};
+    use crate::domain::{Category, CategoryId, CategoryKind};
 
     #[tokio::test]
     async fn a_subscriber_that_fell_behind_the_live_channel_is_caught_up_from_the_log() {
@@ -144,6 +144,7 @@ mod tests {
             catalog
                 .write(ChangeKind::CategoryUpserted, |g| {
                     g.upsert_category(Category {
+                        kind: CategoryKind::Skill,
                         id: CategoryId::parse("c").unwrap(),
                         name: "C".into(),
                         description: None,

@@ -14,7 +14,7 @@ pub use answers::{
     LearningPathView, RoleGapView, RoleMatchView, SkillMentionView, SkillSuggestionView,
     TitleMatchView,
 };
-pub use graph::{CategoryView, RoleView, SkillView};
+pub use graph::{CategoryView, RoleCategoryView, RoleView, SkillView, roles_page};
 
 #[cfg(test)]
 mod tests {
@@ -26,9 +26,10 @@ mod tests {
 
     use super::answers::{LearningPathView, RequirementStatusView};
     use super::graph::{
-        CategoryRef, PrerequisiteView, ResourceRef, RoleRef, RoleRequirementView, SkillView,
+        CategoryRef, PrerequisiteView, ResourceRef, RoleCategoryRef, RoleRef, RoleRequirementView,
+        SkillView,
     };
-    use crate::domain::{Follow, PlanOptions, Profile, Reach, SkillGraph, Target};
+    use crate::domain::{CategoryKind, Follow, PlanOptions, Profile, Reach, SkillGraph, Target};
     use crate::graphql::flat::{Flat, walks};
 
     /// Fields of walked types that take no argument and that the walk leaves to async-graphql,
@@ -124,7 +125,8 @@ mod tests {
             .clone();
         let prerequisite = direct(&skill).swap_remove(0);
         let role = graph.roles().next().expect("the seed has roles").clone();
-        let category = graph.categories()[0].clone();
+        let category = graph.categories_of(CategoryKind::Skill)[0].clone();
+        let role_category = graph.categories_of(CategoryKind::Role)[0].clone();
         let requirement = RoleRequirementView {
             graph: graph.clone(),
             role: role.clone(),
@@ -156,6 +158,7 @@ mod tests {
         ));
         found.extend(faults(&ResourceRef(&skill.resources[0]), &plain));
         found.extend(faults(&CategoryRef(&graph, &category), &plain));
+        found.extend(faults(&RoleCategoryRef(&graph, &role_category), &plain));
         found.extend(faults(
             &PrerequisiteView {
                 graph: graph.clone(),

@@ -4,13 +4,18 @@
 //! |---|---|
 //! | `skills.csv` | `id, name, category, hours[, description]` |
 //! | `prerequisites.csv` | `skill_id, requires_id[, kind, min_level, group, beyond]` |
-//! | `roles.csv` | `id, name[, description]` |
+//! | `roles.csv` | `id, name[, description, category]` |
 //! | `role_requirements.csv` | `role_id, skill_id, level[, importance]` |
 //!
 //! Columns are found by name. Ids are taken as written. A category named in `skills.csv` is
 //! created when missing: its id is the name as a slug (`Machine learning` → `machine-learning`),
 //! so a column that already holds category ids keeps them. `kind` is `required` (default) or
 //! `recommended`; `importance` is `essential` (default) or `optional`.
+//!
+//! A role's `category` is a role category's name, created when missing like a skill's, with
+//! the id `roles:` and the name as a slug (`Data & analytics` → `roles:data-analytics`): the
+//! prefix keeps it from meeting a skill category of the same name (the two trees are apart).
+//! Empty: the role has none.
 //!
 //! A non-empty `group` makes a row an option of a "one of" group instead of an ordinary
 //! prerequisite: the rows of one skill that share a group label form one group (label order
@@ -23,9 +28,12 @@ use std::collections::BTreeMap;
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, slug};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
-    Requirement, Role, RoleId, Skill, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Importance, Level, PrerequisiteGroup,
+    PrerequisiteKind, Requirement, Role, RoleId, Skill, SkillId,
 };
+
+/// What a role category named in `roles.csv` gets before its slug.
+pub const ROLE_CATEGORY_PREFIX: &str = "roles:";
 
 fn table(files: &FileSet, stem: &str) -> Result<Option<Table>, Error> {
     files
@@ -105,6 +113,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         .into_iter()
         .enumerate()
         .map(|(i, (id, name))| Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse(&id).expect("slugs are ids"),
             name,
             description: None,
@@ -226,19 +235,33 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
     let mut roles: BTreeMap<RoleId, Role> = BTreeMap::new();
     if let Some(table) = table(files, "roles")? {
         require_columns(&table, "roles.csv", &["id", "name"])?;
-        let (id, name, description) = (
+        let (id, name, description, category) = (
             table.column("id"),
             table.column("name"),
             table.column("description"),
+            table.column("category"),
         );
+        let mut role_categories: BTreeMap<String, String> = BTreeMap::new();
         for (line, row) in table.rows.iter().enumerate() {
             let Ok(role_id) = RoleId::parse(field(row, id)) else {
                 report.skip("role: invalid id", || format!("roles.csv:{}", line + 2));
                 continue;
             };
+            let category_name = field(row, category);
+            let category = match slug(category_name) {
+                s if s.is_empty() => None,
+                s => {
+                    let id = format!("{ROLE_CATEGORY_PREFIX}{s}");
+                    role_categories
+                        .entry(id.clone())
+                        .or_insert_with(|| category_name.to_owned());
+                    Some(CategoryId::parse(&id).expect("a prefixed slug is an id"))
+                }
+            };
             roles.insert(
                 role_id.clone(),
                 Role {
+                    category,
                     id: role_id,
                     name: field(row, name).to_owned(),
                     description: Some(field(row, description).to_owned()).filter(|d| !d.is_empty()),
@@ -248,6 +271,23 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 },
             );
         }
+        let first = batch.missing_categories.len();
+        batch
+            .missing_categories
+            .extend(
+                role_categories
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (id, name))| Category {
+                        kind: CategoryKind::Role,
+                        id: CategoryId::parse(&id).expect("checked above"),
+                        name,
+                        description: None,
+                        order: 1000 + (first + i) as i32,
+                        parent: None,
+                        external_id: None,
+                    }),
+            );
     }
     if let Some(table) = table(files, "role_requirements")? {
         require_columns(

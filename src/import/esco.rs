@@ -6,6 +6,12 @@
 //! * skills → skills: preferred label, alt labels as aliases, description, skill type and reuse
 //!   level as tags, the URI as external id, in the nearest skill group above them;
 //! * occupations → roles: preferred label, alt and hidden labels as aliases; essential / optional occupation–skill relations → requirements;
+//! * ISCO-08 groups (`ISCOGroups`) → role categories, as a tree under one `esco:isco` root, each
+//!   group within the group whose code is its own less the last digit (`2511` in `251`); an
+//!   occupation sits in its `iscoGroup`, or, where that is empty or unknown, in the group of
+//!   its broader concept (`broaderRelationsOccPillar`: an ISCO group, or another occupation,
+//!   whose group it shares). Both files are optional: an export or a cut without them still
+//!   imports, its roles uncategorised, and the report says so under "filtered";
 //! * skill–skill relations → prerequisites, the related skill being needed by the original one:
 //!   essential → required, optional → recommended.
 //!
@@ -18,8 +24,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, bounded, description_of, labels};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement, Role, RoleId,
-    Skill, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Importance, Level, PrerequisiteKind, Requirement,
+    Role, RoleId, Skill, SkillId,
 };
 
 pub const ATTRIBUTION: &str =
@@ -30,6 +36,8 @@ pub const OPTIONAL_LEVEL: u8 = 2;
 
 const ROOT: &str = "esco";
 const UNGROUPED: &str = "esco:ungrouped";
+/// The root of the occupation groups: a role category, apart from the skills' `esco`.
+const ISCO_ROOT: &str = "esco:isco";
 
 /// `esco:` plus the last part of a concept URI: the UUID for skills and occupations, the
 /// scheme path with dots for the rest (`isced-f/0011` → `esco:isced-f.0011`).
@@ -43,16 +51,170 @@ pub fn id_of(uri: &str) -> Option<String> {
     SkillId::parse(&id).ok().map(|_| id)
 }
 
+fn parse_table(bytes: &[u8], stem: &str) -> Result<Table, Error> {
+    Table::read(bytes, b',').map_err(|source| Error::Csv {
+        file: format!("{stem}.csv"),
+        source,
+    })
+}
+
+/// The ISCO-08 groups as role categories (pushed to `batch`), by group code.
+fn isco_groups(
+    files: &FileSet,
+    batch: &mut Batch,
+    report: &mut Report,
+) -> Result<Option<HashMap<String, CategoryId>>, Error> {
+    let Some(bytes) = files.get("iscogroups", "csv") else {
+        report.filter(
+            "no ISCOGroups file: occupations left without a role category",
+            || "ISCOGroups_en.csv".to_owned(),
+        );
+        return Ok(None);
+    };
+    let groups = parse_table(bytes, "ISCOGroups")?;
+    let (uri, code, label, description) = (
+        groups.column("conceptUri"),
+        groups.column("code"),
+        groups.column("preferredLabel"),
+        groups.column("description"),
+    );
+    let root = CategoryId::parse(ISCO_ROOT).expect("a valid id");
+    batch.categories.push(Category {
+        kind: CategoryKind::Role,
+        id: root.clone(),
+        name: "ESCO occupations (ISCO-08)".into(),
+        description: Some(
+            "Occupation groups of ESCO: the International Standard Classification of \
+             Occupations (ISCO-08), from major groups (one digit) to unit groups (four)"
+                .into(),
+        ),
+        order: 100,
+        parent: None,
+        external_id: None,
+    });
+    let mut rows: Vec<(&str, String, &csv::StringRecord)> = Vec::new();
+    for row in &groups.rows {
+        let c = field(row, code);
+        match id_of(field(row, uri)) {
+            Some(id) if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) => {
+                rows.push((c, id, row))
+            }
+            _ => report.skip("ISCO group: URI or code not understood", || {
+                field(row, uri).to_owned()
+            }),
+        }
+    }
+    // By code, so that a group's children list in code order and parents come first.
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    rows.dedup_by(|a, b| a.0 == b.0);
+    let ids: HashMap<String, CategoryId> = rows
+        .iter()
+        .map(|(c, id, _)| {
+            let id = CategoryId::parse(id).expect("id_of validates");
+            ((*c).to_owned(), id)
+        })
+        .collect();
+    for (rank, (c, id, row)) in rows.iter().enumerate() {
+        let parent = match &c[..c.len() - 1] {
+            "" => root.clone(),
+            up => match ids.get(up) {
+                Some(parent) => parent.clone(),
+                None => {
+                    report.repair(
+                        "ISCO group without its parent group: under the root",
+                        || (*c).to_owned(),
+                    );
+                    root.clone()
+                }
+            },
+        };
+        batch.categories.push(Category {
+            kind: CategoryKind::Role,
+            id: CategoryId::parse(id).expect("id_of validates"),
+            name: bounded(field(row, label), 200, "group label", id, report),
+            description: description_of(field(row, description), id, report),
+            order: 101 + rank as i32,
+            parent: Some(parent),
+            external_id: Some(field(row, uri).to_owned()),
+        });
+    }
+    Ok(Some(ids))
+}
+
+/// Each occupation's role category: its `iscoGroup`, or that of its broader concept.
+fn occupation_groups(
+    files: &FileSet,
+    occupations: &Table,
+    groups: &HashMap<String, CategoryId>,
+    report: &mut Report,
+) -> Result<HashMap<String, CategoryId>, Error> {
+    let (uri, isco) = (
+        occupations.column("conceptUri"),
+        occupations.column("iscoGroup"),
+    );
+    let mut found: HashMap<String, CategoryId> = HashMap::new();
+    let mut open: Vec<String> = Vec::new();
+    for row in &occupations.rows {
+        let Some(id) = id_of(field(row, uri)) else {
+            continue;
+        };
+        match groups.get(field(row, isco)) {
+            Some(group) => {
+                found.insert(id, group.clone());
+            }
+            None => open.push(id),
+        }
+    }
+    if open.is_empty() {
+        return Ok(found);
+    }
+    // The broader concept of each occupation still without a group: a group's id, or an
+    // occupation's.
+    let mut broader: HashMap<String, String> = HashMap::new();
+    if let Some(bytes) = files.get("broaderrelationsoccpillar", "csv") {
+        let table = parse_table(bytes, "broaderRelationsOccPillar")?;
+        let (concept, up) = (table.column("conceptUri"), table.column("broaderUri"));
+        for row in &table.rows {
+            if let (Some(c), Some(u)) = (id_of(field(row, concept)), id_of(field(row, up))) {
+                broader.entry(c).or_insert(u);
+            }
+        }
+    }
+    let by_id: HashMap<&str, &CategoryId> = groups.values().map(|g| (g.as_str(), g)).collect();
+    for id in open {
+        let mut cursor = broader.get(&id);
+        let mut steps = 0;
+        let group = loop {
+            // The bound guards against a cycle of broader occupations in dirty data.
+            let Some(up) = cursor.filter(|_| steps < 32) else {
+                break None;
+            };
+            steps += 1;
+            if let Some(group) = by_id.get(up.as_str()).or(found.get(up).as_ref()) {
+                break Some((*group).clone());
+            }
+            cursor = broader.get(up);
+        };
+        match group {
+            Some(group) => {
+                found.insert(id, group);
+            }
+            None => report.repair(
+                "occupation without a known ISCO group: left without a role category",
+                || id.clone(),
+            ),
+        }
+    }
+    Ok(found)
+}
+
 fn table(files: &FileSet, stem: &str) -> Result<Table, Error> {
     let bytes = files.require(
         stem,
         "csv",
         "pass the ESCO zips or the folder they were extracted to",
     )?;
-    Table::read(bytes, b',').map_err(|source| Error::Csv {
-        file: format!("{stem}.csv"),
-        source,
-    })
+    parse_table(bytes, stem)
 }
 
 /// Reads the ESCO files into a batch.
@@ -123,6 +285,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
     }
 
     batch.categories.push(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(ROOT).expect("a valid id"),
         name: "ESCO skills".into(),
         description: Some("Skill groups of the ESCO classification".into()),
@@ -131,6 +294,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         external_id: None,
     });
     batch.categories.push(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(UNGROUPED).expect("a valid id"),
         name: "ESCO skills outside any group".into(),
         description: None,
@@ -144,6 +308,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             .cloned()
             .unwrap_or_else(|| ROOT.to_owned());
         batch.categories.push(Category {
+            kind: CategoryKind::Skill,
             id: CategoryId::parse(id).expect("id_of validates"),
             name: bounded(name, 200, "group label", id, &mut report),
             description: description_of(field(row, description), id, &mut report),
@@ -281,8 +446,12 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         .map(|(skill, list)| (skill, list.into_iter().collect()))
         .collect();
 
-    // Occupations and what they require.
+    // Occupations, in their ISCO groups, and what they require.
     let occupations = table(files, "occupations")?;
+    let role_categories = match isco_groups(files, &mut batch, &mut report)? {
+        Some(groups) => occupation_groups(files, &occupations, &groups, &mut report)?,
+        None => HashMap::new(),
+    };
     let (uri, label, alt, hidden, description) = (
         occupations.column("conceptUri"),
         occupations.column("preferredLabel"),
@@ -312,6 +481,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                 &mut report,
             ),
             external_id: Some(field(row, uri).to_owned()),
+            category: role_categories.get(&id).cloned(),
         };
         roles.insert(id, (role, BTreeMap::new()));
     }

@@ -3,7 +3,11 @@
 //! `Technology Skills.txt`, all tab-separated but the Excel one.
 //!
 //! Mapping:
-//! * occupations → roles `onet:<O*NET-SOC code>`;
+//! * occupations → roles `onet:<O*NET-SOC code>`, each in the role category of its SOC 2018
+//!   major group (the code's first two digits: `15-1252.00` → `onet:soc.15`, "Computer and
+//!   Mathematical Occupations"), under one `onet:soc` root; only the major groups with an
+//!   occupation are created. Minor and broad groups are not: their titles are not in the
+//!   O*NET files, and inventing them from codes alone would give nameless categories;
 //! * the 35 O*NET skills → skills `onet:<element id>`, in categories after the O*NET content
 //!   model (basic skills, social skills, complex problem solving, technical, systems, resource
 //!   management), at [`SKILL_HOURS`] hours;
@@ -21,7 +25,8 @@ use std::collections::{BTreeMap, HashMap};
 use super::files::{Table, field};
 use super::{Batch, Error, FileSet, Report, bounded, description_of, slug};
 use crate::domain::{
-    Category, CategoryId, Importance, Level, Requirement, Role, RoleId, Skill, SkillId,
+    Category, CategoryId, CategoryKind, Importance, Level, Requirement, Role, RoleId, Skill,
+    SkillId,
 };
 
 pub const ATTRIBUTION: &str = "This service includes information from the O*NET Database by the U.S. Department of Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. The data was modified: mapped to skillgraph's levels and requirements.";
@@ -51,6 +56,7 @@ const FAMILIES: [(&str, &str, &str); 6] = [
 
 fn category(id: &str, name: &str, order: i32, parent: Option<&str>) -> Category {
     Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(id).expect("a valid id"),
         name: name.to_owned(),
         description: None,
@@ -67,6 +73,92 @@ type Rating = (Option<f64>, Option<f64>, bool);
 pub fn level_of(lv: f64) -> Level {
     let value = (lv / 1.4).ceil().clamp(1.0, 5.0) as i64;
     Level::new(value).expect("clamped to 1..=5")
+}
+
+/// The 23 major groups of the 2018 Standard Occupational Classification, by code: public data
+/// of the U.S. Bureau of Labor Statistics (<https://www.bls.gov/soc/2018/major_groups.htm>).
+/// Hard-coded because no O*NET file names them, and they change only with a new SOC.
+pub const SOC_MAJOR_GROUPS: [(&str, &str); 23] = [
+    ("11", "Management Occupations"),
+    ("13", "Business and Financial Operations Occupations"),
+    ("15", "Computer and Mathematical Occupations"),
+    ("17", "Architecture and Engineering Occupations"),
+    ("19", "Life, Physical, and Social Science Occupations"),
+    ("21", "Community and Social Service Occupations"),
+    ("23", "Legal Occupations"),
+    ("25", "Educational Instruction and Library Occupations"),
+    (
+        "27",
+        "Arts, Design, Entertainment, Sports, and Media Occupations",
+    ),
+    ("29", "Healthcare Practitioners and Technical Occupations"),
+    ("31", "Healthcare Support Occupations"),
+    ("33", "Protective Service Occupations"),
+    ("35", "Food Preparation and Serving Related Occupations"),
+    (
+        "37",
+        "Building and Grounds Cleaning and Maintenance Occupations",
+    ),
+    ("39", "Personal Care and Service Occupations"),
+    ("41", "Sales and Related Occupations"),
+    ("43", "Office and Administrative Support Occupations"),
+    ("45", "Farming, Fishing, and Forestry Occupations"),
+    ("47", "Construction and Extraction Occupations"),
+    ("49", "Installation, Maintenance, and Repair Occupations"),
+    ("51", "Production Occupations"),
+    ("53", "Transportation and Material Moving Occupations"),
+    ("55", "Military Specific Occupations"),
+];
+
+/// The root of the SOC major groups: a role category, apart from the skills' `onet`.
+const SOC_ROOT: &str = "onet:soc";
+
+/// The SOC major group of an O*NET-SOC code (`15-1252.00` → `15`), with its rank and title.
+fn major_group(code: &str) -> Option<(usize, &'static str, &'static str)> {
+    let major = code.trim().get(..2)?;
+    SOC_MAJOR_GROUPS
+        .iter()
+        .enumerate()
+        .find(|(_, (c, _))| *c == major)
+        .map(|(rank, (c, title))| (rank, *c, *title))
+}
+
+/// Puts each role in its SOC major group's category, creating the groups that have a role.
+fn categorise(
+    roles: &mut BTreeMap<RoleId, (Role, BTreeMap<SkillId, Requirement>)>,
+    batch: &mut Batch,
+    report: &mut Report,
+) {
+    let mut used = std::collections::BTreeSet::new();
+    for (role, _) in roles.values_mut() {
+        let code = role.external_id.as_deref().unwrap_or("");
+        match major_group(code) {
+            Some((rank, major, title)) => {
+                role.category =
+                    Some(CategoryId::parse(&format!("{SOC_ROOT}.{major}")).expect("a valid id"));
+                used.insert((rank, major, title));
+            }
+            None => report.repair(
+                "occupation outside the SOC 2018 major groups: left without a role category",
+                || role.id.to_string(),
+            ),
+        }
+    }
+    if used.is_empty() {
+        return;
+    }
+    let mut root = category(SOC_ROOT, "O*NET occupations (SOC 2018)", 200, None);
+    root.kind = CategoryKind::Role;
+    root.description =
+        Some("Major groups of the U.S. Standard Occupational Classification (SOC 2018)".into());
+    batch.categories.push(root);
+    for (rank, major, title) in used {
+        let id = format!("{SOC_ROOT}.{major}");
+        let mut group = category(&id, title, 201 + rank as i32, Some(SOC_ROOT));
+        group.kind = CategoryKind::Role;
+        group.external_id = Some(format!("{major}-0000"));
+        batch.categories.push(group);
+    }
 }
 
 fn role_id(code: &str) -> Option<RoleId> {
@@ -167,6 +259,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
             continue;
         };
         let role = Role {
+            category: None,
             id: id.clone(),
             name: bounded(field(row, title), 200, "title", id.as_str(), &mut report),
             description: description_of(field(row, description), id.as_str(), &mut report),
@@ -246,6 +339,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
                     || occupation.clone(),
                 );
                 let role = Role {
+                    category: None,
                     id: id.clone(),
                     name: titles
                         .get(&occupation)
@@ -398,6 +492,7 @@ pub fn read(files: &FileSet, source: &str) -> Result<(Batch, Report), Error> {
         }
     }
 
+    categorise(&mut roles, &mut batch, &mut report);
     batch.roles = super::assemble_roles(roles);
     Ok((batch, report))
 }

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Error, Importance, Level, PrerequisiteGroup, PrerequisiteKind,
-    Requirement, Resource, Role, RoleId, Skill, SkillGraph, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Error, Importance, Level, PrerequisiteGroup,
+    PrerequisiteKind, Requirement, Resource, Role, RoleId, Skill, SkillGraph, SkillId,
 };
 use crate::import::{self, Batch, Refusal};
 
@@ -54,6 +54,10 @@ struct SeedFile<C, S, R> {
 #[serde(deny_unknown_fields)]
 struct CategoryEntry {
     id: String,
+    /// `role` for a role category; left out for a skill category, as every seed before role
+    /// categories wrote them.
+    #[serde(default, skip_serializing_if = "CategoryKind::is_skill")]
+    kind: CategoryKind,
     name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
@@ -112,6 +116,9 @@ fn is_required(kind: &PrerequisiteKind) -> bool {
 struct RoleEntry {
     id: String,
     name: String,
+    /// The role category (a `kind = "role"` category) it sits in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -225,7 +232,10 @@ struct Seen {
 /// How much a seed holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SeedCounts {
+    /// Every `[[category]]` entry, of skills and of roles.
     pub categories: usize,
+    /// Those of them with `kind = "role"`.
+    pub role_categories: usize,
     pub skills: usize,
     pub prerequisites: usize,
     pub roles: usize,
@@ -390,6 +400,9 @@ impl Seed {
             entry: self.counts.categories,
         };
         self.counts.categories += 1;
+        if e.kind == CategoryKind::Role {
+            self.counts.role_categories += 1;
+        }
         let order = Order {
             phase: Phase::Category,
             entry: place.entry,
@@ -485,6 +498,10 @@ impl Seed {
             Ok(id) => id,
             Err(err) => return self.problem(order(0), place, err.to_string()),
         };
+        let category = match e.category.as_deref().map(CategoryId::parse).transpose() {
+            Ok(category) => category,
+            Err(err) => return self.problem(order(0), place, format!("{what}: {err}")),
+        };
         let mut requirements = Vec::new();
         let mut kept = Vec::new();
         for (part, q) in e.requirements.iter().enumerate() {
@@ -501,6 +518,7 @@ impl Seed {
             }
         }
         self.batch.roles.push(Role {
+            category,
             id,
             name: e.name,
             description: e.description,
@@ -622,6 +640,7 @@ impl Seed {
 
 fn category(e: &CategoryEntry) -> Result<Category, Error> {
     Ok(Category {
+        kind: e.kind,
         id: CategoryId::parse(&e.id)?,
         name: e.name.clone(),
         description: e.description.clone(),
@@ -735,6 +754,7 @@ pub fn export(graph: &SkillGraph) -> String {
             .into_iter()
             .map(|c| CategoryEntry {
                 id: c.id.to_string(),
+                kind: c.kind,
                 name: c.name.clone(),
                 description: c.description.clone(),
                 order: c.order,
@@ -786,6 +806,7 @@ pub fn export(graph: &SkillGraph) -> String {
             .map(|r| RoleEntry {
                 id: r.id.to_string(),
                 name: r.name.clone(),
+                category: r.category.as_ref().map(ToString::to_string),
                 description: r.description.clone(),
                 aliases: r.aliases.clone(),
                 requirements: r
@@ -926,6 +947,47 @@ requirements = [{ skill = "a", level = 0 }]
                 "b.toml:21"
             ]
         );
+    }
+
+    #[test]
+    fn role_categories_apply_round_trip_and_a_role_in_a_skill_category_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let families = "\n[[category]]\nid = \"fam\"\nkind = \"role\"\nname = \"Family\"\n\n\
+                        [[category]]\nid = \"sub\"\nkind = \"role\"\nname = \"Sub\"\n\
+                        parent = \"fam\"\n";
+        let placed = GOOD.replace(
+            "id = \"r\"\nname = \"R\"\n",
+            "id = \"r\"\nname = \"R\"\ncategory = \"sub\"\n",
+        );
+        write(dir.path(), "a.toml", &(placed.clone() + families));
+        let mut graph = SkillGraph::new();
+        assert_eq!(Seed::read(dir.path()).unwrap().apply(&mut graph), []);
+        assert_eq!(
+            graph
+                .roles_in_category(&CategoryId::parse("fam").unwrap())
+                .unwrap()
+                .len(),
+            1
+        );
+        let again = reexported(dir.path(), &export(&graph));
+        assert_eq!(again.contents(), graph.contents());
+
+        // A role in the skill category "c", and a role category under it: each named at its
+        // line.
+        let wrong = GOOD.replace(
+            "id = \"r\"\nname = \"R\"\n",
+            "id = \"r\"\nname = \"R\"\ncategory = \"c\"\n",
+        ) + "\n[[category]]\nid = \"odd\"\nkind = \"role\"\nname = \"Odd\"\nparent = \"c\"\n";
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "b.toml", &wrong);
+        let problems = Seed::read(dir.path())
+            .unwrap()
+            .apply(&mut SkillGraph::new());
+        let found: Vec<(usize, bool)> = problems
+            .iter()
+            .map(|p| (p.line, p.message.contains("skill category")))
+            .collect();
+        assert_eq!(found, [(27, true), (21, true)], "{problems:#?}");
     }
 
     #[test]

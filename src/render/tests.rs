@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::{dot, mermaid, svg};
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, LearningPlan, Level, PlanOptions, Profile, RoleId, Schedule,
-    Skill, SkillGraph, SkillId, Target,
+    Category, CategoryId, CategoryKind, EdgeSpec, LearningPlan, Level, PlanOptions, Profile,
+    RoleId, Schedule, Skill, SkillGraph, SkillId, Target,
 };
 use crate::import::seed::Seed;
 
@@ -359,6 +359,7 @@ fn a_budget_that_defers_steps_says_so_in_the_title_and_one_that_keeps_none_says_
 fn awkward_graph() -> SkillGraph {
     let mut g = SkillGraph::new();
     g.upsert_category(Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse("c").unwrap(),
         name: "C".into(),
         description: None,

@@ -54,6 +54,15 @@ pub fn seeded_count(table: &str) -> usize {
     walk(&seed_dir(), &format!("[[{table}]]"))
 }
 
+/// How many of the shipped seed's `[[category]]` entries are role categories (`kind =
+/// "role"`), counted from seed/roles.toml, where the seed keeps them all.
+pub fn seeded_role_categories() -> usize {
+    let text = std::fs::read_to_string(seed_dir().join("roles.toml")).expect("roles.toml reads");
+    text.lines()
+        .filter(|l| l.trim() == "kind = \"role\"")
+        .count()
+}
+
 /// A running server and the handle to stop it.
 struct Server {
     shutdown: oneshot::Sender<()>,
@@ -253,7 +262,8 @@ impl TestApp {
     pub async fn stats(&self) -> Stats {
         let body = self
             .query(
-                "{ stats { skills roles categories prerequisites requirements revision } }",
+                "{ stats { skills roles categories roleCategories prerequisites requirements \
+                 revision } }",
                 json!({}),
             )
             .await;
@@ -303,6 +313,8 @@ pub struct Stats {
     pub skills: i64,
     pub roles: i64,
     pub categories: i64,
+    #[serde(rename = "roleCategories")]
+    pub role_categories: i64,
     pub prerequisites: i64,
     pub requirements: i64,
     pub revision: i64,

@@ -27,6 +27,7 @@ mod persistence;
 mod plans;
 mod queries;
 mod related;
+mod role_categories;
 mod search;
 mod similar;
 mod sse;

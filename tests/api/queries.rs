@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::helpers::{TestApp, assert_error, data, field, seeded_count};
+use crate::helpers::{TestApp, assert_error, data, field, seeded_count, seeded_role_categories};
 
 #[derive(Debug, Deserialize)]
 struct Ref {
@@ -508,7 +508,11 @@ async fn categories_are_the_nine_layers_in_display_order() {
     // Assert
     let categories: Vec<CategoryOut> = field(&body, "categories");
     assert_eq!(categories.len(), 9);
-    assert_eq!(categories.len(), seeded_count("category"));
+    // The role families are another tree (`roleCategories`).
+    assert_eq!(
+        categories.len(),
+        seeded_count("category") - seeded_role_categories()
+    );
     assert_eq!(categories[0].id, "programming");
     assert_eq!(categories[8].id, "soft-skills");
     assert!(
@@ -661,7 +665,11 @@ async fn stats_count_the_seeded_graph_at_a_positive_revision() {
     // Assert
     assert_eq!(stats.skills as usize, seeded_count("skill"));
     assert_eq!(stats.roles as usize, seeded_count("role"));
-    assert_eq!(stats.categories as usize, seeded_count("category"));
+    assert_eq!(
+        stats.categories as usize,
+        seeded_count("category") - seeded_role_categories()
+    );
+    assert_eq!(stats.role_categories as usize, seeded_role_categories());
     assert!(stats.prerequisites > stats.skills / 2, "{stats:?}");
     assert!(stats.requirements >= stats.roles, "{stats:?}");
     assert!(stats.revision >= 1, "{stats:?}");

@@ -34,6 +34,7 @@ pub fn build(n: usize, attempts: &[Attempt]) -> Built {
     let mut g = SkillGraph::new();
     for (i, order) in [(0, 2), (1, 1)] {
         g.upsert_category(Category {
+            kind: skillgraph::domain::CategoryKind::Skill,
             id: CategoryId::parse(&format!("c{i}")).unwrap(),
             name: format!("C{i}"),
             description: None,
@@ -232,6 +233,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                 .collect();
             let id = RoleId::parse(&format!("r{}", c % 4)).unwrap();
             Some(g.upsert_role(Role {
+                category: None,
                 id,
                 name: format!("Role {n}"),
                 description: flag.then(|| "a role".to_owned()),
@@ -257,6 +259,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
         }),
         13 => Some(
             g.upsert_category(Category {
+                kind: skillgraph::domain::CategoryKind::Skill,
                 id: CategoryId::parse(&format!("k{}", a % 4)).unwrap(),
                 name: format!("Category {n}"),
                 description: None,
@@ -303,6 +306,7 @@ pub fn run_write(g: &mut SkillGraph, n: usize, w: Write) -> ChangeKind {
                 ));
             }
             batch.roles.push(Role {
+                category: None,
                 id: RoleId::parse(&format!("r{}", b % 4)).unwrap(),
                 name: format!("Imported role {n}"),
                 description: None,

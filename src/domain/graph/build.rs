@@ -26,12 +26,8 @@ impl SkillGraph {
         }
         graph.touch(Touched::Categories);
         for c in graph.categories.values() {
-            if let Some(parent) = c
-                .parent
-                .as_ref()
-                .filter(|p| !graph.categories.contains_key(*p))
-            {
-                return Err(Error::UnknownCategory(parent.clone()));
+            if let Some(parent) = &c.parent {
+                graph.check_parent_kind(c, parent)?;
             }
         }
         for s in skills {

@@ -31,7 +31,7 @@ use super::{GroupNodes, SkillGraph};
 use crate::domain::extract::matcher::Matcher;
 use crate::domain::roles::index::RoleIndex;
 use crate::domain::search::index::{SearchState, TextIndex};
-use crate::domain::{Role, RoleId, Skill, SkillId};
+use crate::domain::{CategoryId, Role, RoleId, Skill, SkillId};
 
 /// Every index of one snapshot that is derived from its contents (see the module docs).
 #[derive(Clone, Default)]
@@ -55,6 +55,9 @@ pub(super) struct Derived {
     role_index: Lazy<RoleIndex>,
     /// The labels of skills as one automaton, for finding mentions in text.
     matcher: Lazy<Matcher>,
+    /// Each category with the roles in it or in a category below it, by id: so that
+    /// `roles(category:)` reads a list instead of walking every role's ancestry per request.
+    role_members: Lazy<HashMap<CategoryId, Vec<RoleId>>>,
 }
 
 /// What one write changed, as the derived indexes need to hear it.
@@ -148,8 +151,11 @@ impl Derived {
                 self.required.reset();
                 self.cuts.reset();
             }
-            // Category orders are copied by node.
-            Touched::Categories => self.by_node.reset(),
+            // Category orders are copied by node; a role's ancestry may have moved.
+            Touched::Categories => {
+                self.by_node.reset();
+                self.role_members.reset();
+            }
             Touched::Role { id, before, after } => {
                 let skills = |role: Option<&Role>| -> BTreeSet<SkillId> {
                     role.iter()
@@ -173,6 +179,11 @@ impl Derived {
                 }
                 self.role_search.touched(id);
                 self.role_index.reset();
+                if before.and_then(|r| r.category.as_ref())
+                    != after.and_then(|r| r.category.as_ref())
+                {
+                    self.role_members.reset();
+                }
             }
             Touched::Groups { node, groups } => {
                 let index = Arc::make_mut(&mut self.group_nodes);
@@ -256,6 +267,25 @@ impl SkillGraph {
     /// This snapshot's role index, built by `build` if it has none.
     pub(in crate::domain) fn role_index(&self, build: impl FnOnce() -> RoleIndex) -> &RoleIndex {
         self.derived.role_index.get_or_init(build)
+    }
+
+    /// The roles in category `id` or below it, in id order (`None` when there are none);
+    /// built on first use from every role's category and its ancestors.
+    pub(super) fn role_members(&self, id: &CategoryId) -> Option<&[RoleId]> {
+        let index = self.derived.role_members.get_or_init(|| {
+            let mut index: HashMap<CategoryId, Vec<RoleId>> = HashMap::default();
+            // In id order, so every list is sorted as it is pushed.
+            for role in self.roles() {
+                let Some(category) = &role.category else {
+                    continue;
+                };
+                for c in self.category_path(category) {
+                    index.entry(c.id.clone()).or_default().push(role.id.clone());
+                }
+            }
+            index
+        });
+        index.get(id).map(Vec::as_slice)
     }
 
     /// This snapshot's label automaton, built on first use.

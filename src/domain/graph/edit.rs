@@ -17,8 +17,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::domain::text::SearchKeys;
 use crate::domain::{
-    Category, CategoryId, EdgeSpec, Error, OnDelete, PrerequisiteGroup, Requirement, Role, RoleId,
-    Skill, SkillId,
+    Category, CategoryId, CategoryKind, EdgeSpec, Error, OnDelete, PrerequisiteGroup, Requirement,
+    Role, RoleId, Skill, SkillId,
 };
 
 use super::derived::Touched;
@@ -33,8 +33,9 @@ impl SkillGraph {
         std::mem::take(&mut self.changes)
     }
 
-    /// Creates or replaces a category. A parent must exist and must not be the category itself
-    /// or one of its descendants.
+    /// Creates or replaces a category. A parent must exist, be of the category's kind and not
+    /// be the category itself or one of its descendants. A category keeps its kind: an id of a
+    /// skill category cannot be reused for a role category, or the reverse.
     pub fn upsert_category(&mut self, category: Category) -> Result<(), Error> {
         check_text("category name", &category.name, MAX_NAME, true)?;
         check_text(
@@ -43,7 +44,16 @@ impl SkillGraph {
             MAX_DESCRIPTION,
             false,
         )?;
+        if let Some(existing) = self.categories.get(&category.id)
+            && existing.kind != category.kind
+        {
+            return Err(Error::AlreadyExists {
+                kind: existing.kind.noun(),
+                id: category.id.to_string(),
+            });
+        }
         if let Some(parent) = &category.parent {
+            self.check_parent_kind(&category, parent)?;
             let mut cursor = Some(parent);
             while let Some(id) = cursor {
                 if *id == category.id {
@@ -71,7 +81,45 @@ impl SkillGraph {
         Ok(())
     }
 
-    /// Deletes a category no skill and no other category uses.
+    /// That `parent` exists and is of `category`'s kind: the two trees never mix.
+    pub(super) fn check_parent_kind(
+        &self,
+        category: &Category,
+        parent: &CategoryId,
+    ) -> Result<(), Error> {
+        let found = self
+            .categories
+            .get(parent)
+            .ok_or_else(|| Error::UnknownCategory(parent.clone()))?;
+        if found.kind != category.kind {
+            return Err(Error::InvalidInput(format!(
+                "{} \"{}\" cannot lie within \"{parent}\", a {}",
+                category.kind.noun(),
+                category.id,
+                found.kind.noun()
+            )));
+        }
+        Ok(())
+    }
+
+    /// That `id` names a category of `kind`, for a skill's or a role's category.
+    pub(super) fn check_category_of(
+        &self,
+        kind: CategoryKind,
+        id: &CategoryId,
+    ) -> Result<(), Error> {
+        match self.categories.get(id) {
+            None => Err(Error::UnknownCategory(id.clone())),
+            Some(c) if c.kind != kind => Err(Error::InvalidInput(format!(
+                "\"{id}\" is a {}, not a {}",
+                c.kind.noun(),
+                kind.noun()
+            ))),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Deletes a category no skill, role or other category uses.
     pub fn delete_category(&mut self, id: &CategoryId) -> Result<(), Error> {
         if !self.categories.contains_key(id) {
             return Err(Error::UnknownCategory(id.clone()));
@@ -83,6 +131,12 @@ impl SkillGraph {
             .map(|e| format!("skill {}", e.skill.id))
             .collect();
         users.sort();
+        users.extend(
+            self.roles
+                .values()
+                .filter(|(r, _)| r.category.as_ref() == Some(id))
+                .map(|(r, _)| format!("role {}", r.id)),
+        );
         users.extend(
             self.categories
                 .values()
@@ -127,10 +181,7 @@ impl SkillGraph {
                 skill.hours
             )));
         }
-        if !self.categories.contains_key(&skill.category) {
-            return Err(Error::UnknownCategory(skill.category.clone()));
-        }
-        Ok(())
+        self.check_category_of(CategoryKind::Skill, &skill.category)
     }
 
     /// Adds a new skill; its id must be free.
@@ -587,6 +638,9 @@ impl SkillGraph {
             false,
         )?;
         check_list("aliases", &role.aliases)?;
+        if let Some(category) = &role.category {
+            self.check_category_of(CategoryKind::Role, category)?;
+        }
         // Each skill meets at most one requirement, as its skill or as an alternative: a
         // requirement met twice over would count one skill twice in readiness, and a skill
         // left out of a role by cascade could not say which requirement it left.

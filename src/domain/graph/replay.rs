@@ -35,7 +35,11 @@ impl SkillGraph {
             }
         }
         for id in &put_categories {
-            let mut cursor = g.categories[id].parent.clone();
+            let category = g.categories[id].clone();
+            if let Some(parent) = &category.parent {
+                g.check_parent_kind(&category, parent)?;
+            }
+            let mut cursor = category.parent.clone();
             let mut steps = 0;
             while let Some(parent) = cursor {
                 steps += 1;

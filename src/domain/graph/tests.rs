@@ -10,6 +10,7 @@ pub(crate) fn id(s: &str) -> SkillId {
 
 pub(crate) fn category(cid: &str, order: i32) -> Category {
     Category {
+        kind: CategoryKind::Skill,
         id: CategoryId::parse(cid).unwrap(),
         name: cid.to_uppercase(),
         description: None,
@@ -275,6 +276,7 @@ fn unknown_ids_are_errors_not_empty_answers() {
 fn deleting_a_required_skill_needs_cascade_and_names_its_users() {
     let mut g = graph(&["b>a"]);
     let role = Role {
+        category: None,
         id: RoleId::parse("r").unwrap(),
         name: "R".into(),
         description: None,
@@ -313,6 +315,7 @@ fn deleting_a_required_skill_needs_cascade_and_names_its_users() {
 /// A role over `skills`: each entry a requirement's skill and its alternatives, at level 3.
 fn one_of_role(rid: &str, skills: &[&[&str]]) -> Role {
     Role {
+        category: None,
         id: RoleId::parse(rid).unwrap(),
         name: rid.into(),
         description: None,
@@ -574,4 +577,202 @@ fn the_whole_graph_check_tells_a_spiral_from_a_cycle_on_levels() {
         matches!(&err, Error::Cycle(c) if c.len() == 3 && c[0] == c[2]),
         "{err}"
     );
+}
+
+/// A role category `cid` within `parent`.
+fn role_category(cid: &str, parent: Option<&str>) -> Category {
+    Category {
+        kind: CategoryKind::Role,
+        parent: parent.map(|p| CategoryId::parse(p).unwrap()),
+        ..category(cid, 1)
+    }
+}
+
+fn plain_role(rid: &str, category: Option<&str>) -> Role {
+    Role {
+        id: RoleId::parse(rid).unwrap(),
+        name: rid.to_uppercase(),
+        description: None,
+        aliases: vec![],
+        requirements: vec![],
+        external_id: None,
+        category: category.map(|c| CategoryId::parse(c).unwrap()),
+    }
+}
+
+/// A graph with role tree `eng` > `eng-data` > `eng-ml` beside skill category `c`, and roles
+/// in each level and one uncategorised.
+pub(crate) fn role_tree() -> SkillGraph {
+    let mut g = graph(&["a>b"]);
+    g.upsert_category(role_category("eng", None)).unwrap();
+    g.upsert_category(role_category("eng-data", Some("eng")))
+        .unwrap();
+    g.upsert_category(role_category("eng-ml", Some("eng-data")))
+        .unwrap();
+    g.upsert_category(role_category("ops", None)).unwrap();
+    for (r, c) in [
+        ("backend", Some("eng")),
+        ("analyst", Some("eng-data")),
+        ("ml", Some("eng-ml")),
+        ("sre", Some("ops")),
+        ("clerk", None),
+    ] {
+        g.upsert_role(plain_role(r, c)).unwrap();
+    }
+    g
+}
+
+fn cid(s: &str) -> CategoryId {
+    CategoryId::parse(s).unwrap()
+}
+
+#[test]
+fn roles_in_a_category_include_its_sub_categories() {
+    let g = role_tree();
+    let names = |c: &str| -> Vec<String> {
+        g.roles_in_category(&cid(c))
+            .unwrap()
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect()
+    };
+    assert_eq!(names("eng"), ["analyst", "backend", "ml"]);
+    assert_eq!(names("eng-data"), ["analyst", "ml"]);
+    assert_eq!(names("eng-ml"), ["ml"]);
+    assert_eq!(names("ops"), ["sre"]);
+    // A skill category or an unknown id names no role category.
+    for bad in ["c", "nope"] {
+        assert_eq!(
+            g.roles_in_category(&cid(bad)).unwrap_err(),
+            Error::UnknownCategory(cid(bad))
+        );
+    }
+    let roots: Vec<&str> = g
+        .root_categories(CategoryKind::Role)
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(roots, ["eng", "ops"]);
+    let skill_roots: Vec<&str> = g
+        .root_categories(CategoryKind::Skill)
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(skill_roots, ["c"]);
+    let path: Vec<&str> = g
+        .category_path(&cid("eng-ml"))
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(path, ["eng", "eng-data", "eng-ml"]);
+    let children: Vec<&str> = g
+        .category_children(&cid("eng"))
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(children, ["eng-data"]);
+}
+
+#[test]
+fn the_skill_and_role_trees_do_not_mix() {
+    let mut g = role_tree();
+    // A role in a skill category, a skill in a role category.
+    let err = g.upsert_role(plain_role("x", Some("c"))).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(ref m) if m.contains("skill category")));
+    assert!(matches!(
+        g.upsert_skill(skill("z", "eng", 1)),
+        Err(Error::InvalidInput(_))
+    ));
+    // A role category under a skill category, and the reverse.
+    assert!(matches!(
+        g.upsert_category(role_category("r", Some("c"))),
+        Err(Error::InvalidInput(_))
+    ));
+    let mut under_role = category("s", 1);
+    under_role.parent = Some(cid("eng"));
+    assert!(matches!(
+        g.upsert_category(under_role),
+        Err(Error::InvalidInput(_))
+    ));
+    // An id keeps its kind.
+    assert_eq!(
+        g.upsert_category(category("eng", 1)).unwrap_err(),
+        Error::AlreadyExists {
+            kind: "role category",
+            id: "eng".into()
+        }
+    );
+    assert!(matches!(
+        g.upsert_role(plain_role("x", Some("nope"))),
+        Err(Error::UnknownCategory(_))
+    ));
+    // A category that roles sit in cannot go.
+    match g.delete_category(&cid("ops")).unwrap_err() {
+        Error::InUse { users, .. } => assert_eq!(users, ["role sre"]),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn role_categories_survive_a_rebuild_from_parts() {
+    let g = role_tree();
+    let c = g.contents();
+    let rebuilt =
+        SkillGraph::from_parts(c.categories, c.skills, c.edges, c.groups, c.roles, 0).unwrap();
+    assert_eq!(rebuilt.contents(), g.contents());
+    assert_eq!(
+        rebuilt.role("ml").unwrap().category.as_ref(),
+        Some(&cid("eng-ml"))
+    );
+    // Stored parts that put a role category under a skill category are refused.
+    let mut bad = g.contents();
+    bad.categories
+        .iter_mut()
+        .find(|c| c.id.as_str() == "ops")
+        .unwrap()
+        .parent = Some(cid("c"));
+    assert!(
+        SkillGraph::from_parts(
+            bad.categories,
+            bad.skills,
+            bad.edges,
+            bad.groups,
+            bad.roles,
+            0
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn the_role_members_index_follows_writes_and_an_older_snapshot_keeps_its_own() {
+    let mut g = role_tree();
+    let listed = |g: &SkillGraph, c: &str| -> Vec<String> {
+        g.roles_in_category(&cid(c))
+            .unwrap()
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect()
+    };
+    assert_eq!(listed(&g, "eng"), ["analyst", "backend", "ml"]);
+    let before = g.clone();
+    // Moved to ops, deleted, added in a new sub-category, and a category moved under another.
+    g.upsert_role(plain_role("ml", Some("ops"))).unwrap();
+    g.delete_role(&RoleId::parse("backend").unwrap()).unwrap();
+    g.upsert_category(role_category("oncall", Some("ops")))
+        .unwrap();
+    g.upsert_role(plain_role("pager", Some("oncall"))).unwrap();
+    g.upsert_category(role_category("eng-data", Some("ops")))
+        .unwrap();
+    assert_eq!(listed(&g, "eng"), Vec::<String>::new());
+    assert_eq!(listed(&g, "ops"), ["analyst", "ml", "pager", "sre"]);
+    assert_eq!(listed(&g, "oncall"), ["pager"]);
+    assert_eq!(listed(&before, "eng"), ["analyst", "backend", "ml"]);
+    // The same as a graph built afresh from the contents.
+    let c = g.contents();
+    let fresh =
+        SkillGraph::from_parts(c.categories, c.skills, c.edges, c.groups, c.roles, 0).unwrap();
+    for category in ["eng", "eng-data", "eng-ml", "ops", "oncall"] {
+        assert_eq!(listed(&g, category), listed(&fresh, category), "{category}");
+    }
 }

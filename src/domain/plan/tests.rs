@@ -33,6 +33,7 @@ fn order(plan: &LearningPlan) -> Vec<(&str, u32)> {
 
 pub(crate) fn role(rid: &str, reqs: &[(&str, i64, Importance)]) -> Role {
     Role {
+        category: None,
         id: RoleId::parse(rid).unwrap(),
         name: rid.into(),
         description: None,

@@ -27,8 +27,10 @@ pub struct GraphStatsView {
     pub skills: i32,
     /// How many roles there are.
     pub roles: i32,
-    /// How many categories there are, at every depth.
+    /// How many skill categories there are, at every depth.
     pub categories: i32,
+    /// How many role categories there are, at every depth.
+    pub role_categories: i32,
     /// How many prerequisite edges (required and recommended) there are.
     pub prerequisites: i32,
     /// How many "one of" prerequisite groups there are, over all skills.
@@ -52,6 +54,7 @@ impl GraphStatsView {
             skills: int(s.skills as u64),
             roles: int(s.roles as u64),
             categories: int(s.categories as u64),
+            role_categories: int(s.role_categories as u64),
             prerequisites: int(s.prerequisites as u64),
             prerequisite_groups: int(s.prerequisite_groups as u64),
             requirements: int(s.requirements as u64),

@@ -2,15 +2,14 @@
 //!
 //! Depends on the views, arguments and inputs of `graphql`; never on another part of `Query`.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, ID, Object};
 
-use crate::graphql::args::{check_query, check_text, search_cost, titles_cost};
+use crate::graphql::args::list_cost;
+use crate::graphql::args::{check_text, search_cost, titles_cost};
 use crate::graphql::error::{ApiError, OrApi};
-use crate::graphql::inputs::role_id;
-use crate::graphql::paging::{self, Args, ListId, Listed, Page, Window};
-use crate::graphql::views::{RoleView, TitleMatchView};
+use crate::graphql::inputs::{category_id, role_id};
+use crate::graphql::paging::{Args, Listed, Page};
+use crate::graphql::views::{RoleCategoryView, RoleView, TitleMatchView, roles_page};
 use crate::graphql::{compute, graph, limits};
 
 /// How many alternatives a title's answer lists.
@@ -92,14 +91,22 @@ impl RoleQuery {
     /// Roles matching `query` by name or alias, ranked as `skills` ranks skills, the query
     /// read as a job title (gender markers, then a location suffix and parentheses, then
     /// seniority and other noise words set aside while nothing is found); without a query,
-    /// all roles by id. Paged as `skills` is.
+    /// all roles by id. Optionally within a role category and its sub-categories. Paged as
+    /// `skills` is.
     #[graphql(complexity = "search_cost(&query, last.or(first), 20, child_complexity)")]
+    #[allow(clippy::too_many_arguments)] // a connection's four, and what the list is
     async fn roles(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What a person typed, matched against role names, at most \
                     `maxQueryChars` characters; null or blank: list every role.")]
         query: Option<String>,
+        #[graphql(
+            desc = "Only roles of this role category id or of the categories below \
+                          it; null: all. An id that names no role category (a skill \
+                          category's included) is NOT_FOUND."
+        )]
+        category: Option<ID>,
         #[graphql(
             default_with = "Some(20)",
             desc = "Page forwards: at most this many items (0 to `maxPage`, 100 by default) \
@@ -122,31 +129,39 @@ impl RoleQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Page<RoleView>> {
         let graph = graph(ctx);
-        check_query(ctx, query.as_deref()).api()?;
-        let query = Arc::new(query.unwrap_or_default());
-        let list = ListId::new("roles", &[Some(&query)]);
+        let category = category.as_ref().map(category_id).transpose().api()?;
         let args = Args {
             first,
             after,
             last,
             before,
         };
-        let window = Window::parse(ctx, list, args, 20, limits(ctx).max_page)?;
-        let fetch = {
-            let (graph, query) = (graph.clone(), query.clone());
-            move |need| {
-                let hits = graph.search_roles_keyed(&query, need);
-                hits.into_iter().map(|(k, r)| (k, r.clone())).collect()
-            }
-        };
-        let count = {
-            let graph = graph.clone();
-            move || graph.count_roles(&query)
-        };
-        paging::page(window, fetch, count, |role| RoleView {
-            graph: graph.clone(),
-            role,
-        })
+        roles_page(
+            ctx,
+            &graph,
+            "roles",
+            query.unwrap_or_default(),
+            category,
+            args,
+        )
         .await
+    }
+
+    /// The top-level role categories in display order: ESCO's ISCO-08 major groups under
+    /// one root, O*NET's SOC major groups under another, the seed's families of roles. Walk
+    /// down with `children`. A tree of its own, apart from the skills' `categories`.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn role_categories(&self, ctx: &Context<'_>) -> Vec<RoleCategoryView> {
+        RoleCategoryView::roots(&graph(ctx))
+    }
+
+    /// One role category by id; null when there is none (or the id is a skill category's).
+    async fn role_category(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The role category's id, e.g. `esco:isco.c2512`.")] id: ID,
+    ) -> async_graphql::Result<Option<RoleCategoryView>> {
+        let id = category_id(&id).api()?;
+        Ok(RoleCategoryView::of(&graph(ctx), id.as_str()))
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 
-use crate::domain::Level;
+use crate::domain::{CategoryKind, Level};
 use crate::graphql::args::{check_query, list_cost, search_cost};
 use crate::graphql::error::OrApi;
 use crate::graphql::inputs::{category_id, skill_id};
@@ -112,12 +112,12 @@ impl SkillQuery {
         .await
     }
 
-    /// All categories in display order.
+    /// All skill categories in display order (role categories are `roleCategories`).
     #[graphql(complexity = "list_cost(child_complexity)")]
     async fn categories(&self, ctx: &Context<'_>) -> Vec<CategoryView> {
         let graph = graph(ctx);
         graph
-            .categories()
+            .categories_of(CategoryKind::Skill)
             .into_iter()
             .map(|c| CategoryView {
                 graph: graph.clone(),

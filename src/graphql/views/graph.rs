@@ -1,6 +1,7 @@
 //! The graph's own objects: Skill, RelatedSkill, Resource, Category, Prerequisite,
-//! PrerequisiteGroup, Role, RoleRequirement, RoleSimilarity and SharedRequirement. They live in
-//! one file because they name each other (`Skill.requiredBy` → `RoleRequirement.skill` → `Skill`).
+//! PrerequisiteGroup, Role, RoleCategory, RoleRequirement, RoleSimilarity and
+//! SharedRequirement. They live in one file because they name each other (`Skill.requiredBy` →
+//! `RoleRequirement.skill` → `Skill`, `Role.category` → `RoleCategory.roles` → `Role`).
 //!
 //! Each `#[Object]` impl of a type that big lists hold is followed by its [`Flat`] impl: the
 //! same plain fields for the synchronous walk (see `flat`), over borrowed views so that nothing
@@ -8,22 +9,27 @@
 //! the whole list to async-graphql; the test in `views` fails for a plain field that is neither
 //! walked nor on its list of fields left to the executor.
 //!
-//! Depends on the domain, `args`, `enums` and `flat`; nothing here knows plans, gaps or matches
-//! (those are `answers`, which uses these views).
+//! Depends on the domain, `args`, `enums`, `flat` and `paging` (a role category pages its roles
+//! as `roles(category:)` does, through [`roles_page`]); nothing here knows plans, gaps or
+//! matches (those are `answers`, which uses these views).
 
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, SimpleObject, Value};
 
 use crate::domain::{
-    self, Category, Follow, Prerequisite, Reach, Requirement, Role, RoleSimilarity,
-    SharedRequirement, Skill, SkillGraph, SkillId,
+    self, Category, CategoryId, CategoryKind, Follow, Prerequisite, Reach, Requirement, Role,
+    RoleSimilarity, SharedRequirement, Skill, SkillGraph, SkillId,
 };
-use crate::graphql::args::{expansion, first_within, int, level, list_cost, page_cost};
+use crate::graphql::args::{
+    check_query, children_cost, expansion, first_within, int, level, list_cost, page_cost,
+};
 use crate::graphql::compute;
 use crate::graphql::enums::{Importance, PrerequisiteKind, ResourceKind};
 use crate::graphql::error::{ApiError, OrApi};
 use crate::graphql::flat::{self, Flat, FlatList, Selections};
+use crate::graphql::limits;
+use crate::graphql::paging::{self, Args, ListId, Page, Window};
 
 /// A reference inside one snapshot that does not resolve: the domain keeps referential
 /// integrity, so this is a bug, never a client's mistake.
@@ -441,6 +447,216 @@ impl Flat for CategoryRef<'_> {
     }
 }
 
+/// A node of the role category tree (see `CategoryKind`): apart from the skill categories.
+#[derive(Clone)]
+pub struct RoleCategoryView {
+    pub graph: Arc<SkillGraph>,
+    pub category: Arc<Category>,
+}
+
+impl RoleCategoryView {
+    /// The role category `id`; `None` for an unknown id or a skill category's.
+    pub fn of(graph: &Arc<SkillGraph>, id: &str) -> Option<Self> {
+        let category = graph
+            .category(id)
+            .filter(|c| c.kind == CategoryKind::Role)?;
+        Some(RoleCategoryView {
+            category: category.clone(),
+            graph: graph.clone(),
+        })
+    }
+
+    /// A role category a role or another category of the snapshot refers to; a miss is
+    /// `INTERNAL` (see `dangling`).
+    fn referenced(graph: &Arc<SkillGraph>, id: &str) -> async_graphql::Result<Self> {
+        Self::of(graph, id).ok_or_else(|| dangling("role category", id))
+    }
+
+    fn wrap(graph: &Arc<SkillGraph>, list: Vec<&Arc<Category>>) -> Vec<Self> {
+        list.into_iter()
+            .map(|c| RoleCategoryView {
+                graph: graph.clone(),
+                category: c.clone(),
+            })
+            .collect()
+    }
+
+    /// The top-level role categories, in display order.
+    pub fn roots(graph: &Arc<SkillGraph>) -> Vec<Self> {
+        Self::wrap(graph, graph.root_categories(CategoryKind::Role))
+    }
+}
+
+/// A group of roles: an ISCO-08 group (ESCO), a SOC major group (O*NET), a family of the
+/// seed's roles. A tree of its own, apart from the skills' `Category` tree.
+#[Object(name = "RoleCategory")]
+impl RoleCategoryView {
+    /// Stable slug id, e.g. `esco:isco.c2512` or `roles:ml-engineering`.
+    async fn id(&self) -> ID {
+        ID(self.category.id.to_string())
+    }
+    /// Display name, e.g. `Software developers`.
+    async fn name(&self) -> &str {
+        &self.category.name
+    }
+    /// What the category holds; null when none was written.
+    async fn description(&self) -> Option<&str> {
+        self.category.description.as_deref()
+    }
+    /// Display order among its siblings; lower first.
+    async fn order(&self) -> i32 {
+        self.category.order
+    }
+    /// The id in the taxonomy it was imported from (an ESCO URI, a SOC code).
+    async fn external_id(&self) -> Option<&str> {
+        self.category.external_id.as_deref()
+    }
+    /// The category this one lies within; null for a top-level one.
+    async fn parent(&self) -> async_graphql::Result<Option<RoleCategoryView>> {
+        self.category
+            .parent
+            .as_ref()
+            .map(|p| RoleCategoryView::referenced(&self.graph, p.as_str()))
+            .transpose()
+    }
+    /// The categories directly within this one, in display order. Counts ten times its
+    /// fields in the complexity limit (a list field counts 20): four levels of a tree fit
+    /// in the default limit; go deeper from a `roleCategory(id:)`.
+    #[graphql(complexity = "children_cost(child_complexity)")]
+    async fn children(&self) -> Vec<RoleCategoryView> {
+        RoleCategoryView::wrap(&self.graph, self.graph.category_children(&self.category.id))
+    }
+    /// This category and those it lies within, the top-level one first: a breadcrumb.
+    #[graphql(complexity = "list_cost(child_complexity)")]
+    async fn path(&self) -> Vec<RoleCategoryView> {
+        RoleCategoryView::wrap(&self.graph, self.graph.category_path(&self.category.id))
+    }
+    /// The roles in this category and in the categories below it, by id; paged as `roles`.
+    #[graphql(complexity = "page_cost(last.or(first), 20, child_complexity)")]
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default_with = "Some(20)",
+            desc = "Page forwards: at most this many items (0 to `maxPage`, 100 by default) \
+                    from the start of the list, or after `after`; null: 20. Not with `last`."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Page forwards from this cursor (an `endCursor` or an edge's \
+                          `cursor` of this very list): items strictly after it.")]
+        after: Option<String>,
+        #[graphql(
+            desc = "Page backwards: at most this many items (0 to `maxPage`) from the \
+                          end of the list, or before `before`. Not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Page backwards from this cursor (a `startCursor` or an edge's \
+                          `cursor` of this very list): items strictly before it."
+        )]
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<RoleView>> {
+        let args = Args {
+            first,
+            after,
+            last,
+            before,
+        };
+        roles_page(
+            ctx,
+            &self.graph,
+            "roleCategory.roles",
+            String::new(),
+            Some(self.category.id.clone()),
+            args,
+        )
+        .await
+    }
+}
+
+/// A page of the roles matching `query` (blank: all, by id) within role category `category`
+/// and the categories below it (`None`: everywhere): `roles(query:, category:)` and
+/// `RoleCategory.roles`. A category that is no role category's is `NOT_FOUND`.
+pub async fn roles_page(
+    ctx: &Context<'_>,
+    graph: &Arc<SkillGraph>,
+    list: &str,
+    query: String,
+    category: Option<CategoryId>,
+    args: Args,
+) -> async_graphql::Result<Page<RoleView>> {
+    check_query(ctx, Some(&query)).api()?;
+    if let Some(category) = &category {
+        // Asked first, so that a page of an unknown category is an error, not an empty list.
+        graph.roles_in_category(category).api()?;
+    }
+    let query = Arc::new(query);
+    let list = ListId::new(
+        list,
+        &[Some(&query), category.as_ref().map(CategoryId::as_str)],
+    );
+    let window = Window::parse(ctx, list, args, 20, limits(ctx).max_page)?;
+    let category = Arc::new(category);
+    let fetch = {
+        let (graph, query, category) = (graph.clone(), query.clone(), category.clone());
+        move |need| {
+            let hits = graph
+                .search_roles_in_keyed(&query, category.as_ref().as_ref(), need)
+                .unwrap_or_default();
+            hits.into_iter().map(|(k, r)| (k, r.clone())).collect()
+        }
+    };
+    let count = {
+        let graph = graph.clone();
+        move || {
+            graph
+                .count_roles_in(&query, category.as_ref().as_ref())
+                .unwrap_or_default()
+        }
+    };
+    let graph = graph.clone();
+    paging::page(window, fetch, count, move |role| RoleView {
+        graph: graph.clone(),
+        role,
+    })
+    .await
+}
+
+/// A [`RoleCategoryView`] borrowed, for the walk.
+pub(super) struct RoleCategoryRef<'a>(pub(super) &'a SkillGraph, pub(super) &'a Category);
+
+impl Flat for RoleCategoryRef<'_> {
+    const TYPE: &'static str = "RoleCategory";
+
+    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+        let RoleCategoryRef(graph, category) = *self;
+        match name {
+            "id" => flat::string(category.id.as_str()),
+            "name" => flat::string(&category.name),
+            "description" => flat::nullable_string(category.description.as_deref()),
+            "order" => flat::int(category.order),
+            "externalId" => flat::nullable_string(category.external_id.as_deref()),
+            "parent" => {
+                let parent = category.parent.as_ref().map(|p| graph.category(p.as_str()));
+                match parent {
+                    None => flat::nullable(None::<RoleCategoryRef<'_>>, sub),
+                    Some(None) => None,
+                    Some(Some(p)) => flat::nullable(Some(RoleCategoryRef(graph, p)), sub),
+                }
+            }
+            "children" => {
+                let list = graph.category_children(&category.id);
+                flat::objects(list.into_iter().map(|c| RoleCategoryRef(graph, c)), sub)
+            }
+            "path" => {
+                let list = graph.category_path(&category.id);
+                flat::objects(list.into_iter().map(|c| RoleCategoryRef(graph, c)), sub)
+            }
+            _ => None,
+        }
+    }
+}
+
 pub struct PrerequisiteView {
     pub graph: Arc<SkillGraph>,
     pub prerequisite: Prerequisite,
@@ -635,6 +851,15 @@ impl RoleView {
     async fn external_id(&self) -> Option<&str> {
         self.role.external_id.as_deref()
     }
+    /// The role category it sits in (an ISCO-08 group for ESCO, a SOC major group for
+    /// O*NET, a family of the seed's roles); null when it has none.
+    async fn category(&self) -> async_graphql::Result<Option<RoleCategoryView>> {
+        self.role
+            .category
+            .as_ref()
+            .map(|c| RoleCategoryView::referenced(&self.graph, c.as_str()))
+            .transpose()
+    }
 }
 
 /// A [`RoleView`] borrowed, for the walk.
@@ -651,6 +876,15 @@ impl Flat for RoleRef<'_> {
             "description" => flat::nullable_string(role.description.as_deref()),
             "aliases" => flat::strings(&role.aliases),
             "externalId" => flat::nullable_string(role.external_id.as_deref()),
+            "category" => {
+                let category = role.category.as_ref().map(|c| graph.category(c.as_str()));
+                match category {
+                    None => flat::nullable(None::<RoleCategoryRef<'_>>, sub),
+                    // A dangling reference is left to the executor, which reports it.
+                    Some(None) => None,
+                    Some(Some(c)) => flat::nullable(Some(RoleCategoryRef(graph, c)), sub),
+                }
+            }
             "requirements" => flat::objects(
                 role.requirements.iter().map(|requirement| RequirementRef {
                     graph,
