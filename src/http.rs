@@ -42,6 +42,7 @@ mod explore;
 mod explorer;
 mod graphql;
 mod metrics;
+mod operation;
 mod ops;
 mod paths;
 mod sse;

@@ -203,7 +203,7 @@ impl Executor for Guarded {
         let span = super::traced::operation_span();
         match span.in_scope(|| self.prepare(&mut request)) {
             Ok(ticket) => {
-                super::traced::name_operation(&span, &ticket);
+                super::traced::name_operation(&span, ticket.ty, ticket.operation_name());
                 self.stream_prepared(request, ticket, session_data, span)
             }
             Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),

@@ -28,8 +28,6 @@ use tracing::Span;
 use tracing::field::Empty;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
-use super::exec::Ticket;
-
 /// The extension that opens `graphql.validate` and `graphql.execute` spans.
 pub struct Traced;
 
@@ -112,18 +110,19 @@ pub fn outcome(span: &Span, response: &Response) {
 }
 
 /// Names an operation's span as the GraphQL semantic conventions do: `{type} {name}`, or the
-/// type alone for an anonymous operation.
-pub fn name_operation(span: &Span, ticket: &Ticket) {
+/// type alone for an anonymous operation. Takes the operation's type and name, not the guard's
+/// ticket, so this module stays below the guard (`exec`) that opens its spans.
+pub fn name_operation(span: &Span, ty: OperationType, name: Option<&str>) {
     if span.is_disabled() {
         return;
     }
-    let ty = match ticket.ty {
+    let ty = match ty {
         OperationType::Query => "query",
         OperationType::Mutation => "mutation",
         OperationType::Subscription => "subscription",
     };
     span.record("graphql.operation.type", ty);
-    let name = match ticket.operation_name() {
+    let name = match name {
         Some(name) => {
             span.record("graphql.operation.name", name);
             format!("{ty} {name}")

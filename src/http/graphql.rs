@@ -32,6 +32,10 @@ use tracing::Instrument as _;
 
 use super::admin::Auth;
 use super::cache::{Answer, Key};
+use super::operation::{
+    MIN_REVISION_HEADER, REVISION_HEADER, Wire, mutation_over_get, never_executed,
+    reach_min_revision, request_name,
+};
 use super::{AppState, limit_error, plain_error};
 use crate::graphql::error::Code;
 use crate::graphql::traced;
@@ -313,26 +317,6 @@ fn operation_name(batch: &BatchRequest) -> String {
     }
 }
 
-/// [`operation_name`] of one request.
-pub(super) fn request_name(request: &async_graphql::Request) -> String {
-    if let Some(name) = &request.operation_name {
-        return name.chars().take(64).collect();
-    }
-    // The name, if any, stands between the keyword and the first `(` or `{`.
-    let head = request.query.split(['{', '(']).next().unwrap_or("");
-    let mut words = head.split_whitespace();
-    let declared = match words.next() {
-        Some("query" | "mutation" | "subscription") => words.next(),
-        _ => None,
-    };
-    declared
-        .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .map_or_else(
-            || "anonymous".into(),
-            |name| name.chars().take(64).collect(),
-        )
-}
-
 /// Runs a GraphQL request. `key` identifies a single request for the response cache (its raw
 /// bytes and transport; the revision and scope are filled in here).
 async fn execute(
@@ -412,60 +396,6 @@ fn cache_control(public: bool, max_age: std::time::Duration) -> HeaderValue {
     }
 }
 
-/// The revision an answer was computed on (a mutation's: the one it produced).
-pub(super) const REVISION_HEADER: &str = "skillgraph-revision";
-/// "Answer only once you have reached this revision": read-your-writes across replicas.
-const MIN_REVISION_HEADER: &str = "skillgraph-min-revision";
-
-/// Waits, up to the configured bound, until the server has reached the request's
-/// `Skillgraph-Min-Revision`; refuses with `REVISION_NOT_REACHED` (503) if it does not, and
-/// with `INVALID_INPUT` if the header is not a revision.
-pub(super) async fn reach_min_revision(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<(), Response> {
-    let Some(value) = headers.get(MIN_REVISION_HEADER) else {
-        return Ok(());
-    };
-    let Some(wanted) = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    else {
-        return Err(plain_error(
-            StatusCode::BAD_REQUEST,
-            "Skillgraph-Min-Revision must be a revision number",
-        ));
-    };
-    let mut revisions = state.catalog.watch_revision();
-    let reached = tokio::time::timeout(
-        state.min_revision_wait,
-        revisions.wait_for(|&revision| revision >= wanted),
-    )
-    .await;
-    if matches!(reached, Ok(Ok(_))) {
-        return Ok(());
-    }
-    let at = state.catalog.snapshot().revision();
-    let mut response = super::refusal(
-        Code::RevisionNotReached,
-        None,
-        &format!(
-            "this server is at revision {at} and did not reach revision {wanted} within {} ms: \
-             retry, or ask the writer",
-            state.min_revision_wait.as_millis()
-        ),
-        &[("revision", at.into()), ("wanted", wanted.into())],
-    );
-    response
-        .headers_mut()
-        .insert(REVISION_HEADER, HeaderValue::from(at));
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    Err(response)
-}
-
 /// One request of a batch: checked, then executed (no cache, no GET rules: batches are POST).
 async fn run(
     state: &AppState,
@@ -477,7 +407,7 @@ async fn run(
     let response = match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
-            traced::name_operation(&span, &ticket);
+            traced::name_operation(&span, ticket.ty, ticket.operation_name());
             let request = request.data(Snapshot(snapshot)).data(caller);
             state
                 .executor
@@ -532,7 +462,7 @@ async fn single(
     }
     let ticket = match span.in_scope(|| state.executor.prepare(&mut request)) {
         Ok(ticket) => {
-            traced::name_operation(&span, &ticket);
+            traced::name_operation(&span, ticket.ty, ticket.operation_name());
             ticket
         }
         Err(refusal) => {
@@ -600,18 +530,6 @@ async fn single(
     }
 }
 
-/// The refusal of a mutation sent over GET, which must be safe.
-pub(super) fn mutation_over_get() -> Response {
-    let mut response = plain_error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "mutations are not allowed over GET: use POST",
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST"));
-    response
-}
-
 /// A stored answer: for a GET whose `If-None-Match` names it, 304 (only GET may revalidate:
 /// RFC 9110 §13.1.2), else the body.
 fn answered(headers: &HeaderMap, answer: &Answer, get: bool) -> Response {
@@ -664,35 +582,6 @@ fn respond_one(headers: &HeaderMap, response: &async_graphql::Response) -> Respo
         never_executed(response),
         serde_json::to_string(&Wire::from(response)),
     )
-}
-
-fn never_executed(r: &async_graphql::Response) -> bool {
-    r.data == async_graphql::Value::Null
-        && !r.errors.is_empty()
-        && r.errors.iter().all(|e| e.path.is_empty())
-}
-
-/// A response as it goes on the wire: without a `data` entry when nothing executed (GraphQL
-/// spec, "Response Format": an error raised before execution leaves `data` out, so clients can
-/// tell a refused request from a `null` answer).
-#[derive(serde::Serialize)]
-pub(super) struct Wire<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a async_graphql::Value>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [async_graphql::ServerError],
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
-}
-
-impl<'a> From<&'a async_graphql::Response> for Wire<'a> {
-    fn from(r: &'a async_graphql::Response) -> Self {
-        Wire {
-            data: (!never_executed(r)).then_some(&r.data),
-            errors: &r.errors,
-            extensions: &r.extensions,
-        }
-    }
 }
 
 fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<String>) -> Response {

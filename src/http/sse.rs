@@ -20,7 +20,7 @@
 //! it needs per-reservation state on the server; over HTTP/2, or for the one or two streams a
 //! page keeps, distinct connections do.
 //!
-//! This module knows the HTTP transport ([`super::graphql`]) and the executor; nothing below it
+//! This module knows what the HTTP transports share ([`super::operation`]) and the executor; nothing below it
 //! knows that events exist.
 
 use std::convert::Infallible;
@@ -35,8 +35,8 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use tokio::sync::watch;
 
 use super::AppState;
-use super::graphql::{Wire, mutation_over_get, reach_min_revision, request_name};
 use super::metrics::OpenStream;
+use super::operation::{Wire, mutation_over_get, reach_min_revision, request_name};
 use crate::graphql::Caller;
 use crate::graphql::error::Code;
 use crate::graphql::traced;
@@ -107,7 +107,7 @@ pub(super) async fn respond(
             return event_stream(state, stream::iter([answer]).boxed());
         }
     };
-    traced::name_operation(&span, &ticket);
+    traced::name_operation(&span, ticket.ty, ticket.operation_name());
     if get && ticket.ty == OperationType::Mutation {
         state.metrics.observe(&operation, false, started.elapsed());
         return mutation_over_get();
