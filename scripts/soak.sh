@@ -4,8 +4,8 @@
 #   scripts/soak.sh                 # 64 clients for 60 s on the seed + ESCO (when present)
 #   SECONDS_TO_RUN=10 scripts/soak.sh
 #
-# Four wrk instances of 15 connections each (learning paths, role gaps, searches, role
-# matching; scripts/rotate.lua) plus 4 writer clients (examples/writer.rs, durable
+# Four wrk instances of 15 connections each (learning paths, role gaps, searches of skills and
+# of roles within a category, role matching; scripts/rotate.lua) plus 4 writer clients (examples/writer.rs, durable
 # updateSkill mutations) hold 64 concurrent clients against one server. Every write moves the
 # revision, so the response cache recomputes each question after each write. It fails (exit 1) on any error or non-200 answer,
 # and prints throughput and p50/p99 per workload.
@@ -26,7 +26,8 @@ start_server
 q() { printf '{"query":"%s"}' "$1"; }
 paths=$(q '{ learningPath(from: {role: \"software-engineer\"}, to: {roles: [\"ai-engineer\"]}) { stages totalHours steps { position stage skill { id name } toLevel hours } } }')
 gaps=$(q '{ roleGap(from: {skills: [{skill: \"python\", level: 4}, {skill: \"sql\", level: 3}]}, to: \"ml-engineer\") { readiness hours missing { requirement { skill { id } level } } path { stages totalHours } } }')
-searches=$(q '{ skills(query: \"data\", first: 20) { edges { node { id name category { name } } } } }')
+# Role searches within a category read the per-revision index of each category's roles.
+searches=$(q '{ skills(query: \"data\", first: 20) { edges { node { id name category { name } } } } roles(category: \"roles:ml-ai\", query: \"engineer\", first: 10) { nodes { id category { path { name } } } } }')
 matches=$(q '{ matchRoles(profile: {role: \"data-scientist\"}, first: 10) { role { id name } readiness hours missingEssential } }')
 
 for name in paths gaps searches matches; do
