@@ -16,11 +16,12 @@
 
 use std::collections::HashMap;
 
-use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, FragmentDefinition, Selection};
 use async_graphql::registry::Registry;
 use async_graphql::resolver_utils::{EnumType, enum_value, resolve_list};
-use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
+use async_graphql::{
+    ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult, Value,
+};
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
@@ -40,85 +41,184 @@ impl<'a> Selections<'a> {
     }
 }
 
+/// The JSON text the walk writes: the list's answer, serialized as it is walked, so no
+/// `Value` tree is built, hashed, serialized and dropped for it (for 300 prerequisites with
+/// their skills that tree was 900 maps, and building, writing and dropping them half of the
+/// request).
+#[derive(Default)]
+pub struct Json(Vec<u8>);
+
+impl Json {
+    fn with_capacity(bytes: usize) -> Self {
+        Json(Vec::with_capacity(bytes))
+    }
+
+    fn raw(&mut self, text: &str) {
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    fn str(&mut self, text: &str) {
+        // Writing into a Vec cannot fail, and a &str is always valid JSON string content.
+        let _ = serde_json::to_writer(&mut self.0, text);
+    }
+
+    fn int(&mut self, value: i32) {
+        let _ = serde_json::to_writer(&mut self.0, &value);
+    }
+}
+
 /// A GraphQL object whose plain fields can be resolved synchronously.
 pub trait Flat {
     /// The object's GraphQL type name, for `__typename` and fragment type conditions.
     const TYPE: &'static str;
 
-    /// The value of the field `name`, with `sub` its own selection (for object and list
-    /// fields); `None` when this walk does not resolve that field.
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value>;
+    /// Writes the value of the field `name`, with `sub` its own selection (for object and
+    /// list fields); `None` when this walk does not resolve that field (what it wrote is then
+    /// thrown away with the rest of the list).
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()>;
 }
 
-/// Resolves `value` as an object over `selection`, or `None` to leave it to the executor.
-pub fn object<T: Flat + ?Sized>(value: &T, selection: Selections<'_>) -> Option<Value> {
-    let mut map = IndexMap::with_capacity(selection.items.len());
-    collect(value, selection.items, selection.fragments, &mut map)?;
+/// The most fields one object of the walk may select; more are left to the executor (no
+/// answer type comes near it, and a fixed array keeps the duplicate-key check off the heap).
+const MAX_KEYS: usize = 32;
+
+/// The response keys an object has written so far, to find one selected twice.
+struct Keys<'a> {
+    keys: [&'a str; MAX_KEYS],
+    len: usize,
+}
+
+impl<'a> Keys<'a> {
+    /// Records `key`; `None` when it was already written or there are too many.
+    fn add(&mut self, key: &'a str) -> Option<()> {
+        if self.len == MAX_KEYS || self.keys[..self.len].contains(&key) {
+            return None;
+        }
+        self.keys[self.len] = key;
+        self.len += 1;
+        Some(())
+    }
+}
+
+/// Writes `value` as an object over `selection`, or `None` to leave it to the executor.
+pub fn object<T: Flat + ?Sized>(
+    out: &mut Json,
+    value: &T,
+    selection: Selections<'_>,
+) -> Option<()> {
+    out.0.push(b'{');
+    let mut keys = Keys {
+        keys: [""; MAX_KEYS],
+        len: 0,
+    };
+    collect(value, selection.items, selection.fragments, out, &mut keys)?;
     // Nothing left selected (every field under a false @include): async-graphql answers
     // such an object with null, so leave it to the executor rather than answer `{}`.
-    if map.is_empty() {
+    if keys.len == 0 {
         return None;
     }
-    Some(Value::Object(map))
+    out.0.push(b'}');
+    Some(())
 }
 
 /// An optional object: `null` when absent.
-pub fn nullable<T: Flat>(value: Option<T>, selection: Selections<'_>) -> Option<Value> {
+pub fn nullable<T: Flat>(
+    out: &mut Json,
+    value: Option<T>,
+    selection: Selections<'_>,
+) -> Option<()> {
     match value {
-        Some(value) => object(&value, selection),
-        None => Some(Value::Null),
+        Some(value) => object(out, &value, selection),
+        None => null(out),
     }
 }
 
 /// A non-null object. Absent (a dangling reference, which the domain rules out) it is left to
 /// the executor, whose resolver answers the `INTERNAL` error.
-pub fn required<T: Flat>(value: Option<T>, selection: Selections<'_>) -> Option<Value> {
-    object(&value?, selection)
+pub fn required<T: Flat>(
+    out: &mut Json,
+    value: Option<T>,
+    selection: Selections<'_>,
+) -> Option<()> {
+    object(out, &value?, selection)
 }
 
 /// A list of objects.
 pub fn objects<T: Flat>(
+    out: &mut Json,
     items: impl IntoIterator<Item = T>,
     selection: Selections<'_>,
-) -> Option<Value> {
-    items
-        .into_iter()
-        .map(|item| object(&item, selection))
-        .collect::<Option<Vec<_>>>()
-        .map(Value::List)
+) -> Option<()> {
+    out.0.push(b'[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.0.push(b',');
+        }
+        object(out, &item, selection)?;
+    }
+    out.0.push(b']');
+    Some(())
 }
 
-pub fn string(text: &str) -> Option<Value> {
-    Some(Value::String(text.to_owned()))
+pub fn null(out: &mut Json) -> Option<()> {
+    out.raw("null");
+    Some(())
 }
 
-pub fn nullable_string(text: Option<&str>) -> Option<Value> {
-    Some(text.map_or(Value::Null, |t| Value::String(t.to_owned())))
+pub fn string(out: &mut Json, text: &str) -> Option<()> {
+    out.str(text);
+    Some(())
 }
 
-pub fn strings(list: &[String]) -> Option<Value> {
-    Some(Value::List(
-        list.iter().map(|s| Value::String(s.clone())).collect(),
-    ))
+pub fn nullable_string(out: &mut Json, text: Option<&str>) -> Option<()> {
+    match text {
+        Some(text) => string(out, text),
+        None => null(out),
+    }
 }
 
-pub fn int(value: i32) -> Option<Value> {
-    Some(Value::from(value))
+pub fn strings(out: &mut Json, list: &[String]) -> Option<()> {
+    let _ = serde_json::to_writer(&mut out.0, list);
+    Some(())
 }
 
-pub fn nullable_int(value: Option<i32>) -> Option<Value> {
-    Some(value.map_or(Value::Null, Value::from))
+pub fn int(out: &mut Json, value: i32) -> Option<()> {
+    out.int(value);
+    Some(())
 }
 
-pub fn enumeration<T: EnumType>(value: T) -> Option<Value> {
-    Some(enum_value(value))
+pub fn nullable_int(out: &mut Json, value: Option<i32>) -> Option<()> {
+    match value {
+        Some(value) => int(out, value),
+        None => null(out),
+    }
 }
 
-fn collect<T: Flat + ?Sized>(
+pub fn ints(out: &mut Json, values: impl IntoIterator<Item = i32>) -> Option<()> {
+    out.0.push(b'[');
+    for (i, value) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.0.push(b',');
+        }
+        out.int(value);
+    }
+    out.0.push(b']');
+    Some(())
+}
+
+pub fn enumeration<T: EnumType>(out: &mut Json, value: T) -> Option<()> {
+    match enum_value(value) {
+        Value::Enum(name) => string(out, name.as_str()),
+        _ => None,
+    }
+}
+
+fn collect<'a, T: Flat + ?Sized>(
     value: &T,
-    items: &[Positioned<Selection>],
-    fragments: &Fragments,
-    map: &mut IndexMap<Name, Value>,
+    items: &'a [Positioned<Selection>],
+    fragments: &'a Fragments,
+    out: &mut Json,
+    keys: &mut Keys<'a>,
 ) -> Option<()> {
     for selection in items {
         match &selection.node {
@@ -129,15 +229,19 @@ fn collect<T: Flat + ?Sized>(
                 if !field.arguments.is_empty() || !field.directives.is_empty() {
                     return None;
                 }
-                let key = &field.response_key().node;
-                if map.contains_key(key) {
-                    return None;
+                let key = field.response_key().node.as_str();
+                keys.add(key)?;
+                if keys.len > 1 {
+                    out.0.push(b',');
                 }
-                let resolved = match field.name.node.as_str() {
-                    "__typename" => Value::String(T::TYPE.to_owned()),
-                    name => value.field(name, Selections::of(field, fragments))?,
-                };
-                map.insert(key.clone(), resolved);
+                // A response key is a GraphQL name: nothing in it to escape.
+                out.0.push(b'"');
+                out.raw(key);
+                out.raw("\":");
+                match field.name.node.as_str() {
+                    "__typename" => string(out, T::TYPE)?,
+                    name => value.field(name, Selections::of(field, fragments), out)?,
+                }
             }
             Selection::FragmentSpread(spread) => {
                 if !spread.node.directives.is_empty() {
@@ -147,7 +251,13 @@ fn collect<T: Flat + ?Sized>(
                 if fragment.type_condition.node.on.node != T::TYPE {
                     return None;
                 }
-                collect(value, &fragment.selection_set.node.items, fragments, map)?;
+                collect(
+                    value,
+                    &fragment.selection_set.node.items,
+                    fragments,
+                    out,
+                    keys,
+                )?;
             }
             Selection::InlineFragment(fragment) => {
                 let fragment = &fragment.node;
@@ -159,7 +269,13 @@ fn collect<T: Flat + ?Sized>(
                 {
                     return None;
                 }
-                collect(value, &fragment.selection_set.node.items, fragments, map)?;
+                collect(
+                    value,
+                    &fragment.selection_set.node.items,
+                    fragments,
+                    out,
+                    keys,
+                )?;
             }
         }
     }
@@ -173,6 +289,47 @@ fn collect<T: Flat + ?Sized>(
 pub enum Walk {
     On,
     Off,
+}
+
+/// Put into a request's data by a transport that writes its response with [`write`]: the
+/// walk then hands its JSON text over as it wrote it, in a `Value::Binary` (a type no field
+/// of this schema answers, so nothing else can be mistaken for it), instead of parsing it
+/// back into a `Value` tree.
+#[derive(Clone, Copy, Debug)]
+pub struct Raw;
+
+/// Writes `value` as JSON, as serde would, except that a `Value::Binary` is JSON text the walk
+/// wrote (see [`Raw`]) and goes out as it is.
+pub fn write(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Binary(json) => out.extend_from_slice(json),
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write(out, item);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let _ = serde_json::to_writer(&mut *out, key.as_str());
+                out.push(b':');
+                write(out, item);
+            }
+            out.push(b'}');
+        }
+        // Scalars and enums as serde writes them: nothing of the walk's inside.
+        scalar => {
+            let _ = serde_json::to_writer(&mut *out, scalar);
+        }
+    }
 }
 
 /// A list of `T` with the GraphQL type of `Vec<T>`, resolved in one synchronous walk when it
@@ -203,8 +360,14 @@ impl<T: OutputType + Flat> OutputType for FlatList<T> {
                 items: &ctx.item.node.items,
                 fragments: &ctx.query_env.fragments,
             };
-            if let Some(list) = objects(&self.0, selection) {
-                return Ok(list);
+            let mut out = Json::with_capacity(64 * self.0.len() + 2);
+            if objects(&mut out, &self.0, selection).is_some() {
+                if ctx.data_opt::<Raw>().is_some() {
+                    return Ok(Value::Binary(out.0.into()));
+                }
+                // A transport that serializes the response itself gets the tree.
+                return serde_json::from_slice(&out.0)
+                    .map_err(|e| ServerError::new(format!("the walk wrote bad JSON: {e}"), None));
             }
         }
         resolve_list(ctx, field, &self.0, Some(self.0.len())).await
@@ -214,8 +377,8 @@ impl<T: OutputType + Flat> OutputType for FlatList<T> {
 impl<T: Flat> Flat for &T {
     const TYPE: &'static str = T::TYPE;
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
-        (**self).field(name, sub)
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
+        (**self).field(name, sub, out)
     }
 }
 
@@ -239,6 +402,10 @@ pub(super) fn walks<T: Flat>(value: &T, name: &str) -> bool {
         return false;
     };
     value
-        .field(name, Selections::of(&field.node, &document.fragments))
+        .field(
+            name,
+            Selections::of(&field.node, &document.fragments),
+            &mut Json::default(),
+        )
         .is_some()
 }

@@ -38,8 +38,8 @@ use super::operation::{
 };
 use super::{AppState, limit_error, plain_error};
 use crate::graphql::error::Code;
-use crate::graphql::traced;
 use crate::graphql::{Caller, Produced, Snapshot};
+use crate::graphql::{flat, traced};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -408,7 +408,10 @@ async fn run(
         Ok(ticket) if ticket.ty == OperationType::Subscription => over_websocket(),
         Ok(ticket) => {
             traced::name_operation(&span, ticket.ty, ticket.operation_name());
-            let request = request.data(Snapshot(snapshot)).data(caller);
+            let request = request
+                .data(Snapshot(snapshot))
+                .data(caller)
+                .data(flat::Raw);
             state
                 .executor
                 .execute_prepared(request, &ticket)
@@ -477,7 +480,10 @@ async fn single(
     if get && ticket.ty == OperationType::Mutation {
         return (mutation_over_get(), false);
     }
-    let request = request.data(Snapshot(snapshot)).data(caller);
+    let request = request
+        .data(Snapshot(snapshot))
+        .data(caller)
+        .data(flat::Raw);
     let cache = match &state.cache {
         Some(cache) if ticket.ty == OperationType::Query => cache,
         _ => {
@@ -504,7 +510,7 @@ async fn single(
             if !response.errors.is_empty() {
                 return Err(response);
             }
-            match serde_json::to_vec(&response) {
+            match Wire::from(&response).to_json() {
                 Ok(body) => Ok(Arc::new(Answer::new(revision, body.into()))),
                 Err(e) => {
                     tracing::error!(error = %e, "could not serialize a response");
@@ -571,7 +577,7 @@ fn respond(headers: &HeaderMap, response: BatchResponse) -> Response {
         BatchResponse::Batch(list) => {
             let not_executed = !list.is_empty() && list.iter().all(never_executed);
             let wire: Vec<Wire> = list.iter().map(Wire::from).collect();
-            render(headers, not_executed, serde_json::to_string(&wire))
+            render(headers, not_executed, Wire::list_to_json(&wire))
         }
     }
 }
@@ -580,11 +586,11 @@ fn respond_one(headers: &HeaderMap, response: &async_graphql::Response) -> Respo
     render(
         headers,
         never_executed(response),
-        serde_json::to_string(&Wire::from(response)),
+        Wire::from(response).to_json(),
     )
 }
 
-fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<String>) -> Response {
+fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<Vec<u8>>) -> Response {
     let modern = wants_graphql_response(headers);
     let status = if modern && not_executed {
         StatusCode::BAD_REQUEST
@@ -598,7 +604,7 @@ fn render(headers: &HeaderMap, not_executed: bool, body: serde_json::Result<Stri
     };
     let body = body.unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not serialize a response");
-        Code::Internal.body("internal error", &[])
+        Code::Internal.body("internal error", &[]).into_bytes()
     });
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }

@@ -8,6 +8,7 @@ use axum::response::Response;
 
 use super::{AppState, plain_error};
 use crate::graphql::error::Code;
+use crate::graphql::flat;
 
 /// The name logs and metrics use for one request: the operation name it gives or its document
 /// declares (`query Name …`), `anonymous` without one.
@@ -106,13 +107,9 @@ pub(super) fn never_executed(r: &async_graphql::Response) -> bool {
 /// A response as it goes on the wire: without a `data` entry when nothing executed (GraphQL
 /// spec, "Response Format": an error raised before execution leaves `data` out, so clients can
 /// tell a refused request from a `null` answer).
-#[derive(serde::Serialize)]
 pub(super) struct Wire<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<&'a async_graphql::Value>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [async_graphql::ServerError],
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
@@ -123,5 +120,57 @@ impl<'a> From<&'a async_graphql::Response> for Wire<'a> {
             errors: &r.errors,
             extensions: &r.extensions,
         }
+    }
+}
+
+impl Wire<'_> {
+    /// The JSON text of the response. `data` is written by [`flat::write`], which passes on the
+    /// JSON the walk of big lists wrote for a request carrying [`flat::Raw`]; errors and
+    /// extensions are serde's.
+    pub(super) fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(256);
+        self.write(&mut out)?;
+        Ok(out)
+    }
+
+    fn write(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let mut first = true;
+        let mut key = |out: &mut Vec<u8>, name: &str| {
+            out.extend_from_slice(if first { b"{\"" } else { b",\"" });
+            first = false;
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+        };
+        if let Some(data) = self.data {
+            key(out, "data");
+            flat::write(out, data);
+        }
+        if !self.errors.is_empty() {
+            key(out, "errors");
+            serde_json::to_writer(&mut *out, self.errors)?;
+        }
+        if !self.extensions.is_empty() {
+            key(out, "extensions");
+            serde_json::to_writer(&mut *out, self.extensions)?;
+        }
+        if first {
+            out.push(b'{');
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    /// A list of responses (a batch) as one JSON array.
+    pub(super) fn list_to_json(list: &[Wire<'_>]) -> serde_json::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(256 * list.len() + 2);
+        out.push(b'[');
+        for (i, wire) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            wire.write(&mut out)?;
+        }
+        out.push(b']');
+        Ok(out)
     }
 }

@@ -39,7 +39,7 @@ use super::metrics::OpenStream;
 use super::operation::{Wire, mutation_over_get, reach_min_revision, request_name};
 use crate::graphql::Caller;
 use crate::graphql::error::Code;
-use crate::graphql::traced;
+use crate::graphql::{flat, traced};
 
 const EVENT_STREAM: &str = "text/event-stream";
 
@@ -113,10 +113,12 @@ pub(super) async fn respond(
         return mutation_over_get();
     }
     let subscription = ticket.ty == OperationType::Subscription;
-    let mut results =
-        state
-            .executor
-            .stream_prepared(request.data(caller), ticket, None, span.clone());
+    let mut results = state.executor.stream_prepared(
+        request.data(caller).data(flat::Raw),
+        ticket,
+        None,
+        span.clone(),
+    );
     if !subscription {
         // Run here, inside the request's timeout and concurrency limit, not in the body.
         let answer = results.next().await.unwrap_or_else(|| {
@@ -235,11 +237,15 @@ impl Events {
 /// A `next` event. JSON as serde_json writes it holds no line break, so it fits one `data:`
 /// line.
 fn next_event(result: &async_graphql::Response) -> Bytes {
-    let json = serde_json::to_string(&Wire::from(result)).unwrap_or_else(|e| {
+    let json = Wire::from(result).to_json().unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not serialize a response");
-        Code::Internal.body("internal error", &[])
+        Code::Internal.body("internal error", &[]).into_bytes()
     });
-    Bytes::from(format!("event: next\ndata: {json}\n\n"))
+    let mut event = Vec::with_capacity(json.len() + 20);
+    event.extend_from_slice(b"event: next\ndata: ");
+    event.extend_from_slice(&json);
+    event.extend_from_slice(b"\n\n");
+    Bytes::from(event)
 }
 
 #[cfg(test)]

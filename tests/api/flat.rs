@@ -2,13 +2,15 @@
 //! executor: every query here runs both ways on the seeded graph and the answers must be
 //! equal, including the selections the walk hands back to the executor. Compared as JSON
 //! values, not bytes: async-graphql 7 orders an object's fields by completion, so a field
-//! that awaits (a gap's `hours`, planned on the blocking pool) may come out last.
+//! that awaits (a gap's `hours`, planned on the blocking pool) may come out last. A third run
+//! asks as HTTP does ([`Raw`]: the walk's JSON text passed on as written) and must answer the
+//! same.
 
 use std::sync::Arc;
 
 use async_graphql::{Request, Variables};
 use serde_json::json;
-use skillgraph::graphql::flat::Walk;
+use skillgraph::graphql::flat::{Raw, Walk, write};
 use skillgraph::graphql::{self, Limits};
 
 use crate::helpers::seed_dir;
@@ -75,7 +77,14 @@ async fn the_synchronous_walk_answers_exactly_as_the_executor() {
         let request = || Request::new(*query).variables(Variables::from_json(json!({"on": false})));
         let walked = schema.execute(request()).await;
         let executed = schema.execute(request().data(Walk::Off)).await;
+        // As HTTP asks: the walk's JSON text passed on as written, into the response's.
+        let raw = schema.execute(request().data(Raw)).await;
         assert!(walked.errors.is_empty(), "{query}: {:?}", walked.errors);
+        assert!(raw.errors.is_empty(), "{query}: {:?}", raw.errors);
+        let mut text = vec![];
+        write(&mut text, &raw.data);
+        let raw: serde_json::Value = serde_json::from_slice(&text)
+            .unwrap_or_else(|e| panic!("{query}: the raw answer is not JSON ({e})"));
         let (walked, executed) = (
             serde_json::to_value(&walked).unwrap(),
             serde_json::to_value(&executed).unwrap(),
@@ -85,5 +94,6 @@ async fn the_synchronous_walk_answers_exactly_as_the_executor() {
             "{query} answered too little: {walked}"
         );
         assert_eq!(walked, executed, "{query}");
+        assert_eq!(raw, executed["data"], "{query}: written raw");
     }
 }

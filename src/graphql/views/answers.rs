@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Object, SimpleObject, Union, Value};
+use async_graphql::{Object, SimpleObject, Union};
 
 use super::graph::{RoleRequirementView, RoleView, SkillRef, SkillView, skills};
 use crate::domain::{
@@ -18,7 +18,7 @@ use crate::domain::{
 use crate::graphql::args::{int, level, list_cost};
 use crate::graphql::compute_in;
 use crate::graphql::error::OrApi;
-use crate::graphql::flat::{self, Flat, FlatList, Selections};
+use crate::graphql::flat::{self, Flat, FlatList, Json, Selections};
 use crate::graphql::traced::Work;
 
 pub struct LearningPathView {
@@ -255,26 +255,21 @@ impl PathStepView {
 impl Flat for PathStepView {
     const TYPE: &'static str = "PathStep";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let step = self.step();
         match name {
-            "position" => flat::int(int(u64::from(step.position))),
-            "stage" => flat::int(int(u64::from(step.stage))),
-            "skill" => flat::required(SkillRef::of(&self.graph, &step.skill), sub),
-            "fromLevel" => flat::int(level(step.from_level)),
-            "toLevel" => flat::int(level(Some(step.to_level))),
-            "hours" => flat::int(int(u64::from(step.hours))),
-            "startWeek" => flat::nullable_int(step.start_week.map(|w| int(u64::from(w)))),
-            "endWeek" => flat::nullable_int(step.end_week.map(|w| int(u64::from(w)))),
-            "because" => flat::objects(skills(&self.graph, &step.because), sub),
-            "dependents" => Some(Value::List(
-                step.dependents
-                    .iter()
-                    .map(|&p| Value::from(int(u64::from(p))))
-                    .collect(),
-            )),
-            "chain" => flat::objects(skills(&self.graph, &step.chain), sub),
-            "alternatives" => flat::objects(skills(&self.graph, &step.alternatives), sub),
+            "position" => flat::int(out, int(u64::from(step.position))),
+            "stage" => flat::int(out, int(u64::from(step.stage))),
+            "skill" => flat::required(out, SkillRef::of(&self.graph, &step.skill), sub),
+            "fromLevel" => flat::int(out, level(step.from_level)),
+            "toLevel" => flat::int(out, level(Some(step.to_level))),
+            "hours" => flat::int(out, int(u64::from(step.hours))),
+            "startWeek" => flat::nullable_int(out, step.start_week.map(|w| int(u64::from(w)))),
+            "endWeek" => flat::nullable_int(out, step.end_week.map(|w| int(u64::from(w)))),
+            "because" => flat::objects(out, skills(&self.graph, &step.because), sub),
+            "dependents" => flat::ints(out, step.dependents.iter().map(|&p| int(u64::from(p)))),
+            "chain" => flat::objects(out, skills(&self.graph, &step.chain), sub),
+            "alternatives" => flat::objects(out, skills(&self.graph, &step.alternatives), sub),
             _ => None,
         }
     }
@@ -414,13 +409,13 @@ pub struct RequirementStatusView {
 impl Flat for RequirementStatusView {
     const TYPE: &'static str = "RequirementStatus";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         match name {
-            "requirement" => flat::object(&self.requirement, sub),
-            "currentLevel" => flat::int(self.current_level),
+            "requirement" => flat::object(out, &self.requirement, sub),
+            "currentLevel" => flat::int(out, self.current_level),
             "heldSkill" => match &self.held_skill {
-                Some(skill) => flat::object(skill, sub),
-                None => Some(Value::Null),
+                Some(skill) => flat::object(out, skill, sub),
+                None => flat::null(out),
             },
             _ => None,
         }

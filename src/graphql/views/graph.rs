@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, SimpleObject, Value};
+use async_graphql::{Context, ID, Object, SimpleObject};
 
 use crate::domain::{
     self, Category, CategoryId, CategoryKind, Follow, Prerequisite, Reach, Requirement, Role,
@@ -27,7 +27,7 @@ use crate::graphql::args::{
 use crate::graphql::compute;
 use crate::graphql::enums::{Importance, PrerequisiteKind, ResourceKind};
 use crate::graphql::error::{ApiError, OrApi};
-use crate::graphql::flat::{self, Flat, FlatList, Selections};
+use crate::graphql::flat::{self, Flat, FlatList, Json, Selections};
 use crate::graphql::limits;
 use crate::graphql::paging::{self, Args, ListId, Page, Window};
 
@@ -307,21 +307,21 @@ impl<'a> SkillRef<'a> {
 impl Flat for SkillRef<'_> {
     const TYPE: &'static str = "Skill";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let skill = self.skill;
         match name {
-            "id" => flat::string(skill.id.as_str()),
-            "name" => flat::string(&skill.name),
-            "description" => flat::nullable_string(skill.description.as_deref()),
+            "id" => flat::string(out, skill.id.as_str()),
+            "name" => flat::string(out, &skill.name),
+            "description" => flat::nullable_string(out, skill.description.as_deref()),
             "category" => {
                 let category = self.graph.category(skill.category.as_str());
-                flat::required(category.map(|c| CategoryRef(self.graph, c)), sub)
+                flat::required(out, category.map(|c| CategoryRef(self.graph, c)), sub)
             }
-            "aliases" => flat::strings(&skill.aliases),
-            "tags" => flat::strings(&skill.tags),
-            "hours" => flat::int(int(u64::from(skill.hours))),
-            "externalId" => flat::nullable_string(skill.external_id.as_deref()),
-            "resources" => flat::objects(skill.resources.iter().map(ResourceRef), sub),
+            "aliases" => flat::strings(out, &skill.aliases),
+            "tags" => flat::strings(out, &skill.tags),
+            "hours" => flat::int(out, int(u64::from(skill.hours))),
+            "externalId" => flat::nullable_string(out, skill.external_id.as_deref()),
+            "resources" => flat::objects(out, skill.resources.iter().map(ResourceRef), sub),
             _ => None,
         }
     }
@@ -330,12 +330,12 @@ impl Flat for SkillRef<'_> {
 impl Flat for SkillView {
     const TYPE: &'static str = "Skill";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         SkillRef {
             graph: &self.graph,
             skill: &self.skill,
         }
-        .field(name, sub)
+        .field(name, sub, out)
     }
 }
 
@@ -365,11 +365,11 @@ pub(super) struct ResourceRef<'a>(pub(super) &'a domain::Resource);
 impl Flat for ResourceRef<'_> {
     const TYPE: &'static str = "Resource";
 
-    fn field(&self, name: &str, _: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, _: Selections<'_>, out: &mut Json) -> Option<()> {
         match name {
-            "title" => flat::string(&self.0.title),
-            "url" => flat::string(&self.0.url),
-            "kind" => flat::enumeration(ResourceKind::from(self.0.kind)),
+            "title" => flat::string(out, &self.0.title),
+            "url" => flat::string(out, &self.0.url),
+            "kind" => flat::enumeration(out, ResourceKind::from(self.0.kind)),
             _ => None,
         }
     }
@@ -428,19 +428,19 @@ pub(super) struct CategoryRef<'a>(pub(super) &'a SkillGraph, pub(super) &'a Cate
 impl Flat for CategoryRef<'_> {
     const TYPE: &'static str = "Category";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let CategoryRef(graph, category) = *self;
         match name {
-            "id" => flat::string(category.id.as_str()),
-            "name" => flat::string(&category.name),
-            "description" => flat::nullable_string(category.description.as_deref()),
-            "order" => flat::int(category.order),
+            "id" => flat::string(out, category.id.as_str()),
+            "name" => flat::string(out, &category.name),
+            "description" => flat::nullable_string(out, category.description.as_deref()),
+            "order" => flat::int(out, category.order),
             "parent" => {
                 let parent = category
                     .parent
                     .as_ref()
                     .and_then(|p| graph.category(p.as_str()));
-                flat::nullable(parent.map(|p| CategoryRef(graph, p)), sub)
+                flat::nullable(out, parent.map(|p| CategoryRef(graph, p)), sub)
             }
             _ => None,
         }
@@ -628,29 +628,37 @@ pub(super) struct RoleCategoryRef<'a>(pub(super) &'a SkillGraph, pub(super) &'a 
 impl Flat for RoleCategoryRef<'_> {
     const TYPE: &'static str = "RoleCategory";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let RoleCategoryRef(graph, category) = *self;
         match name {
-            "id" => flat::string(category.id.as_str()),
-            "name" => flat::string(&category.name),
-            "description" => flat::nullable_string(category.description.as_deref()),
-            "order" => flat::int(category.order),
-            "externalId" => flat::nullable_string(category.external_id.as_deref()),
+            "id" => flat::string(out, category.id.as_str()),
+            "name" => flat::string(out, &category.name),
+            "description" => flat::nullable_string(out, category.description.as_deref()),
+            "order" => flat::int(out, category.order),
+            "externalId" => flat::nullable_string(out, category.external_id.as_deref()),
             "parent" => {
                 let parent = category.parent.as_ref().map(|p| graph.category(p.as_str()));
                 match parent {
-                    None => flat::nullable(None::<RoleCategoryRef<'_>>, sub),
+                    None => flat::nullable(out, None::<RoleCategoryRef<'_>>, sub),
                     Some(None) => None,
-                    Some(Some(p)) => flat::nullable(Some(RoleCategoryRef(graph, p)), sub),
+                    Some(Some(p)) => flat::nullable(out, Some(RoleCategoryRef(graph, p)), sub),
                 }
             }
             "children" => {
                 let list = graph.category_children(&category.id);
-                flat::objects(list.into_iter().map(|c| RoleCategoryRef(graph, c)), sub)
+                flat::objects(
+                    out,
+                    list.into_iter().map(|c| RoleCategoryRef(graph, c)),
+                    sub,
+                )
             }
             "path" => {
                 let list = graph.category_path(&category.id);
-                flat::objects(list.into_iter().map(|c| RoleCategoryRef(graph, c)), sub)
+                flat::objects(
+                    out,
+                    list.into_iter().map(|c| RoleCategoryRef(graph, c)),
+                    sub,
+                )
             }
             _ => None,
         }
@@ -697,20 +705,14 @@ impl PrerequisiteView {
 impl Flat for PrerequisiteView {
     const TYPE: &'static str = "Prerequisite";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let p = &self.prerequisite;
         match name {
-            "skill" => flat::required(SkillRef::of(&self.graph, &p.skill), sub),
-            "kind" => flat::enumeration(PrerequisiteKind::from(p.kind)),
-            "minLevel" => Some(
-                p.min_level
-                    .map_or(Value::Null, |l| Value::from(i32::from(l.get()))),
-            ),
-            "beyond" => Some(
-                p.beyond
-                    .map_or(Value::Null, |l| Value::from(i32::from(l.get()))),
-            ),
-            "depth" => flat::int(int(u64::from(p.depth))),
+            "skill" => flat::required(out, SkillRef::of(&self.graph, &p.skill), sub),
+            "kind" => flat::enumeration(out, PrerequisiteKind::from(p.kind)),
+            "minLevel" => flat::nullable_int(out, p.min_level.map(|l| i32::from(l.get()))),
+            "beyond" => flat::nullable_int(out, p.beyond.map(|l| i32::from(l.get()))),
+            "depth" => flat::int(out, int(u64::from(p.depth))),
             _ => None,
         }
     }
@@ -868,24 +870,25 @@ pub(super) struct RoleRef<'a>(pub(super) &'a SkillGraph, pub(super) &'a Role);
 impl Flat for RoleRef<'_> {
     const TYPE: &'static str = "Role";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let RoleRef(graph, role) = *self;
         match name {
-            "id" => flat::string(role.id.as_str()),
-            "name" => flat::string(&role.name),
-            "description" => flat::nullable_string(role.description.as_deref()),
-            "aliases" => flat::strings(&role.aliases),
-            "externalId" => flat::nullable_string(role.external_id.as_deref()),
+            "id" => flat::string(out, role.id.as_str()),
+            "name" => flat::string(out, &role.name),
+            "description" => flat::nullable_string(out, role.description.as_deref()),
+            "aliases" => flat::strings(out, &role.aliases),
+            "externalId" => flat::nullable_string(out, role.external_id.as_deref()),
             "category" => {
                 let category = role.category.as_ref().map(|c| graph.category(c.as_str()));
                 match category {
-                    None => flat::nullable(None::<RoleCategoryRef<'_>>, sub),
+                    None => flat::nullable(out, None::<RoleCategoryRef<'_>>, sub),
                     // A dangling reference is left to the executor, which reports it.
                     Some(None) => None,
-                    Some(Some(c)) => flat::nullable(Some(RoleCategoryRef(graph, c)), sub),
+                    Some(Some(c)) => flat::nullable(out, Some(RoleCategoryRef(graph, c)), sub),
                 }
             }
             "requirements" => flat::objects(
+                out,
                 role.requirements.iter().map(|requirement| RequirementRef {
                     graph,
                     role,
@@ -947,15 +950,15 @@ struct RequirementRef<'a> {
 impl Flat for RequirementRef<'_> {
     const TYPE: &'static str = "RoleRequirement";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         match name {
-            "role" => flat::object(&RoleRef(self.graph, self.role), sub),
-            "skill" => flat::required(SkillRef::of(self.graph, &self.requirement.skill), sub),
+            "role" => flat::object(out, &RoleRef(self.graph, self.role), sub),
+            "skill" => flat::required(out, SkillRef::of(self.graph, &self.requirement.skill), sub),
             "alternatives" => {
-                flat::objects(skills(self.graph, &self.requirement.alternatives), sub)
+                flat::objects(out, skills(self.graph, &self.requirement.alternatives), sub)
             }
-            "level" => flat::int(level(Some(self.requirement.level))),
-            "importance" => flat::enumeration(Importance::from(self.requirement.importance)),
+            "level" => flat::int(out, level(Some(self.requirement.level))),
+            "importance" => flat::enumeration(out, Importance::from(self.requirement.importance)),
             _ => None,
         }
     }
@@ -964,13 +967,13 @@ impl Flat for RequirementRef<'_> {
 impl Flat for RoleRequirementView {
     const TYPE: &'static str = "RoleRequirement";
 
-    fn field(&self, name: &str, sub: Selections<'_>) -> Option<Value> {
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         RequirementRef {
             graph: &self.graph,
             role: &self.role,
             requirement: &self.requirement,
         }
-        .field(name, sub)
+        .field(name, sub, out)
     }
 }
 
