@@ -481,6 +481,21 @@ impl SkillGraph {
         reach: Reach,
         follow: Follow,
     ) -> Result<Vec<Prerequisite>, Error> {
+        Ok(self
+            .prerequisites_with_skills(id, reach, follow)?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect())
+    }
+
+    /// [`prerequisites_of`](Self::prerequisites_of), each with its skill: read by node, so a
+    /// caller showing them needs no lookup by id.
+    pub fn prerequisites_with_skills(
+        &self,
+        id: &SkillId,
+        reach: Reach,
+        follow: Follow,
+    ) -> Result<Vec<(Prerequisite, Arc<Skill>)>, Error> {
         let start = self.entry(id)?.node;
         let max_depth = reach.max_depth();
         // With level cuts, a transitive listing holds what mastering the skill needs: an edge
@@ -509,10 +524,11 @@ impl SkillGraph {
                     (node, p)
                 })
                 .collect();
-            out.sort_by_cached_key(|(node, p)| (p.depth, self.order_key(*node)));
-            return Ok(out.into_iter().map(|(_, p)| p).collect());
+            out.sort_by_cached_key(|(node, p)| (p.depth, self.rank(*node)));
+            return Ok(self.with_skills(out));
         }
-        let mut found: HashMap<NodeIndex, Prerequisite> = HashMap::default();
+        let mut found: HashMap<NodeIndex, Prerequisite> =
+            HashMap::with_capacity_and_hasher(2 * required_only.len(), Default::default());
         for &(node, depth, spec) in &required_only {
             found.insert(
                 node,
@@ -541,8 +557,14 @@ impl SkillGraph {
             }
         }
         let mut out: Vec<_> = found.into_iter().collect();
-        out.sort_by_cached_key(|(node, p)| (p.depth, self.order_key(*node)));
-        Ok(out.into_iter().map(|(_, p)| p).collect())
+        out.sort_by_cached_key(|(node, p)| (p.depth, self.rank(*node)));
+        Ok(self.with_skills(out))
+    }
+
+    fn with_skills(&self, list: Vec<(NodeIndex, Prerequisite)>) -> Vec<(Prerequisite, Arc<Skill>)> {
+        list.into_iter()
+            .map(|(node, p)| (p, self.skill_at(node).clone()))
+            .collect()
     }
 
     /// The most each skill below `start` is needed at to take `start` to expert, through the
@@ -606,7 +628,7 @@ impl SkillGraph {
                 .map(|e| (e.source(), *e.weight()))
                 .chain(by_option.get(&n).into_iter().flatten().copied())
         });
-        found.sort_by_cached_key(|&(node, depth, _)| (depth, self.order_key(node)));
+        found.sort_by_cached_key(|&(node, depth, _)| (depth, self.rank(node)));
         Ok(found
             .into_iter()
             .map(|(n, depth, _)| (self.graph[n].clone(), depth))

@@ -205,7 +205,7 @@ impl SkillGraph {
             // order, so when two imply the same level, the same one is named.
             let mut work: [Vec<NodeIndex>; Level::MAX.get() as usize] = Default::default();
             let mut held: Vec<NodeIndex> = explicit.keys().copied().collect();
-            held.sort_by_cached_key(|&n| std::cmp::Reverse(self.order_key(n)));
+            held.sort_by_cached_key(|&n| std::cmp::Reverse(self.rank(n)));
             for node in held {
                 work[usize::from(explicit[&node].get()) - 1].push(node);
             }

@@ -162,6 +162,10 @@ mod tests {
         found.extend(faults(
             &PrerequisiteView {
                 graph: graph.clone(),
+                skill: graph
+                    .skill(prerequisite.skill.as_str())
+                    .expect("a prerequisite's skill is in the graph")
+                    .clone(),
                 prerequisite,
             },
             &plain,

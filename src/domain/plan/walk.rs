@@ -287,7 +287,7 @@ impl SkillGraph {
     pub(super) fn order(&self, steps: &StepGraph, (stage, depth): (Vec<u32>, u32)) -> Ordered {
         let n = steps.nodes.len();
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by_cached_key(|&i| (stage[i], self.order_key(steps.nodes[i])));
+        order.sort_by_cached_key(|&i| (stage[i], self.rank(steps.nodes[i])));
         let mut position = vec![0usize; n];
         for (at, &i) in order.iter().enumerate() {
             position[i] = at;
@@ -364,7 +364,7 @@ impl SkillGraph {
                     chain,
                     alternatives: {
                         let mut others = choices.alternatives(node).to_vec();
-                        others.sort_by_cached_key(|&n| self.order_key(n));
+                        others.sort_by_cached_key(|&n| self.rank(n));
                         others.into_iter().map(|n| self.id_at(n).clone()).collect()
                     },
                     start_week: None,
@@ -391,7 +391,7 @@ impl SkillGraph {
                 !above(level, held_at(held, n)) && above(level, holdings.explicit(n))
             })
             .collect();
-        implied.sort_by_cached_key(|&n| self.order_key(n));
+        implied.sort_by_cached_key(|&n| self.rank(n));
         implied
             .into_iter()
             .map(|n| {

@@ -112,7 +112,7 @@ impl SkillGraph {
                 Ok((node, status))
             })
             .collect::<Result<_, Error>>()?;
-        statuses.sort_by_cached_key(|(node, s)| (s.requirement.importance, self.order_key(*node)));
+        statuses.sort_by_cached_key(|(node, s)| (s.requirement.importance, self.rank(*node)));
         let (mut satisfied, mut under_level, mut missing) = (vec![], vec![], vec![]);
         for (_, status) in statuses {
             match status.current {

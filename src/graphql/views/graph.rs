@@ -145,7 +145,7 @@ impl SkillView {
         );
         let list = self
             .graph
-            .prerequisites_of(
+            .prerequisites_with_skills(
                 &self.skill.id,
                 Reach::transitive_if(transitive),
                 Follow::recommended_if(include_recommended),
@@ -154,9 +154,10 @@ impl SkillView {
         expansion(ctx, list.len())?;
         Ok(FlatList(
             list.into_iter()
-                .map(|p| PrerequisiteView {
+                .map(|(prerequisite, skill)| PrerequisiteView {
                     graph: self.graph.clone(),
-                    prerequisite: p,
+                    prerequisite,
+                    skill,
                 })
                 .collect(),
         ))
@@ -668,14 +669,19 @@ impl Flat for RoleCategoryRef<'_> {
 pub struct PrerequisiteView {
     pub graph: Arc<SkillGraph>,
     pub prerequisite: Prerequisite,
+    /// The prerequisite's skill, as the listing read it (by node, not looked up by id again).
+    pub skill: Arc<Skill>,
 }
 
 /// A skill needed before another one.
 #[Object(name = "Prerequisite")]
 impl PrerequisiteView {
     /// The skill to learn first.
-    async fn skill(&self) -> async_graphql::Result<SkillView> {
-        SkillView::referenced(&self.graph, &self.prerequisite.skill)
+    async fn skill(&self) -> SkillView {
+        SkillView {
+            graph: self.graph.clone(),
+            skill: self.skill.clone(),
+        }
     }
     /// Whether it blocks (REQUIRED) or only helps (RECOMMENDED). For a transitive entry,
     /// REQUIRED when some chain of required edges alone reaches it, else RECOMMENDED.
@@ -708,7 +714,14 @@ impl Flat for PrerequisiteView {
     fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
         let p = &self.prerequisite;
         match name {
-            "skill" => flat::required(out, SkillRef::of(&self.graph, &p.skill), sub),
+            "skill" => flat::object(
+                out,
+                &SkillRef {
+                    graph: &self.graph,
+                    skill: &self.skill,
+                },
+                sub,
+            ),
             "kind" => flat::enumeration(out, PrerequisiteKind::from(p.kind)),
             "minLevel" => flat::nullable_int(out, p.min_level.map(|l| i32::from(l.get()))),
             "beyond" => flat::nullable_int(out, p.beyond.map(|l| i32::from(l.get()))),
