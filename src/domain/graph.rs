@@ -374,6 +374,11 @@ impl SkillGraph {
         self.required().of(node)
     }
 
+    /// The most holding other skills can imply `node` at (0: no skill requires it).
+    pub(super) fn implied_at_most(&self, node: NodeIndex) -> u8 {
+        self.required().implied_at_most(node)
+    }
+
     /// The skills that require `node` (required edges only).
     pub(super) fn required_dependents(&self, node: NodeIndex) -> &[NodeIndex] {
         self.required().dependents_of(node)

@@ -170,18 +170,55 @@ impl SkillGraph {
         let bound = self.node_bound();
         let effective = match targets {
             None => self.walk_holdings(&explicit, None, bound, |_| true),
-            Some(targets) => with_map(&REACHES, bound, |reaches| {
-                let marked = self.mark_reaching(targets, budget, reaches);
-                // Unmarked (over budget), every skill may lead somewhere.
-                let leads_on = |node: NodeIndex| !marked || reaches.get(node).is_some();
-                self.walk_holdings(&explicit, Some(targets), bound, leads_on)
-            }),
+            Some(targets) => {
+                // A target held at or above the most any edge into it can imply keeps its
+                // explicit level whatever else is held, and one no skill requires is never
+                // implied: only the others are walked toward (half of a benchmark gap's
+                // requirements are held, most above the default cap).
+                let open: Vec<NodeIndex> = targets
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        let most = self.implied_at_most(t);
+                        explicit.get(&t).map_or(0, |l| l.get()) < most
+                    })
+                    .collect();
+                if open.is_empty() {
+                    let mut all: Vec<(NodeIndex, Level, NodeIndex)> = targets
+                        .iter()
+                        .filter_map(|&t| explicit.get(&t).map(|&l| (t, l, t)))
+                        .collect();
+                    all.sort_unstable_by_key(|e| e.0);
+                    all.dedup_by_key(|e| e.0);
+                    all
+                } else {
+                    self.walk_toward(&explicit, targets, &open, budget, bound)
+                }
+            }
         };
         Ok(Holdings {
             explicit,
             effective,
             role: profile.role.clone(),
             complete: targets.is_none(),
+        })
+    }
+
+    /// The holdings walk toward `targets`, through the skills that can reach one of `open` (the
+    /// targets whose level something held may still raise).
+    fn walk_toward(
+        &self,
+        explicit: &HashMap<NodeIndex, Level>,
+        targets: &[NodeIndex],
+        open: &[NodeIndex],
+        budget: usize,
+        bound: usize,
+    ) -> Vec<(NodeIndex, Level, NodeIndex)> {
+        with_map(&REACHES, bound, |reaches| {
+            let marked = self.mark_reaching(open, budget, reaches);
+            // Unmarked (over budget), every skill may lead somewhere.
+            let leads_on = |node: NodeIndex| !marked || reaches.get(node).is_some();
+            self.walk_holdings(explicit, Some(targets), bound, leads_on)
         })
     }
 

@@ -8,7 +8,7 @@ use petgraph::Direction::Outgoing;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
-use crate::domain::{EdgeSpec, PrerequisiteKind, SkillId};
+use crate::domain::{EdgeSpec, Level, PrerequisiteKind, SkillId};
 
 /// The required prerequisite edges, node by node, in two flat arrays. Holdings and plans walk
 /// these edges for every node they touch; petgraph's adjacency lists chase a pointer per edge
@@ -25,6 +25,10 @@ pub(in crate::domain) struct Adjacency {
     edges: Vec<(NodeIndex, EdgeSpec)>,
     dependents_start: Vec<u32>,
     dependents: Vec<NodeIndex>,
+    /// The most any required edge into each node can imply it at (its `min_level`, or the
+    /// default cap; 0: no skill requires it), so a role's standing knows which requirements
+    /// a profile already holds beyond anything its other skills could imply.
+    implied_at_most: Vec<u8>,
 }
 
 impl Adjacency {
@@ -53,6 +57,11 @@ impl Adjacency {
         for i in 0..bound {
             dependents_start[i + 1] += dependents_start[i];
         }
+        let mut implied_at_most = vec![0u8; bound];
+        for (prerequisite, spec) in &edges {
+            let most = &mut implied_at_most[prerequisite.index()];
+            *most = (*most).max(spec.level_for(Level::MAX).get());
+        }
         let mut next = dependents_start.clone();
         let mut dependents = vec![NodeIndex::end(); edges.len()];
         for i in 0..bound {
@@ -67,7 +76,13 @@ impl Adjacency {
             edges,
             dependents_start,
             dependents,
+            implied_at_most,
         }
+    }
+
+    /// The most holding other skills can imply `node` at: 0 when no skill requires it.
+    pub(in crate::domain) fn implied_at_most(&self, node: NodeIndex) -> u8 {
+        self.implied_at_most.get(node.index()).copied().unwrap_or(0)
     }
 
     /// The required prerequisites of `node`, with their edges.
