@@ -165,23 +165,43 @@ impl SkillGraph {
 
     pub fn stats(&self) -> GraphStats {
         GraphStats {
-            skills: self.skills.len(),
-            roles: self.roles.len(),
-            categories: self
-                .categories
-                .values()
-                .filter(|c| c.kind == CategoryKind::Skill)
-                .count(),
-            role_categories: self
-                .categories
-                .values()
-                .filter(|c| c.kind == CategoryKind::Role)
-                .count(),
-            prerequisites: self.graph.edge_count(),
-            prerequisite_groups: self.groups.values().map(|g| g.len()).sum(),
-            requirements: self.roles.values().map(|(r, _)| r.requirements.len()).sum(),
+            skills: self.skill_count(),
+            roles: self.role_count(),
+            categories: self.category_count(CategoryKind::Skill),
+            role_categories: self.category_count(CategoryKind::Role),
+            prerequisites: self.prerequisite_count(),
+            prerequisite_groups: self.group_count(),
+            requirements: self.requirement_count(),
             revision: self.revision,
         }
+    }
+
+    pub fn skill_count(&self) -> usize {
+        self.skills.len()
+    }
+
+    pub fn role_count(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// Categories of one kind, at every depth (a pass over the categories).
+    pub fn category_count(&self, kind: CategoryKind) -> usize {
+        self.categories.values().filter(|c| c.kind == kind).count()
+    }
+
+    /// Prerequisite edges, required and recommended.
+    pub fn prerequisite_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// "One of" groups over all skills (a pass over the skills that have any).
+    pub fn group_count(&self) -> usize {
+        self.groups.values().map(|g| g.len()).sum()
+    }
+
+    /// Role requirements over all roles (a pass over the roles).
+    pub fn requirement_count(&self) -> usize {
+        self.roles.values().map(|(r, _)| r.requirements.len()).sum()
     }
 
     pub fn category(&self, id: &str) -> Option<&Arc<Category>> {

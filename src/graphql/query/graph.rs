@@ -2,9 +2,11 @@
 //!
 //! Depends on the views, arguments and inputs of `graphql`; never on another part of `Query`.
 
-use async_graphql::{Context, Object, SimpleObject};
+use std::sync::Arc;
 
-use crate::domain::SkillGraph;
+use async_graphql::{Context, Object};
+
+use crate::domain::{CategoryKind, SkillGraph};
 use crate::graphql::args::int;
 use crate::graphql::graph;
 
@@ -15,50 +17,61 @@ pub struct GraphQuery;
 impl GraphQuery {
     /// Counts and the current revision.
     async fn stats(&self, ctx: &Context<'_>) -> GraphStatsView {
-        GraphStatsView::of(&graph(ctx))
+        GraphStatsView::of(graph(ctx))
+    }
+}
+
+// Each count is computed only when asked: some walk every role or group (`requirements` sums
+// 124,000 of them on ESCO), and a client polling `stats { skills }` or `stats { revision }`
+// should not pay for them.
+pub struct GraphStatsView(Arc<SkillGraph>);
+
+impl GraphStatsView {
+    pub fn of(graph: Arc<SkillGraph>) -> Self {
+        GraphStatsView(graph)
     }
 }
 
 /// The size of the graph and its current revision.
-#[derive(SimpleObject)]
-#[graphql(name = "GraphStats")]
-pub struct GraphStatsView {
-    /// How many skills there are.
-    pub skills: i32,
-    /// How many roles there are.
-    pub roles: i32,
-    /// How many skill categories there are, at every depth.
-    pub categories: i32,
-    /// How many role categories there are, at every depth.
-    pub role_categories: i32,
-    /// How many prerequisite edges (required and recommended) there are.
-    pub prerequisites: i32,
-    /// How many "one of" prerequisite groups there are, over all skills.
-    pub prerequisite_groups: i32,
-    /// How many role requirements there are, over all roles.
-    pub requirements: i32,
-    /// Increases with every durable write.
-    pub revision: i64,
-    /// Credit lines the licences of imported taxonomies (ESCO, O*NET) ask for.
-    pub attribution: Vec<String>,
-}
-
+#[Object(name = "GraphStats")]
 impl GraphStatsView {
-    pub fn of(graph: &SkillGraph) -> Self {
-        let s = graph.stats();
-        GraphStatsView {
-            attribution: crate::import::attributions(graph)
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            skills: int(s.skills as u64),
-            roles: int(s.roles as u64),
-            categories: int(s.categories as u64),
-            role_categories: int(s.role_categories as u64),
-            prerequisites: int(s.prerequisites as u64),
-            prerequisite_groups: int(s.prerequisite_groups as u64),
-            requirements: int(s.requirements as u64),
-            revision: i64::try_from(s.revision).unwrap_or(i64::MAX),
-        }
+    /// How many skills there are.
+    async fn skills(&self) -> i32 {
+        int(self.0.skill_count() as u64)
+    }
+    /// How many roles there are.
+    async fn roles(&self) -> i32 {
+        int(self.0.role_count() as u64)
+    }
+    /// How many skill categories there are, at every depth.
+    async fn categories(&self) -> i32 {
+        int(self.0.category_count(CategoryKind::Skill) as u64)
+    }
+    /// How many role categories there are, at every depth.
+    async fn role_categories(&self) -> i32 {
+        int(self.0.category_count(CategoryKind::Role) as u64)
+    }
+    /// How many prerequisite edges (required and recommended) there are.
+    async fn prerequisites(&self) -> i32 {
+        int(self.0.prerequisite_count() as u64)
+    }
+    /// How many "one of" prerequisite groups there are, over all skills.
+    async fn prerequisite_groups(&self) -> i32 {
+        int(self.0.group_count() as u64)
+    }
+    /// How many role requirements there are, over all roles.
+    async fn requirements(&self) -> i32 {
+        int(self.0.requirement_count() as u64)
+    }
+    /// Increases with every durable write.
+    async fn revision(&self) -> i64 {
+        i64::try_from(self.0.revision()).unwrap_or(i64::MAX)
+    }
+    /// Credit lines the licences of imported taxonomies (ESCO, O*NET) ask for.
+    async fn attribution(&self) -> Vec<String> {
+        crate::import::attributions(&self.0)
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 }
