@@ -12,12 +12,31 @@ use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
+/// Keeps the kernel from backing this process's memory with transparent huge pages.
+///
+/// mimalloc asks for them (`madvise(MADV_HUGEPAGE)` on its arena), and a 2 MiB page is
+/// resident as a whole once any of it is touched, while the graph's many small allocations
+/// and start-up's freed garbage leave most huge pages partly used: serving ESCO right after
+/// start-up took 213-222 MB resident with them, 158-161 MB without (`AnonHugePages` was
+/// 190 MB of it), at no measured cost in throughput (BENCHMARKS.md, issue 18). The prctl
+/// wins over the allocator's madvise for every page faulted after it; the few before `main`
+/// keep theirs.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag on this process; no memory is touched.
+    // Failure (an old kernel) leaves the default, which is only more memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// mimalloc instead of the system allocator: the server's work is many small short-lived
 /// allocations (GraphQL values, JSON), where glibc malloc showed up at the top of profiles.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     let cli = skillgraph::cli::Cli::parse();
     // Traces are the server's; a bad endpoint is refused by `serve` itself, with its usage
     // error, so here it only means no pipeline.
