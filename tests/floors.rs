@@ -67,6 +67,7 @@ const FLOORS: &[Floor] = &[
         rooms: &[
             "domain/graph/lazy.rs",
             "domain/graph/adjacency.rs",
+            "domain/graph/implications.rs",
             "domain/graph/nodes.rs",
             "domain/search/rank.rs",
             "domain/search/index.rs",

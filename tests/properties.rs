@@ -550,11 +550,13 @@ type IndexAnswers = (
     Vec<Mention>,
     Vec<Vec<(RoleId, u64)>>,
     Vec<Vec<RelatedSkill>>,
+    Vec<Vec<Result<skillgraph::domain::RoleStanding, String>>>,
 );
 
 /// What a graph answers from its derived indexes: skill and role search (first pages with
 /// their keys, counts, within a category), role matching in every order, extraction, and the
-/// specificities of the role index as similar roles (scores) and related skills read them.
+/// specificities of the role index as similar roles (scores) and related skills read them, and
+/// each profile's standing against each role (read from the implications kept with the edges).
 fn index_answers(graph: &SkillGraph, p: &Probes) -> IndexAnswers {
     use skillgraph::domain::MatchOrder;
     let skills = p
@@ -615,6 +617,20 @@ fn index_answers(graph: &SkillGraph, p: &Probes) -> IndexAnswers {
         .into_iter()
         .map(|id| graph.related_skills(id, 3).unwrap())
         .collect();
+    let standings = p
+        .profiles
+        .iter()
+        .map(|profile| {
+            graph
+                .roles()
+                .map(|r| {
+                    graph
+                        .role_standing_for(profile, &r.id)
+                        .map_err(|e| e.to_string())
+                })
+                .collect()
+        })
+        .collect();
     (
         skills,
         roles,
@@ -622,6 +638,7 @@ fn index_answers(graph: &SkillGraph, p: &Probes) -> IndexAnswers {
         graph.extract_skills(&p.text, 50),
         similar,
         related,
+        standings,
     )
 }
 

@@ -24,6 +24,7 @@ mod build;
 mod dag;
 mod derived;
 mod edit;
+pub(super) mod implications;
 pub(super) mod lazy;
 mod nodes;
 mod replay;

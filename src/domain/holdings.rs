@@ -100,18 +100,29 @@ impl SkillGraph {
     /// [`holdings`](Self::holdings) gives, and nothing else implied (a role's standing reads
     /// only its requirements' levels), so the whole closure is neither kept nor sorted.
     ///
-    /// It walks only the skills that can reach a target, marked first by a walk up from the
-    /// targets: held skills in other fields, and the foundations below the targets, lead to no
-    /// requirement (on the 14,000-skill benchmark graph, a third of the closure of what a
-    /// profile holds can reach the role's requirements). Every path from a held skill to a
-    /// target runs through marked skills only, so the levels, and the held skill named as
-    /// implying each, are those of the whole walk.
+    /// A role's requirements are the same targets for every profile, so what each skill
+    /// implies at them is found once per snapshot's edges (see `graph/implications`), and a
+    /// standing reads a few rows per held skill, whatever the size of the graph. Targets
+    /// reached from too much of the graph to be worth keeping are walked toward instead (see
+    /// [`holdings_within`](Self::holdings_within)). Either way the levels are the whole walk's;
+    /// the held skill named as implying a level is one that does, not necessarily the one the
+    /// whole walk names (a standing reads levels only).
     pub(super) fn holdings_toward(
         &self,
         profile: &Profile,
         targets: &[NodeIndex],
     ) -> Result<Holdings, Error> {
-        self.holdings_within(profile, Some(targets), REACH_BUDGET)
+        let Some(implications) = self.implications(targets) else {
+            return self.holdings_within(profile, Some(targets), REACH_BUDGET);
+        };
+        let explicit = self.held_explicitly(profile)?;
+        let effective = implications.levels(&explicit, targets, |n| self.rank(n));
+        Ok(Holdings {
+            explicit,
+            effective,
+            role: profile.role.clone(),
+            complete: false,
+        })
     }
 
     /// Marks in `reaches` every skill with a required path to one of `targets`, the targets
@@ -143,12 +154,9 @@ impl SkillGraph {
         true
     }
 
-    fn holdings_within(
-        &self,
-        profile: &Profile,
-        targets: Option<&[NodeIndex]>,
-        budget: usize,
-    ) -> Result<Holdings, Error> {
+    /// The skills `profile` holds explicitly, each at the highest level it is held at: its
+    /// skills and its current role's essential requirements.
+    fn held_explicitly(&self, profile: &Profile) -> Result<HashMap<NodeIndex, Level>, Error> {
         let mut explicit: HashMap<NodeIndex, Level> = HashMap::default();
         let mut hold = |node: NodeIndex, level: Level| {
             let held = explicit.entry(node).or_insert(level);
@@ -165,6 +173,18 @@ impl SkillGraph {
         for (skill, level) in &profile.skills {
             hold(self.entry(skill)?.node, *level);
         }
+        Ok(explicit)
+    }
+
+    /// The holdings walk, toward `targets` when given (through the skills marked as reaching
+    /// them, up to `budget` marks, past which it walks everywhere).
+    fn holdings_within(
+        &self,
+        profile: &Profile,
+        targets: Option<&[NodeIndex]>,
+        budget: usize,
+    ) -> Result<Holdings, Error> {
+        let explicit = self.held_explicitly(profile)?;
         // Levels only rise, at most five times per node, so the worklist ends; its cost is the
         // size of the held skills' prerequisite closure.
         let bound = self.node_bound();
@@ -438,9 +458,18 @@ mod tests {
             let short = g.holdings_within(&profile, Some(&targets), budget).unwrap();
             prop_assert!(whole.is_complete() && !toward.is_complete());
             for &t in &targets {
-                // The level and the held skill named as implying it.
-                prop_assert_eq!(whole.effective(t), toward.effective(t));
+                // The walk toward the targets names the same held skill as the whole walk;
+                // the implications name one that implies the level (the first in listing
+                // order when several do).
                 prop_assert_eq!(whole.effective(t), short.effective(t));
+                prop_assert_eq!(whole.level(t), toward.level(t));
+                if let Some((level, via)) = toward.effective(t) {
+                    let alone = g.holdings(&Profile {
+                        skills: vec![(g.id_at(via).clone(), toward.explicit(via).unwrap())],
+                        role: None,
+                    }).unwrap();
+                    prop_assert_eq!(alone.level(t), Some(level));
+                }
             }
             // And nothing but the targets.
             prop_assert!(toward.levels().all(|(node, _)| targets.contains(&node)));

@@ -13,8 +13,10 @@
 //! option closest to done. (The options share the requirement's level, so the highest level
 //! held is the largest share done.)
 //!
-//! Arithmetic over levels, plus [`SkillGraph::readiness`], which reads a standing's levels
-//! from [`Holdings`]. It must not depend on plans or role questions: they are built on it.
+//! Arithmetic over levels, plus [`requirement_held`], which reads a requirement's level from
+//! [`Holdings`]. It must not depend on plans or role questions: they are built on it.
+
+use petgraph::stable_graph::NodeIndex;
 
 use super::graph::SkillGraph;
 use super::holdings::Holdings;
@@ -58,41 +60,36 @@ pub(super) fn readiness_of(
 }
 
 impl SkillGraph {
-    /// Readiness of a standing: `requirements` (a role's, in its order) at the levels
-    /// `holdings` hold them, explicitly or by implication.
-    pub(super) fn readiness(
+    /// The nodes of `requirements`' options, requirement by requirement, each in
+    /// [`Requirement::options`] order: what [`requirement_held`] reads, looked up once.
+    pub(super) fn option_nodes(
         &self,
-        holdings: &Holdings,
         requirements: &[Requirement],
-    ) -> Result<f64, Error> {
-        let mut held = Vec::with_capacity(requirements.len());
-        for r in requirements {
-            held.push(self.requirement_held(holdings, r)?.map(|(level, _)| level));
-        }
-        Ok(readiness_of(
-            requirements
-                .iter()
-                .zip(held)
-                .map(|(r, held)| (r.importance, r.level, held)),
-        ))
+    ) -> Result<Vec<NodeIndex>, Error> {
+        requirements
+            .iter()
+            .flat_map(Requirement::options)
+            .map(|skill| Ok(self.entry(skill)?.node))
+            .collect()
     }
+}
 
-    /// The level a requirement is held at, the highest of its options' (see the module docs),
-    /// with the option held there: the first in [`Requirement::options`] order on a tie, so
-    /// the preferred skill when it is one of them. `None` when no option is held.
-    pub(super) fn requirement_held<'r>(
-        &self,
-        holdings: &Holdings,
-        requirement: &'r Requirement,
-    ) -> Result<Option<(Level, &'r SkillId)>, Error> {
-        let mut best: Option<(Level, &SkillId)> = None;
-        for option in requirement.options() {
-            if let Some(level) = holdings.level(self.entry(option)?.node)
-                && best.is_none_or(|(b, _)| level > b)
-            {
-                best = Some((level, option));
-            }
+/// The level a requirement is held at, the highest of its options' (see the module docs),
+/// with the option held there: the first in [`Requirement::options`] order on a tie, so the
+/// preferred skill when it is one of them. `None` when no option is held. `nodes` are its
+/// options' nodes, in that order (see [`SkillGraph::option_nodes`]).
+pub(super) fn requirement_held<'r>(
+    holdings: &Holdings,
+    requirement: &'r Requirement,
+    nodes: &[NodeIndex],
+) -> Option<(Level, &'r SkillId)> {
+    let mut best: Option<(Level, &SkillId)> = None;
+    for (option, &node) in requirement.options().zip(nodes) {
+        if let Some(level) = holdings.level(node)
+            && best.is_none_or(|(b, _)| level > b)
+        {
+            best = Some((level, option));
         }
-        Ok(best)
     }
+    best
 }

@@ -80,6 +80,11 @@ impl Adjacency {
         }
     }
 
+    /// One past the largest node index these arrays cover.
+    pub(in crate::domain) fn node_bound(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
     /// The most holding other skills can imply `node` at: 0 when no skill requires it.
     pub(in crate::domain) fn implied_at_most(&self, node: NodeIndex) -> u8 {
         self.implied_at_most.get(node.index()).copied().unwrap_or(0)

@@ -25,6 +25,7 @@ use petgraph::stable_graph::NodeIndex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::adjacency::Adjacency;
+use super::implications::{ImplicationCache, Implications};
 use super::lazy::Lazy;
 use super::nodes::{NodeSkill, NodeTable};
 use super::{GroupNodes, SkillGraph};
@@ -38,6 +39,10 @@ use crate::domain::{CategoryId, Role, RoleId, Skill, SkillId};
 pub(super) struct Derived {
     /// The required edges as flat arrays, for walks (see [`Adjacency`]).
     required: Lazy<Adjacency>,
+    /// What holding a skill implies at each role's requirements asked about, read by standings
+    /// (see `graph/implications`): a function of the required edges, so every write that drops
+    /// `required` drops it too. Shared by snapshots like the rest; each fills it as it is asked.
+    implications: Lazy<ImplicationCache>,
     /// Whether some edge applies only beyond a level: transitive listings then follow levels
     /// (see `SkillGraph::prerequisites_of`), which costs a second walk nothing else needs.
     cuts: Lazy<bool>,
@@ -117,6 +122,7 @@ impl Derived {
                 self.matcher.reset();
                 // A new node. The role index stays: no role requires the new skill yet.
                 self.required.reset();
+                self.implications.reset();
                 self.cuts.reset();
             }
             Touched::SkillEdited {
@@ -154,6 +160,7 @@ impl Derived {
                 self.skill_search.touched(id);
                 self.matcher.reset();
                 self.required.reset();
+                self.implications.reset();
                 self.cuts.reset();
                 // The requirements on it went first (dropping the index already); dropped again
                 // so that no index names a freed node, which the next skill created may reuse.
@@ -161,6 +168,7 @@ impl Derived {
             }
             Touched::Edges => {
                 self.required.reset();
+                self.implications.reset();
                 self.cuts.reset();
             }
             // Category orders are copied by node; a role's ancestry may have moved.
@@ -274,6 +282,18 @@ impl SkillGraph {
         self.derived
             .required
             .get_or_init(|| Adjacency::required(&self.graph))
+    }
+
+    /// What holding each skill implies at `targets` (see `graph/implications`); `None` when
+    /// they are reached from too much of the graph to be worth keeping.
+    pub(in crate::domain) fn implications(
+        &self,
+        targets: &[NodeIndex],
+    ) -> Option<Arc<Implications>> {
+        self.derived
+            .implications
+            .get_or_init(ImplicationCache::default)
+            .get(self.required(), targets)
     }
 
     /// Whether some edge applies only beyond a level of its skill.

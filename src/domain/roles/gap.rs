@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::domain::graph::SkillGraph;
 use crate::domain::holdings::Holdings;
 use crate::domain::plan::{LearningPlan, PlanOptions, Schedule, Target};
+use crate::domain::readiness::{readiness_of, requirement_held};
 use crate::domain::{Error, Level, Profile, Requirement, RoleId, SkillId};
 
 /// A role requirement with the level the profile holds (`None`: not at all). A "one of"
@@ -77,41 +78,56 @@ impl SkillGraph {
         })
     }
 
-    /// Where `profile` stands against a role, without planning: the holdings walk goes only
-    /// toward the role's requirements ([`holdings_toward`](Self::holdings_toward)), which on
-    /// a large graph is a few dozen skills instead of every held skill's closure.
+    /// Where `profile` stands against a role, without planning: only the levels of the role's
+    /// requirements are found ([`holdings_toward`](Self::holdings_toward)), from what each
+    /// held skill implies at them, kept per role, instead of every held skill's closure.
     pub fn role_standing_for(
         &self,
         profile: &Profile,
         role: &RoleId,
     ) -> Result<RoleStanding, Error> {
-        let targets = self
-            .role_entry(role)?
-            .requirements
-            .iter()
-            .flat_map(Requirement::options)
-            .map(|skill| Ok(self.entry(skill)?.node))
-            .collect::<Result<Vec<_>, Error>>()?;
-        self.role_standing(&self.holdings_toward(profile, &targets)?, role)
+        let requirements = &self.role_entry(role)?.requirements;
+        let targets = self.option_nodes(requirements)?;
+        let holdings = self.holdings_toward(profile, &targets)?;
+        Ok(self.standing(&holdings, role, requirements, &targets))
     }
 
     /// Where `holdings` stand against a role's requirements, without planning.
     pub fn role_standing(&self, holdings: &Holdings, role: &RoleId) -> Result<RoleStanding, Error> {
-        let role_data = self.role_entry(role)?;
-        let mut statuses: Vec<(NodeIndex, RequirementStatus)> = role_data
-            .requirements
-            .iter()
-            .map(|r| {
-                let node = self.entry(&r.skill)?.node;
-                let held = self.requirement_held(holdings, r)?;
-                let status = RequirementStatus {
-                    requirement: r.clone(),
-                    current: held.map(|(level, _)| level),
-                    held: held.map(|(_, skill)| skill.clone()),
-                };
-                Ok((node, status))
-            })
-            .collect::<Result<_, Error>>()?;
+        let requirements = &self.role_entry(role)?.requirements;
+        let nodes = self.option_nodes(requirements)?;
+        Ok(self.standing(holdings, role, requirements, &nodes))
+    }
+
+    /// The standing of `holdings` against `requirements` (`role`'s), whose options are at
+    /// `nodes` (see [`SkillGraph::option_nodes`]).
+    fn standing(
+        &self,
+        holdings: &Holdings,
+        role: &RoleId,
+        requirements: &[Requirement],
+        nodes: &[NodeIndex],
+    ) -> RoleStanding {
+        let mut statuses: Vec<(NodeIndex, RequirementStatus)> =
+            Vec::with_capacity(requirements.len());
+        let mut at = 0;
+        for r in requirements {
+            let options = &nodes[at..at + 1 + r.alternatives.len()];
+            at += options.len();
+            let held = requirement_held(holdings, r, options);
+            let status = RequirementStatus {
+                requirement: r.clone(),
+                current: held.map(|(level, _)| level),
+                held: held.map(|(_, skill)| skill.clone()),
+            };
+            statuses.push((options[0], status));
+        }
+        // In the role's order, as readiness is summed everywhere.
+        let readiness = readiness_of(
+            statuses
+                .iter()
+                .map(|(_, s)| (s.requirement.importance, s.requirement.level, s.current)),
+        );
         statuses.sort_by_cached_key(|(node, s)| (s.requirement.importance, self.rank(*node)));
         let (mut satisfied, mut under_level, mut missing) = (vec![], vec![], vec![]);
         for (_, status) in statuses {
@@ -121,13 +137,13 @@ impl SkillGraph {
                 None => missing.push(status),
             }
         }
-        Ok(RoleStanding {
+        RoleStanding {
             role: role.clone(),
-            readiness: self.readiness(holdings, &role_data.requirements)?,
+            readiness,
             satisfied,
             under_level,
             missing,
-        })
+        }
     }
 
     /// The plan from `holdings` that closes every unmet requirement of a role.
