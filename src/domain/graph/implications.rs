@@ -152,22 +152,24 @@ impl Implications {
         targets: &[NodeIndex],
         rank: impl Fn(NodeIndex) -> u32,
     ) -> Vec<(NodeIndex, Level, NodeIndex)> {
-        // The best level implied at each kept target, with the held skill implying it.
-        let mut best: Vec<(u8, Option<NodeIndex>)> = vec![(0, None); self.targets.len()];
+        // The best level implied at each kept target, with the held skill implying it and that
+        // skill's rank (ties are common: most edges imply the default level).
+        let mut best: Vec<(u8, Option<(NodeIndex, u32)>)> = vec![(0, None); self.targets.len()];
         for (&held, &at) in explicit {
             let Ok(i) = self.nodes.binary_search(&(held.index() as u32)) else {
                 continue;
             };
             let rows = &self.rows[self.starts[i] as usize..self.starts[i + 1] as usize];
+            let held_rank = rank(held);
             for &(position, table) in rows {
                 let level = self.tables[usize::from(table)][usize::from(at.get()) - 1];
                 let slot = &mut best[usize::from(position)];
                 let better = level > slot.0
                     || (level == slot.0
                         && level > 0
-                        && slot.1.is_some_and(|via| rank(held) < rank(via)));
+                        && slot.1.is_some_and(|(_, via_rank)| held_rank < via_rank));
                 if better {
-                    *slot = (level, Some(held));
+                    *slot = (level, Some((held, held_rank)));
                 }
             }
         }
@@ -175,7 +177,7 @@ impl Implications {
             .targets
             .iter()
             .zip(best)
-            .filter_map(|(&t, (level, via))| via.map(|via| (t, level, via)))
+            .filter_map(|(&t, (level, via))| via.map(|(via, _)| (t, level, via)))
             .collect();
         implied.sort_unstable_by_key(|e| e.0);
         let mut all: Vec<(NodeIndex, Level, NodeIndex)> = targets
