@@ -26,7 +26,7 @@ use std::sync::Arc;
 use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::{
     Context, Data, MergedObject, ObjectType, Request, Response, SDLExportOptions, Schema,
-    SchemaBuilder,
+    SchemaBuilder, ValidationMode,
 };
 
 use crate::catalog::Catalog;
@@ -177,6 +177,29 @@ pub fn schema_with(
     replication: Replication,
     traced: bool,
 ) -> AppSchema {
+    schema_validating(
+        catalog,
+        limits,
+        introspection,
+        federation,
+        replication,
+        traced,
+        ValidationMode::Strict,
+    )
+}
+
+/// [`schema_with`], validating as `validation` says: `Guarded` runs documents that strict
+/// validation already passed, with variables that certainly fit, on a `Fast` one (see
+/// `exec/inputs`).
+pub fn schema_validating(
+    catalog: Arc<Catalog>,
+    limits: Limits,
+    introspection: bool,
+    federation: bool,
+    replication: Replication,
+    traced: bool,
+    validation: ValidationMode,
+) -> AppSchema {
     fn finish<Q: ObjectType + 'static>(
         mut builder: SchemaBuilder<Q, MutationRoot, SubscriptionRoot>,
         catalog: Arc<Catalog>,
@@ -184,13 +207,15 @@ pub fn schema_with(
         introspection: bool,
         replication: Replication,
         traced: bool,
+        validation: ValidationMode,
     ) -> Schema<Q, MutationRoot, SubscriptionRoot> {
         builder = builder
             .data(catalog)
             .data(replication)
             .data(limits)
             .limit_depth(limits.max_depth)
-            .limit_complexity(limits.max_complexity);
+            .limit_complexity(limits.max_complexity)
+            .validation_mode(validation);
         // Only when traces are on: an extension costs every request a few boxed futures.
         if traced {
             builder = builder.extension(traced::Traced);
@@ -213,6 +238,7 @@ pub fn schema_with(
             introspection,
             replication,
             traced,
+            validation,
         ))
     } else {
         let builder = Schema::build(
@@ -227,6 +253,7 @@ pub fn schema_with(
             introspection,
             replication,
             traced,
+            validation,
         ))
     }
 }

@@ -94,18 +94,26 @@ pub fn router(
     replication: Option<Replication>,
     stopping: watch::Receiver<bool>,
 ) -> Router {
-    let schema = api::schema_with(
-        catalog.clone(),
-        config.limits,
-        config.introspection,
-        config.federation,
-        api::Replication {
-            writer_url: config.writer_url.clone(),
-            snapshots: replication.as_ref().and_then(|r| r.snapshots.clone()),
-        },
-        config.traces,
-    );
-    let executor = Guarded::new(schema, config).pinning(catalog.clone());
+    let schema_validating = |validation| {
+        api::schema_validating(
+            catalog.clone(),
+            config.limits,
+            config.introspection,
+            config.federation,
+            api::Replication {
+                writer_url: config.writer_url.clone(),
+                snapshots: replication.as_ref().and_then(|r| r.snapshots.clone()),
+            },
+            config.traces,
+            validation,
+        )
+    };
+    let executor = Guarded::new(
+        schema_validating(async_graphql::ValidationMode::Strict),
+        config,
+    )
+    .validating_known_documents_with(schema_validating(async_graphql::ValidationMode::Fast))
+    .pinning(catalog.clone());
     let status = replication.map(|r| r.status);
     let state = AppState {
         executor,

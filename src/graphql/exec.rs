@@ -18,6 +18,7 @@
 mod cost;
 mod documents;
 mod entities;
+mod inputs;
 mod nulls;
 mod persisted;
 mod scan;
@@ -26,16 +27,17 @@ mod select;
 use std::sync::Arc;
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Name, Request, Response, ServerError};
 
 use super::AppSchema;
 use super::error::Code;
 use crate::config::{Limits, ServerConfig};
 use cost::{asks_any, check};
-use documents::Documents;
+use documents::{Documents, Parsed};
 pub use entities::EntityCost;
 use entities::{EntityTypes, Representations};
+use inputs::InputTypes;
 use nulls::FieldTypes;
 use persisted::{PersistedQueries, TrustedIndex};
 use scan::{PARSER_MAX_DEPTH, scan};
@@ -45,11 +47,20 @@ use select::select;
 /// [`nulls::repair`], which follows error paths through it).
 pub struct Ticket {
     pub ty: OperationType,
-    document: Arc<ExecutableDocument>,
+    document: Arc<Parsed>,
     operation: Option<Name>,
+    /// Strict validation passed this document before and the variables certainly fit: it runs
+    /// on the schema that validates `Fast` (see `inputs`).
+    fast: bool,
 }
 
 impl Ticket {
+    /// Whether it skips async-graphql's rule checks: strict validation passed its document
+    /// before, and its variables certainly fit (see `inputs`).
+    pub fn skips_validation(&self) -> bool {
+        self.fast
+    }
+
     /// The name of the operation it runs, when the document gives one.
     pub fn operation_name(&self) -> Option<&str> {
         self.operation.as_ref().map(Name::as_str)
@@ -60,6 +71,11 @@ impl Ticket {
 #[derive(Clone)]
 pub struct Guarded {
     schema: AppSchema,
+    /// The same schema validating `Fast`, for the documents strict validation already passed
+    /// (see `inputs`); without it every request is validated strictly.
+    fast: Option<AppSchema>,
+    /// The schema's input types, to check variables against before going the fast way.
+    inputs: Arc<InputTypes>,
     types: Arc<FieldTypes>,
     limits: Limits,
     /// Whether `__schema` and `__type` may be asked; when not, asking is refused (the schema
@@ -84,10 +100,19 @@ impl Guarded {
         self
     }
 
+    /// Runs documents strict validation already passed, whose variables certainly fit, on
+    /// `fast`: the same schema built with `ValidationMode::Fast` (see `inputs`).
+    pub fn validating_known_documents_with(mut self, fast: AppSchema) -> Self {
+        self.fast = Some(fast);
+        self
+    }
+
     pub fn new(schema: AppSchema, config: &ServerConfig) -> Self {
         let sdl = schema.sdl();
         Guarded {
             types: Arc::new(FieldTypes::from_sdl(&sdl)),
+            inputs: Arc::new(InputTypes::from_sdl(&sdl)),
+            fast: None,
             entities: schema
                 .is_federated()
                 .then(|| Arc::new(EntityTypes::from_sdl(&sdl))),
@@ -127,7 +152,8 @@ impl Guarded {
         }
         scan(&request.query, &self.limits)?;
         let document = self.documents.parse(&request.query)?;
-        let (ty, operation, selected) = select(&document, request.operation_name.as_deref())?;
+        let (ty, operation, selected) =
+            select(&document.document, request.operation_name.as_deref())?;
         check(&selected, &self.limits)?;
         if let Some(types) = &self.entities {
             let n = entities::check(&selected, &request.variables, types, &self.limits)?;
@@ -157,18 +183,39 @@ impl Guarded {
                 None => {}
             }
         }
+        let fast = self.fast.is_some()
+            && ty == OperationType::Query
+            && document.validated()
+            && selected
+                .operations
+                .iter()
+                .next()
+                .is_some_and(|(_, op)| self.inputs.fit(&op.node, &request.variables));
         request.set_parsed_query(selected);
         Ok(Ticket {
             ty,
             document,
             operation,
+            fast,
         })
     }
 
     /// Executes a request [`prepare`](Self::prepare) readied, codes its errors and puts the
     /// nulls the executor leaves out.
     pub async fn execute_prepared(&self, request: Request, ticket: &Ticket) -> Response {
-        let mut response = self.schema.execute(request).await;
+        let mut response = match (&self.fast, ticket.fast) {
+            (Some(fast), true) => fast.execute(request).await,
+            _ => {
+                let response = self.schema.execute(request).await;
+                // Validation refuses with errors at no path and no data; anything else ran.
+                let validated = response.data != async_graphql::Value::Null
+                    || response.errors.iter().all(|e| !e.path.is_empty());
+                if validated && ticket.ty == OperationType::Query {
+                    ticket.document.set_validated();
+                }
+                response
+            }
+        };
         self.finish(&mut response, ticket);
         response
     }
@@ -178,7 +225,7 @@ impl Guarded {
         tag(response, &self.limits);
         nulls::repair(
             response,
-            &ticket.document,
+            &ticket.document.document,
             ticket.operation.as_ref(),
             &self.types,
         );

@@ -34,3 +34,4 @@ mod sse;
 mod subscriptions;
 mod titles;
 mod transport;
+mod validation;

@@ -3,6 +3,7 @@
 //! Knows async-graphql's parser and the error codes only.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, ServerError};
@@ -12,7 +13,30 @@ use crate::graphql::error::{Code, over_limit};
 
 /// variable, a new revision, the cache off): the parser was an eighth of the CPU of a role gap,
 /// and clients send the same few documents with different variables.
-pub struct Documents(moka::sync::Cache<String, Arc<ExecutableDocument>>);
+pub struct Documents(moka::sync::Cache<String, Arc<Parsed>>);
+
+/// A parsed document, and whether async-graphql's strict validation has passed it (see
+/// `inputs`). Only a document of one operation keeps the verdict: a request selects its
+/// operation, and validation sees only that one.
+#[derive(Debug)]
+pub struct Parsed {
+    pub(super) document: ExecutableDocument,
+    validated: AtomicBool,
+}
+
+impl Parsed {
+    /// Whether strict validation passed this document once.
+    pub(super) fn validated(&self) -> bool {
+        self.validated.load(Ordering::Relaxed)
+    }
+
+    /// Strict validation passed it: later requests whose variables fit may skip it.
+    pub(super) fn set_validated(&self) {
+        if self.document.operations.iter().count() == 1 {
+            self.validated.store(true, Ordering::Relaxed);
+        }
+    }
+}
 
 impl Documents {
     /// Room for this many bytes of document text (parsed trees take a few times that).
@@ -20,7 +44,7 @@ impl Documents {
         Documents(
             moka::sync::Cache::builder()
                 .max_capacity(bytes)
-                .weigher(|text: &String, _: &Arc<ExecutableDocument>| {
+                .weigher(|text: &String, _: &Arc<Parsed>| {
                     u32::try_from(text.len().saturating_mul(4)).unwrap_or(u32::MAX)
                 })
                 .build(),
@@ -29,13 +53,16 @@ impl Documents {
 
     /// The parsed document, from here when the same text was parsed before. A document that
     /// does not parse is refused with `GRAPHQL_PARSE_FAILED` and one line saying where.
-    pub(super) fn parse(&self, text: &str) -> Result<Arc<ExecutableDocument>, ServerError> {
+    pub(super) fn parse(&self, text: &str) -> Result<Arc<Parsed>, ServerError> {
         if let Some(document) = self.0.get(text) {
             return Ok(document);
         }
         match async_graphql::parser::parse_query(text) {
             Ok(document) => {
-                let document = Arc::new(document);
+                let document = Arc::new(Parsed {
+                    document,
+                    validated: AtomicBool::new(false),
+                });
                 self.0.insert(text.to_owned(), document.clone());
                 Ok(document)
             }
