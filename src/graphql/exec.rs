@@ -55,8 +55,9 @@ pub struct Ticket {
 }
 
 impl Ticket {
-    /// Whether it skips async-graphql's rule checks: strict validation passed its document
-    /// before, and its variables certainly fit (see `inputs`).
+    /// Whether [`Guarded::execute_prepared`] runs it without async-graphql's rule checks:
+    /// strict validation passed its document before, and its variables certainly fit (see
+    /// `inputs`). Streams (subscriptions, SSE) always validate strictly, whatever this says.
     pub fn skips_validation(&self) -> bool {
         self.fast
     }

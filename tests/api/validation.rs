@@ -19,6 +19,11 @@ const MATCH: &str = "query M($p: ProfileInput!, $first: Int, $among: [ID!], \
     orderBy: $order) { role { id } readiness } }";
 const SKILL: &str = "query S($id: ID!, $t: Boolean = false, $on: Boolean!) { skill(id: $id) \
     { id name @include(if: $on) prerequisites(transitive: $t) { depth skill { id } } } }";
+/// Nullable variables with defaults where non-null values are needed: strict validation refuses
+/// an explicit null there, the executor alone would take it.
+const DEFAULTED: &str = "query D($id: ID = \"rag\", $on: Boolean = true, $a: ID = \"ai-engineer\") \
+    { skill(id: $id) { id name @include(if: $on) } matchRoles(profile: {}, among: [$a]) \
+    { role { id } } }";
 
 /// Variables for `query`, good ones first (they make the document known), then bad ones.
 fn cases(query: &str) -> Vec<Value> {
@@ -53,6 +58,14 @@ fn cases(query: &str) -> Vec<Value> {
             json!({"from": {}, "role": "no-such-role"}),
             json!({"from": {}, "role": "ai-engineer", "extra": [1, 2]}),
             json!({}),
+        ],
+        DEFAULTED => vec![
+            json!({}),
+            json!({"id": "python", "on": false, "a": "ai-engineer"}),
+            json!({"id": null}),
+            json!({"on": null}),
+            json!({"a": null}),
+            json!({"id": null, "on": null, "a": null}),
         ],
         MATCH => vec![
             json!({"p": held(json!("python"), json!(3)), "first": 3, "order": "HOURS"}),
@@ -113,7 +126,7 @@ async fn known_documents_answer_as_strict_validation_does() {
     let known = Guarded::new(schema(ValidationMode::Strict), &config)
         .validating_known_documents_with(schema(ValidationMode::Fast));
     let mut skipped = 0;
-    for query in [GAP, MATCH, SKILL] {
+    for query in [GAP, MATCH, SKILL, DEFAULTED] {
         for (n, variables) in cases(query).into_iter().enumerate() {
             let request = || Request::new(query).variables(Variables::from_json(variables.clone()));
             let mut asked = request();

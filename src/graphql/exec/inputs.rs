@@ -5,7 +5,9 @@
 //! pass, a sixth of a role gap's CPU, although a client sends the same few documents with new
 //! variables. So `Guarded` remembers a document whose strict validation passed and runs it
 //! again on a schema that validates `Fast`, when this check says its variables fit: a document
-//! the strict rules accepted once is accepted whatever its variables, except for their values.
+//! the strict rules accepted once is accepted whatever its variables, except for their values
+//! (checked against the arguments they stand for, which a variable's declared type matches,
+//! but for an explicit null given to a nullable variable with a default: see [`InputTypes::fit`]).
 //! The check is conservative: anything it is unsure of (a custom scalar, an ID given as a
 //! number, a missing non-null variable) says no, and the request goes through strict
 //! validation, which gives every error as it always has.
@@ -83,6 +85,10 @@ impl InputTypes {
         operation.variable_definitions.iter().all(|definition| {
             let definition = &definition.node;
             match variables.get(&definition.name.node) {
+                // A nullable variable with a default may stand where null may not (the
+                // default makes it non-null for the position rule), and then an explicit null
+                // is refused by strict validation only: left to it.
+                Some(ConstValue::Null) if definition.default_value.is_some() => false,
                 Some(value) => self.fits(&definition.var_type.node, value, 0),
                 None => definition.default_value.is_some() || definition.var_type.node.nullable,
             }
@@ -151,7 +157,7 @@ mod tests {
     "#;
 
     fn op(vars: &str) -> OperationDefinition {
-        let doc = async_graphql::parser::parse_query(format!("query Q({vars}) {{ f }}")).unwrap();
+        let doc = async_graphql::parser::parse_query(format!("query({vars}) {{ f }}")).unwrap();
         match doc.operations {
             async_graphql::parser::types::DocumentOperations::Single(op) => op.node,
             _ => unreachable!(),
@@ -200,6 +206,16 @@ mod tests {
         ));
         let optional = op("$n: Int, $d: Date");
         assert!(types.fit(&optional, &vars(r#"{}"#)), "nullable and absent");
+        assert!(
+            types.fit(&optional, &vars(r#"{"n": null}"#)),
+            "nullable, null"
+        );
+        let defaulted = op("$n: Int = 3");
+        assert!(types.fit(&defaulted, &vars(r#"{}"#)));
+        assert!(
+            !types.fit(&defaulted, &vars(r#"{"n": null}"#)),
+            "null for a default"
+        );
         assert!(
             !types.fit(&optional, &vars(r#"{"d": "2026-12-08"}"#)),
             "a custom scalar"
