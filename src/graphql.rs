@@ -157,40 +157,21 @@ impl AppSchema {
 /// refused and validation errors suggest no field names (for production deployments that do
 /// not publish their schema: "Did you mean …" would publish it one guess at a time).
 pub fn schema(catalog: Arc<Catalog>, limits: Limits, introspection: bool) -> AppSchema {
-    schema_with(
+    schema_validating(
         catalog,
         limits,
         introspection,
         false,
         Replication::default(),
         false,
-    )
-}
-
-/// [`schema`], on a server that may be federated (`federation`) or replicate, and with
-/// `traced` (traces exported), with spans for validation and execution ([`traced::Traced`]).
-pub fn schema_with(
-    catalog: Arc<Catalog>,
-    limits: Limits,
-    introspection: bool,
-    federation: bool,
-    replication: Replication,
-    traced: bool,
-) -> AppSchema {
-    schema_validating(
-        catalog,
-        limits,
-        introspection,
-        federation,
-        replication,
-        traced,
         ValidationMode::Strict,
     )
 }
 
-/// [`schema_with`], validating as `validation` says: `Guarded` runs documents that strict
-/// validation already passed, with variables that certainly fit, on a `Fast` one (see
-/// `exec/inputs`).
+/// [`schema`], on a server that may be federated (`federation`) or replicate, with `traced`
+/// (traces exported), with spans for validation and execution ([`traced::Traced`]), and
+/// validating as `validation` says: `Guarded` runs documents that strict validation already
+/// passed, with variables that certainly fit, on a `Fast` one (see `exec/inputs`).
 pub fn schema_validating(
     catalog: Arc<Catalog>,
     limits: Limits,

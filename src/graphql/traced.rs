@@ -10,7 +10,7 @@
 //!
 //! Every span here is at DEBUG level, so with traces off (the logs at their default INFO
 //! level) none is ever built: a disabled `tracing` callsite costs one cached check. The
-//! extension itself is only installed when traces are on (`schema_with`).
+//! extension itself is only installed when traces are on (`schema_validating`).
 //!
 //! Knows async-graphql's extension hooks, `tracing`, and of OpenTelemetry only how a started
 //! span is renamed; nothing of HTTP or of how spans are exported.
