@@ -27,7 +27,7 @@ use crate::graphql::args::{
 use crate::graphql::compute;
 use crate::graphql::enums::{Importance, PrerequisiteKind, ResourceKind};
 use crate::graphql::error::{ApiError, OrApi};
-use crate::graphql::flat::{self, Flat, FlatList, Json, Selections};
+use crate::graphql::flat::{self, Flat, FlatList, Json, Selections, Shared, SharedList};
 use crate::graphql::limits;
 use crate::graphql::paging::{self, Args, ListId, Page, Window};
 
@@ -138,7 +138,7 @@ impl SkillView {
                     transitive walk then also follows them."
         )]
         include_recommended: Option<bool>,
-    ) -> async_graphql::Result<FlatList<PrerequisiteView>> {
+    ) -> async_graphql::Result<SharedList<(Prerequisite, Arc<Skill>)>> {
         let (transitive, include_recommended) = (
             transitive.unwrap_or(false),
             include_recommended.unwrap_or(true),
@@ -152,15 +152,10 @@ impl SkillView {
             )
             .api()?;
         expansion(ctx, list.len())?;
-        Ok(FlatList(
-            list.into_iter()
-                .map(|(prerequisite, skill)| PrerequisiteView {
-                    graph: self.graph.clone(),
-                    prerequisite,
-                    skill,
-                })
-                .collect(),
-        ))
+        Ok(SharedList {
+            with: self.graph.clone(),
+            items: list,
+        })
     }
     /// The "one of" groups of this skill: for each, one option must be learned (or held),
     /// besides the ordinary `prerequisites`. With `transitive`, also the groups of every skill
@@ -712,13 +707,56 @@ impl Flat for PrerequisiteView {
     const TYPE: &'static str = "Prerequisite";
 
     fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
-        let p = &self.prerequisite;
+        PrerequisiteRef {
+            graph: &self.graph,
+            prerequisite: &self.prerequisite,
+            skill: &self.skill,
+        }
+        .field(name, sub, out)
+    }
+}
+
+/// A listed prerequisite, the list holding the graph: see [`SharedList`].
+impl Shared for (Prerequisite, Arc<Skill>) {
+    type With = Arc<SkillGraph>;
+    type Ref<'a> = PrerequisiteRef<'a>;
+    type View = PrerequisiteView;
+
+    fn borrow<'a>(&'a self, graph: &'a Arc<SkillGraph>) -> PrerequisiteRef<'a> {
+        PrerequisiteRef {
+            graph,
+            prerequisite: &self.0,
+            skill: &self.1,
+        }
+    }
+
+    fn view(&self, graph: &Arc<SkillGraph>) -> PrerequisiteView {
+        PrerequisiteView {
+            graph: graph.clone(),
+            prerequisite: self.0.clone(),
+            skill: self.1.clone(),
+        }
+    }
+}
+
+/// [`PrerequisiteView`] borrowed, for the walk.
+pub struct PrerequisiteRef<'a> {
+    graph: &'a SkillGraph,
+    prerequisite: &'a Prerequisite,
+    skill: &'a Skill,
+}
+
+impl Flat for PrerequisiteRef<'_> {
+    const TYPE: &'static str = "Prerequisite";
+
+    fn field(&self, name: &str, sub: Selections<'_>, out: &mut Json) -> Option<()> {
+        let p = self.prerequisite;
         match name {
             "skill" => flat::object(
                 out,
                 &SkillRef {
-                    graph: &self.graph,
-                    skill: &self.skill,
+                    graph: self.graph,
+                    skill: self.skill,
                 },
                 sub,
             ),
