@@ -55,6 +55,12 @@ const QUERIES: &[&str] = &[
         underLevel { currentLevel requirement { level skill { id name } role { id } } }
         missing { __typename currentLevel requirement { level importance skill { id } } }
         path { steps { position skill { id } } } } }"#,
+    // The skill held, and a key selected twice: the executor answers the whole list.
+    r#"{ roleGap(from: {skills: [{skill: "python", level: 4}, {skill: "sql", level: 2}]},
+                 to: "ml-engineer") {
+        satisfied { heldSkill { id name } currentLevel requirement { skill { id } } }
+        underLevel { currentLevel currentLevel heldSkill { id } requirement { level } }
+        missing { heldSkill { id } requirement { skill { id } } requirement { level } } } }"#,
     r#"{ roles(first: 3) { edges { node { id requirements { level skill { id name } } } } } }"#,
     // Everything of an object skipped: the executor answers null for it.
     r#"{ role(id: "ai-engineer") { requirements { level skill { name @skip(if: true) } } } }"#,
