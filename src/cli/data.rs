@@ -78,21 +78,6 @@ pub fn check(path: &Path) -> Result<(), Failure> {
 
 /// `import`: a standard taxonomy by source name, or a seed directory or export file.
 pub fn import(db: &Db, args: ImportArgs) -> Result<(), Failure> {
-    import_only(db, args)?;
-    // Read back once, as a server's start would: the first open of a database after a large
-    // write is when sled rewrites the log entry's blob of the import (27 MB for ESCO), and a
-    // server doing that at its start held it resident: ESCO measured 191-197 MB after a first
-    // start and 162-167 MB after later ones. Read back here, the server's first start is a
-    // later one. Costs the import about a second on ESCO.
-    let reading = Db {
-        path: db.path.clone(),
-        retention: crate::config::Retention::KEEP_ALL,
-    };
-    reading.store()?.load()?;
-    Ok(())
-}
-
-fn import_only(db: &Db, args: ImportArgs) -> Result<(), Failure> {
     match args {
         ImportArgs {
             source: Some(source),
@@ -225,11 +210,6 @@ pub struct Db {
 }
 
 impl Db {
-    /// The database's store alone: no graph built, no index prepared.
-    fn store(&self) -> Result<crate::store::Store, Failure> {
-        Ok(crate::store::Store::open_with(&self.path, self.retention)?)
-    }
-
     pub fn open(&self) -> Result<Catalog, Failure> {
         Ok(Catalog::open_with(&self.path, self.retention)?)
     }
