@@ -171,6 +171,7 @@ const PAGE_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 /// start-up it made no measurable difference to the RSS (the start-up read's pages are
 /// freed memory either way, which `cli/serve.rs` hands back).
 fn open_db(path: &Path) -> Result<sled::Db, Error> {
+    remove_unfinished_snapshots(path)?;
     let config = sled::Config::new()
         .path(path)
         .flush_every_ms(None)
@@ -189,6 +190,28 @@ fn open_db(path: &Path) -> Result<sled::Db, Error> {
             result => return Ok(result?),
         }
     }
+}
+
+/// Removes the snapshot files sled began and never finished. sled 0.34 writes its snapshot
+/// (its index of the log, rewritten at every open) to `snap.<lsn>.generating` and renames it
+/// when complete; when the disk fills first, the file stays behind, and at the next open sled
+/// takes it for the newest snapshot and refuses the database as corrupt ("Read corrupted
+/// data"), although every record is still in the log and in the last complete snapshot.
+/// Without it, sled reads those and recovers.
+fn remove_unfinished_snapshots(path: &Path) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(()); // a new database: nothing to clean
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::Sled(sled::Error::Io(e)))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            tracing::warn!(file = %name, "removing a snapshot sled did not finish writing");
+            std::fs::remove_file(entry.path()).map_err(|e| Error::Sled(sled::Error::Io(e)))?;
+        }
+    }
+    Ok(())
 }
 
 /// The revision recorded by the last commit, if this directory has seen one.

@@ -53,6 +53,18 @@ fn a_full_disk_fails_the_write_cleanly_and_loses_nothing() {
     };
     let db = disk.mount.join("db");
     assert!(skillgraph(&db, &["import", "seed"]).status.success());
+    // Opened once more, as any server start does: sled writes its snapshot file at every open,
+    // and the refused write below then leaves an unfinished one behind, which sled would take
+    // for the newest at the next open and refuse the database as corrupt.
+    assert!(skillgraph(&db, &["stats"]).status.success());
+    assert!(
+        std::fs::read_dir(&db).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("snap.")),
+        "sled has written its snapshot"
+    );
 
     // Fill the disk to the last byte.
     let filler = disk.mount.join("filler");
